@@ -1,0 +1,171 @@
+package faxreport
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/faxreport/faxreport/gen"
+	"github.com/faxreport/faxreport/internal/auth"
+	"github.com/faxreport/faxreport/internal/endpoint"
+	"github.com/faxreport/faxreport/internal/reqpath"
+	"github.com/faxreport/faxreport/internal/retry"
+	"github.com/faxreport/faxreport/internal/validate"
+)
+
+// stragglerGrace bounds how long the slower data centers of a fan-out may go on after one has
+// answered: long enough to read a response already on its way, so that its connection is reused.
+const stragglerGrace = 250 * time.Millisecond
+
+// Client reads fax status reports from the data centers of one region. It is safe for
+// concurrent use and reuses connections; create one and share it.
+type Client struct {
+	customerNumber string
+	dataCenters    []dataCenter
+	editors        []gen.RequestEditorFn // auth and user agent, applied to every request
+	retry          retry.Policy
+	maxBody        int64
+	log            *slog.Logger
+	reports        *validate.Decoder[gen.StatusReport]
+}
+
+type dataCenter struct {
+	url string // base URL, for errors and logs
+	api *gen.Client
+}
+
+// New checks cfg and returns a Client. It sends nothing; a configuration error wraps
+// ErrInvalidArgument.
+func New(cfg Config) (*Client, error) {
+	if err := reqpath.Check("customer number", cfg.CustomerNumber); err != nil {
+		return nil, fmt.Errorf("faxreport: %w: %w", ErrInvalidArgument, err)
+	}
+	if cfg.Username == "" || cfg.Password == "" {
+		return nil, fmt.Errorf("faxreport: %w: username and password are required", ErrInvalidArgument)
+	}
+	urls := cfg.Endpoints
+	if len(urls) == 0 {
+		if urls = cfg.Region.Endpoints(); urls == nil {
+			return nil, fmt.Errorf("faxreport: %w: unknown region %q", ErrInvalidArgument, cfg.Region)
+		}
+	}
+	policy := retry.Policy(cfg.Retry).WithDefaults()
+	if err := policy.Check(); err != nil {
+		return nil, fmt.Errorf("faxreport: %w: %w", ErrInvalidArgument, err)
+	}
+	if cfg.MaxResponseBytes < 0 {
+		return nil, fmt.Errorf("faxreport: %w: MaxResponseBytes is negative", ErrInvalidArgument)
+	}
+	reports, err := validate.NewDecoder[gen.StatusReport](http.MethodGet, reportPath, http.StatusOK)
+	if err != nil {
+		return nil, fmt.Errorf("faxreport: %w", err)
+	}
+	c := &Client{
+		customerNumber: cfg.CustomerNumber,
+		retry:          policy,
+		maxBody:        cmp(cfg.MaxResponseBytes, DefaultMaxResponseBytes),
+		log:            cfg.Logger,
+		reports:        reports,
+	}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	userAgent := cfg.UserAgent
+	if userAgent == "" {
+		userAgent = "faxreport-go/" + Version
+	}
+	c.editors = []gen.RequestEditorFn{
+		auth.Basic(cfg.Username, cfg.Password, cfg.AllowInsecureHTTP),
+		func(_ context.Context, req *http.Request) error {
+			req.Header.Set("User-Agent", userAgent)
+			return nil
+		},
+	}
+	httpClient := withoutRedirects(cfg.HTTPClient)
+	seen := map[string]bool{}
+	for _, raw := range urls {
+		base, err := endpoint.Parse(raw, cfg.AllowInsecureHTTP)
+		if err != nil {
+			return nil, fmt.Errorf("faxreport: %w: %w", ErrInvalidArgument, err)
+		}
+		if seen[base] {
+			continue
+		}
+		seen[base] = true
+		api, err := gen.NewClient(base, gen.WithHTTPClient(httpClient))
+		if err != nil {
+			return nil, fmt.Errorf("faxreport: %w: %w", ErrInvalidArgument, err)
+		}
+		c.dataCenters = append(c.dataCenters, dataCenter{url: base[:len(base)-1], api: api})
+	}
+	return c, nil
+}
+
+// reportPath is the spec's path of the status report resource.
+const reportPath = "/{custNr}/fax/reports/{jobId}"
+
+// Endpoints returns the data-center base URLs the client queries.
+func (c *Client) Endpoints() []string {
+	urls := make([]string, len(c.dataCenters))
+	for i, dc := range c.dataCenters {
+		urls[i] = dc.url
+	}
+	return urls
+}
+
+// String describes the client without its credentials.
+func (c *Client) String() string {
+	return fmt.Sprintf("faxreport.Client{CustomerNumber:%q Endpoints:%q}", c.customerNumber, c.Endpoints())
+}
+
+// GoString is String, so that %#v shows no credentials either.
+func (c *Client) GoString() string { return c.String() }
+
+func cmp(v, def int64) int64 {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// defaultHTTPClient pools connections, requires TLS 1.2 or later and bounds every attempt.
+func defaultHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 32
+	t.ResponseHeaderTimeout = 30 * time.Second
+	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	return &http.Client{Transport: t, Timeout: 60 * time.Second}
+}
+
+// withoutRedirects returns a copy of hc (or the default client) that does not follow redirects,
+// unless hc has a redirect policy of its own: an API that redirects is misbehaving, and a
+// redirect must not carry the credentials elsewhere.
+func withoutRedirects(hc *http.Client) *http.Client {
+	if hc == nil {
+		hc = defaultHTTPClient()
+	}
+	copied := *hc
+	if copied.CheckRedirect == nil {
+		copied.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	}
+	return &copied
+}
+
+// checkJobID reports a job ID that would change the request path.
+func checkJobID(jobID string) error {
+	if err := reqpath.Check("job ID", jobID); err != nil {
+		return fmt.Errorf("faxreport: %w: %w", ErrInvalidArgument, err)
+	}
+	return nil
+}
+
+// errorsAsAPI is errors.As for *APIError.
+func errorsAsAPI(err error) (*APIError, bool) {
+	var e *APIError
+	ok := errors.As(err, &e)
+	return e, ok
+}

@@ -1,0 +1,150 @@
+package faxreport
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/faxreport/faxreport/internal/httpbody"
+)
+
+// Sentinel errors; match them with errors.Is. An error that combines several data centers'
+// failures matches the sentinel of each, but never ErrNotFound unless all of them said 404.
+var (
+	// ErrNotFound: every data center answered 404 (no report for the job).
+	ErrNotFound = errors.New("status report not found")
+	// ErrUnauthorized: a data center answered 401 (authentication failed) or 400 (authorization
+	// header missing or malformed).
+	ErrUnauthorized = errors.New("unauthorized")
+	// ErrInvalidArgument: bad input or configuration; nothing was sent.
+	ErrInvalidArgument = errors.New("invalid argument")
+	// ErrInvalidResponse: a response broke the contract of openapi.yaml.
+	ErrInvalidResponse = errors.New("invalid response")
+	// ErrUnavailable: a data center could not be reached or answered 429 or 5xx.
+	ErrUnavailable = errors.New("service unavailable")
+)
+
+// APIError is an HTTP error status from one data center. Its Unwrap gives the sentinel of its
+// status: ErrNotFound, ErrUnauthorized or ErrUnavailable (nil for other statuses).
+type APIError struct {
+	StatusCode int    // HTTP status code
+	Code       int    // "code" of the JSON error body, 0 when absent
+	Message    string // "message" of the JSON error body, "" when absent
+	Excerpt    string // a short quoted excerpt of a body that is not the JSON error object
+	Endpoint   string // the data center's base URL
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d %s", e.Endpoint, e.StatusCode, http.StatusText(e.StatusCode))
+	if e.Message != "" {
+		fmt.Fprintf(&b, ": %q", e.Message)
+	} else if e.Excerpt != "" {
+		fmt.Fprintf(&b, " (body %s)", e.Excerpt)
+	}
+	return b.String()
+}
+
+// Unwrap returns the sentinel for e's status code.
+func (e *APIError) Unwrap() error {
+	switch s := e.StatusCode; {
+	case s == http.StatusNotFound:
+		return ErrNotFound
+	case s == http.StatusUnauthorized || s == http.StatusBadRequest:
+		return ErrUnauthorized
+	case s == http.StatusTooManyRequests || s >= 500:
+		return ErrUnavailable
+	}
+	return nil
+}
+
+// newAPIError classifies a non-200 response by its status and keeps what an error body says:
+// the {code, message} object when it is one, a short excerpt otherwise, nothing when empty.
+func newAPIError(endpoint string, status int, body []byte) *APIError {
+	e := &APIError{StatusCode: status, Endpoint: endpoint}
+	var doc struct {
+		Code    *int    `json:"code"`
+		Message *string `json:"message"`
+	}
+	if len(body) == 0 {
+		return e
+	}
+	if json.Unmarshal(body, &doc) == nil && (doc.Code != nil || doc.Message != nil) {
+		if doc.Code != nil {
+			e.Code = *doc.Code
+		}
+		if doc.Message != nil {
+			e.Message = truncate(*doc.Message, httpbody.ExcerptBytes)
+		}
+		return e
+	}
+	e.Excerpt = httpbody.Excerpt(body)
+	return e
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+// EndpointError is the failure of one data center that did not answer with the report.
+type EndpointError struct {
+	Endpoint string
+	Err      error
+}
+
+func (e *EndpointError) Error() string {
+	if strings.HasPrefix(e.Err.Error(), e.Endpoint) {
+		return e.Err.Error()
+	}
+	return e.Endpoint + ": " + e.Err.Error()
+}
+
+// Unwrap returns the data center's error.
+func (e *EndpointError) Unwrap() error { return e.Err }
+
+// RegionError says that no data center gave the report and not every one of them said 404, so
+// the report may exist in a data center that failed. It never matches ErrNotFound.
+type RegionError struct {
+	JobID    string
+	Failed   []*EndpointError // the data centers that failed, in configuration order
+	NotFound []string         // the data centers that answered 404
+	cause    error            // the context's error, when it ended the call
+}
+
+func (e *RegionError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "faxreport: job %q: ", e.JobID)
+	if e.cause != nil {
+		fmt.Fprintf(&b, "%v; ", e.cause)
+	}
+	fmt.Fprintf(&b, "%d of %d data centers failed", len(e.Failed), len(e.Failed)+len(e.NotFound))
+	for _, f := range e.Failed {
+		b.WriteString("; ")
+		b.WriteString(f.Error())
+	}
+	if len(e.NotFound) > 0 {
+		fmt.Fprintf(&b, "; not found at %s", strings.Join(e.NotFound, ", "))
+	}
+	return b.String()
+}
+
+// Unwrap returns the context's error, if it ended the call, and each failed data center's error.
+func (e *RegionError) Unwrap() []error {
+	errs := make([]error, 0, len(e.Failed)+1)
+	if e.cause != nil {
+		errs = append(errs, e.cause)
+	}
+	for _, f := range e.Failed {
+		errs = append(errs, f)
+	}
+	return errs
+}

@@ -1,0 +1,42 @@
+// Package httpbody reads response bodies through a size cap and makes short, safe excerpts of them
+// for error messages.
+package httpbody
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"unicode/utf8"
+)
+
+// ErrTooLarge is returned by Read for a body longer than its limit.
+var ErrTooLarge = errors.New("response body too large")
+
+// ExcerptBytes is the most of a body that an error message ever quotes.
+const ExcerptBytes = 120
+
+// Read reads r to the end, or fails with ErrTooLarge as soon as more than limit bytes arrive.
+// It never holds more than limit+1 bytes of a refused body.
+func Read(r io.Reader, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, limit)
+	}
+	return b, nil
+}
+
+// Excerpt quotes at most ExcerptBytes of b, cut at a rune boundary, with "…" when cut.
+func Excerpt(b []byte) string {
+	if len(b) <= ExcerptBytes {
+		return strconv.Quote(string(b))
+	}
+	cut := ExcerptBytes
+	for cut > 0 && !utf8.RuneStart(b[cut]) {
+		cut--
+	}
+	return strconv.Quote(string(b[:cut])) + "…"
+}

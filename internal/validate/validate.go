@@ -1,0 +1,118 @@
+// Package validate checks responses against openapi.yaml with kin-openapi and decodes them into
+// the generated models. The spec is parsed and validated once per process; each Decoder resolves
+// its response schema once, so a call does no parsing, routing or compilation of its own.
+package validate
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/faxreport/faxreport/gen"
+	"github.com/faxreport/faxreport/internal/httpbody"
+)
+
+// Spec returns the embedded openapi.yaml, parsed and validated once.
+var Spec = sync.OnceValues(func() (*openapi3.T, error) {
+	doc, err := gen.GetSwagger()
+	if err != nil {
+		return nil, fmt.Errorf("parse embedded openapi.yaml: %w", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("embedded openapi.yaml is not valid: %w", err)
+	}
+	return doc, nil
+})
+
+// Error says why a response does not match the spec. It never holds more than a short excerpt
+// of the body.
+type Error struct {
+	Field   string // JSON pointer of the offending value, "" for the document itself
+	Reason  string // what is wrong
+	Excerpt string // a short, quoted excerpt of the body
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.Field != "" {
+		b.WriteString("field ")
+		b.WriteString(e.Field)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Reason)
+	if e.Excerpt != "" {
+		b.WriteString(" (body ")
+		b.WriteString(e.Excerpt)
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// Decoder validates and decodes the body of one documented response into T.
+type Decoder[T any] struct {
+	mediaType string
+	schema    *openapi3.Schema
+}
+
+// NewDecoder resolves the JSON schema of the response with the given status of operation
+// (method, path) in the spec.
+func NewDecoder[T any](method, path string, status int) (*Decoder[T], error) {
+	doc, err := Spec()
+	if err != nil {
+		return nil, err
+	}
+	item := doc.Paths.Value(path)
+	if item == nil || item.GetOperation(method) == nil {
+		return nil, fmt.Errorf("openapi.yaml has no operation %s %s", method, path)
+	}
+	resp := item.GetOperation(method).Responses.Status(status)
+	if resp == nil || resp.Value == nil {
+		return nil, fmt.Errorf("openapi.yaml has no %d response for %s %s", status, method, path)
+	}
+	const mediaType = "application/json"
+	content := resp.Value.Content.Get(mediaType)
+	if content == nil || content.Schema == nil || content.Schema.Value == nil {
+		return nil, fmt.Errorf("openapi.yaml has no %s schema for %s %s %d", mediaType, method, path, status)
+	}
+	return &Decoder[T]{mediaType: mediaType, schema: content.Schema.Value}, nil
+}
+
+// Decode checks the content type and the body against the schema, then decodes the body.
+// A body that fails any check is never decoded into a partly zero-valued T.
+func (d *Decoder[T]) Decode(contentType string, body []byte) (*T, error) {
+	if mt, _, err := mime.ParseMediaType(contentType); err != nil || mt != d.mediaType {
+		return nil, &Error{Reason: "content type " + strconv.Quote(contentType) + " is not " + d.mediaType, Excerpt: httpbody.Excerpt(body)}
+	}
+	var doc any
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return nil, &Error{Reason: "not JSON: " + err.Error(), Excerpt: httpbody.Excerpt(body)}
+	}
+	if err := d.schema.VisitJSON(doc, openapi3.VisitAsResponse(), openapi3.DisableSchemaErrorDetails()); err != nil {
+		return nil, schemaError(err, body)
+	}
+	v := new(T)
+	if err := json.Unmarshal(body, v); err != nil {
+		return nil, &Error{Reason: err.Error(), Excerpt: httpbody.Excerpt(body)}
+	}
+	return v, nil
+}
+
+func schemaError(err error, body []byte) *Error {
+	var se *openapi3.SchemaError
+	if !errors.As(err, &se) {
+		return &Error{Reason: err.Error(), Excerpt: httpbody.Excerpt(body)}
+	}
+	field := "/" + strings.Join(se.JSONPointer(), "/")
+	reason := se.Reason
+	if reason == "" {
+		reason = "fails " + se.SchemaField
+	}
+	return &Error{Field: field, Reason: reason, Excerpt: httpbody.Excerpt(body)}
+}

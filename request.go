@@ -1,0 +1,118 @@
+package faxreport
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/faxreport/faxreport/internal/endpoint"
+	"github.com/faxreport/faxreport/internal/fanout"
+	"github.com/faxreport/faxreport/internal/httpbody"
+	"github.com/faxreport/faxreport/internal/retry"
+	"github.com/faxreport/faxreport/internal/validate"
+)
+
+// sendFunc sends one request to a data center.
+type sendFunc func(ctx context.Context, dc dataCenter) (*http.Response, error)
+
+// fetch asks every data center at once and returns the first one's decoded 200 that passes
+// accept. When none does, the error is the 404 of the first data center if every one of them
+// said 404, and a *RegionError naming each failure otherwise.
+func fetch[T any](ctx context.Context, c *Client, op, jobID string, send sendFunc, decoder *validate.Decoder[T], accept func(dc dataCenter, v *T) error) (*T, error) {
+	v, errs, ok := fanout.First(ctx, len(c.dataCenters), stragglerGrace, func(ctx context.Context, i int) (*T, error) {
+		dc := c.dataCenters[i]
+		return retry.Do(ctx, c.retry, func() (*T, error) {
+			v, err := attempt(ctx, c, op, dc, send, decoder)
+			if err == nil && accept != nil {
+				err = accept(dc, v)
+			}
+			return v, err
+		})
+	})
+	if ok {
+		return v, nil
+	}
+	regionErr := &RegionError{JobID: jobID, cause: ctx.Err()}
+	var firstNotFound error
+	for i, err := range errs {
+		if apiErr, ok := errorsAsAPI(err); ok && apiErr.StatusCode == http.StatusNotFound {
+			regionErr.NotFound = append(regionErr.NotFound, c.dataCenters[i].url)
+			if firstNotFound == nil {
+				firstNotFound = err
+			}
+			continue
+		}
+		regionErr.Failed = append(regionErr.Failed, &EndpointError{Endpoint: c.dataCenters[i].url, Err: err})
+	}
+	if len(regionErr.Failed) == 0 && regionErr.cause == nil {
+		return nil, fmt.Errorf("faxreport: %s job %q: %w", op, jobID, firstNotFound)
+	}
+	return nil, regionErr
+}
+
+// attempt sends one request to one data center and classifies the outcome: the decoded 200, a
+// permanent error, or one marked retry.Temporary.
+func attempt[T any](ctx context.Context, c *Client, op string, dc dataCenter, send sendFunc, decoder *validate.Decoder[T]) (*T, error) {
+	start := time.Now()
+	resp, err := send(ctx, dc)
+	if err != nil {
+		c.log.LogAttrs(ctx, slog.LevelDebug, "faxreport request failed", slog.String("op", op), slog.String("endpoint", dc.url), slog.Duration("elapsed", time.Since(start)), slog.String("error", err.Error()))
+		return nil, transportError(ctx, err)
+	}
+	body, err := httpbody.Read(resp.Body, c.maxBody)
+	resp.Body.Close()
+	c.log.LogAttrs(ctx, slog.LevelDebug, "faxreport request", slog.String("op", op), slog.String("endpoint", dc.url), slog.Int("status", resp.StatusCode), slog.Int("bytes", len(body)), slog.Duration("elapsed", time.Since(start)))
+	switch {
+	case errors.Is(err, httpbody.ErrTooLarge):
+		return nil, fmt.Errorf("%w: %w", ErrInvalidResponse, err)
+	case err != nil:
+		return nil, transportError(ctx, fmt.Errorf("read body: %w", err))
+	case resp.StatusCode == http.StatusOK:
+		v, err := decoder.Decode(resp.Header.Get("Content-Type"), body)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w: %w", dc.url, ErrInvalidResponse, err)
+		}
+		return v, nil
+	}
+	apiErr := newAPIError(dc.url, resp.StatusCode, body)
+	if retryableStatus(resp.StatusCode) {
+		after, _ := retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		return nil, retry.Temporary(apiErr, after)
+	}
+	return nil, apiErr
+}
+
+// retryableStatus lists the statuses after which the same request may succeed.
+func retryableStatus(status int) bool {
+	switch status {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout, 520:
+		return true
+	}
+	return false
+}
+
+// transportError wraps an error of sending or reading: the context's own errors and refusals to
+// send are final; certificate errors too; every other network error is temporary.
+func transportError(ctx context.Context, err error) error {
+	var (
+		unknownAuthority x509.UnknownAuthorityError
+		hostname         x509.HostnameError
+		invalidCert      x509.CertificateInvalidError
+		tlsRecord        tls.RecordHeaderError
+	)
+	switch {
+	case ctx.Err() != nil:
+		return err
+	case errors.Is(err, endpoint.ErrInvalid):
+		return fmt.Errorf("%w: %w", ErrInvalidArgument, err)
+	case errors.As(err, &unknownAuthority), errors.As(err, &hostname), errors.As(err, &invalidCert), errors.As(err, &tlsRecord):
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	return retry.Temporary(fmt.Errorf("%w: %w", ErrUnavailable, err), 0)
+}
