@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -61,6 +62,20 @@ type Decoder[T any] struct {
 	schema    *openapi3.Schema
 }
 
+// visitOptions validate as a response, and check date-time with the standard library's RFC 3339
+// parser (the same one that decodes it) rather than kin-openapi's default regular expression,
+// which says the same with a longer message.
+var visitOptions = []openapi3.SchemaValidationOption{
+	openapi3.VisitAsResponse(),
+	openapi3.DisableSchemaErrorDetails(),
+	openapi3.WithStringFormatValidator("date-time", openapi3.NewCallbackValidator(func(s string) error {
+		if _, err := time.Parse(time.RFC3339, s); err != nil {
+			return errors.New("not an RFC 3339 date-time")
+		}
+		return nil
+	})),
+}
+
 // NewDecoder resolves the JSON schema of the response with the given status of operation
 // (method, path) in the spec.
 func NewDecoder[T any](method, path string, status int) (*Decoder[T], error) {
@@ -94,7 +109,7 @@ func (d *Decoder[T]) Decode(contentType string, body []byte) (*T, error) {
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return nil, &Error{Reason: "not JSON: " + err.Error(), Excerpt: httpbody.Excerpt(body)}
 	}
-	if err := d.schema.VisitJSON(doc, openapi3.VisitAsResponse(), openapi3.DisableSchemaErrorDetails()); err != nil {
+	if err := d.schema.VisitJSON(doc, visitOptions...); err != nil {
 		return nil, schemaError(err, body)
 	}
 	v := new(T)

@@ -1,0 +1,134 @@
+package faxreport_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/faxreport/faxreport"
+	"github.com/faxreport/faxreport/api"
+)
+
+// withField returns the example report with one field set (value != nil) or removed.
+func withField(t *testing.T, value any, path ...any) []byte {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal(api.Example(api.ReportExample), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var node any = doc
+	for _, step := range path[:len(path)-1] {
+		switch s := step.(type) {
+		case string:
+			node = node.(map[string]any)[s]
+		case int:
+			node = node.([]any)[s]
+		}
+	}
+	last := path[len(path)-1].(string)
+	if value == nil {
+		delete(node.(map[string]any), last)
+	} else {
+		node.(map[string]any)[last] = value
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestGetStatusReportRejectsResponsesOutsideTheSpec(t *testing.T) {
+	long := strings.Repeat("x", 10_000)
+	for _, tc := range []struct {
+		name        string
+		contentType string
+		body        []byte
+		field       string // must appear in the error
+	}{
+		{"no jobId", "", withField(t, nil, "jobId"), "jobId"},
+		{"no recipientStatus", "", withField(t, nil, "recipientStatus"), "recipientStatus"},
+		{"no pages", "", withField(t, nil, "pages"), "pages"},
+		{"pages is a string", "", withField(t, "1", "pages"), "/pages"},
+		{"pages is a fraction", "", withField(t, 1.5, "pages"), "/pages"},
+		{"recipient without status", "", withField(t, nil, "recipientStatus", 0, "status"), "status"},
+		{"recipient without durationInSecs", "", withField(t, nil, "recipientStatus", 0, "durationInSecs"), "durationInSecs"},
+		{"recipient without number", "", withField(t, nil, "recipientStatus", 0, "number"), "number"},
+		{"recipient without reason", "", withField(t, nil, "recipientStatus", 0, "reason"), "reason"},
+		{"sentTs not a date-time", "", withField(t, "yesterday", "recipientStatus", 0, "sentTs"), "/recipientStatus/0/sentTs"},
+		{"property without key", "", withField(t, []any{map[string]any{"value": "v"}}, "recipientStatus", 0, "properties"), "key"},
+		{"customerDefinedId over 256", "", withField(t, strings.Repeat("é", 257), "reference", "customerDefinedId"), "/reference/customerDefinedId"},
+		{"billingCode over 80", "", withField(t, strings.Repeat("b", 81), "reference", "billingCode"), "/reference/billingCode"},
+		{"billingInfo over 80", "", withField(t, strings.Repeat("b", 81), "reference", "billingInfo"), "/reference/billingInfo"},
+		{"status not a string", "", withField(t, 7, "recipientStatus", 0, "status"), "/recipientStatus/0/status"},
+		{"recipientStatus null", "", withField(t, nil, "recipientStatus"), "recipientStatus"},
+		{"html", "text/html", []byte("<html>" + long + "</html>"), "content type"},
+		{"no content type", "-", api.Example(api.ReportExample), "content type"},
+		{"not JSON", "", []byte("{" + long), "not JSON"},
+		{"empty body", "", nil, "not JSON"},
+		{"array", "", []byte(`[]`), ""},
+		{"null", "", []byte(`null`), ""},
+		{"huge bad field", "", withField(t, long, "reference", "billingInfo"), "billingInfo"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dc := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
+				switch tc.contentType {
+				case "":
+					w.Header().Set("Content-Type", "application/json; charset=utf-8")
+				case "-":
+					w.Header()["Content-Type"] = nil
+				default:
+					w.Header().Set("Content-Type", tc.contentType)
+				}
+				w.Write(tc.body)
+			})
+			r, err := newClient(t, dc).GetStatusReport(testContext(t), testJobID)
+			if r != nil {
+				t.Fatalf("got a report %+v from an invalid response", r)
+			}
+			mustFail(t, err, faxreport.ErrInvalidResponse, faxreport.ErrNotFound)
+			if !strings.Contains(err.Error(), tc.field) {
+				t.Errorf("error %q does not say %q", err, tc.field)
+			}
+			if len(err.Error()) > 600 {
+				t.Errorf("error is %d bytes long: it echoes too much of the body", len(err.Error()))
+			}
+			if dc.requests.Load() != 1 {
+				t.Errorf("an invalid response was retried")
+			}
+		})
+	}
+}
+
+func TestGetStatusReportAcceptsWhatTheSpecAllows(t *testing.T) {
+	extra := withField(t, map[string]any{"nested": true}, "someNewField")
+	var doc map[string]any
+	json.Unmarshal(extra, &doc)
+	doc["recipientStatus"].([]any)[0].(map[string]any)["newVendorKey"] = "x"
+	extra, _ = json.Marshal(doc)
+	for _, tc := range []struct {
+		name string
+		body []byte
+	}{
+		{"document example", api.Example(api.ReportExample)},
+		{"minimal", api.Example(api.ReportMinimal)},
+		{"pending with properties and empty remoteCsid", api.Example(api.ReportPending)},
+		{"unknown fields", extra},
+		{"no reference", withField(t, nil, "reference")},
+		{"sentTs absent", withField(t, nil, "recipientStatus", 0, "sentTs")},
+		{"status not seen before", withField(t, "SOMETHING_NEW", "recipientStatus", 0, "status")},
+		{"customerDefinedId of 256 runes", withField(t, strings.Repeat("é", 256), "reference", "customerDefinedId")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dc := newDataCenter(t, serveJSON(200, tc.body))
+			r, err := newClient(t, dc).GetStatusReport(testContext(t), testJobID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.JobID == "" || len(r.RecipientStatus) == 0 {
+				t.Fatalf("report %+v", r)
+			}
+		})
+	}
+}
