@@ -13,3 +13,16 @@ type Property = gen.Property
 
 // Reference holds the customer's own identifiers of a fax job.
 type Reference = gen.Reference
+
+// Status values seen in reports. The API documents the status as open-ended, so a report may
+// carry others; these are the ones the vendor's documentation and SDKs show.
+const (
+	StatusOK        = "OK"        // delivered
+	StatusPending   = "PENDING"   // still being processed: not final
+	StatusBusy      = "BUSY"      // the line was busy
+	StatusNoFax     = "NOFAX"     // no fax machine answered
+	StatusNoFaxDis  = "NOFAX_DIS" // no fax machine: disconnected
+	StatusNoFaxTO   = "NOFAX_TO"  // no fax machine: timed out
+	StatusRingTO    = "RING_TO"   // no answer: ringing timed out
+	StatusRemoteDis = "REM_DIS"   // the remote side disconnected
+)

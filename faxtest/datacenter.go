@@ -1,0 +1,236 @@
+package faxtest
+
+import (
+	"encoding/json"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/faxreport/faxreport"
+)
+
+// DataCenter is one fake data center: an httptest.Server with its own reports, faults and
+// request log.
+type DataCenter struct {
+	region *Server
+	index  int
+	server *httptest.Server
+	t      testing.TB
+
+	mu      sync.Mutex
+	jobs    map[string]*job
+	faults  []*Fault
+	latency time.Duration
+	log     []Request
+
+	connections atomic.Int64
+	inFlight    atomic.Int64
+	maxInFlight atomic.Int64
+}
+
+// job is a stored report and how it is served over time.
+type job struct {
+	body    []byte // the final report as served
+	pending Pending
+	reads   int       // GETs answered so far
+	stored  time.Time // when it was put
+}
+
+// Pending says how long a stored job is not yet final. Each zero field means "no such phase".
+type Pending struct {
+	NotFoundReads int           // answer 404 (job still being processed) to this many first reads
+	Reads         int           // then serve every recipient as PENDING for this many reads
+	For           time.Duration // and, or instead, until this long after the job was stored
+}
+
+func newDataCenter(region *Server, index int, t testing.TB) *DataCenter {
+	dc := &DataCenter{region: region, index: index, t: t, jobs: map[string]*job{}}
+	dc.server = httptest.NewUnstartedServer(http.HandlerFunc(dc.serveHTTP))
+	dc.server.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			dc.connections.Add(1)
+		}
+	}
+	dc.server.Start()
+	return dc
+}
+
+// URL returns the data center's base URL, ending in /rest/v1.
+func (dc *DataCenter) URL() string { return dc.server.URL + basePath }
+
+// Close stops the data center: from then on, connecting to it is refused.
+func (dc *DataCenter) Close() { dc.server.Close() }
+
+// Put stores a final report in this data center.
+func (dc *DataCenter) Put(r *faxreport.Report) { dc.PutPending(r, Pending{}) }
+
+// PutPending stores a report that is served as not yet final until p says it is.
+func (dc *DataCenter) PutPending(final *faxreport.Report, p Pending) {
+	body, err := json.Marshal(final)
+	if err != nil {
+		panic("faxtest: " + err.Error())
+	}
+	dc.store(final.JobID, body, p)
+}
+
+// PutJSON stores a report given as JSON, served byte for byte. It panics when the JSON has no
+// jobId, a programming error in the test.
+func (dc *DataCenter) PutJSON(body []byte) { dc.store(jobIDOf(body), body, Pending{}) }
+
+func (dc *DataCenter) store(jobID string, body []byte, p Pending) {
+	dc.mu.Lock()
+	defer dc.mu.Unlock()
+	dc.jobs[jobID] = &job{body: append([]byte(nil), body...), pending: p, stored: time.Now()}
+}
+
+// Has reports whether the data center holds a report for jobID.
+func (dc *DataCenter) Has(jobID string) bool {
+	dc.mu.Lock()
+	defer dc.mu.Unlock()
+	_, ok := dc.jobs[jobID]
+	return ok
+}
+
+// SetLatency delays every answer by d (cut short when the client hangs up).
+func (dc *DataCenter) SetLatency(d time.Duration) {
+	dc.mu.Lock()
+	defer dc.mu.Unlock()
+	dc.latency = d
+}
+
+func jobIDOf(body []byte) string {
+	var r struct {
+		JobID string `json:"jobId"`
+	}
+	if json.Unmarshal(body, &r) != nil || r.JobID == "" {
+		panic("faxtest: report JSON without a jobId")
+	}
+	return r.JobID
+}
+
+// read answers a GET for jobID: the body to serve, or ok false for 404.
+func (dc *DataCenter) read(jobID string) (body []byte, ok bool) {
+	dc.mu.Lock()
+	defer dc.mu.Unlock()
+	j := dc.jobs[jobID]
+	if j == nil {
+		return nil, false
+	}
+	j.reads++
+	p := j.pending
+	if j.reads <= p.NotFoundReads {
+		return nil, false
+	}
+	if j.reads <= p.NotFoundReads+p.Reads || time.Since(j.stored) < p.For {
+		return pendingBody(j.body), true
+	}
+	return j.body, true
+}
+
+// pendingBody is body with every recipient's status PENDING and its transmission details gone.
+func pendingBody(body []byte) []byte {
+	var doc map[string]any
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return body
+	}
+	recipients, _ := doc["recipientStatus"].([]any)
+	for _, r := range recipients {
+		if m, ok := r.(map[string]any); ok {
+			m["status"] = faxreport.StatusPending
+			m["reason"] = "In progress"
+			m["durationInSecs"] = 0
+			delete(m, "sentTs")
+			delete(m, "sentToNumber")
+			delete(m, "remoteCsid")
+		}
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return body
+	}
+	return b
+}
+
+// remove deletes jobID's report and reports whether there was one.
+func (dc *DataCenter) remove(jobID string) bool {
+	dc.mu.Lock()
+	defer dc.mu.Unlock()
+	_, ok := dc.jobs[jobID]
+	delete(dc.jobs, jobID)
+	return ok
+}
+
+// Request is one request a data center received, as logged for assertions.
+type Request struct {
+	DataCenter int       // index of the data center
+	Method     string    // HTTP method
+	Path       string    // escaped path
+	JobID      string    // decoded job ID, "" when the path is not a report's
+	Status     int       // status answered, 0 for a dropped connection
+	Time       time.Time // when it arrived
+	Authorized bool      // whether it carried the right credentials
+}
+
+// Requests returns a copy of the data center's request log.
+func (dc *DataCenter) Requests() []Request {
+	dc.mu.Lock()
+	defer dc.mu.Unlock()
+	return append([]Request(nil), dc.log...)
+}
+
+// RequestCount returns how many requests the data center has received.
+func (dc *DataCenter) RequestCount() int {
+	dc.mu.Lock()
+	defer dc.mu.Unlock()
+	return len(dc.log)
+}
+
+// Connections returns how many TCP connections the data center has accepted.
+func (dc *DataCenter) Connections() int64 { return dc.connections.Load() }
+
+// MaxInFlight returns the most requests the data center has been answering at once.
+func (dc *DataCenter) MaxInFlight() int64 { return dc.maxInFlight.Load() }
+
+// logRequest appends r to the log and returns its index, for updateLog.
+func (dc *DataCenter) logRequest(r Request) int {
+	dc.mu.Lock()
+	defer dc.mu.Unlock()
+	dc.log = append(dc.log, r)
+	return len(dc.log) - 1
+}
+
+func (dc *DataCenter) updateLog(i int, update func(*Request)) {
+	dc.mu.Lock()
+	defer dc.mu.Unlock()
+	update(&dc.log[i])
+}
+
+func (dc *DataCenter) enter() {
+	n := dc.inFlight.Add(1)
+	for {
+		m := dc.maxInFlight.Load()
+		if n <= m || dc.maxInFlight.CompareAndSwap(m, n) {
+			return
+		}
+	}
+}
+
+// isReportPath splits an escaped path under basePath into custNr and jobID.
+func splitReportPath(escaped string) (custNr, jobID string, ok bool) {
+	rest, found := strings.CutPrefix(escaped, basePath+"/")
+	if !found {
+		return "", "", false
+	}
+	parts := strings.Split(rest, "/")
+	if len(parts) != 4 || parts[1] != "fax" || parts[2] != "reports" || parts[0] == "" || parts[3] == "" {
+		return "", "", false
+	}
+	custNr, err1 := unescape(parts[0])
+	jobID, err2 := unescape(parts[3])
+	return custNr, jobID, err1 == nil && err2 == nil
+}

@@ -1,0 +1,50 @@
+package faxtest
+
+import "time"
+
+// Fault is a misbehaviour injected into a data center's answers. Set one kind per Fault:
+// Status, Drop, Malformed or Oversize; Latency may go with any of them or stand alone.
+type Fault struct {
+	Status     int           // answer with this HTTP status and the JSON error body
+	RetryAfter string        // the Retry-After header sent with Status
+	EmptyBody  bool          // send Status with an empty body, as the vendor documents "No Content"
+	Drop       bool          // close the connection without answering
+	Malformed  []byte        // answer 200 with this body as application/json
+	Oversize   int64         // answer 200 with a JSON body of this many bytes
+	Latency    time.Duration // wait this long before answering (cut short if the client hangs up)
+	Times      int           // apply to the next Times requests; 0: to every request until ClearFaults
+}
+
+// Inject queues a fault. Each request takes the first queued fault that has uses left.
+func (dc *DataCenter) Inject(f Fault) {
+	dc.mu.Lock()
+	defer dc.mu.Unlock()
+	dc.faults = append(dc.faults, &f)
+}
+
+// ClearFaults removes every queued fault and the latency.
+func (dc *DataCenter) ClearFaults() {
+	dc.mu.Lock()
+	defer dc.mu.Unlock()
+	dc.faults = nil
+	dc.latency = 0
+}
+
+// nextFault takes one use of the first queued fault, or returns nil.
+func (dc *DataCenter) nextFault() (f *Fault, latency time.Duration) {
+	dc.mu.Lock()
+	defer dc.mu.Unlock()
+	for len(dc.faults) > 0 {
+		f = dc.faults[0]
+		if f.Times == 0 {
+			return f, dc.latency
+		}
+		f.Times--
+		if f.Times == 0 {
+			dc.faults = dc.faults[1:]
+		}
+		copied := *f
+		return &copied, dc.latency
+	}
+	return nil, dc.latency
+}

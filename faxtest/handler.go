@@ -1,0 +1,202 @@
+package faxtest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/faxreport/faxreport/api"
+	"github.com/faxreport/faxreport/internal/validate"
+)
+
+// basePath is where the API lives on every data center.
+const basePath = "/rest/v1"
+
+// reportPath is the spec's path of the status report resource.
+const reportPath = "/{custNr}/fax/reports/{jobId}"
+
+var errBadAuthorization = errors.New("authorization header missing or malformed")
+
+func unescape(s string) (string, error) { return url.PathUnescape(s) }
+
+func (dc *DataCenter) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	dc.enter()
+	defer dc.inFlight.Add(-1)
+	entry := dc.logRequest(Request{DataCenter: dc.index, Method: r.Method, Path: r.URL.EscapedPath(), Time: time.Now()})
+	rec := &statusRecorder{ResponseWriter: w, logStatus: func(status int) {
+		dc.updateLog(entry, func(r *Request) { r.Status = status })
+	}}
+
+	fault, latency := dc.nextFault()
+	if fault != nil {
+		latency += fault.Latency
+	}
+	if latency > 0 {
+		select {
+		case <-time.After(latency):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	if fault != nil && dc.serveFault(rec, fault) {
+		return
+	}
+
+	custNr, jobID, ok := splitReportPath(r.URL.EscapedPath())
+	if !ok {
+		dc.specViolation(r, fmt.Errorf("path %s is not %s%s", r.URL.EscapedPath(), basePath, reportPath))
+		writeError(rec, http.StatusNotFound, "no such resource")
+		return
+	}
+	dc.updateLog(entry, func(r *Request) { r.JobID = jobID })
+	if err := dc.checkRequest(r, custNr, jobID); err != nil {
+		if errors.Is(err, errBadAuthorization) {
+			writeError(rec, http.StatusBadRequest, "Authorization header missing or malformed")
+			return
+		}
+		dc.specViolation(r, err)
+		writeError(rec, http.StatusMethodNotAllowed, err.Error())
+		return
+	}
+	user, pass, _ := r.BasicAuth()
+	if user != dc.region.Username || pass != dc.region.Password || custNr != dc.region.CustomerNumber {
+		rec.Header().Set("Content-Type", "application/json")
+		rec.WriteHeader(http.StatusUnauthorized)
+		rec.Write(api.Example(api.Error401))
+		return
+	}
+	dc.updateLog(entry, func(r *Request) { r.Authorized = true })
+	body, ok := dc.read(jobID)
+	if !ok {
+		writeError(rec, http.StatusNotFound, "no report for job "+jobID)
+		return
+	}
+	writeJSON(rec, http.StatusOK, body)
+}
+
+// serveFault answers with f and reports whether that was the whole answer.
+func (dc *DataCenter) serveFault(w http.ResponseWriter, f *Fault) bool {
+	switch {
+	case f.Drop:
+		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+			conn.Close()
+		}
+		return true
+	case f.Status != 0:
+		if f.RetryAfter != "" {
+			w.Header().Set("Retry-After", f.RetryAfter)
+		}
+		if f.EmptyBody {
+			w.WriteHeader(f.Status)
+			return true
+		}
+		writeError(w, f.Status, http.StatusText(f.Status))
+		return true
+	case f.Malformed != nil:
+		writeJSON(w, http.StatusOK, f.Malformed)
+		return true
+	case f.Oversize > 0:
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.FormatInt(f.Oversize, 10))
+		w.Write([]byte(`{"jobId":"`))
+		pad := []byte(strings.Repeat("X", 32<<10))
+		for left := f.Oversize - 10; left > 0; left -= int64(len(pad)) {
+			if _, err := w.Write(pad[:min(int64(len(pad)), left)]); err != nil {
+				break
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// checkRequest validates the request against the operation of openapi.yaml, the httpBasicAuth
+// security scheme included: a missing or malformed Authorization header is errBadAuthorization.
+func (dc *DataCenter) checkRequest(r *http.Request, custNr, jobID string) error {
+	doc, err := validate.Spec()
+	if err != nil {
+		return err
+	}
+	item := doc.Paths.Value(reportPath)
+	op := item.GetOperation(r.Method)
+	if op == nil {
+		return fmt.Errorf("openapi.yaml has no %s %s", r.Method, reportPath)
+	}
+	input := &openapi3filter.RequestValidationInput{
+		Request:    r,
+		PathParams: map[string]string{"custNr": custNr, "jobId": jobID},
+		Route:      &routers.Route{Spec: doc, Path: reportPath, PathItem: item, Method: r.Method, Operation: op},
+		Options: &openapi3filter.Options{AuthenticationFunc: func(_ context.Context, in *openapi3filter.AuthenticationInput) error {
+			if in.SecurityScheme.Type != "http" || in.SecurityScheme.Scheme != "basic" {
+				return fmt.Errorf("unexpected security scheme %q", in.SecuritySchemeName)
+			}
+			if _, _, ok := r.BasicAuth(); !ok {
+				return errBadAuthorization
+			}
+			return nil
+		}},
+	}
+	if err := openapi3filter.ValidateRequest(r.Context(), input); err != nil {
+		var secErr *openapi3filter.SecurityRequirementsError
+		if errors.As(err, &secErr) {
+			return errBadAuthorization
+		}
+		return err
+	}
+	return nil
+}
+
+// specViolation reports a request that openapi.yaml does not allow: loudly, when the server
+// has a test.
+func (dc *DataCenter) specViolation(r *http.Request, err error) {
+	if dc.t != nil {
+		dc.t.Errorf("faxtest: %s %s does not match openapi.yaml: %v", r.Method, r.URL.EscapedPath(), err)
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// writeError answers status with the documented {code, message} body.
+func writeError(w http.ResponseWriter, status int, message string) {
+	body, _ := json.Marshal(map[string]any{"code": status, "message": message})
+	writeJSON(w, status, body)
+}
+
+// statusRecorder logs the status before it is sent, so that a client that has its answer
+// always finds it in the log.
+type statusRecorder struct {
+	http.ResponseWriter
+	logStatus func(int)
+	written   bool
+}
+
+func (s *statusRecorder) WriteHeader(status int) {
+	if !s.written {
+		s.written = true
+		s.logStatus(status)
+	}
+	s.ResponseWriter.WriteHeader(status)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if !s.written {
+		s.WriteHeader(http.StatusOK)
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection (for Drop).
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }

@@ -1,0 +1,153 @@
+// Package faxtest is a fake of the Retarus Fax REST API's status reports for tests, modelled on
+// net/http/httptest: NewServer starts a region of data centers on loopback whose base URLs drop
+// straight into faxreport.Config.Endpoints.
+//
+// Like the real service, a report lives in one data center and the others answer 404; requests
+// must carry the configured basic-auth credentials and customer number; and each request is
+// checked against openapi.yaml. Faults (latency, error statuses, dropped connections, malformed
+// or oversized bodies) can be injected per data center, and every request is logged for
+// assertions.
+package faxtest
+
+import (
+	"hash/fnv"
+	"testing"
+
+	"github.com/faxreport/faxreport"
+	"github.com/faxreport/faxreport/api"
+)
+
+// Default credentials of a Server whose Options leave them empty.
+const (
+	DefaultCustomerNumber = "12345"
+	DefaultUsername       = "faxtest-user"
+	DefaultPassword       = "faxtest-password"
+)
+
+// Options configure a Server. The zero value is a region of two data centers with the default
+// credentials.
+type Options struct {
+	DataCenters    int    // how many data centers; default 2
+	CustomerNumber string // the customer number the fake serves; default DefaultCustomerNumber
+	Username       string // the accepted user name; default DefaultUsername
+	Password       string // the accepted password; default DefaultPassword
+	// T, when set, fails the test for every request that does not match openapi.yaml and closes
+	// the server when the test ends.
+	T testing.TB
+}
+
+// Server is a fake region: several data centers, each its own httptest.Server.
+type Server struct {
+	CustomerNumber, Username, Password string
+	dataCenters                        []*DataCenter
+}
+
+// NewServer starts a fake region on loopback. Call Close when done (automatic with Options.T).
+func NewServer(opts Options) *Server {
+	if opts.DataCenters <= 0 {
+		opts.DataCenters = 2
+	}
+	s := &Server{
+		CustomerNumber: or(opts.CustomerNumber, DefaultCustomerNumber),
+		Username:       or(opts.Username, DefaultUsername),
+		Password:       or(opts.Password, DefaultPassword),
+	}
+	for i := range opts.DataCenters {
+		s.dataCenters = append(s.dataCenters, newDataCenter(s, i, opts.T))
+	}
+	if opts.T != nil {
+		opts.T.Cleanup(s.Close)
+	}
+	return s
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// Close stops every data center.
+func (s *Server) Close() {
+	for _, dc := range s.dataCenters {
+		dc.server.Close()
+	}
+}
+
+// Endpoints returns the data centers' base URLs (ending in /rest/v1).
+func (s *Server) Endpoints() []string {
+	urls := make([]string, len(s.dataCenters))
+	for i, dc := range s.dataCenters {
+		urls[i] = dc.URL()
+	}
+	return urls
+}
+
+// Config returns a faxreport.Config with the server's credentials and endpoints.
+func (s *Server) Config() faxreport.Config {
+	return faxreport.Config{CustomerNumber: s.CustomerNumber, Username: s.Username, Password: s.Password, Endpoints: s.Endpoints()}
+}
+
+// DataCenters returns the data centers, in the order of Endpoints.
+func (s *Server) DataCenters() []*DataCenter { return s.dataCenters }
+
+// DataCenter returns data center i.
+func (s *Server) DataCenter(i int) *DataCenter { return s.dataCenters[i] }
+
+// Home returns the data center that Put stores a job in: a fixed one per job ID, as the real
+// service keeps a job where it was processed.
+func (s *Server) Home(jobID string) *DataCenter {
+	h := fnv.New32a()
+	h.Write([]byte(jobID))
+	return s.dataCenters[int(h.Sum32()%uint32(len(s.dataCenters)))]
+}
+
+// Put stores a report in its job's home data center and returns that data center.
+func (s *Server) Put(r *faxreport.Report) *DataCenter {
+	dc := s.Home(r.JobID)
+	dc.Put(r)
+	return dc
+}
+
+// PutPending stores a report in its job's home data center that is served as still pending
+// until p says it is final.
+func (s *Server) PutPending(final *faxreport.Report, p Pending) *DataCenter {
+	dc := s.Home(final.JobID)
+	dc.PutPending(final, p)
+	return dc
+}
+
+// LoadExamples stores every example report of package api, each in its home data center.
+func (s *Server) LoadExamples() {
+	for _, name := range api.Reports() {
+		s.PutJSON(api.Example(name))
+	}
+}
+
+// PutJSON stores a report given as JSON, served byte for byte, in its job's home data center.
+// It panics when the JSON has no jobId, a programming error in the test.
+func (s *Server) PutJSON(body []byte) *DataCenter {
+	id := jobIDOf(body)
+	dc := s.Home(id)
+	dc.PutJSON(body)
+	return dc
+}
+
+// Requests returns the requests of every data center, data center by data center.
+func (s *Server) Requests() []Request {
+	var all []Request
+	for _, dc := range s.dataCenters {
+		all = append(all, dc.Requests()...)
+	}
+	return all
+}
+
+// Connections returns the number of TCP connections the data centers have accepted in all.
+func (s *Server) Connections() int64 {
+	var n int64
+	for _, dc := range s.dataCenters {
+		n += dc.Connections()
+	}
+	return n
+}
