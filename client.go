@@ -3,6 +3,7 @@ package faxreport
 import (
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -31,6 +32,7 @@ type Client struct {
 	maxBody        int64
 	log            *slog.Logger
 	reports        *validate.Decoder[gen.StatusReport]
+	rawReports     *validate.Decoder[json.RawMessage]
 }
 
 type dataCenter struct {
@@ -64,12 +66,17 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("faxreport: %w", err)
 	}
+	rawReports, err := validate.NewDecoder[json.RawMessage](http.MethodGet, reportPath, http.StatusOK)
+	if err != nil {
+		return nil, fmt.Errorf("faxreport: %w", err)
+	}
 	c := &Client{
 		customerNumber: cfg.CustomerNumber,
 		retry:          policy,
 		maxBody:        cmp(cfg.MaxResponseBytes, DefaultMaxResponseBytes),
 		log:            cfg.Logger,
 		reports:        reports,
+		rawReports:     rawReports,
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)

@@ -2,6 +2,7 @@ package faxreport
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 )
 
@@ -17,8 +18,26 @@ func (c *Client) GetStatusReport(ctx context.Context, jobID string) (*Report, er
 	if err := checkJobID(jobID); err != nil {
 		return nil, err
 	}
-	send := func(ctx context.Context, dc dataCenter) (*http.Response, error) {
+	return fetch(ctx, c, "get", jobID, c.sendGet(jobID), c.reports, nil)
+}
+
+// sendGet sends the getStatusReport request for jobID.
+func (c *Client) sendGet(jobID string) sendFunc {
+	return func(ctx context.Context, dc dataCenter) (*http.Response, error) {
 		return dc.api.GetStatusReport(ctx, c.customerNumber, jobID, c.editors...)
 	}
-	return fetch(ctx, c, "get", jobID, send, c.reports, nil)
+}
+
+// GetStatusReportJSON is GetStatusReport for callers that want the report exactly as the API
+// sent it: the body is validated against openapi.yaml the same way, then returned byte for
+// byte, unknown fields included.
+func (c *Client) GetStatusReportJSON(ctx context.Context, jobID string) (json.RawMessage, error) {
+	if err := checkJobID(jobID); err != nil {
+		return nil, err
+	}
+	raw, err := fetch(ctx, c, "get", jobID, c.sendGet(jobID), c.rawReports, nil)
+	if err != nil {
+		return nil, err
+	}
+	return *raw, nil
 }

@@ -50,7 +50,7 @@ func fetch[T any](ctx context.Context, c *Client, op, jobID string, send sendFun
 		regionErr.Failed = append(regionErr.Failed, &EndpointError{Endpoint: c.dataCenters[i].url, Err: err})
 	}
 	if len(regionErr.Failed) == 0 && regionErr.cause == nil {
-		return nil, fmt.Errorf("faxreport: %s job %q: %w", op, jobID, firstNotFound)
+		return nil, fmt.Errorf("faxreport: %s job %q: not found in any of %d data centers: %w", op, jobID, len(errs), firstNotFound)
 	}
 	return nil, regionErr
 }

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/faxreport/faxreport/api"
+	"github.com/faxreport/faxreport/faxtest"
+)
+
+const exampleJob = "FJJ66GHGX105ZZBIELVCN1"
+
+// invocation is one run of the command's main entry.
+type invocation struct {
+	code           int
+	stdout, stderr string
+}
+
+// runCLI runs the command with args, the environment env and stdin.
+func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) invocation {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(stdin), &stdout, &stderr)
+	inv := invocation{code: code, stdout: stdout.String(), stderr: stderr.String()}
+	if strings.Count(strings.TrimSpace(inv.stderr), "\n") > 0 && code != exitUsage && code != exitOK {
+		t.Errorf("stderr is more than one line per error: %q", inv.stderr)
+	}
+	return inv
+}
+
+// fakeEnv starts a fake region seeded with the examples and returns the environment that
+// points the command at it.
+func fakeEnv(t *testing.T) (*faxtest.Server, map[string]string) {
+	s := faxtest.NewServer(faxtest.Options{T: t})
+	s.LoadExamples()
+	return s, map[string]string{
+		"FAXREPORT_CUSTNR":    s.CustomerNumber,
+		"FAXREPORT_USERNAME":  s.Username,
+		"FAXREPORT_PASSWORD":  s.Password,
+		"FAXREPORT_ENDPOINTS": strings.Join(s.Endpoints(), ","),
+	}
+}
+
+func TestGetTable(t *testing.T) {
+	_, env := fakeEnv(t)
+	inv := runCLI(t, env, "", "get", exampleJob)
+	if inv.code != exitOK || inv.stderr != "" {
+		t.Fatalf("exit %d, stderr %q", inv.code, inv.stderr)
+	}
+	for _, want := range []string{
+		"Job FJJ66GHGX105ZZBIELVCN1, 1 page(s), customer ID 2022-04-7T11:04:37.057Z_customerDefinedId",
+		"NUMBER", "STATUS", "REASON", "SENT", "DURATION", "SENT TO", "REMOTE CSID",
+		"+49 89 1234567-8900", "2017-08-10T13:05:09Z", "19s", "00498912345678900", "+49/89/1234567-8900",
+	} {
+		if !strings.Contains(inv.stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, inv.stdout)
+		}
+	}
+}
+
+func TestGetJSONRoundTrip(t *testing.T) {
+	_, env := fakeEnv(t)
+	inv := runCLI(t, env, "", "get", "--json", exampleJob)
+	if inv.code != exitOK {
+		t.Fatalf("exit %d: %s", inv.code, inv.stderr)
+	}
+	if want := string(api.Example(api.ReportExample)); inv.stdout != want {
+		t.Fatalf("--json printed\n%s\nwant the API's body\n%s", inv.stdout, want)
+	}
+}
+
+func TestGetSeveralJobsInOrder(t *testing.T) {
+	_, env := fakeEnv(t)
+	inv := runCLI(t, env, "", "get", "FJ0PENDING0REPORT00001", "FJNOSUCHJOB", exampleJob)
+	if inv.code != exitNotFound {
+		t.Fatalf("exit %d, want %d", inv.code, exitNotFound)
+	}
+	if i, j := strings.Index(inv.stdout, "FJ0PENDING"), strings.Index(inv.stdout, exampleJob); i < 0 || j < i {
+		t.Fatalf("reports not in argument order:\n%s", inv.stdout)
+	}
+	if !strings.Contains(inv.stderr, "FJNOSUCHJOB") {
+		t.Fatalf("stderr %q", inv.stderr)
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	s, env := fakeEnv(t)
+	with := func(k, v string) map[string]string {
+		e := map[string]string{}
+		for key, val := range env {
+			e[key] = val
+		}
+		e[k] = v
+		return e
+	}
+	unavailable := faxtest.NewServer(faxtest.Options{DataCenters: 1})
+	unavailable.DataCenter(0).Inject(faxtest.Fault{Status: 503})
+	defer unavailable.Close()
+	invalid := faxtest.NewServer(faxtest.Options{DataCenters: 1})
+	invalid.DataCenter(0).Inject(faxtest.Fault{Malformed: []byte(`{"jobId":"x"}`)})
+	defer invalid.Close()
+
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want int
+	}{
+		{"found", env, []string{"get", exampleJob}, exitOK},
+		{"not found", env, []string{"get", "FJNOSUCHJOB"}, exitNotFound},
+		{"unauthorized", with("FAXREPORT_PASSWORD", "wrong-password-123"), []string{"get", exampleJob}, exitUnauthorized},
+		{"invalid job ID", env, []string{"get", ".."}, exitUsage},
+		{"no job ID", env, []string{"get"}, exitUsage},
+		{"unknown flag", env, []string{"get", "--nope", exampleJob}, exitUsage},
+		{"password as a flag", env, []string{"get", "--password", "x", exampleJob}, exitUsage},
+		{"unknown command", env, []string{"fetch"}, exitUsage},
+		{"no command", env, nil, exitUsage},
+		{"no credentials", map[string]string{}, []string{"get", exampleJob}, exitUsage},
+		{"bad region", with("FAXREPORT_REGION", "mars"), []string{"get", exampleJob}, exitUsage},
+		{"invalid response", with("FAXREPORT_ENDPOINTS", invalid.Endpoints()[0]), []string{"get", exampleJob}, exitInvalid},
+		{"unavailable", with("FAXREPORT_ENDPOINTS", unavailable.Endpoints()[0]), []string{"get", "--timeout", "2s", exampleJob}, exitUnavailable},
+		{"timeout", env, []string{"get", "--timeout", "1ns", exampleJob}, exitUnavailable},
+		{"help", env, []string{"get", "--help"}, exitOK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			inv := runCLI(t, tc.env, "", tc.args...)
+			if inv.code != tc.want {
+				t.Fatalf("exit %d, want %d; stderr %q", inv.code, tc.want, inv.stderr)
+			}
+			if tc.want != exitOK && inv.stderr == "" {
+				t.Fatal("failed without a word on stderr")
+			}
+			for _, secret := range []string{s.Password, "wrong-password-123", "Basic "} {
+				if strings.Contains(inv.stdout+inv.stderr, secret) {
+					t.Fatalf("printed a credential: %q %q", inv.stdout, inv.stderr)
+				}
+			}
+		})
+	}
+}
+
+func TestFlagsWinOverEnvironment(t *testing.T) {
+	s, env := fakeEnv(t)
+	env["FAXREPORT_CUSTNR"] = "999"
+	if inv := runCLI(t, env, "", "get", exampleJob); inv.code != exitUnauthorized {
+		t.Fatalf("env customer number: exit %d", inv.code)
+	}
+	if inv := runCLI(t, env, "", "get", "--custnr", s.CustomerNumber, exampleJob); inv.code != exitOK {
+		t.Fatalf("flag customer number: exit %d %s", inv.code, inv.stderr)
+	}
+}
+
+func TestPasswordFromFileOrStdin(t *testing.T) {
+	s, env := fakeEnv(t)
+	delete(env, "FAXREPORT_PASSWORD")
+	if inv := runCLI(t, env, s.Password+"\n", "get", "--password-file", "-", exampleJob); inv.code != exitOK {
+		t.Fatalf("stdin: exit %d %s", inv.code, inv.stderr)
+	}
+	file := filepath.Join(t.TempDir(), "password")
+	os.WriteFile(file, []byte(s.Password+"\n"), 0o600)
+	if inv := runCLI(t, env, "", "get", "--password-file", file, exampleJob); inv.code != exitOK {
+		t.Fatalf("file: exit %d %s", inv.code, inv.stderr)
+	}
+	if inv := runCLI(t, env, "", "get", "--password-file", file+".missing", exampleJob); inv.code != exitUsage {
+		t.Fatalf("missing file: exit %d", inv.code)
+	}
+}
+
+func TestDemo(t *testing.T) {
+	inv := runCLI(t, map[string]string{}, "", "get", "--demo", exampleJob)
+	if inv.code != exitOK || !strings.Contains(inv.stdout, "+49 89 1234567-8900") {
+		t.Fatalf("exit %d\n%s%s", inv.code, inv.stdout, inv.stderr)
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"help"}, {"get", "--help"}} {
+		inv := runCLI(t, nil, "", args...)
+		out := inv.stdout + inv.stderr
+		if inv.code != exitOK || !strings.Contains(out, "Exit codes") || !strings.Contains(out, "FAXREPORT_PASSWORD") {
+			t.Errorf("%v: exit %d\n%s", args, inv.code, out)
+		}
+	}
+}
