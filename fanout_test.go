@@ -173,8 +173,8 @@ func TestGetStatusReportHangingDataCenterNeverHangs(t *testing.T) {
 	start := time.Now()
 	_, err := newClient(t, hang, notFound).GetStatusReport(ctx, testJobID)
 	mustFail(t, err, context.DeadlineExceeded, faxreport.ErrNotFound)
-	if elapsed := time.Since(start); elapsed > 3*time.Second {
-		t.Fatalf("returned after %v, long after the 300ms deadline", elapsed)
+	if elapsed := time.Since(start); elapsed > 10*time.Second {
+		t.Fatalf("returned after %v, long after the 300ms deadline (a hang, not load)", elapsed)
 	}
 }
 
