@@ -3,7 +3,6 @@ package faxreport
 import (
 	"context"
 	"crypto/tls"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -32,7 +31,7 @@ type Client struct {
 	maxBody        int64
 	log            *slog.Logger
 	reports        *validate.Decoder[gen.StatusReport]
-	rawReports     *validate.Decoder[json.RawMessage]
+	rawReports     *validate.Decoder[[]byte]
 }
 
 type dataCenter struct {
@@ -66,7 +65,7 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("faxreport: %w", err)
 	}
-	rawReports, err := validate.NewDecoder[json.RawMessage](http.MethodGet, reportPath, http.StatusOK)
+	rawReports, err := validate.NewRawDecoder(http.MethodGet, reportPath, http.StatusOK)
 	if err != nil {
 		return nil, fmt.Errorf("faxreport: %w", err)
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/faxreport/faxreport/internal/httpbody"
 )
@@ -77,22 +76,12 @@ func newAPIError(endpoint string, status int, body []byte) *APIError {
 			e.Code = *doc.Code
 		}
 		if doc.Message != nil {
-			e.Message = truncate(*doc.Message, httpbody.ExcerptBytes)
+			e.Message = httpbody.Truncate(*doc.Message, httpbody.ExcerptBytes)
 		}
 		return e
 	}
 	e.Excerpt = httpbody.Excerpt(body)
 	return e
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }
 
 // EndpointError is the failure of one data center that did not answer with the report.

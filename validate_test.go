@@ -70,6 +70,8 @@ func TestGetStatusReportRejectsResponsesOutsideTheSpec(t *testing.T) {
 		{"array", "", []byte(`[]`), ""},
 		{"null", "", []byte(`null`), ""},
 		{"huge bad field", "", withField(t, long, "reference", "billingInfo"), "billingInfo"},
+		{"duplicate jobId", "", []byte(`{"jobId":"FJ1","jobId":"FJ2","recipientStatus":[],"pages":1}`), "duplicate"},
+		{"huge number", "", []byte(`{"jobId":"J","recipientStatus":[],"pages":1` + strings.Repeat("0", 5000) + `}`), ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dc := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
@@ -130,5 +132,20 @@ func TestGetStatusReportAcceptsWhatTheSpecAllows(t *testing.T) {
 				t.Fatalf("report %+v", r)
 			}
 		})
+	}
+}
+
+// encoding/json matches object names case-insensitively: a validator and a decoder that disagree
+// on names would let {"BillingCode": <too long>} past maxLength into Reference.BillingCode, or
+// validate one jobId and return another.
+func TestGetStatusReportNamesAreCaseSensitive(t *testing.T) {
+	body := []byte(`{"jobId":"FJ1","JobId":"FJ2","recipientStatus":[],"pages":1,"reference":{"BillingCode":"` + strings.Repeat("b", 100) + `"}}`)
+	dc := newDataCenter(t, serveJSON(200, body))
+	r, err := newClient(t, dc).GetStatusReport(testContext(t), testJobID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.JobID != "FJ1" || r.Reference == nil || r.Reference.BillingCode != nil {
+		t.Fatalf("decoded %+v with reference %+v: a name that differs in case was taken", r, r.Reference)
 	}
 }

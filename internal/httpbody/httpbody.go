@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -34,9 +35,16 @@ func Excerpt(b []byte) string {
 	if len(b) <= ExcerptBytes {
 		return strconv.Quote(string(b))
 	}
-	cut := ExcerptBytes
-	for cut > 0 && !utf8.RuneStart(b[cut]) {
-		cut--
+	return strconv.Quote(strings.TrimSuffix(Truncate(string(b), ExcerptBytes), "…")) + "…"
+}
+
+// Truncate returns s, or its first n bytes or fewer, cut at a rune boundary, and "…".
+func Truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	return strconv.Quote(string(b[:cut])) + "…"
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }

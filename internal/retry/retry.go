@@ -153,11 +153,12 @@ func ParseRetryAfter(value string, now time.Time) (time.Duration, bool) {
 	if value == "" {
 		return 0, false
 	}
-	if secs, err := strconv.ParseUint(value, 10, 64); err == nil {
-		return time.Duration(min(secs, maxRetryAfterSeconds)) * time.Second, true
-	}
-	if value[0] >= '0' && value[0] <= '9' {
-		return 0, false // digits that are not a plain non-negative number
+	if strings.Trim(value, "0123456789") == "" {
+		secs, err := strconv.ParseUint(value, 10, 64)
+		if err != nil || secs > maxRetryAfterSeconds { // too many digits: a very long wait
+			secs = maxRetryAfterSeconds
+		}
+		return time.Duration(secs) * time.Second, true
 	}
 	t, err := http.ParseTime(value)
 	if err != nil {

@@ -5,7 +5,6 @@ package validate
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"mime"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/go-json-experiment/json"
 
 	"github.com/faxreport/faxreport/gen"
 	"github.com/faxreport/faxreport/internal/httpbody"
@@ -57,9 +57,15 @@ func (e *Error) Error() string {
 }
 
 // Decoder validates and decodes the body of one documented response into T.
+//
+// Both the document that is validated and the value that is returned are decoded with
+// go-json-experiment/json (encoding/json/v2), whose object names are case-sensitive and unique:
+// with encoding/json, {"jobId":"A","JobId":"B"} would validate "A" and return "B", and a
+// "BillingCode" unknown to the schema would escape its maxLength yet land in billingCode.
 type Decoder[T any] struct {
 	mediaType string
 	schema    *openapi3.Schema
+	unmarshal func(body []byte) (*T, error)
 }
 
 // visitOptions validate as a response, and check date-time with the standard library's RFC 3339
@@ -79,6 +85,21 @@ var visitOptions = []openapi3.SchemaValidationOption{
 // NewDecoder resolves the JSON schema of the response with the given status of operation
 // (method, path) in the spec.
 func NewDecoder[T any](method, path string, status int) (*Decoder[T], error) {
+	return newDecoder(method, path, status, func(body []byte) (*T, error) {
+		v := new(T)
+		return v, json.Unmarshal(body, v)
+	})
+}
+
+// NewRawDecoder is NewDecoder for callers that want the validated body byte for byte.
+func NewRawDecoder(method, path string, status int) (*Decoder[[]byte], error) {
+	return newDecoder(method, path, status, func(body []byte) (*[]byte, error) {
+		raw := append([]byte(nil), body...)
+		return &raw, nil
+	})
+}
+
+func newDecoder[T any](method, path string, status int, unmarshal func([]byte) (*T, error)) (*Decoder[T], error) {
 	doc, err := Spec()
 	if err != nil {
 		return nil, err
@@ -96,7 +117,7 @@ func NewDecoder[T any](method, path string, status int) (*Decoder[T], error) {
 	if content == nil || content.Schema == nil || content.Schema.Value == nil {
 		return nil, fmt.Errorf("openapi.yaml has no %s schema for %s %s %d", mediaType, method, path, status)
 	}
-	return &Decoder[T]{mediaType: mediaType, schema: content.Schema.Value}, nil
+	return &Decoder[T]{mediaType: mediaType, schema: content.Schema.Value, unmarshal: unmarshal}, nil
 }
 
 // Decode checks the content type and the body against the schema, then decodes the body.
@@ -107,27 +128,32 @@ func (d *Decoder[T]) Decode(contentType string, body []byte) (*T, error) {
 	}
 	var doc any
 	if err := json.Unmarshal(body, &doc); err != nil {
-		return nil, &Error{Reason: "not JSON: " + err.Error(), Excerpt: httpbody.Excerpt(body)}
+		return nil, &Error{Reason: bounded("not JSON: " + err.Error()), Excerpt: httpbody.Excerpt(body)}
 	}
 	if err := d.schema.VisitJSON(doc, visitOptions...); err != nil {
 		return nil, schemaError(err, body)
 	}
-	v := new(T)
-	if err := json.Unmarshal(body, v); err != nil {
-		return nil, &Error{Reason: err.Error(), Excerpt: httpbody.Excerpt(body)}
+	v, err := d.unmarshal(body)
+	if err != nil {
+		return nil, &Error{Reason: bounded(err.Error()), Excerpt: httpbody.Excerpt(body)}
 	}
 	return v, nil
 }
+
+// maxReason bounds a reason, which may quote parts of the body (a JSON syntax error does).
+const maxReason = 200
+
+func bounded(reason string) string { return httpbody.Truncate(reason, maxReason) }
 
 func schemaError(err error, body []byte) *Error {
 	var se *openapi3.SchemaError
 	if !errors.As(err, &se) {
 		return &Error{Reason: err.Error(), Excerpt: httpbody.Excerpt(body)}
 	}
-	field := "/" + strings.Join(se.JSONPointer(), "/")
+	field := bounded("/" + strings.Join(se.JSONPointer(), "/"))
 	reason := se.Reason
 	if reason == "" {
 		reason = "fails " + se.SchemaField
 	}
-	return &Error{Field: field, Reason: reason, Excerpt: httpbody.Excerpt(body)}
+	return &Error{Field: field, Reason: bounded(reason), Excerpt: httpbody.Excerpt(body)}
 }
