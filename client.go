@@ -3,10 +3,10 @@ package faxreport
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/faxreport/faxreport/gen"
@@ -30,8 +30,7 @@ type Client struct {
 	retry          retry.Policy
 	maxBody        int64
 	log            *slog.Logger
-	reports        *validate.Decoder[gen.StatusReport]
-	rawReports     *validate.Decoder[[]byte]
+	decode         decoders
 }
 
 type dataCenter struct {
@@ -61,11 +60,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.MaxResponseBytes < 0 {
 		return nil, fmt.Errorf("faxreport: %w: MaxResponseBytes is negative", ErrInvalidArgument)
 	}
-	reports, err := validate.NewDecoder[gen.StatusReport](http.MethodGet, reportPath, http.StatusOK)
-	if err != nil {
-		return nil, fmt.Errorf("faxreport: %w", err)
-	}
-	rawReports, err := validate.NewRawDecoder(http.MethodGet, reportPath, http.StatusOK)
+	decoders, err := loadDecoders()
 	if err != nil {
 		return nil, fmt.Errorf("faxreport: %w", err)
 	}
@@ -74,8 +69,7 @@ func New(cfg Config) (*Client, error) {
 		retry:          policy,
 		maxBody:        cmp(cfg.MaxResponseBytes, DefaultMaxResponseBytes),
 		log:            cfg.Logger,
-		reports:        reports,
-		rawReports:     rawReports,
+		decode:         decoders,
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
@@ -113,6 +107,24 @@ func New(cfg Config) (*Client, error) {
 
 // reportPath is the spec's path of the status report resource.
 const reportPath = "/{custNr}/fax/reports/{jobId}"
+
+// decoders are the validating decoders of the responses, built once per process.
+type decoders struct {
+	reports    *validate.Decoder[gen.StatusReport]
+	rawReports *validate.Decoder[[]byte]
+	deletions  *validate.Decoder[gen.DeleteResult]
+}
+
+var loadDecoders = sync.OnceValues(func() (d decoders, err error) {
+	if d.reports, err = validate.NewDecoder[gen.StatusReport](http.MethodGet, reportPath, http.StatusOK); err != nil {
+		return d, err
+	}
+	if d.rawReports, err = validate.NewRawDecoder(http.MethodGet, reportPath, http.StatusOK); err != nil {
+		return d, err
+	}
+	d.deletions, err = validate.NewDecoder[gen.DeleteResult](http.MethodDelete, reportPath, http.StatusOK)
+	return d, err
+})
 
 // Endpoints returns the data-center base URLs the client queries.
 func (c *Client) Endpoints() []string {
@@ -167,11 +179,4 @@ func checkJobID(jobID string) error {
 		return fmt.Errorf("faxreport: %w: %w", ErrInvalidArgument, err)
 	}
 	return nil
-}
-
-// errorsAsAPI is errors.As for *APIError.
-func errorsAsAPI(err error) (*APIError, bool) {
-	var e *APIError
-	ok := errors.As(err, &e)
-	return e, ok
 }

@@ -29,6 +29,7 @@ var (
 // APIError is an HTTP error status from one data center. Its Unwrap gives the sentinel of its
 // status: ErrNotFound, ErrUnauthorized or ErrUnavailable (nil for other statuses).
 type APIError struct {
+	Op         string // "get" or "delete"
 	StatusCode int    // HTTP status code
 	Code       int    // "code" of the JSON error body, 0 when absent
 	Message    string // "message" of the JSON error body, "" when absent
@@ -47,10 +48,11 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// Unwrap returns the sentinel for e's status code.
+// Unwrap returns the sentinel for e's status code. For a deletion, 400 means that the report is
+// not available there, as the vendor documents, and matches ErrNotFound.
 func (e *APIError) Unwrap() error {
 	switch s := e.StatusCode; {
-	case s == http.StatusNotFound:
+	case s == http.StatusNotFound, s == http.StatusBadRequest && e.Op == opDelete:
 		return ErrNotFound
 	case s == http.StatusUnauthorized || s == http.StatusBadRequest:
 		return ErrUnauthorized
@@ -62,8 +64,8 @@ func (e *APIError) Unwrap() error {
 
 // newAPIError classifies a non-200 response by its status and keeps what an error body says:
 // the {code, message} object when it is one, a short excerpt otherwise, nothing when empty.
-func newAPIError(endpoint string, status int, body []byte) *APIError {
-	e := &APIError{StatusCode: status, Endpoint: endpoint}
+func newAPIError(op, endpoint string, status int, body []byte) *APIError {
+	e := &APIError{Op: op, StatusCode: status, Endpoint: endpoint}
 	var doc struct {
 		Code    *int    `json:"code"`
 		Message *string `json:"message"`

@@ -15,18 +15,24 @@ import (
 // *RegionError naming each data center that failed, which matches ErrUnauthorized,
 // ErrUnavailable, ErrInvalidResponse or the context's error as they apply.
 func (c *Client) GetStatusReport(ctx context.Context, jobID string) (*Report, error) {
-	if err := checkJobID(jobID); err != nil {
-		return nil, err
-	}
-	return fetch(ctx, c, "get", jobID, c.sendGet(jobID), c.reports, nil)
+	r, _, err := c.getStatusReport(ctx, jobID)
+	return r, err
 }
 
-// sendGet sends the getStatusReport request for jobID.
-func (c *Client) sendGet(jobID string) sendFunc {
-	return func(ctx context.Context, dc dataCenter) (*http.Response, error) {
-		return dc.api.GetStatusReport(ctx, c.customerNumber, jobID, c.editors...)
+// getStatusReport is GetStatusReport that also says when its last request has ended.
+func (c *Client) getStatusReport(ctx context.Context, jobID string) (*Report, <-chan struct{}, error) {
+	if err := checkJobID(jobID); err != nil {
+		return nil, closed, err
 	}
+	return fetch(ctx, c, opGet, jobID, c.sendGet(jobID), c.decode.reports, nil)
 }
+
+// closed is a channel that is already closed: nothing to wait for.
+var closed = func() chan struct{} {
+	ch := make(chan struct{})
+	close(ch)
+	return ch
+}()
 
 // GetStatusReportJSON is GetStatusReport for callers that want the report exactly as the API
 // sent it: the body is validated against openapi.yaml the same way, then returned byte for
@@ -35,9 +41,16 @@ func (c *Client) GetStatusReportJSON(ctx context.Context, jobID string) (json.Ra
 	if err := checkJobID(jobID); err != nil {
 		return nil, err
 	}
-	raw, err := fetch(ctx, c, "get", jobID, c.sendGet(jobID), c.rawReports, nil)
+	raw, _, err := fetch(ctx, c, opGet, jobID, c.sendGet(jobID), c.decode.rawReports, nil)
 	if err != nil {
 		return nil, err
 	}
 	return *raw, nil
+}
+
+// sendGet sends the getStatusReport request for jobID.
+func (c *Client) sendGet(jobID string) sendFunc {
+	return func(ctx context.Context, dc dataCenter) (*http.Response, error) {
+		return dc.api.GetStatusReport(ctx, c.customerNumber, jobID, c.editors...)
+	}
 }

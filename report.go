@@ -26,3 +26,20 @@ const (
 	StatusRingTO    = "RING_TO"   // no answer: ringing timed out
 	StatusRemoteDis = "REM_DIS"   // the remote side disconnected
 )
+
+// IsFinalStatus reports whether a recipient's status will not change any more: anything but
+// PENDING (and the empty string).
+func IsFinalStatus(status string) bool { return status != StatusPending && status != "" }
+
+// IsSuccessStatus reports whether a recipient's status says the fax was delivered (OK).
+func IsSuccessStatus(status string) bool { return status == StatusOK }
+
+// IsReportFinal reports whether no recipient of r is still pending.
+func IsReportFinal(r *Report) bool {
+	for _, rs := range r.RecipientStatus {
+		if !IsFinalStatus(rs.Status) {
+			return false
+		}
+	}
+	return true
+}

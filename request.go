@@ -20,11 +20,19 @@ import (
 // sendFunc sends one request to a data center.
 type sendFunc func(ctx context.Context, dc dataCenter) (*http.Response, error)
 
+// Operations, as named in errors and logs.
+const (
+	opGet    = "get"
+	opDelete = "delete"
+)
+
 // fetch asks every data center at once and returns the first one's decoded 200 that passes
-// accept. When none does, the error is the 404 of the first data center if every one of them
-// said 404, and a *RegionError naming each failure otherwise.
-func fetch[T any](ctx context.Context, c *Client, op, jobID string, send sendFunc, decoder *validate.Decoder[T], accept func(dc dataCenter, v *T) error) (*T, error) {
-	v, errs, ok := fanout.First(ctx, len(c.dataCenters), stragglerGrace, func(ctx context.Context, i int) (*T, error) {
+// accept. When none does, the error is the first data center's not-found error if every one of
+// them said the job is not there, and a *RegionError naming each failure otherwise.
+//
+// settled is closed when every request of the call has ended, stragglers included.
+func fetch[T any](ctx context.Context, c *Client, op, jobID string, send sendFunc, decoder *validate.Decoder[T], accept func(dc dataCenter, v *T) error) (_ *T, settled <-chan struct{}, _ error) {
+	v, errs, ok, settled := fanout.First(ctx, len(c.dataCenters), stragglerGrace, func(ctx context.Context, i int) (*T, error) {
 		dc := c.dataCenters[i]
 		return retry.Do(ctx, c.retry, func() (*T, error) {
 			v, err := attempt(ctx, c, op, dc, send, decoder)
@@ -35,12 +43,12 @@ func fetch[T any](ctx context.Context, c *Client, op, jobID string, send sendFun
 		})
 	})
 	if ok {
-		return v, nil
+		return v, settled, nil
 	}
 	regionErr := &RegionError{JobID: jobID, cause: ctx.Err()}
 	var firstNotFound error
 	for i, err := range errs {
-		if apiErr, ok := errorsAsAPI(err); ok && apiErr.StatusCode == http.StatusNotFound {
+		if errors.Is(err, ErrNotFound) {
 			regionErr.NotFound = append(regionErr.NotFound, c.dataCenters[i].url)
 			if firstNotFound == nil {
 				firstNotFound = err
@@ -50,9 +58,9 @@ func fetch[T any](ctx context.Context, c *Client, op, jobID string, send sendFun
 		regionErr.Failed = append(regionErr.Failed, &EndpointError{Endpoint: c.dataCenters[i].url, Err: err})
 	}
 	if len(regionErr.Failed) == 0 && regionErr.cause == nil {
-		return nil, fmt.Errorf("faxreport: %s job %q: not found in any of %d data centers: %w", op, jobID, len(errs), firstNotFound)
+		return nil, settled, fmt.Errorf("faxreport: %s job %q: not found in any of %d data centers: %w", op, jobID, len(errs), firstNotFound)
 	}
-	return nil, regionErr
+	return nil, settled, regionErr
 }
 
 // attempt sends one request to one data center and classifies the outcome: the decoded 200, a
@@ -79,7 +87,7 @@ func attempt[T any](ctx context.Context, c *Client, op string, dc dataCenter, se
 		}
 		return v, nil
 	}
-	apiErr := newAPIError(dc.url, resp.StatusCode, body)
+	apiErr := newAPIError(op, dc.url, resp.StatusCode, body)
 	if retryableStatus(resp.StatusCode) {
 		after, _ := retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 		return nil, retry.Temporary(apiErr, after)

@@ -14,6 +14,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
+	"github.com/faxreport/faxreport"
 	"github.com/faxreport/faxreport/api"
 	"github.com/faxreport/faxreport/internal/validate"
 )
@@ -75,6 +76,16 @@ func (dc *DataCenter) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	dc.updateLog(entry, func(r *Request) { r.Authorized = true })
+	if r.Method == http.MethodDelete {
+		result := faxreport.DeleteResult{JobID: jobID, Deleted: dc.remove(jobID)}
+		if !result.Deleted {
+			reason := faxreport.DeleteReasonNotFound
+			result.Reason = &reason
+		}
+		body, _ := json.Marshal(result)
+		writeJSON(rec, http.StatusOK, body)
+		return
+	}
 	body, ok := dc.read(jobID)
 	if !ok {
 		writeError(rec, http.StatusNotFound, "no report for job "+jobID)

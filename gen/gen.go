@@ -21,6 +21,26 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// DeleteResult defines model for DeleteResult.
+type DeleteResult struct {
+	// Deleted Whether the report was deleted.
+	//
+	// Example: true
+	Deleted bool `json:"deleted"`
+
+	// JobID The Job ID.
+	//
+	// Example: FJJ66GHGX105ZZBIELVCN1
+	JobID string `json:"jobId"`
+
+	// Reason Why the report was not deleted, absent when it was: NOT_FOUND or INTERNAL_ERROR
+	// (documented values; not an enum, so that a new one is not rejected).
+	//
+	//
+	// Example: NOT_FOUND
+	Reason *string `json:"reason,omitempty"`
+}
+
 // Error defines model for Error.
 type Error struct {
 	// Code Example: 401
@@ -203,6 +223,14 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// DeleteStatusReport Delete the status report of a single job
+	//
+	// Deletes the report data of a job. Like a report read, a deletion must reach the data
+	// center that holds the report; the others answer that it was not found.
+	//
+	// Corresponds with DELETE /{custNr}/fax/reports/{jobId} (the `DeleteStatusReport` operationId).
+	DeleteStatusReport(ctx context.Context, custNr CustNr, jobID JobID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetStatusReport Fetch the status report for a single job
 	//
 	// With the assistance of this URL resource, a status report for a fax job can be
@@ -215,6 +243,24 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /{custNr}/fax/reports/{jobId} (the `GetStatusReport` operationId).
 	GetStatusReport(ctx context.Context, custNr CustNr, jobID JobID, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// DeleteStatusReport Delete the status report of a single job
+//
+// Deletes the report data of a job. Like a report read, a deletion must reach the data
+// center that holds the report; the others answer that it was not found.
+//
+// Corresponds with DELETE /{custNr}/fax/reports/{jobId} (the `DeleteStatusReport` operationId).
+func (c *Client) DeleteStatusReport(ctx context.Context, custNr CustNr, jobID JobID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteStatusReportRequest(c.Server, custNr, jobID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // GetStatusReport Fetch the status report for a single job
@@ -238,6 +284,47 @@ func (c *Client) GetStatusReport(ctx context.Context, custNr CustNr, jobID JobID
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// NewDeleteStatusReportRequest constructs an http.Request for the DeleteStatusReport method
+func NewDeleteStatusReportRequest(server string, custNr CustNr, jobID JobID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "custNr", custNr, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "jobId", jobID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/%s/fax/reports/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
 }
 
 // NewGetStatusReportRequest constructs an http.Request for the GetStatusReport method
@@ -325,6 +412,16 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// DeleteStatusReportWithResponse Delete the status report of a single job
+	//
+	// Deletes the report data of a job. Like a report read, a deletion must reach the data
+	// center that holds the report; the others answer that it was not found.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /{custNr}/fax/reports/{jobId} (the `DeleteStatusReport` operationId).
+	DeleteStatusReportWithResponse(ctx context.Context, custNr CustNr, jobID JobID, reqEditors ...RequestEditorFn) (*DeleteStatusReportResponse, error)
+
 	// GetStatusReportWithResponse Fetch the status report for a single job
 	//
 	// With the assistance of this URL resource, a status report for a fax job can be
@@ -339,6 +436,89 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /{custNr}/fax/reports/{jobId} (the `GetStatusReport` operationId).
 	GetStatusReportWithResponse(ctx context.Context, custNr CustNr, jobID JobID, reqEditors ...RequestEditorFn) (*GetStatusReportResponse, error)
+}
+
+type DeleteStatusReportResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DeleteResult
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// JSON520 the response for an HTTP 520 `application/json` response
+	JSON520 *UnknownError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteStatusReportResponse) GetJSON200() *DeleteResult {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteStatusReportResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteStatusReportResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteStatusReportResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteStatusReportResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r DeleteStatusReportResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetJSON520 returns the response for an HTTP 520 `application/json` response
+func (r DeleteStatusReportResponse) GetJSON520() *UnknownError {
+	return r.JSON520
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteStatusReportResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteStatusReportResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteStatusReportResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteStatusReportResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 type GetStatusReportResponse struct {
@@ -424,6 +604,22 @@ func (r GetStatusReportResponse) ContentType() string {
 	return ""
 }
 
+// DeleteStatusReportWithResponse Delete the status report of a single job
+//
+// Deletes the report data of a job. Like a report read, a deletion must reach the data
+// center that holds the report; the others answer that it was not found.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /{custNr}/fax/reports/{jobId} (the `DeleteStatusReport` operationId).
+func (c *ClientWithResponses) DeleteStatusReportWithResponse(ctx context.Context, custNr CustNr, jobID JobID, reqEditors ...RequestEditorFn) (*DeleteStatusReportResponse, error) {
+	rsp, err := c.DeleteStatusReport(ctx, custNr, jobID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteStatusReportResponse(rsp)
+}
+
 // GetStatusReportWithResponse Fetch the status report for a single job
 //
 // With the assistance of this URL resource, a status report for a fax job can be
@@ -443,6 +639,74 @@ func (c *ClientWithResponses) GetStatusReportWithResponse(ctx context.Context, c
 		return nil, err
 	}
 	return ParseGetStatusReportResponse(rsp)
+}
+
+// ParseDeleteStatusReportResponse parses an HTTP response from a DeleteStatusReportWithResponse call
+func ParseDeleteStatusReportResponse(rsp *http.Response) (*DeleteStatusReportResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteStatusReportResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DeleteResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 520:
+		var dest UnknownError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON520 = &dest
+
+	}
+
+	return response, nil
 }
 
 // ParseGetStatusReportResponse parses an HTTP response from a GetStatusReportWithResponse call
@@ -518,38 +782,43 @@ func ParseGetStatusReportResponse(rsp *http.Response) (*GetStatusReportResponse,
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"vFjrctu6EX6VHbYzJ5lDS5R8V385dpzjNPXJWE4viTw9K3IlwiYBBgBl63g004foE/ZJOguQkmjRl0yT",
-	"/pOIvXzYXXy7wH0Qq7xQkqQ1weA+KFBjTpa0+3dcGnuu+VdCJtaisELJYOC+q5w0nJf5mHQQBoI/F2jT",
-	"IAwk5hQMgtgrh4Gmr6XQlAQDq0sKAxOnlCNbtfOCJY3VQk6DxSIM3qvxWbLp8DIleK/GcHbSaXd27fS+",
-	"xdeChU2hpCG31zeYXNDXkozlf7GSlqT7iUWRiRgZSffaMJz7NbN/1DQJBsEfuqs4dv2q6b7VWmnvqrmd",
-	"o9KmSovfnVFICRPSkAtjhJyC0pBjNlE6p6QDvPOxSuaQ4xzGBJQXdt4JFmFwJi1pidmQ9Iy09/XDkddO",
-	"wTivQCz4FMpzZU9VKZMfD+1cgaZCaQsTpcGmaOHal8wT8Dh4IqZPEmcoMhxn9OOBMhrj/YIwoGakM4UJ",
-	"JZx6ISFHwe5RxvQU9E8SqzKil0SX7jAv6u0lFAx2ol4Y5GQMTqmqSZKVFkxQZJSwm+9Q6iRt0+7T27qR",
-	"6lb+n+q58vZcHS/j4Khiia3QqiBthWcQH9a1SLsIV7zDKZ2S5h0uY74m2h7+sIUhqy9qfE2xZXMfPYj5",
-	"JqAbmm9S6TnmBGoCNiW4oTnz6QrFDc17/e1Nv2Eww6ykdmJ2S4DGiKmkBKxqt+3EWq0v1nn7i4NdO7xq",
-	"2fAFxaIQJO3Qoi3N5r6TUrswnskhxWYT9Em1XodhgndgNUrjKFhJKKUVGWiKScwogfF8KaZr352gLbXS",
-	"98PWMDXUfzJQaJGjnoPXgVfCUytrYMYclqMNgTrTTgg/7xweHPb62zt7+wevO235eRCBhvePpA0bZaaA",
-	"BC1CaSipaJIgZgaCAqfkmqul3Dx3npY15/acVcTpW24FDbVGt64Jq7PaRPX2rshQNhJhXEJb96cpV5aO",
-	"jWiZDk7xDs5O4DYVcQoiYbqZCDJPJm1l2ZC0l+r8kcz571zU3nxt8xYNmCdNtiTiUuRkLOZFjVUmfOLJ",
-	"wG1KcsM21wScDX+Fg72oV1WEy77/GQyCBC1tWZFTK4rl8Wii4EGqijQMieDyzYmrhVxpAiG9caFk59mT",
-	"Kuvxr3K1THb48Ay2n+MJaZIxbZ7gscgyIafHFaM+nEGWEEHJqoSNhZj4BP2pChS3VtRjYTUfslc53nXg",
-	"III4RY0xD7ivm/TUj/r9rWhna/+y1xtEO4Pt/U60u//5n+tQwiDHuw8kpzYNBgdRS8wraYa4CfwoSUR1",
-	"vN0pnLh+Xw1UcT1TYxwrJiA5/d9ROxzPo659n9BESEraJvBTTZTNtxIvwcfNq1cY+7t73w5y020Dan93",
-	"70UN0LeBCzf7bZbS9UtuFCusp+/f7+29++Xd33vR7ufPb87efvjr8XmvlXFx2ka2FWGoiWNUwwNdda4b",
-	"jlonA73Z2ZYKXzb7Wu9w1XGCn3cO4eAQuEns7u1vHRxGUdBsC0zUKzoOfv1z0KRVNtE9OOw+MNHkxyCK",
-	"6l60u7e/LmJcpnv7W9HBVi+67G0Pot1BdPh5RQ/O5+LqhT3mYZtftLWWNQZ52lYt+JDCVhfHprc6v5vE",
-	"5fg9LrWw8yGb90WQWlu8QSNiHuSWgynrjfnrqoBY0E+iopUkuDAL1LbuiRdkUZcGuMldvB1ewtHHM5j1",
-	"/AVHEyZmrXXWNyA1AfQthPvJtRp3RnIkj+rlTMzIgJLZvC5Px0eeQL3lQquYDI8JvHytxiEYBXHGITLw",
-	"tSQ9B5qRno/kum4FWtOU2fmVra46pA2MKVO3rwFlApI1neAvR5AqYzvgZmpY3sgBNY1kouIyZ8PLGWxG",
-	"MlEa0MCIL3zH/nIwCga8KrQf3vlSNbEk/fjuPPInm5K+FYZYdCR/cx5/A5/WzoiblhXWkUBrzP/zr383",
-	"o8xFwjvzeZv1uCJVQRILEQyC7U7U2XZlZFNXId17/yKy6E7wrluZ6N67AlywwJTsZjn8TVg/dPB8bSxf",
-	"Cn2QhYFPFx84YqrUMYWc8EYNcHfBOv8Qo4QxjaT2bxw+os53VRrXavyTqU14aZdmQUk1Dwu7tO1SLgwk",
-	"lJHl+9w/VOmUhBRWoOXc8dLabOdUxnOI0XWmSnWdu0OfKQkoWcwnyuvdiixz8LG0ils/W5nX7qEsqjmA",
-	"7grRnO1jJSdiWmqeUIEnJZhovgG9GrP6BMvMjuR2BAnOzWtfBcyYnmeZFN+RbTSYB89G/Sj6brfUhp/H",
-	"Hg7Wc+wuzDseQZvhJdLu2uuWU+k9r9J4X3BKO88rLZ97FmGw+xJgba9YTnf7ed2WxxtW7Ucv2dzaK4Oj",
-	"9DLn2xhPAGSrOb/tPBkhp5kjRD8DrJ5Lv7T7XIl0q+fURfispH8GXVytNxvn4UGb+XLF7bRiWD8jNO9Y",
-	"Jff/EE41yptJ6cq31FnVhsygy1x0azoJ9Trak14nVjkHynYdoz1m8S+lFHH6qLn+C80d5aRFjCEcmXRc",
-	"avmIwdL0vtXgkGIsY9fJ2y2+FOLwVtjfSWcok0dsxelL0Q2FnGKhND1iyUwfsXS1+G8AAAD//w==",
+	"7FnbctvI0X6VLvx/1dq1EAnqLPpKtiSvHId2UXI2semyh0CTHAmYgWcGorAqVuUh8oR5klTPACBAgpRc",
+	"sfcqdyTQp+nD192DBy+USSoFCqO9/oOXMsUSNKjsv1eZNgNFvyLUoeKp4VJ4fftcJqhgkCVjVJ7vcXqc",
+	"MjPzfE+wBL2+Fzpm31P4LeMKI69vVIa+p8MZJoykmjwlSm0UF1NvsfC9N3J8Ga0rvJ4hvJFjuDzrtCu7",
+	"sXzfo2tBxDqVQqM960sWDfFbhtrQv1AKg8L+ZGka85CRJd0bTeY81MT+v8KJ1/f+r7v0Y9e91d1zpaRy",
+	"qprHOc3MTCr+hxUKM2QRKki41lxMQSpIWDyRKsGoA3TysYxySFgOYwRMUpN3vIXvXQqDSrD4CtUdKqfr",
+	"p1teKgVttQIS4TYrB9JcyExEP9+0gQSFqVQGJlKBmTEDNy5ltphHzuMhfhDsjvGYjWP8+YaSNdrpBa5B",
+	"3qGKJYswotBzAQnjpJ6JELeZ/kGwIo3wKd7Fe5ak5fEi9Pr7Qc/3EtSaTbHISRQFF0wYjzEiNT8g1VGY",
+	"ptztx7oVci7+pHwutD2Wx5UfLFScYYwGh6iz2NqVKpmiMtwBSWTftoDY7zM0M6TUxDJT50xDQU/AVsXI",
+	"gVcBWWMpY2SCnHPzFHispHgXb94cHr7+7fXfe8HBx48vL8/f/u3VoOf5q2BIUMgKh67anK/aK6QpbfaB",
+	"jTUKA/MZCuD2fR8G766/XLz7MDijfL4cXJ8PB6dvv5wPh++GI/EskmGWoDAYwR2LM9QvrEQmAEWW+KCl",
+	"q10GAucgha0RolB4g6HB6HlnJBqnrPStH2xR7wifqi5RhuhzxSDHJJw8USVeM6quZmplZMun4KZ6naIi",
+	"9qqgaqTttdVm7Jo1750R+bpBt5ivh2vAEgQ5sSG7xbyZDbeY93b32qJvA9GeVvYVMK35VGAERrbLtmSt",
+	"0ldCQGaXCtvcP8SQpxyFuTLMZLqlvDJl3XgprjDU60afFe9LN0zYPRjFhLb9VQrIhOExKAyR32EE47wi",
+	"U6XujtcWWuGGnVY3Ndh/0ZAqnjCVg+OBZ9z1TeJgMTWohBkfsDPt+PDr/snxSW93b//w6Ph5py0+qwBT",
+	"1/4elSah1AYgYoZBpjEqeiBCSO0FUjZFOzkZTPRjYFnlnD1zXHTFBiQxpVi+DTfO79OYiUYgtA1opx19",
+	"EmnwleYt2HbB7uHyDOYzHs6AR9RLJhz11qAtJRM6XcvBhsi555TUTnwpk2BObxXZEohrnqA2LElLW0VE",
+	"FY/aoeOqbMoJuLx6B8eHQa/ICBt999PrexEzuGN4gq1WVOXRtILaQOFpuEKE65dnNhcSqRC4cMK5FJ1H",
+	"K1WUs32hqgq2v1qD7XU8QYUixPUKHvM45mL6qkDU1QGzMhGkKFJYGwipZagXhaOoJzA15kZRkT1L2H0H",
+	"jgMIZ0yxkLaX50142g12d3eC/Z2j616vH+z39446wcHRxy91U3wvYfdvUUzNzOsfBy0+L6jJxHXDT6OI",
+	"F+Vtq3Bih7liWg7LhYmFoSQAEtP/3mprx+NWl7rPcMIFRm3zw4VCjPOdyFFQuTn2wsbdg8PvN3JdbcPU",
+	"3YPDJzVA1waGdvxYT6WfNg8RYOqNgCEnFlE1TetFXTcUtU4Gar2zVQyf1vta72TZcbxf90/g+ASoSRwc",
+	"Hu0cnwSB12wLBNRLOPbe/cVrwiqJ6B6fdFdENPHRC4KyFx0cHtVJtI1072gnON7pBde9vX5w0A9OPi7h",
+	"wepcfH5ij1lt84u21lJDkO2ySsJN896q68v4rgOXxfcwU9zkVyTeJcHMmPQl0zykQa7aOuxsTk+XCUSE",
+	"bs3grSBBiZkyZcqeOETDVKaBmtzw/OoaTt9fwl3PTcAKWaRrrbMcwuUEmGsh1E9u5LgzEiNxWr6O+R1q",
+	"kCLOy/S0eOQA1ElOlQxR05hAr2/k2I7dYUwu0vAtQ5UD3qHKR6LOWxitcEro/MwUeywqDWOM5fw5MBGB",
+	"IE5L+NspzKQ2HbAzNVTXLcAUjkRtEShmsDsUkVTANIxom3/lNr+R16e3XLnNjDbmiUHhdjOrkR7RZjXn",
+	"Gol0JL5ajV/BhdUtDIYbCwKtPv/3P//V9DIlCZ3Mxe2uRxkpUxQs5V7f2+sEnT2bRmZmM6T74K67Ft0J",
+	"u+8WIroPNgEXy62wZVy1z3V9ybIut0Gm2MJbfovAypeUFD4wt4FRGJJM26fF+ELMI1EP9kzGUV3+C/vb",
+	"OkwDE3peEvLlfjeRmYic2whiHDBFlbkNUF65R9sNgh+2tjcW7Zbt/ZGNGn5frqV0LB++OoD8CprlNJfl",
+	"dMaF7+3/QKO33vsUVhYrbXXp5EMxrrO2m0Gu2y8HR6L9vqI8U2+TqVXAuo1LJMu0/zhTdae38L0D57nt",
+	"DG1XlZZ373Helhs6Yt0NnnK42lWShfYsoa2syuON4MrFNLbASLqmaFouRrhxBUersTZMhMXizTV8GL4l",
+	"sJOZCpFqtamBBkNWQjeETMAYR0K5u2cHhhY2ClS/keNfdCnCUVuE5hgVqyw3ugEdvFYB/5CZZeKCG84M",
+	"wW4JHAWaW5ZxDiGzQ2XBWq9w34GsACaIzGGs45vzOLbms8xImtpJSl6qhywtRni8T3lzLQ+lmPBppiig",
+	"QEsOTBRLEJ6NiX3CstiMxF4AEcv18zYkeo3mz4Khhp5NF7r1GHdqmLI9RWtfHf5XsttL9gJN0ePa6qlZ",
+	"svXPWJ/adS5JusVnroX/KKX7PLX4XJ8TrYaVCfHTZ5qEi+HIjffN65GMRncfLhQTt5PMpm+m4mKC1P0u",
+	"jRFz3Ymw11FuXumEMiFHma4dRjZJ/GsmeDjbKG73ieJOE1Q8ZD6c6tk4U2KDwEz3vlfgFYYsC+0Q3i7x",
+	"qSZezbn5A1XMRLRBVjh7qnVXXExZKhVukKSnGyR9XvwnAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -4,6 +4,7 @@ package fanout
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"time"
 )
 
@@ -26,7 +27,7 @@ type result[T any] struct {
 // The calls run under a context that carries ctx's values and deadline and is cancelled when ctx
 // is, but not when the caller cancels ctx after First has returned: the grace, not the caller,
 // bounds the stragglers.
-func First[T any](ctx context.Context, n int, grace time.Duration, call func(ctx context.Context, i int) (T, error)) (value T, errs []error, ok bool) {
+func First[T any](ctx context.Context, n int, grace time.Duration, call func(ctx context.Context, i int) (T, error)) (value T, errs []error, ok bool, settled <-chan struct{}) {
 	callCtx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
 	if deadline, has := ctx.Deadline(); has {
 		var cancelDeadline context.CancelFunc
@@ -36,10 +37,16 @@ func First[T any](ctx context.Context, n int, grace time.Duration, call func(ctx
 	stopFollowing := context.AfterFunc(ctx, func() { cancel(context.Cause(ctx)) })
 
 	results := make(chan result[T], n) // buffered: a call never blocks on sending
+	done := make(chan struct{})
+	var running atomic.Int64
+	running.Store(int64(n))
 	for i := range n {
 		go func() {
 			v, err := call(callCtx, i)
 			results <- result[T]{index: i, value: v, err: err}
+			if running.Add(-1) == 0 {
+				close(done)
+			}
 		}()
 	}
 	errs = make([]error, n)
@@ -48,13 +55,14 @@ func First[T any](ctx context.Context, n int, grace time.Duration, call func(ctx
 		if r.err == nil {
 			stopFollowing()
 			time.AfterFunc(grace, func() { cancel(ErrStraggler) })
-			return r.value, nil, true
+			return r.value, nil, true, done
 		}
 		errs[r.index] = r.err
 	}
 	stopFollowing()
 	cancel(nil)
-	return value, errs, false
+	<-done
+	return value, errs, false, done
 }
 
 func chain(cancel context.CancelCauseFunc, also context.CancelFunc) context.CancelCauseFunc {

@@ -1,0 +1,279 @@
+package faxreport_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/faxreport/faxreport"
+	"github.com/faxreport/faxreport/faxtest"
+)
+
+// fakeClient starts a faxtest region for the test and a client of it with fast retries.
+func fakeClient(t *testing.T, opts faxtest.Options) (*faxtest.Server, *faxreport.Client) {
+	t.Helper()
+	opts.T = t
+	s := faxtest.NewServer(opts)
+	cfg := s.Config()
+	cfg.Retry = fastRetry
+	c, err := faxreport.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, c
+}
+
+func finalReport(jobID string, statuses ...string) *faxreport.Report {
+	r := &faxreport.Report{JobID: jobID, Pages: 1}
+	for i, st := range statuses {
+		r.RecipientStatus = append(r.RecipientStatus, faxreport.RecipientStatus{
+			Number: fmt.Sprintf("+49 89 %d", i), Status: st, Reason: st, DurationInSecs: 10,
+		})
+	}
+	return r
+}
+
+var fastPolls = faxreport.WithPollInterval(time.Millisecond, 5*time.Millisecond)
+
+func TestWaitForStatusReportTurnsFinalAfterPolls(t *testing.T) {
+	s, c := fakeClient(t, faxtest.Options{})
+	home := s.PutPending(finalReport("FJWAIT", faxreport.StatusOK, faxreport.StatusBusy), faxtest.Pending{NotFoundReads: 2, Reads: 3})
+	r, err := c.WaitForStatusReport(testContext(t), "FJWAIT", fastPolls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !faxreport.IsReportFinal(r) || r.RecipientStatus[0].Status != faxreport.StatusOK || r.RecipientStatus[1].Status != faxreport.StatusBusy {
+		t.Fatalf("report %+v", r.RecipientStatus)
+	}
+	if n := home.RequestCount(); n != 6 {
+		t.Fatalf("home data center polled %d times, want 2 not found + 3 pending + 1 final = 6", n)
+	}
+}
+
+func TestWaitForStatusReportDeadlineWhilePending(t *testing.T) {
+	s, c := fakeClient(t, faxtest.Options{})
+	s.PutPending(finalReport("FJSLOW", faxreport.StatusOK), faxtest.Pending{For: time.Hour})
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err := c.WaitForStatusReport(ctx, "FJSLOW", faxreport.WithPollInterval(10*time.Millisecond, 50*time.Millisecond))
+	var waitErr *faxreport.WaitError
+	if !errors.As(err, &waitErr) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("got %v, want a *WaitError wrapping context.DeadlineExceeded", err)
+	}
+	if waitErr.Polls < 2 || waitErr.Last == nil || waitErr.Waited <= 0 || !strings.Contains(err.Error(), "1 of 1 recipients pending") {
+		t.Fatalf("wait error %+v: %v", waitErr, err)
+	}
+}
+
+func TestWaitForStatusReportMaxWait(t *testing.T) {
+	s, c := fakeClient(t, faxtest.Options{})
+	s.PutPending(finalReport("FJSLOW", faxreport.StatusOK), faxtest.Pending{For: time.Hour})
+	_, err := c.WaitForStatusReport(testContext(t), "FJSLOW", fastPolls, faxreport.WithMaxWait(100*time.Millisecond))
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestWaitForStatusReportNotFoundLimit(t *testing.T) {
+	s, c := fakeClient(t, faxtest.Options{})
+	_, err := c.WaitForStatusReport(testContext(t), "FJNEVER", fastPolls, faxreport.WithNotFoundLimit(3))
+	if !errors.Is(err, faxreport.ErrNotFound) {
+		t.Fatalf("got %v", err)
+	}
+	if n := s.DataCenter(0).RequestCount(); n != 4 {
+		t.Fatalf("polled %d times, want 1 + 3 tolerated", n)
+	}
+}
+
+func TestWaitForStatusReportStopsAtOnceOnTerminalErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		dc   http.HandlerFunc
+		want error
+	}{
+		{"401", serveStatus(http.StatusUnauthorized), faxreport.ErrUnauthorized},
+		{"invalid response", serveJSON(200, []byte(`{"jobId":"x"}`)), faxreport.ErrInvalidResponse},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dc := newDataCenter(t, tc.dc)
+			_, err := newClient(t, dc).WaitForStatusReport(testContext(t), testJobID, fastPolls)
+			mustFail(t, err, tc.want)
+			if n := dc.requests.Load(); n != 1 {
+				t.Fatalf("%d polls after a terminal error", n)
+			}
+		})
+	}
+	dc := newDataCenter(t, serveReport())
+	_, err := newClient(t, dc).WaitForStatusReport(testContext(t), "..", fastPolls)
+	mustFail(t, err, faxreport.ErrInvalidArgument)
+	_, err = newClient(t, dc).WaitForStatusReport(testContext(t), testJobID, faxreport.WithPollInterval(time.Second, time.Millisecond))
+	mustFail(t, err, faxreport.ErrInvalidArgument)
+}
+
+func TestWaitForStatusReportTransientErrorsFollowRetryPolicy(t *testing.T) {
+	s, c := fakeClient(t, faxtest.Options{DataCenters: 1})
+	s.PutPending(finalReport("FJFLAKY", faxreport.StatusOK), faxtest.Pending{Reads: 1})
+	s.DataCenter(0).Inject(faxtest.Fault{Status: 503, Times: 2}) // within the 3 attempts
+	if _, err := c.WaitForStatusReport(testContext(t), "FJFLAKY", fastPolls); err != nil {
+		t.Fatal(err)
+	}
+	s.PutPending(finalReport("FJDOWN", faxreport.StatusOK), faxtest.Pending{Reads: 1})
+	s.DataCenter(0).Inject(faxtest.Fault{Status: 503}) // beyond them
+	_, err := c.WaitForStatusReport(testContext(t), "FJDOWN", fastPolls)
+	var waitErr *faxreport.WaitError
+	if !errors.As(err, &waitErr) || !errors.Is(err, faxreport.ErrUnavailable) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestStatusHelpers(t *testing.T) {
+	if faxreport.IsFinalStatus(faxreport.StatusPending) || !faxreport.IsFinalStatus(faxreport.StatusBusy) || !faxreport.IsFinalStatus("SOMETHING_NEW") {
+		t.Error("IsFinalStatus")
+	}
+	if !faxreport.IsSuccessStatus(faxreport.StatusOK) || faxreport.IsSuccessStatus(faxreport.StatusNoFax) {
+		t.Error("IsSuccessStatus")
+	}
+	if faxreport.IsReportFinal(finalReport("J", faxreport.StatusOK, faxreport.StatusPending)) || !faxreport.IsReportFinal(finalReport("J", faxreport.StatusOK)) {
+		t.Error("IsReportFinal")
+	}
+}
+
+func TestGetStatusReportsManyWithBoundedConcurrency(t *testing.T) {
+	if testing.Short() {
+		t.Skip("10 000 jobs")
+	}
+	s, c := fakeClient(t, faxtest.Options{})
+	const n, concurrency = 10_000, 16
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("FJ%08d", i)
+		if i != 4321 { // one job that no data center has
+			s.Put(finalReport(ids[i], faxreport.StatusOK))
+		}
+	}
+	results := c.GetStatusReports(testContext(t), ids, faxreport.WithConcurrency(concurrency))
+	if len(results) != n {
+		t.Fatalf("%d results", len(results))
+	}
+	for i, r := range results {
+		switch {
+		case r.JobID != ids[i]:
+			t.Fatalf("result %d is for %s, want %s: order lost", i, r.JobID, ids[i])
+		case i == 4321:
+			if !errors.Is(r.Err, faxreport.ErrNotFound) || r.Report != nil {
+				t.Fatalf("missing job: %+v", r)
+			}
+		case r.Err != nil || r.Report.JobID != ids[i]:
+			t.Fatalf("job %s: %+v", ids[i], r)
+		}
+	}
+	for _, dc := range s.DataCenters() {
+		if m := dc.MaxInFlight(); m > concurrency {
+			t.Errorf("%s had %d requests in flight, more than %d", dc.URL(), m, concurrency)
+		}
+	}
+	if got := len(s.Requests()); got != 2*n {
+		t.Errorf("%d requests for %d jobs over 2 data centers", got, n)
+	}
+}
+
+func TestGetStatusReportsDuplicatesFetchedOnce(t *testing.T) {
+	s, c := fakeClient(t, faxtest.Options{})
+	s.Put(finalReport("FJA", faxreport.StatusOK))
+	s.Put(finalReport("FJB", faxreport.StatusOK))
+	results := c.GetStatusReports(testContext(t), []string{"FJA", "FJB", "FJA", "FJA", ".."})
+	if len(results) != 5 || results[2].Report != results[0].Report || results[3].JobID != "FJA" {
+		t.Fatalf("%+v", results)
+	}
+	if !errors.Is(results[4].Err, faxreport.ErrInvalidArgument) {
+		t.Fatalf("invalid ID: %v", results[4].Err)
+	}
+	if got := len(s.Requests()); got != 2*2 {
+		t.Fatalf("%d requests for 2 distinct jobs over 2 data centers", got)
+	}
+}
+
+func TestGetStatusReportsCancelStopsNewWork(t *testing.T) {
+	s, c := fakeClient(t, faxtest.Options{DataCenters: 1})
+	ids := make([]string, 1000)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("FJ%04d", i)
+		s.Put(finalReport(ids[i], faxreport.StatusOK))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	results := c.GetStatusReports(ctx, ids, faxreport.WithConcurrency(4))
+	for _, r := range results {
+		if !errors.Is(r.Err, context.Canceled) {
+			t.Fatalf("%s: %v", r.JobID, r.Err)
+		}
+	}
+	if n := s.DataCenter(0).RequestCount(); n != 0 {
+		t.Fatalf("%d requests after cancel", n)
+	}
+}
+
+func TestDeleteStatusReport(t *testing.T) {
+	s, c := fakeClient(t, faxtest.Options{})
+	home := s.Put(finalReport("FJDEL", faxreport.StatusOK))
+	res, err := c.DeleteStatusReport(testContext(t), "FJDEL")
+	if err != nil || !res.Deleted || res.JobID != "FJDEL" {
+		t.Fatalf("got %+v, %v", res, err)
+	}
+	if home.Has("FJDEL") {
+		t.Fatal("still stored")
+	}
+	for _, dc := range s.DataCenters() {
+		if got := dc.Requests(); len(got) != 1 || got[0].Method != http.MethodDelete {
+			t.Fatalf("%s: %+v", dc.URL(), got)
+		}
+	}
+	_, err = c.GetStatusReport(testContext(t), "FJDEL")
+	mustFail(t, err, faxreport.ErrNotFound)
+	_, err = c.DeleteStatusReport(testContext(t), "FJDEL")
+	mustFail(t, err, faxreport.ErrNotFound, faxreport.ErrUnavailable)
+}
+
+func TestDeleteStatusReportUnknownJob(t *testing.T) {
+	_, c := fakeClient(t, faxtest.Options{})
+	_, err := c.DeleteStatusReport(testContext(t), "FJNOSUCH")
+	mustFail(t, err, faxreport.ErrNotFound)
+	_, err = c.DeleteStatusReport(testContext(t), ".")
+	mustFail(t, err, faxreport.ErrInvalidArgument)
+}
+
+func TestDeleteStatusReportFailedDataCenterIsNotNotFound(t *testing.T) {
+	notDeleted := func(reason string) http.HandlerFunc {
+		return serveJSON(200, []byte(`{"jobId":"`+testJobID+`","deleted":false,"reason":"`+reason+`"}`))
+	}
+	for _, tc := range []struct {
+		name  string
+		other http.HandlerFunc
+		want  error
+	}{
+		{"503", serveStatus(503), faxreport.ErrUnavailable},
+		{"internal error", notDeleted(faxreport.DeleteReasonInternalError), faxreport.ErrUnavailable},
+		{"invalid body", serveJSON(200, []byte(`{"deleted":true}`)), faxreport.ErrInvalidResponse},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			notFound := newDataCenter(t, notDeleted(faxreport.DeleteReasonNotFound))
+			other := newDataCenter(t, tc.other)
+			_, err := newClient(t, notFound, other).DeleteStatusReport(testContext(t), testJobID)
+			mustFail(t, err, tc.want, faxreport.ErrNotFound)
+			var regionErr *faxreport.RegionError
+			if !errors.As(err, &regionErr) || len(regionErr.Failed) != 1 || regionErr.Failed[0].Endpoint != other.BaseURL() {
+				t.Fatalf("%v", err)
+			}
+		})
+	}
+	t.Run("400 means not available", func(t *testing.T) {
+		de1 := newDataCenter(t, serveStatus(http.StatusBadRequest))
+		de2 := newDataCenter(t, serveStatus(http.StatusNotFound))
+		_, err := newClient(t, de1, de2).DeleteStatusReport(testContext(t), testJobID)
+		mustFail(t, err, faxreport.ErrNotFound, faxreport.ErrUnauthorized)
+	})
+}
