@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/faxreport/faxreport/gen"
+	"github.com/faxreport/faxreport/internal/httpbody"
 	"github.com/faxreport/faxreport/internal/retry"
 )
 
@@ -46,12 +47,11 @@ func deleted(dc dataCenter, r *DeleteResult) error {
 	if r.Reason != nil {
 		reason = *r.Reason
 	}
-	err := fmt.Errorf("%s: report of job %q not deleted: %s", dc.url, r.JobID, reason)
 	switch reason {
 	case DeleteReasonNotFound:
-		return fmt.Errorf("%w: %w", ErrNotFound, err)
+		return fmt.Errorf("%s: %w (not deleted: %s)", dc.url, ErrNotFound, reason)
 	case DeleteReasonInternalError:
-		return retry.Temporary(fmt.Errorf("%w: %w", ErrUnavailable, err), 0)
+		return retry.Temporary(fmt.Errorf("%s: %w (not deleted: %s)", dc.url, ErrUnavailable, reason), 0)
 	}
-	return err
+	return fmt.Errorf("%s: not deleted: %s", dc.url, httpbody.Truncate(reason, httpbody.ExcerptBytes))
 }

@@ -5,23 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"net/http"
-	"net/http/httptest"
+	"time"
 
 	"github.com/faxreport/faxreport"
-	"github.com/faxreport/faxreport/api"
+	"github.com/faxreport/faxreport/faxtest"
 )
-
-// exampleDataCenters starts two stand-in data centers on loopback: the first has no report,
-// the second has the document's example report.
-func exampleDataCenters() (endpoints []string, closeAll func()) {
-	notFound := httptest.NewServer(http.NotFoundHandler())
-	found := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.Write(api.Example(api.ReportExample))
-	}))
-	return []string{notFound.URL + "/rest/v1", found.URL + "/rest/v1"}, func() { notFound.Close(); found.Close() }
-}
 
 func ExampleNew() {
 	client, err := faxreport.New(faxreport.Config{
@@ -38,15 +26,11 @@ func ExampleNew() {
 }
 
 func ExampleClient_GetStatusReport() {
-	endpoints, closeAll := exampleDataCenters()
-	defer closeAll()
+	fake := faxtest.NewServer(faxtest.Options{}) // stands in for the Retarus data centers
+	defer fake.Close()
+	fake.LoadExamples()
 
-	client, err := faxreport.New(faxreport.Config{
-		CustomerNumber: "12345",
-		Username:       "user@example.com",
-		Password:       "secret",
-		Endpoints:      endpoints, // leave empty to use the region's data centers
-	})
+	client, err := faxreport.New(fake.Config())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -62,4 +46,59 @@ func ExampleClient_GetStatusReport() {
 		}
 	}
 	// Output: FJJ66GHGX105ZZBIELVCN1 +49 89 1234567-8900 OK OK
+}
+
+func ExampleClient_WaitForStatusReport() {
+	fake := faxtest.NewServer(faxtest.Options{})
+	defer fake.Close()
+	final := &faxreport.Report{JobID: "FJNEWJOB", Pages: 1, RecipientStatus: []faxreport.RecipientStatus{
+		{Number: "+49 89 1234567", Status: faxreport.StatusOK, Reason: "OK", DurationInSecs: 12},
+	}}
+	fake.PutPending(final, faxtest.Pending{NotFoundReads: 1, Reads: 2}) // just sent
+
+	client, _ := faxreport.New(fake.Config())
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	report, err := client.WaitForStatusReport(ctx, "FJNEWJOB",
+		faxreport.WithPollInterval(10*time.Millisecond, 100*time.Millisecond)) // seconds, in real life
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(report.RecipientStatus[0].Status, faxreport.IsReportFinal(report))
+	// Output: OK true
+}
+
+func ExampleClient_GetStatusReports() {
+	fake := faxtest.NewServer(faxtest.Options{})
+	defer fake.Close()
+	fake.LoadExamples()
+
+	client, _ := faxreport.New(fake.Config())
+	jobs := []string{"FJJ66GHGX105ZZBIELVCN1", "FJUNKNOWN", "FJ0MINIMAL0REPORT00001"}
+	for _, r := range client.GetStatusReports(context.Background(), jobs, faxreport.WithConcurrency(16)) {
+		if r.Err != nil {
+			fmt.Println(r.JobID, errors.Is(r.Err, faxreport.ErrNotFound))
+			continue
+		}
+		fmt.Println(r.JobID, r.Report.RecipientStatus[0].Status)
+	}
+	// Output:
+	// FJJ66GHGX105ZZBIELVCN1 OK
+	// FJUNKNOWN true
+	// FJ0MINIMAL0REPORT00001 BUSY
+}
+
+func ExampleClient_DeleteStatusReport() {
+	fake := faxtest.NewServer(faxtest.Options{})
+	defer fake.Close()
+	fake.LoadExamples()
+
+	client, _ := faxreport.New(fake.Config())
+	res, err := client.DeleteStatusReport(context.Background(), "FJJ66GHGX105ZZBIELVCN1")
+	fmt.Println(res.JobID, res.Deleted, err)
+	_, err = client.DeleteStatusReport(context.Background(), "FJJ66GHGX105ZZBIELVCN1")
+	fmt.Println(errors.Is(err, faxreport.ErrNotFound))
+	// Output:
+	// FJJ66GHGX105ZZBIELVCN1 true <nil>
+	// true
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/faxreport/faxreport"
+	"github.com/faxreport/faxreport/api"
 	"github.com/faxreport/faxreport/faxtest"
 )
 
@@ -29,7 +31,7 @@ type connection struct {
 }
 
 // newFlagSet returns a command's flag set with the shared flags; usage describes the command.
-func (c *cli) newFlagSet(name, usage string, conn *connection) *flag.FlagSet {
+func (c *cli) newFlagSet(name, usage string, conn *connection, timeout time.Duration) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(c.stderr)
 	fs.StringVar(&conn.custNr, "custnr", "", "customer number (env FAXREPORT_CUSTNR)")
@@ -37,7 +39,7 @@ func (c *cli) newFlagSet(name, usage string, conn *connection) *flag.FlagSet {
 	fs.StringVar(&conn.passwordFile, "password-file", "", `read the password from this file, or from standard input with "-" (default: env FAXREPORT_PASSWORD)`)
 	fs.StringVar(&conn.region, "region", "", "region: europe, america, switzerland or singapore (env FAXREPORT_REGION; default europe)")
 	fs.StringVar(&conn.endpoints, "endpoints", "", "comma-separated data-center base URLs ending in /rest/v1 (env FAXREPORT_ENDPOINTS)")
-	fs.DurationVar(&conn.timeout, "timeout", 30*time.Second, "give up after this long")
+	fs.DurationVar(&conn.timeout, "timeout", timeout, "give up after this long")
 	fs.BoolVar(&conn.demo, "demo", false, "serve example reports from an in-process fake service: no network, no credentials")
 	fs.Usage = func() {
 		fmt.Fprintf(c.stderr, "%s\n\nFlags:\n", usage)
@@ -123,9 +125,17 @@ func first(values ...string) string {
 	return ""
 }
 
-// demoServer is a fake region seeded with the examples of package api.
+// demoServer is a fake region seeded with the examples of package api. The pending example
+// turns final after a few reads, so that "wait --demo" has something to wait for.
 func demoServer() *faxtest.Server {
 	s := faxtest.NewServer(faxtest.Options{})
 	s.LoadExamples()
+	var pending faxreport.Report
+	if err := json.Unmarshal(api.Example(api.ReportPending), &pending); err == nil {
+		for i := range pending.RecipientStatus {
+			pending.RecipientStatus[i].Status, pending.RecipientStatus[i].Reason = faxreport.StatusOK, "OK"
+		}
+		s.PutPending(&pending, faxtest.Pending{Reads: 3})
+	}
 	return s
 }

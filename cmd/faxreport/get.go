@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -21,40 +20,22 @@ jobs are fetched concurrently and printed in argument order.`
 
 func (c *cli) get(ctx context.Context, args []string) int {
 	var conn connection
-	fs := c.newFlagSet("get", getUsage, &conn)
+	fs := c.newFlagSet("get", getUsage, &conn, 30*time.Second)
 	asJSON := fs.Bool("json", false, "print each report as the API's JSON")
 	if code := parse(fs, args); code >= 0 {
 		return code
 	}
-	if fs.NArg() == 0 {
-		fmt.Fprintln(c.stderr, "faxreport: get needs at least one job ID (see faxreport get --help)")
-		return exitUsage
-	}
-	client, stop, err := c.client(&conn)
-	if err != nil {
-		return c.fail(err)
-	}
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, conn.timeout)
-	defer cancel()
-
-	jobs := fs.Args()
-	results := make([]result, len(jobs))
-	var wg sync.WaitGroup
-	for i, id := range jobs {
-		wg.Go(func() {
-			raw, err := client.GetStatusReportJSON(ctx, id)
-			results[i] = result{raw: raw, err: err}
-		})
-	}
-	wg.Wait()
-	return c.print(results, *asJSON)
+	return c.forEachJob(ctx, fs.Args(), &conn, *asJSON, func(ctx context.Context, client *faxreport.Client, id string) result {
+		raw, err := client.GetStatusReportJSON(ctx, id)
+		return result{raw: raw, err: err}
+	})
 }
 
-// result is one job's outcome.
+// result is one job's outcome: an error, a report as JSON, or a line to print.
 type result struct {
-	raw json.RawMessage
-	err error
+	raw  json.RawMessage
+	line string
+	err  error
 }
 
 // print writes each result in order and returns the exit code of the first failure.
@@ -65,6 +46,10 @@ func (c *cli) print(results []result, asJSON bool) int {
 			if failed := c.fail(r.err); code == exitOK {
 				code = failed
 			}
+			continue
+		}
+		if r.raw == nil {
+			fmt.Fprintln(c.stdout, r.line)
 			continue
 		}
 		if asJSON {

@@ -1,6 +1,8 @@
 // Command faxreport reads the status reports of fax jobs sent through the Retarus Fax REST API.
 //
 //	faxreport get [flags] JOBID...
+//	faxreport wait [flags] JOBID...
+//	faxreport delete [flags] JOBID...
 //
 // Run "faxreport help" for the commands, flags, environment and exit codes, or try it offline
 // with "faxreport get --demo FJJ66GHGX105ZZBIELVCN1".
@@ -42,7 +44,9 @@ With several job IDs, the exit code is that of the first job, in argument order,
 const usage = `faxreport reads the status reports of fax jobs sent with the Retarus Fax REST API.
 
 Usage:
-  faxreport get [flags] JOBID...   print the status reports of jobs
+  faxreport get [flags] JOBID...      print the status reports of jobs
+  faxreport wait [flags] JOBID...     wait until no recipient is PENDING, then print the reports
+  faxreport delete [flags] JOBID...   delete the status reports of jobs
 
 Run "faxreport COMMAND --help" for a command's flags.
 
@@ -73,6 +77,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	switch args[0] {
 	case "get":
 		return c.get(ctx, args[1:])
+	case "wait":
+		return c.wait(ctx, args[1:])
+	case "delete":
+		return c.delete(ctx, args[1:])
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/faxreport/faxreport"
 	"github.com/faxreport/faxreport/api"
 	"github.com/faxreport/faxreport/faxtest"
 )
@@ -178,11 +181,65 @@ func TestDemo(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	for _, args := range [][]string{{"help"}, {"get", "--help"}} {
+	for _, args := range [][]string{{"help"}, {"get", "--help"}, {"wait", "--help"}, {"delete", "--help"}} {
 		inv := runCLI(t, nil, "", args...)
 		out := inv.stdout + inv.stderr
 		if inv.code != exitOK || !strings.Contains(out, "Exit codes") || !strings.Contains(out, "FAXREPORT_PASSWORD") {
 			t.Errorf("%v: exit %d\n%s", args, inv.code, out)
 		}
+	}
+}
+
+func TestWaitPrintsTheFinalReport(t *testing.T) {
+	s, env := fakeEnv(t)
+	s.PutPending(&faxreport.Report{JobID: "FJWAIT", Pages: 1, RecipientStatus: []faxreport.RecipientStatus{
+		{Number: "+1 555 0100", Status: faxreport.StatusOK, Reason: "OK", DurationInSecs: 7},
+	}}, faxtest.Pending{Reads: 2})
+	inv := runCLI(t, env, "", "wait", "--poll-min", "1ms", "--poll-max", "5ms", "FJWAIT")
+	if inv.code != exitOK || !strings.Contains(inv.stdout, "+1 555 0100  OK") {
+		t.Fatalf("exit %d\n%s%s", inv.code, inv.stdout, inv.stderr)
+	}
+	inv = runCLI(t, env, "", "wait", "--json", "FJWAIT")
+	var r faxreport.Report
+	if inv.code != exitOK || json.Unmarshal([]byte(inv.stdout), &r) != nil || r.JobID != "FJWAIT" {
+		t.Fatalf("--json: exit %d\n%s%s", inv.code, inv.stdout, inv.stderr)
+	}
+}
+
+func TestWaitTimeout(t *testing.T) {
+	s, env := fakeEnv(t)
+	s.PutPending(&faxreport.Report{JobID: "FJSLOW", Pages: 1, RecipientStatus: []faxreport.RecipientStatus{
+		{Number: "+1 555 0100", Status: faxreport.StatusOK, Reason: "OK"},
+	}}, faxtest.Pending{For: time.Hour})
+	inv := runCLI(t, env, "", "wait", "--timeout", "200ms", "--poll-min", "10ms", "--poll-max", "20ms", "FJSLOW")
+	if inv.code != exitUnavailable || !strings.Contains(inv.stderr, "1 of 1 recipients pending") {
+		t.Fatalf("exit %d: %q", inv.code, inv.stderr)
+	}
+}
+
+func TestWaitDemo(t *testing.T) {
+	inv := runCLI(t, nil, "", "wait", "--demo", "FJ0PENDING0REPORT00001")
+	if inv.code != exitOK || strings.Contains(inv.stdout, " PENDING ") {
+		t.Fatalf("exit %d\n%s%s", inv.code, inv.stdout, inv.stderr)
+	}
+}
+
+func TestDelete(t *testing.T) {
+	s, env := fakeEnv(t)
+	inv := runCLI(t, env, "", "delete", exampleJob)
+	if inv.code != exitOK || inv.stdout != exampleJob+" deleted\n" {
+		t.Fatalf("exit %d %q %q", inv.code, inv.stdout, inv.stderr)
+	}
+	if s.Home(exampleJob).Has(exampleJob) {
+		t.Fatal("not deleted")
+	}
+	if inv := runCLI(t, env, "", "delete", exampleJob); inv.code != exitNotFound {
+		t.Fatalf("second delete: exit %d %q", inv.code, inv.stderr)
+	}
+	if inv := runCLI(t, env, "", "get", exampleJob); inv.code != exitNotFound {
+		t.Fatalf("get after delete: exit %d", inv.code)
+	}
+	if inv := runCLI(t, env, "", "delete"); inv.code != exitUsage {
+		t.Fatalf("no job: exit %d", inv.code)
 	}
 }
