@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/faxreport/faxreport/gen"
@@ -25,7 +26,7 @@ const stragglerGrace = 250 * time.Millisecond
 // concurrent use and reuses connections; create one and share it.
 type Client struct {
 	customerNumber string
-	dataCenters    []dataCenter
+	dataCenters    []*dataCenter
 	editors        []gen.RequestEditorFn // auth and user agent, applied to every request
 	retry          retry.Policy
 	maxBody        int64
@@ -36,6 +37,42 @@ type Client struct {
 type dataCenter struct {
 	url string // base URL, for errors and logs
 	api *gen.Client
+	// straggler is the unfinished request of the last call that returned before it ended.
+	straggler atomic.Pointer[chan struct{}]
+}
+
+// reuseWait bounds how long a call waits for the stragglers of the previous calls. A straggler
+// on a fast network ends within microseconds of the winner; waiting for it lets the next
+// request to its data center reuse its connection instead of dialling a new one, so sequential
+// calls keep one connection per data center. Only a pending straggler is waited for, so the
+// cost of a slow data center is at most this, once per call.
+const reuseWait = 5 * time.Millisecond
+
+// awaitStragglers waits, at most reuseWait in all, for the last straggler to each data center.
+func (c *Client) awaitStragglers(ctx context.Context) {
+	var timer *time.Timer
+	for _, dc := range c.dataCenters {
+		p := dc.straggler.Load()
+		if p == nil {
+			continue
+		}
+		select {
+		case <-*p:
+			continue
+		default:
+		}
+		if timer == nil {
+			timer = time.NewTimer(reuseWait)
+			defer timer.Stop()
+		}
+		select {
+		case <-*p:
+		case <-timer.C:
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // New checks cfg and returns a Client. It sends nothing; a configuration error wraps
@@ -100,7 +137,7 @@ func New(cfg Config) (*Client, error) {
 		if err != nil {
 			return nil, fmt.Errorf("faxreport: %w: %w", ErrInvalidArgument, err)
 		}
-		c.dataCenters = append(c.dataCenters, dataCenter{url: base[:len(base)-1], api: api})
+		c.dataCenters = append(c.dataCenters, &dataCenter{url: base[:len(base)-1], api: api})
 	}
 	return c, nil
 }

@@ -31,7 +31,7 @@ func (c *Client) DeleteStatusReport(ctx context.Context, jobID string) (*DeleteR
 	if err := checkJobID(jobID); err != nil {
 		return nil, err
 	}
-	send := func(ctx context.Context, dc dataCenter) (*http.Response, error) {
+	send := func(ctx context.Context, dc *dataCenter) (*http.Response, error) {
 		return dc.api.DeleteStatusReport(ctx, c.customerNumber, jobID, c.editors...)
 	}
 	r, _, err := fetch(ctx, c, opDelete, jobID, send, c.decode.deletions, deleted)
@@ -39,7 +39,7 @@ func (c *Client) DeleteStatusReport(ctx context.Context, jobID string) (*DeleteR
 }
 
 // deleted accepts an answer that says the report was deleted and classifies the others.
-func deleted(dc dataCenter, r *DeleteResult) error {
+func deleted(dc *dataCenter, r *DeleteResult) error {
 	if r.Deleted {
 		return nil
 	}

@@ -50,7 +50,7 @@ func (c *Client) GetStatusReportJSON(ctx context.Context, jobID string) (json.Ra
 
 // sendGet sends the getStatusReport request for jobID.
 func (c *Client) sendGet(jobID string) sendFunc {
-	return func(ctx context.Context, dc dataCenter) (*http.Response, error) {
+	return func(ctx context.Context, dc *dataCenter) (*http.Response, error) {
 		return dc.api.GetStatusReport(ctx, c.customerNumber, jobID, c.editors...)
 	}
 }

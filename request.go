@@ -18,7 +18,7 @@ import (
 )
 
 // sendFunc sends one request to a data center.
-type sendFunc func(ctx context.Context, dc dataCenter) (*http.Response, error)
+type sendFunc func(ctx context.Context, dc *dataCenter) (*http.Response, error)
 
 // Operations, as named in errors and logs.
 const (
@@ -31,9 +31,15 @@ const (
 // them said the job is not there, and a *RegionError naming each failure otherwise.
 //
 // settled is closed when every request of the call has ended, stragglers included.
-func fetch[T any](ctx context.Context, c *Client, op, jobID string, send sendFunc, decoder *validate.Decoder[T], accept func(dc dataCenter, v *T) error) (_ *T, settled <-chan struct{}, _ error) {
+func fetch[T any](ctx context.Context, c *Client, op, jobID string, send sendFunc, decoder *validate.Decoder[T], accept func(dc *dataCenter, v *T) error) (_ *T, settled <-chan struct{}, _ error) {
+	c.awaitStragglers(ctx)
+	legDone := make([]chan struct{}, len(c.dataCenters))
+	for i := range legDone {
+		legDone[i] = make(chan struct{})
+	}
 	v, errs, ok, settled := fanout.First(ctx, len(c.dataCenters), stragglerGrace, func(ctx context.Context, i int) (*T, error) {
 		dc := c.dataCenters[i]
+		defer close(legDone[i])
 		return retry.Do(ctx, c.retry, func() (*T, error) {
 			v, err := attempt(ctx, c, op, dc, send, decoder)
 			if err == nil && accept != nil {
@@ -43,6 +49,13 @@ func fetch[T any](ctx context.Context, c *Client, op, jobID string, send sendFun
 		})
 	})
 	if ok {
+		for i, done := range legDone {
+			select {
+			case <-done:
+			default:
+				c.dataCenters[i].straggler.Store(&done)
+			}
+		}
 		return v, settled, nil
 	}
 	regionErr := &RegionError{JobID: jobID, cause: ctx.Err()}
@@ -65,7 +78,7 @@ func fetch[T any](ctx context.Context, c *Client, op, jobID string, send sendFun
 
 // attempt sends one request to one data center and classifies the outcome: the decoded 200, a
 // permanent error, or one marked retry.Temporary.
-func attempt[T any](ctx context.Context, c *Client, op string, dc dataCenter, send sendFunc, decoder *validate.Decoder[T]) (*T, error) {
+func attempt[T any](ctx context.Context, c *Client, op string, dc *dataCenter, send sendFunc, decoder *validate.Decoder[T]) (*T, error) {
 	start := time.Now()
 	resp, err := send(ctx, dc)
 	if err != nil {
