@@ -227,7 +227,7 @@ func BenchmarkP5ManyReports(b *testing.B) {
 	}
 	c, _ := faxreport.New(s.Config())
 	ctx := context.Background()
-	ideal := time.Duration(jobs/float64(concurrency)*float64(latency))
+	ideal := time.Duration(jobs / float64(concurrency) * float64(latency))
 	var total time.Duration
 	for b.Loop() {
 		start := time.Now()
