@@ -1,9 +1,10 @@
 # The README's test command is `make test`; .ci/run calls it on a clean clone.
-GO ?= go
-BENCHTIME ?= 1x
-COUNT ?= 6
+GO       ?= go
+TOOL     := $(GO) tool -modfile=tools/go.mod
+COUNT    ?= 6
+FUZZTIME ?= 1m
 
-.PHONY: all generate check-generate lint-spec vet test bench
+.PHONY: all generate check-generate lint-spec vet lint test bench fuzz soak vulncheck
 
 all: test
 
@@ -27,10 +28,32 @@ lint-spec:
 vet:
 	$(GO) vet ./...
 
-## test: everything CI checks
-test: check-generate lint-spec vet
+## lint: golangci-lint (.golangci.yml), pinned in tools/go.mod
+lint:
+	$(TOOL) golangci-lint run ./...
+
+## test: everything CI checks; replays the fuzz corpora in testdata/fuzz
+test: check-generate lint-spec vet lint
 	$(GO) test -race -count=1 ./...
 
-## bench: the performance benchmarks
+## bench: the performance benchmarks P1-P5, COUNT runs each, summarised by benchstat (medians)
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count $(COUNT) ./...
+	$(GO) test -run '^$$' -bench 'P[1-5]' -benchmem -count $(COUNT) . | tee bench.out
+	$(TOOL) benchstat bench.out
+
+## fuzz: run every fuzz target for FUZZTIME each
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$target"; \
+	    $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+## soak: 10 000 calls from many goroutines against a faxtest region injecting faults, with -race
+soak:
+	$(GO) test -race -count=1 -tags soak -run '^TestSoak' -timeout 30m -v .
+
+## vulncheck: govulncheck (needs the network to fetch the vulnerability database)
+vulncheck:
+	$(TOOL) govulncheck ./...

@@ -29,7 +29,7 @@ type dataCenter struct {
 }
 
 // URL returns the data center's base URL, as configured in Config.Endpoints.
-func (dc *dataCenter) BaseURL() string { return dc.Server.URL + "/rest/v1" }
+func (dc *dataCenter) BaseURL() string { return dc.URL + "/rest/v1" }
 
 func newDataCenter(t *testing.T, h http.HandlerFunc) *dataCenter {
 	t.Helper()

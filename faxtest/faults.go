@@ -34,17 +34,17 @@ func (dc *DataCenter) ClearFaults() {
 func (dc *DataCenter) nextFault() (f *Fault, latency time.Duration) {
 	dc.mu.Lock()
 	defer dc.mu.Unlock()
-	for len(dc.faults) > 0 {
-		f = dc.faults[0]
-		if f.Times == 0 {
-			return f, dc.latency
-		}
-		f.Times--
-		if f.Times == 0 {
-			dc.faults = dc.faults[1:]
-		}
-		copied := *f
-		return &copied, dc.latency
+	if len(dc.faults) == 0 {
+		return nil, dc.latency
 	}
-	return nil, dc.latency
+	f = dc.faults[0]
+	if f.Times == 0 {
+		return f, dc.latency
+	}
+	f.Times--
+	if f.Times == 0 {
+		dc.faults = dc.faults[1:]
+	}
+	copied := *f
+	return &copied, dc.latency
 }

@@ -70,9 +70,7 @@ func (dc *DataCenter) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	user, pass, _ := r.BasicAuth()
 	if user != dc.region.Username || pass != dc.region.Password || custNr != dc.region.CustomerNumber {
-		rec.Header().Set("Content-Type", "application/json")
-		rec.WriteHeader(http.StatusUnauthorized)
-		rec.Write(api.Example(api.Error401))
+		writeJSON(rec, http.StatusUnauthorized, api.Example(api.Error401))
 		return
 	}
 	dc.updateLog(entry, func(r *Request) { r.Authorized = true })

@@ -100,7 +100,7 @@ func writeTable(w io.Writer, r *faxreport.Report) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%ds\t%s\t%s\n", clean(s.Number), clean(s.Status), clean(s.Reason), sent,
 			s.DurationInSecs, orDash(s.SentToNumber), orDash(s.RemoteCsid))
 	}
-	tw.Flush()
+	_ = tw.Flush() // stdout: nothing better to do with a failure than the writes before it
 }
 
 func orDash(s *string) string {

@@ -13,10 +13,10 @@ var ErrInvalid = errors.New("invalid path parameter")
 // "..", which a URL resolver would drop or turn into a step up. Every other character is escaped,
 // not rejected. name is the parameter's name, used in the error.
 func Check(name, value string) error {
-	switch {
-	case value == "":
+	switch value {
+	case "":
 		return fmt.Errorf("%w: %s is empty", ErrInvalid, name)
-	case value == "." || value == "..":
+	case ".", "..":
 		return fmt.Errorf("%w: %s %q would change the request path", ErrInvalid, name, value)
 	}
 	return nil

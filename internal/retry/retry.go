@@ -108,7 +108,7 @@ func Do[T any](ctx context.Context, p Policy, op func() (T, error)) (T, error) {
 // unwrapMarks strips this package's markers from err.
 func unwrapMarks(err error) error {
 	for {
-		switch e := err.(type) {
+		switch e := err.(type) { //nolint:errorlint // only this package's own markers, always outermost
 		case *temporary:
 			err = e.err
 		case *retryAfter:

@@ -22,7 +22,7 @@ import (
 
 // Spec returns the embedded openapi.yaml, parsed and validated once.
 var Spec = sync.OnceValues(func() (*openapi3.T, error) {
-	doc, err := gen.GetSwagger()
+	doc, err := gen.GetSpec()
 	if err != nil {
 		return nil, fmt.Errorf("parse embedded openapi.yaml: %w", err)
 	}
