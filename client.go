@@ -26,6 +26,7 @@ const stragglerGrace = 250 * time.Millisecond
 // concurrent use and reuses connections; create one and share it.
 type Client struct {
 	customerNumber string
+	httpClient     *http.Client
 	dataCenters    []*dataCenter
 	editors        []gen.RequestEditorFn // auth and user agent, applied to every request
 	retry          retry.Policy
@@ -122,7 +123,7 @@ func New(cfg Config) (*Client, error) {
 			return nil
 		},
 	}
-	httpClient := withoutRedirects(cfg.HTTPClient)
+	c.httpClient = withoutRedirects(cfg.HTTPClient)
 	seen := map[string]bool{}
 	for _, raw := range urls {
 		base, err := endpoint.Parse(raw, cfg.AllowInsecureHTTP)
@@ -133,7 +134,7 @@ func New(cfg Config) (*Client, error) {
 			continue
 		}
 		seen[base] = true
-		api, err := gen.NewClient(base, gen.WithHTTPClient(httpClient))
+		api, err := gen.NewClient(base, gen.WithHTTPClient(c.httpClient))
 		if err != nil {
 			return nil, fmt.Errorf("faxreport: %w: %w", ErrInvalidArgument, err)
 		}
@@ -171,6 +172,10 @@ func (c *Client) Endpoints() []string {
 	}
 	return urls
 }
+
+// CloseIdleConnections closes the connections that the client keeps open for reuse, as
+// http.Client.CloseIdleConnections does.
+func (c *Client) CloseIdleConnections() { c.httpClient.CloseIdleConnections() }
 
 // String describes the client without its credentials.
 func (c *Client) String() string {

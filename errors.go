@@ -1,11 +1,12 @@
 package faxreport
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/go-json-experiment/json"
 
 	"github.com/faxreport/faxreport/internal/httpbody"
 )

@@ -227,8 +227,10 @@ func TestDeleteStatusReport(t *testing.T) {
 	if home.Has("FJDEL") {
 		t.Fatal("still stored")
 	}
+	// The home data center answered the call; the other may not have seen its straggler yet.
 	for _, dc := range s.DataCenters() {
-		if got := dc.Requests(); len(got) != 1 || got[0].Method != http.MethodDelete {
+		got := dc.Requests()
+		if len(got) > 1 || dc == home && len(got) != 1 || len(got) == 1 && got[0].Method != http.MethodDelete {
 			t.Fatalf("%s: %+v", dc.URL(), got)
 		}
 	}

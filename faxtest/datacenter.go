@@ -26,6 +26,9 @@ type DataCenter struct {
 	jobs    map[string]*job
 	faults  []*Fault
 	latency time.Duration
+
+	randomRate   float64 // probability that a request takes one of randomFaults
+	randomFaults []Fault
 	log     []Request
 
 	connections atomic.Int64

@@ -1,6 +1,9 @@
 package faxtest
 
-import "time"
+import (
+	"math/rand/v2"
+	"time"
+)
 
 // Fault is a misbehaviour injected into a data center's answers. Set one kind per Fault:
 // Status, Drop, Malformed or Oversize; Latency may go with any of them or stand alone.
@@ -22,11 +25,19 @@ func (dc *DataCenter) Inject(f Fault) {
 	dc.faults = append(dc.faults, &f)
 }
 
-// ClearFaults removes every queued fault and the latency.
+// InjectRandom makes each request that finds no queued fault take, with probability rate, one
+// of faults chosen at random (their Times is ignored). A rate of 0 stops it.
+func (dc *DataCenter) InjectRandom(rate float64, faults ...Fault) {
+	dc.mu.Lock()
+	defer dc.mu.Unlock()
+	dc.randomRate, dc.randomFaults = rate, faults
+}
+
+// ClearFaults removes every queued and random fault and the latency.
 func (dc *DataCenter) ClearFaults() {
 	dc.mu.Lock()
 	defer dc.mu.Unlock()
-	dc.faults = nil
+	dc.faults, dc.randomRate, dc.randomFaults = nil, 0, nil
 	dc.latency = 0
 }
 
@@ -35,6 +46,10 @@ func (dc *DataCenter) nextFault() (f *Fault, latency time.Duration) {
 	dc.mu.Lock()
 	defer dc.mu.Unlock()
 	if len(dc.faults) == 0 {
+		if len(dc.randomFaults) > 0 && rand.Float64() < dc.randomRate {
+			copied := dc.randomFaults[rand.IntN(len(dc.randomFaults))]
+			return &copied, dc.latency
+		}
 		return nil, dc.latency
 	}
 	f = dc.faults[0]

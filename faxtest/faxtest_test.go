@@ -350,3 +350,18 @@ func jobID(t *testing.T, body []byte) string {
 	rest := body[i+len(`"jobId": "`):]
 	return string(rest[:bytes.IndexByte(rest, '"')])
 }
+
+func TestInjectRandom(t *testing.T) {
+	s := faxtest.NewServer(faxtest.Options{T: t, DataCenters: 1})
+	dc := s.Put(report(exampleJob))
+	dc.InjectRandom(1, faxtest.Fault{Status: 500}, faxtest.Fault{Status: 503})
+	for range 20 {
+		if status, _, _ := get(t, s, dc, s.CustomerNumber, exampleJob, true); status != 500 && status != 503 {
+			t.Fatalf("status %d with a rate of 1", status)
+		}
+	}
+	dc.InjectRandom(0)
+	if status, _, _ := get(t, s, dc, s.CustomerNumber, exampleJob, true); status != 200 {
+		t.Fatalf("status %d with a rate of 0", status)
+	}
+}

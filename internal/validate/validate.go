@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"mime"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -124,7 +123,7 @@ func newDecoder[T any](method, path string, status int, unmarshal func([]byte) (
 // A body that fails any check is never decoded into a partly zero-valued T.
 func (d *Decoder[T]) Decode(contentType string, body []byte) (*T, error) {
 	if mt, _, err := mime.ParseMediaType(contentType); err != nil || mt != d.mediaType {
-		return nil, &Error{Reason: "content type " + strconv.Quote(contentType) + " is not " + d.mediaType, Excerpt: httpbody.Excerpt(body)}
+		return nil, &Error{Reason: "content type " + httpbody.Excerpt([]byte(contentType)) + " is not " + d.mediaType, Excerpt: httpbody.Excerpt(body)}
 	}
 	var doc any
 	if err := json.Unmarshal(body, &doc); err != nil {
