@@ -29,7 +29,7 @@ type DataCenter struct {
 
 	randomRate   float64 // probability that a request takes one of randomFaults
 	randomFaults []Fault
-	log     []Request
+	log          []Request
 
 	connections atomic.Int64
 	inFlight    atomic.Int64
