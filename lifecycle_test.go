@@ -155,7 +155,10 @@ func TestGetStatusReportsManyWithBoundedConcurrency(t *testing.T) {
 			s.Put(finalReport(ids[i], faxreport.StatusOK))
 		}
 	}
-	results := c.GetStatusReports(testContext(t), ids, faxreport.WithConcurrency(concurrency))
+	// A generous deadline: 20 000 requests under -race on a loaded 2-core machine.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	results := c.GetStatusReports(ctx, ids, faxreport.WithConcurrency(concurrency))
 	if len(results) != n {
 		t.Fatalf("%d results", len(results))
 	}

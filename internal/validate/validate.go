@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"mime"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -57,14 +58,14 @@ func (e *Error) Error() string {
 
 // Decoder validates and decodes the body of one documented response into T.
 //
-// Both the document that is validated and the value that is returned are decoded with
-// go-json-experiment/json (encoding/json/v2), whose object names are case-sensitive and unique:
-// with encoding/json, {"jobId":"A","JobId":"B"} would validate "A" and return "B", and a
-// "BillingCode" unknown to the schema would escape its maxLength yet land in billingCode.
+// The body is parsed once, into the generic document that kin-openapi validates; the value
+// returned is built from that same document (see assign), so what is returned is exactly what
+// was validated. The parser is go-json-experiment/json (encoding/json/v2): it rejects duplicate
+// object names, and it is faster than encoding/json.
 type Decoder[T any] struct {
 	mediaType string
 	schema    *openapi3.Schema
-	unmarshal func(body []byte) (*T, error)
+	build     func(doc any, body []byte) (*T, error)
 }
 
 // visitOptions validate as a response, and check date-time with the standard library's RFC 3339
@@ -84,21 +85,22 @@ var visitOptions = []openapi3.SchemaValidationOption{
 // NewDecoder resolves the JSON schema of the response with the given status of operation
 // (method, path) in the spec.
 func NewDecoder[T any](method, path string, status int) (*Decoder[T], error) {
-	return newDecoder(method, path, status, func(body []byte) (*T, error) {
+	convert := converterFor(reflect.TypeFor[T](), map[reflect.Type]*converter{})
+	return newDecoder(method, path, status, func(doc any, _ []byte) (*T, error) {
 		v := new(T)
-		return v, json.Unmarshal(body, v)
+		return v, convert(reflect.ValueOf(v).Elem(), doc)
 	})
 }
 
 // NewRawDecoder is NewDecoder for callers that want the validated body byte for byte.
 func NewRawDecoder(method, path string, status int) (*Decoder[[]byte], error) {
-	return newDecoder(method, path, status, func(body []byte) (*[]byte, error) {
+	return newDecoder(method, path, status, func(_ any, body []byte) (*[]byte, error) {
 		raw := append([]byte(nil), body...)
 		return &raw, nil
 	})
 }
 
-func newDecoder[T any](method, path string, status int, unmarshal func([]byte) (*T, error)) (*Decoder[T], error) {
+func newDecoder[T any](method, path string, status int, build func(any, []byte) (*T, error)) (*Decoder[T], error) {
 	doc, err := Spec()
 	if err != nil {
 		return nil, err
@@ -116,7 +118,7 @@ func newDecoder[T any](method, path string, status int, unmarshal func([]byte) (
 	if content == nil || content.Schema == nil || content.Schema.Value == nil {
 		return nil, fmt.Errorf("openapi.yaml has no %s schema for %s %s %d", mediaType, method, path, status)
 	}
-	return &Decoder[T]{mediaType: mediaType, schema: content.Schema.Value, unmarshal: unmarshal}, nil
+	return &Decoder[T]{mediaType: mediaType, schema: content.Schema.Value, build: build}, nil
 }
 
 // Decode checks the content type and the body against the schema, then decodes the body.
@@ -129,15 +131,39 @@ func (d *Decoder[T]) Decode(contentType string, body []byte) (*T, error) {
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return nil, &Error{Reason: bounded("not JSON: " + err.Error()), Excerpt: httpbody.Excerpt(body)}
 	}
-	if err := d.schema.VisitJSON(doc, visitOptions...); err != nil {
-		return nil, schemaError(err, body)
+	var (
+		v        *T
+		buildErr error
+	)
+	validate := func() error { return d.schema.VisitJSON(doc, visitOptions...) }
+	if len(body) < concurrentBytes {
+		if err := validate(); err != nil {
+			return nil, schemaError(err, body)
+		}
+		v, buildErr = d.build(doc, body)
+	} else {
+		// Both only read doc: build the value while kin-openapi validates, and drop it if the
+		// document fails. The work is the same; a large report comes back sooner.
+		built := make(chan struct{})
+		go func() {
+			defer close(built)
+			v, buildErr = d.build(doc, body)
+		}()
+		err := validate()
+		<-built
+		if err != nil {
+			return nil, schemaError(err, body)
+		}
 	}
-	v, err := d.unmarshal(body)
-	if err != nil {
-		return nil, &Error{Reason: bounded(err.Error()), Excerpt: httpbody.Excerpt(body)}
+	if buildErr != nil {
+		return nil, &Error{Reason: bounded(buildErr.Error()), Excerpt: httpbody.Excerpt(body)}
 	}
 	return v, nil
 }
+
+// concurrentBytes is the body size from which Decode builds the value concurrently with the
+// validation: below it, starting a goroutine costs more than it saves.
+const concurrentBytes = 64 << 10
 
 // maxReason bounds a reason, which may quote parts of the body (a JSON syntax error does).
 const maxReason = 200
