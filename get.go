@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+
+	"github.com/faxreport/faxreport/internal/fanout"
 )
 
 // GetStatusReport fetches the status report of a fax job. It asks every data center of the
@@ -22,17 +24,10 @@ func (c *Client) GetStatusReport(ctx context.Context, jobID string) (*Report, er
 // getStatusReport is GetStatusReport that also says when its last request has ended.
 func (c *Client) getStatusReport(ctx context.Context, jobID string) (*Report, <-chan struct{}, error) {
 	if err := checkJobID(jobID); err != nil {
-		return nil, closed, err
+		return nil, fanout.Closed, err
 	}
 	return fetch(ctx, c, opGet, jobID, c.sendGet(jobID), c.decode.reports, nil)
 }
-
-// closed is a channel that is already closed: nothing to wait for.
-var closed = func() chan struct{} {
-	ch := make(chan struct{})
-	close(ch)
-	return ch
-}()
 
 // GetStatusReportJSON is GetStatusReport for callers that want the report exactly as the API
 // sent it: the body is validated against openapi.yaml the same way, then returned byte for

@@ -32,14 +32,19 @@ const (
 //
 // settled is closed when every request of the call has ended, stragglers included.
 func fetch[T any](ctx context.Context, c *Client, op, jobID string, send sendFunc, decoder *validate.Decoder[T], accept func(dc *dataCenter, v *T) error) (_ *T, settled <-chan struct{}, _ error) {
-	c.awaitStragglers(ctx)
-	legDone := make([]chan struct{}, len(c.dataCenters))
-	for i := range legDone {
-		legDone[i] = make(chan struct{})
+	var legDone []chan struct{} // closed as each leg ends, to find the stragglers
+	if len(c.dataCenters) > 1 {
+		c.awaitStragglers(ctx)
+		legDone = make([]chan struct{}, len(c.dataCenters))
+		for i := range legDone {
+			legDone[i] = make(chan struct{})
+		}
 	}
 	v, errs, ok, settled := fanout.First(ctx, len(c.dataCenters), stragglerGrace, func(ctx context.Context, i int) (*T, error) {
 		dc := c.dataCenters[i]
-		defer close(legDone[i])
+		if legDone != nil {
+			defer close(legDone[i])
+		}
 		return retry.Do(ctx, c.retry, func() (*T, error) {
 			v, err := attempt(ctx, c, op, dc, send, decoder)
 			if err == nil && accept != nil {
@@ -81,13 +86,18 @@ func fetch[T any](ctx context.Context, c *Client, op, jobID string, send sendFun
 func attempt[T any](ctx context.Context, c *Client, op string, dc *dataCenter, send sendFunc, decoder *validate.Decoder[T]) (*T, error) {
 	start := time.Now()
 	resp, err := send(ctx, dc)
+	logging := c.log.Enabled(ctx, slog.LevelDebug)
 	if err != nil {
-		c.log.LogAttrs(ctx, slog.LevelDebug, "faxreport request failed", slog.String("op", op), slog.String("endpoint", dc.url), slog.Duration("elapsed", time.Since(start)), slog.String("error", err.Error()))
+		if logging {
+			c.log.LogAttrs(ctx, slog.LevelDebug, "faxreport request failed", slog.String("op", op), slog.String("endpoint", dc.url), slog.Duration("elapsed", time.Since(start)), slog.String("error", err.Error()))
+		}
 		return nil, transportError(ctx, err)
 	}
-	body, err := httpbody.Read(resp.Body, c.maxBody)
+	body, err := httpbody.Read(resp.Body, resp.ContentLength, c.maxBody)
 	resp.Body.Close()
-	c.log.LogAttrs(ctx, slog.LevelDebug, "faxreport request", slog.String("op", op), slog.String("endpoint", dc.url), slog.Int("status", resp.StatusCode), slog.Int("bytes", len(body)), slog.Duration("elapsed", time.Since(start)))
+	if logging {
+		c.log.LogAttrs(ctx, slog.LevelDebug, "faxreport request", slog.String("op", op), slog.String("endpoint", dc.url), slog.Int("status", resp.StatusCode), slog.Int("bytes", len(body)), slog.Duration("elapsed", time.Since(start)))
+	}
 	switch {
 	case errors.Is(err, httpbody.ErrTooLarge):
 		return nil, fmt.Errorf("%w: %w", ErrInvalidResponse, err)

@@ -12,6 +12,13 @@ import (
 // another call won.
 var ErrStraggler = errors.New("another data center answered first")
 
+// Closed is a channel that is already closed: a settled channel with nothing to wait for.
+var Closed <-chan struct{} = func() chan struct{} {
+	ch := make(chan struct{})
+	close(ch)
+	return ch
+}()
+
 type result[T any] struct {
 	index int
 	value T
@@ -28,6 +35,13 @@ type result[T any] struct {
 // is, but not when the caller cancels ctx after First has returned: the grace, not the caller,
 // bounds the stragglers.
 func First[T any](ctx context.Context, n int, grace time.Duration, call func(ctx context.Context, i int) (T, error)) (value T, errs []error, ok bool, settled <-chan struct{}) {
+	if n == 1 { // nothing to race: no goroutine, no straggler
+		v, err := call(ctx, 0)
+		if err != nil {
+			return value, []error{err}, false, Closed
+		}
+		return v, nil, true, Closed
+	}
 	callCtx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
 	if deadline, has := ctx.Deadline(); has {
 		var cancelDeadline context.CancelFunc

@@ -18,11 +18,27 @@ var ErrTooLarge = errors.New("response body too large")
 const ExcerptBytes = 120
 
 // Read reads r to the end, or fails with ErrTooLarge as soon as more than limit bytes arrive.
-// It never holds more than limit+1 bytes of a refused body.
-func Read(r io.Reader, limit int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, err
+// It never holds more than limit+1 bytes of a refused body. size is the length the response
+// announced (-1 if unknown), used only to size the buffer.
+func Read(r io.Reader, size, limit int64) ([]byte, error) {
+	if size > limit {
+		return nil, fmt.Errorf("%w: %d bytes announced, more than %d", ErrTooLarge, size, limit)
+	}
+	// io.ReadAll's loop, starting from the announced size (+1: room to see EOF without growing).
+	b := make([]byte, 0, max(size+1, 512))
+	lr := io.LimitReader(r, limit+1)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := lr.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
 	if int64(len(b)) > limit {
 		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, limit)

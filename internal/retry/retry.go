@@ -70,7 +70,25 @@ func Temporary(err error, retryAfter time.Duration) error {
 // context ends the retries. The error returned is op's last one, never a wrapper of this package;
 // when the context ended the wait, it wraps both the context's cause and op's last error.
 func Do[T any](ctx context.Context, p Policy, op func() (T, error)) (T, error) {
-	p = p.WithDefaults()
+	// The first attempt runs before any retry machinery is set up: most calls need no more.
+	v, err := op()
+	var t *temporary
+	if err == nil || !errors.As(err, &t) || p.MaxAttempts == 1 {
+		return v, unwrapMarks(err)
+	}
+	first := true
+	return retryAfterFirst(ctx, p.WithDefaults(), func() (T, error) {
+		if first {
+			first = false
+			return v, err
+		}
+		return op()
+	})
+}
+
+// retryAfterFirst runs op under backoff.Retry; op's first call hands back the outcome of the
+// attempt Do already made.
+func retryAfterFirst[T any](ctx context.Context, p Policy, op func() (T, error)) (T, error) {
 	deadline, _ := ctx.Deadline()
 	var last error
 	attempt := func() (T, error) {

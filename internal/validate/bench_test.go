@@ -74,3 +74,57 @@ func BenchmarkDecodeParts(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkDecodeSmall decodes the document's example report, the P1 case.
+func BenchmarkDecodeSmall(b *testing.B) {
+	body := []byte(`{"jobId":"FJJ66GHGX105ZZBIELVCN1","recipientStatus":[{"number":"+49 89 1234567-8900","properties":null,"status":"OK","reason":"OK","sentTs":"2017-08-10T13:05:09Z","durationInSecs":19,"sentToNumber":"00498912345678900","remoteCsid":"+49/89/1234567-8900"}],"pages":1,"reference":{"customerDefinedId":"2022-04-7T11:04:37.057Z_customerDefinedId","billingCode":"2022-04-7T11:04:37.057Z_billingCode","billingInfo":"2022-04-7T11:04:37.057Z_billingInfo"}}`)
+	d, err := NewDecoder[gen.StatusReport](http.MethodGet, "/{custNr}/fax/reports/{jobId}", http.StatusOK)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var doc any
+	if err := json.Unmarshal(body, &doc); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("encoding-json-struct", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var r gen.StatusReport
+			_ = stdjson.Unmarshal(body, &r)
+		}
+	})
+	b.Run("parse", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var v any
+			_ = json.Unmarshal(body, &v)
+		}
+	})
+	b.Run("parse-encoding-json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var v any
+			_ = stdjson.Unmarshal(body, &v)
+		}
+	})
+	b.Run("visit", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = d.schema.VisitJSON(doc, visitOptions...)
+		}
+	})
+	convert := converterFor(reflect.TypeFor[gen.StatusReport](), map[reflect.Type]*converter{})
+	b.Run("convert", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var r gen.StatusReport
+			_ = convert(reflect.ValueOf(&r).Elem(), doc)
+		}
+	})
+	b.Run("decode", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_, _ = d.Decode("application/json", body)
+		}
+	})
+}

@@ -74,12 +74,15 @@ type Decoder[T any] struct {
 var visitOptions = []openapi3.SchemaValidationOption{
 	openapi3.VisitAsResponse(),
 	openapi3.DisableSchemaErrorDetails(),
-	openapi3.WithStringFormatValidator("date-time", openapi3.NewCallbackValidator(func(s string) error {
-		if _, err := time.Parse(time.RFC3339, s); err != nil {
-			return errors.New("not an RFC 3339 date-time")
-		}
-		return nil
-	})),
+	// A map built once: WithStringFormatValidator would make one per call.
+	openapi3.WithStringFormatValidators(map[string]openapi3.StringFormatValidator{
+		"date-time": openapi3.NewCallbackValidator(func(s string) error {
+			if _, err := time.Parse(time.RFC3339, s); err != nil {
+				return errors.New("not an RFC 3339 date-time")
+			}
+			return nil
+		}),
+	}),
 }
 
 // NewDecoder resolves the JSON schema of the response with the given status of operation
@@ -124,7 +127,7 @@ func newDecoder[T any](method, path string, status int, build func(any, []byte) 
 // Decode checks the content type and the body against the schema, then decodes the body.
 // A body that fails any check is never decoded into a partly zero-valued T.
 func (d *Decoder[T]) Decode(contentType string, body []byte) (*T, error) {
-	if mt, _, err := mime.ParseMediaType(contentType); err != nil || mt != d.mediaType {
+	if !hasMediaType(contentType, d.mediaType) {
 		return nil, &Error{Reason: "content type " + httpbody.Excerpt([]byte(contentType)) + " is not " + d.mediaType, Excerpt: httpbody.Excerpt(body)}
 	}
 	var doc any
@@ -164,6 +167,16 @@ func (d *Decoder[T]) Decode(contentType string, body []byte) (*T, error) {
 // concurrentBytes is the body size from which Decode builds the value concurrently with the
 // validation: below it, starting a goroutine costs more than it saves.
 const concurrentBytes = 64 << 10
+
+// hasMediaType reports whether contentType is mediaType, with or without parameters. The
+// common header values are recognised without mime.ParseMediaType, which allocates.
+func hasMediaType(contentType, mediaType string) bool {
+	if contentType == mediaType || contentType == mediaType+"; charset=utf-8" || contentType == mediaType+";charset=UTF-8" {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mt == mediaType
+}
 
 // maxReason bounds a reason, which may quote parts of the body (a JSON syntax error does).
 const maxReason = 200
