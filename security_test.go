@@ -1,0 +1,58 @@
+package faxreport_test
+
+import (
+	"crypto/tls"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/faxreport/faxreport"
+)
+
+func TestRedirectsNeverCarryCredentials(t *testing.T) {
+	sawAuth := make(chan bool, 10)
+	other := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
+		sawAuth <- r.Header.Get("Authorization") != ""
+		serveReport()(w, r)
+	})
+	redirecting := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	})
+	_, err := newClient(t, redirecting).GetStatusReport(testContext(t), testJobID)
+	var apiErr *faxreport.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusTemporaryRedirect {
+		t.Fatalf("got %v, want the 307 as an *APIError", err)
+	}
+	assertNoSecret(t, err)
+	select {
+	case auth := <-sawAuth:
+		t.Fatalf("the redirect was followed (credentials sent: %v)", auth)
+	default:
+	}
+}
+
+func TestHTTPSWithTLS12OrLater(t *testing.T) {
+	modern := httptest.NewTLSServer(serveReport())
+	defer modern.Close()
+	c := newClientWith(t, func(cfg *faxreport.Config) {
+		cfg.Endpoints = []string{modern.URL + "/rest/v1"}
+		cfg.HTTPClient = modern.Client() // trusts the test certificate
+	})
+	if _, err := c.GetStatusReport(testContext(t), testJobID); err != nil {
+		t.Fatalf("https: %v", err)
+	}
+
+	old := httptest.NewUnstartedServer(serveReport())
+	old.TLS = &tls.Config{MaxVersion: tls.VersionTLS11}
+	old.StartTLS()
+	defer old.Close()
+	_, err := newClientWith(t, func(cfg *faxreport.Config) {
+		cfg.Endpoints = []string{old.URL + "/rest/v1"}
+	}).GetStatusReport(testContext(t), testJobID)
+	mustFail(t, err, faxreport.ErrUnavailable)
+	if !strings.Contains(err.Error(), "protocol version") {
+		t.Fatalf("a TLS 1.1 server failed with %v, not a protocol version refusal", err)
+	}
+}
