@@ -1,7 +1,6 @@
 package faxreport_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,7 +12,6 @@ import (
 	"github.com/faxreport/faxreport"
 	"github.com/faxreport/faxreport/api"
 	"github.com/faxreport/faxreport/faxtest"
-	"github.com/faxreport/faxreport/internal/validate"
 )
 
 // The benchmarks of the performance targets (BENCHMARKS.md). Each one measures the library and
@@ -95,65 +93,6 @@ func BenchmarkP1Allocs(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-}
-
-// bigReport is a report of n recipients, every optional field set.
-func bigReport(n int) []byte {
-	var buf bytes.Buffer
-	buf.WriteString(`{"jobId":"FJJ66GHGX105ZZBIELVCN1","pages":3,"reference":{"customerDefinedId":"cdi","billingCode":"bc","billingInfo":"bi"},"recipientStatus":[`)
-	for i := range n {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		fmt.Fprintf(&buf, `{"number":"+49 89 %07d","properties":[{"key":"name","value":"Recipient %d"}],"status":"OK","reason":"OK","sentTs":"2017-08-10T13:05:09Z","durationInSecs":%d,"sentToNumber":"004989%07d","remoteCsid":"+49/89/%07d"}`, i, i, i%120, i, i)
-	}
-	buf.WriteString(`]}`)
-	return buf.Bytes()
-}
-
-// BenchmarkP2Decode1000Recipients: in process, the library's decode and validation of a
-// 1000-recipient report against a plain json.Unmarshal into the same struct.
-func BenchmarkP2Decode1000Recipients(b *testing.B) {
-	body := bigReport(1000)
-	d, err := validate.NewDecoder[faxreport.Report](http.MethodGet, "/{custNr}/fax/reports/{jobId}", http.StatusOK)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var plain, lib time.Duration
-	b.SetBytes(int64(len(body)))
-	b.ReportAllocs()
-	for b.Loop() {
-		start := time.Now()
-		var r faxreport.Report
-		if err := json.Unmarshal(body, &r); err != nil {
-			b.Fatal(err)
-		}
-		mid := time.Now()
-		if _, err := d.Decode("application/json", body); err != nil {
-			b.Fatal(err)
-		}
-		plain, lib = plain+mid.Sub(start), lib+time.Since(mid)
-	}
-	b.ReportMetric(float64(lib)/float64(plain), "ratio")
-}
-
-// BenchmarkP2Memory: bytes allocated by the library's decode alone and by json.Unmarshal alone.
-func BenchmarkP2Memory(b *testing.B) {
-	body := bigReport(1000)
-	d, _ := validate.NewDecoder[faxreport.Report](http.MethodGet, "/{custNr}/fax/reports/{jobId}", http.StatusOK)
-	b.Run("lib", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			d.Decode("application/json", body)
-		}
-	})
-	b.Run("plain", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			var r faxreport.Report
-			json.Unmarshal(body, &r)
-		}
-	})
 }
 
 // BenchmarkP3SlowDataCenter: the report is in the fast data center and the other answers after
