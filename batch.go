@@ -22,8 +22,8 @@ type batchConfig struct{ concurrency int }
 // DefaultConcurrency is how many jobs GetStatusReports fetches at once by default.
 const DefaultConcurrency = 8
 
-// WithConcurrency sets how many jobs GetStatusReports fetches at once (default 8): at most that
-// many requests are in flight to each data center.
+// WithConcurrency sets how many jobs GetStatusReports fetches at once (0: the default, 8): at
+// most that many requests are in flight to each data center.
 func WithConcurrency(n int) BatchOption { return func(c *batchConfig) { c.concurrency = n } }
 
 // GetStatusReports fetches the reports of many jobs with bounded concurrency. The results are in
@@ -40,7 +40,10 @@ func (c *Client) GetStatusReports(ctx context.Context, jobIDs []string, opts ...
 		opt(&cfg)
 	}
 	results := make([]ReportResult, len(jobIDs))
-	if cfg.concurrency <= 0 {
+	if cfg.concurrency == 0 {
+		cfg.concurrency = DefaultConcurrency
+	}
+	if cfg.concurrency < 0 {
 		err := fmt.Errorf("faxreport: %w: concurrency %d", ErrInvalidArgument, cfg.concurrency)
 		for i, id := range jobIDs {
 			results[i] = ReportResult{JobID: id, Err: err}

@@ -1,6 +1,7 @@
 package faxreport
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"fmt"
@@ -105,17 +106,14 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{
 		customerNumber: cfg.CustomerNumber,
 		retry:          policy,
-		maxBody:        cmp(cfg.MaxResponseBytes, DefaultMaxResponseBytes),
+		maxBody:        cmp.Or(cfg.MaxResponseBytes, DefaultMaxResponseBytes),
 		log:            cfg.Logger,
 		decode:         decoders,
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	userAgent := cfg.UserAgent
-	if userAgent == "" {
-		userAgent = "faxreport-go/" + Version
-	}
+	userAgent := cmp.Or(cfg.UserAgent, "faxreport-go/"+Version)
 	c.editors = []gen.RequestEditorFn{
 		auth.Basic(cfg.Username, cfg.Password, cfg.AllowInsecureHTTP),
 		func(_ context.Context, req *http.Request) error {
@@ -184,13 +182,6 @@ func (c *Client) String() string {
 
 // GoString is String, so that %#v shows no credentials either.
 func (c *Client) GoString() string { return c.String() }
-
-func cmp(v, def int64) int64 {
-	if v == 0 {
-		return def
-	}
-	return v
-}
 
 // defaultHTTPClient pools connections, requires TLS 1.2 or later and bounds every attempt.
 func defaultHTTPClient() *http.Client {

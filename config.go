@@ -53,7 +53,7 @@ func ParseRegion(name string) (Region, error) {
 type Config struct {
 	CustomerNumber string // the Retarus customer number (custNr)
 	Username       string // basic-auth user name
-	Password       string // basic-auth password; never printed, logged or put in an error
+	Password       string `json:"-"` // basic-auth password; never printed, logged or put in an error
 
 	// Region selects the data centers to query; default RegionEurope.
 	Region Region
@@ -88,8 +88,9 @@ type RetryPolicy struct {
 	MaxRetryAfter time.Duration // longest Retry-After honoured; a longer one ends the retries
 }
 
-// DefaultRetryPolicy is used for the zero fields of Config.Retry.
-var DefaultRetryPolicy = RetryPolicy(retry.Defaults)
+// DefaultRetryPolicy returns the policy whose values fill the zero fields of Config.Retry:
+// 4 attempts, delays from 100 ms to 2 s, Retry-After honoured up to 10 s.
+func DefaultRetryPolicy() RetryPolicy { return RetryPolicy(retry.Defaults) }
 
 // DefaultMaxResponseBytes is the default cap on a response body.
 const DefaultMaxResponseBytes = 4 << 20

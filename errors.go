@@ -28,7 +28,8 @@ var (
 )
 
 // APIError is an HTTP error status from one data center. Its Unwrap gives the sentinel of its
-// status: ErrNotFound, ErrUnauthorized or ErrUnavailable (nil for other statuses).
+// status: ErrNotFound, ErrUnauthorized, ErrUnavailable, or ErrInvalidResponse for a status the
+// API does not document (a redirect, 403, …).
 type APIError struct {
 	Op         string // "get" or "delete"
 	StatusCode int    // HTTP status code
@@ -60,7 +61,7 @@ func (e *APIError) Unwrap() error {
 	case s == http.StatusTooManyRequests || s >= 500:
 		return ErrUnavailable
 	}
-	return nil
+	return ErrInvalidResponse
 }
 
 // newAPIError classifies a non-200 response by its status and keeps what an error body says:

@@ -1,6 +1,7 @@
 package faxreport_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -42,6 +43,9 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{"ftp endpoint", func(c *faxreport.Config) { c.Endpoints = []string{"ftp://127.0.0.1/rest/v1"} }},
 		{"endpoint without host", func(c *faxreport.Config) { c.Endpoints = []string{"https:///rest/v1"} }},
 		{"endpoint with credentials", func(c *faxreport.Config) { c.Endpoints = []string{"https://u:" + testPassword + "@h/rest/v1"} }},
+		{"endpoint with credentials, no host", func(c *faxreport.Config) { c.Endpoints = []string{"https://u:" + testPassword + "@/rest/v1"} }},
+		{"endpoint with credentials, bad scheme", func(c *faxreport.Config) { c.Endpoints = []string{"ftp://u:" + testPassword + "@h/rest/v1"} }},
+		{"endpoint with credentials, unparsable", func(c *faxreport.Config) { c.Endpoints = []string{"https://u:" + testPassword + "%zz@h/rest/v1"} }},
 		{"endpoint with query", func(c *faxreport.Config) { c.Endpoints = []string{"https://h/rest/v1?x=1"} }},
 		{"not a URL", func(c *faxreport.Config) { c.Endpoints = []string{"://"} }},
 		{"negative retries", func(c *faxreport.Config) { c.Retry.MaxAttempts = -1 }},
@@ -154,7 +158,11 @@ func TestCredentialsNeverPrinted(t *testing.T) {
 	_, err = c.GetStatusReport(testContext(t), testJobID)
 	mustFail(t, err, faxreport.ErrUnauthorized)
 	cfg.Logger.Info("config", "config", cfg)
-	printed := fmt.Sprintf("%v %+v %#v %s %v %+v %#v", cfg, cfg, cfg, &cfg, c, c, c) + logs.String()
+	asJSON, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	printed := fmt.Sprintf("%v %+v %#v %s %v %+v %#v", cfg, cfg, cfg, &cfg, c, c, c) + logs.String() + string(asJSON)
 	if strings.Contains(printed, testPassword) || strings.Contains(printed, "Basic ") {
 		t.Fatalf("credentials printed: %s", printed)
 	}

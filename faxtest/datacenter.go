@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
+
 	"github.com/faxreport/faxreport"
 )
 
@@ -106,11 +108,12 @@ func (dc *DataCenter) SetLatency(d time.Duration) {
 	dc.latency = d
 }
 
+// jobIDOf reads the jobId of a report, with the case-sensitive JSON package the client uses.
 func jobIDOf(body []byte) string {
 	var r struct {
 		JobID string `json:"jobId"`
 	}
-	if json.Unmarshal(body, &r) != nil || r.JobID == "" {
+	if jsonv2.Unmarshal(body, &r) != nil || r.JobID == "" {
 		panic("faxtest: report JSON without a jobId")
 	}
 	return r.JobID

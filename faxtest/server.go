@@ -10,6 +10,7 @@
 package faxtest
 
 import (
+	"cmp"
 	"hash/fnv"
 	"testing"
 
@@ -48,9 +49,9 @@ func NewServer(opts Options) *Server {
 		opts.DataCenters = 2
 	}
 	s := &Server{
-		CustomerNumber: or(opts.CustomerNumber, DefaultCustomerNumber),
-		Username:       or(opts.Username, DefaultUsername),
-		Password:       or(opts.Password, DefaultPassword),
+		CustomerNumber: cmp.Or(opts.CustomerNumber, DefaultCustomerNumber),
+		Username:       cmp.Or(opts.Username, DefaultUsername),
+		Password:       cmp.Or(opts.Password, DefaultPassword),
 	}
 	for i := range opts.DataCenters {
 		s.dataCenters = append(s.dataCenters, newDataCenter(s, i, opts.T))
@@ -59,13 +60,6 @@ func NewServer(opts Options) *Server {
 		opts.T.Cleanup(s.Close)
 	}
 	return s
-}
-
-func or(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }
 
 // Close stops every data center.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -70,18 +71,18 @@ func (c *cli) client(conn *connection) (client *faxreport.Client, stop func(), e
 		return client, s.Close, err
 	}
 	cfg := faxreport.Config{
-		CustomerNumber: first(conn.custNr, c.getenv("FAXREPORT_CUSTNR")),
-		Username:       first(conn.username, c.getenv("FAXREPORT_USERNAME")),
+		CustomerNumber: cmp.Or(conn.custNr, c.getenv("FAXREPORT_CUSTNR")),
+		Username:       cmp.Or(conn.username, c.getenv("FAXREPORT_USERNAME")),
 	}
 	if cfg.Password, err = c.password(conn.passwordFile); err != nil {
 		return nil, nil, err
 	}
-	if region := first(conn.region, c.getenv("FAXREPORT_REGION")); region != "" {
+	if region := cmp.Or(conn.region, c.getenv("FAXREPORT_REGION")); region != "" {
 		if cfg.Region, err = faxreport.ParseRegion(region); err != nil {
 			return nil, nil, err
 		}
 	}
-	if endpoints := first(conn.endpoints, c.getenv("FAXREPORT_ENDPOINTS")); endpoints != "" {
+	if endpoints := cmp.Or(conn.endpoints, c.getenv("FAXREPORT_ENDPOINTS")); endpoints != "" {
 		for _, e := range strings.Split(endpoints, ",") {
 			cfg.Endpoints = append(cfg.Endpoints, strings.TrimSpace(e))
 		}
@@ -114,15 +115,6 @@ func (c *cli) password(file string) (string, error) {
 		return "", fmt.Errorf("faxreport: %w: reading the password: %w", faxreport.ErrInvalidArgument, err)
 	}
 	return strings.TrimRight(line, "\r\n"), nil
-}
-
-func first(values ...string) string {
-	for _, v := range values {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // demoServer is a fake region seeded with the examples of package api. The pending example

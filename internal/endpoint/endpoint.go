@@ -18,19 +18,21 @@ var ErrInvalid = errors.New("invalid endpoint")
 // accepted only for loopback hosts or when allowInsecure is set, so that basic-auth credentials
 // never cross a network in clear text by accident.
 func Parse(raw string, allowInsecure bool) (string, error) {
+	// Errors never quote raw: it may hold a password. A URL that does not parse is not shown at
+	// all; one that does is shown by url.Redacted.
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", fmt.Errorf("%w: %q is not a URL", ErrInvalid, raw)
+		return "", fmt.Errorf("%w: an endpoint is not a URL", ErrInvalid)
 	}
 	switch {
-	case u.Scheme != "https" && u.Scheme != "http":
-		return "", fmt.Errorf("%w: %q: scheme must be https", ErrInvalid, raw)
-	case u.Host == "":
-		return "", fmt.Errorf("%w: %q has no host", ErrInvalid, raw)
 	case u.User != nil:
 		return "", fmt.Errorf("%w: %s: credentials belong in the configuration, not the URL", ErrInvalid, u.Redacted())
+	case u.Scheme != "https" && u.Scheme != "http":
+		return "", fmt.Errorf("%w: %s: scheme must be https", ErrInvalid, u.Redacted())
+	case u.Host == "":
+		return "", fmt.Errorf("%w: %s has no host", ErrInvalid, u.Redacted())
 	case u.RawQuery != "" || u.Fragment != "":
-		return "", fmt.Errorf("%w: %q must not have a query or fragment", ErrInvalid, raw)
+		return "", fmt.Errorf("%w: %s must not have a query or fragment", ErrInvalid, u.Redacted())
 	}
 	if err := SecureEnough(u, allowInsecure); err != nil {
 		return "", err

@@ -35,7 +35,7 @@ func (p Policy) WithDefaults() Policy {
 		p.MinDelay = Defaults.MinDelay
 	}
 	if p.MaxDelay == 0 {
-		p.MaxDelay = Defaults.MaxDelay
+		p.MaxDelay = max(Defaults.MaxDelay, p.MinDelay)
 	}
 	if p.MaxRetryAfter == 0 {
 		p.MaxRetryAfter = Defaults.MaxRetryAfter
