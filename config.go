@@ -67,13 +67,13 @@ type Config struct {
 
 	// HTTPClient sends the requests. Default: a pooled transport with TLS 1.2 or later, a 30 s
 	// response-header timeout, a 60 s overall timeout per attempt, and no redirects.
-	HTTPClient *http.Client
+	HTTPClient *http.Client `json:"-"`
 	// Retry is the retry policy for each data center; zero fields take DefaultRetryPolicy's.
 	Retry RetryPolicy
 	// MaxResponseBytes caps the size of a response body; default 4 MiB.
 	MaxResponseBytes int64
 	// Logger receives one debug record per HTTP attempt (never credentials); default: none.
-	Logger *slog.Logger
+	Logger *slog.Logger `json:"-"`
 	// UserAgent is sent as the User-Agent header; default "faxreport-go/" + Version.
 	UserAgent string
 }

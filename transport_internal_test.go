@@ -2,6 +2,7 @@ package faxreport
 
 import (
 	"crypto/tls"
+	"errors"
 	"net/http"
 	"testing"
 )
@@ -23,7 +24,7 @@ func TestDefaultHTTPClientPolicies(t *testing.T) {
 	if tr.ResponseHeaderTimeout == 0 || c.httpClient.Timeout == 0 {
 		t.Errorf("no timeouts: header %v, overall %v", tr.ResponseHeaderTimeout, c.httpClient.Timeout)
 	}
-	if c.httpClient.CheckRedirect == nil || c.httpClient.CheckRedirect(nil, nil) != http.ErrUseLastResponse {
+	if c.httpClient.CheckRedirect == nil || !errors.Is(c.httpClient.CheckRedirect(nil, nil), http.ErrUseLastResponse) {
 		t.Error("redirects are followed")
 	}
 }
