@@ -20,7 +20,7 @@ func (c *cli) delete(ctx context.Context, args []string) int {
 		return code
 	}
 	jobs := fs.Args()
-	return c.forEachJob(ctx, jobs, &conn, false, func(ctx context.Context, client *faxreport.Client, id string) result {
+	return c.forEachJob(ctx, jobs, &conn, func(ctx context.Context, client *faxreport.Client, id string) result {
 		_, err := client.DeleteStatusReport(ctx, id)
 		return result{err: err, line: fmt.Sprintf("%s deleted", id)}
 	})

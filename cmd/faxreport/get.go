@@ -25,51 +25,47 @@ func (c *cli) get(ctx context.Context, args []string) int {
 	if code := parse(fs, args); code >= 0 {
 		return code
 	}
-	return c.forEachJob(ctx, fs.Args(), &conn, *asJSON, func(ctx context.Context, client *faxreport.Client, id string) result {
-		raw, err := client.GetStatusReportJSON(ctx, id)
-		return result{raw: raw, err: err}
+	return c.forEachJob(ctx, fs.Args(), &conn, func(ctx context.Context, client *faxreport.Client, id string) result {
+		if *asJSON {
+			raw, err := client.GetStatusReportJSON(ctx, id)
+			return result{raw: raw, err: err}
+		}
+		report, err := client.GetStatusReport(ctx, id)
+		return result{report: report, err: err}
 	})
 }
 
-// result is one job's outcome: an error, a report as JSON, or a line to print.
+// result is one job's outcome, printed as the first of these that is set: an error, JSON, a
+// report as a table, or a line.
 type result struct {
-	raw  json.RawMessage
-	line string
-	err  error
+	err    error
+	raw    json.RawMessage
+	report *faxreport.Report
+	line   string
 }
 
 // print writes each result in order and returns the exit code of the first failure.
-func (c *cli) print(results []result, asJSON bool) int {
+func (c *cli) print(results []result) int {
 	code := exitOK
 	for i, r := range results {
-		if r.err != nil {
+		switch {
+		case r.err != nil:
 			if failed := c.fail(r.err); code == exitOK {
 				code = failed
 			}
-			continue
-		}
-		if r.raw == nil {
-			fmt.Fprintln(c.stdout, r.line)
-			continue
-		}
-		if asJSON {
+		case r.raw != nil:
 			c.stdout.Write(r.raw)
-			if len(r.raw) == 0 || r.raw[len(r.raw)-1] != '\n' {
+			if r.raw[len(r.raw)-1] != '\n' {
 				fmt.Fprintln(c.stdout)
 			}
-			continue
-		}
-		var report faxreport.Report
-		if err := json.Unmarshal(r.raw, &report); err != nil {
-			if failed := c.fail(fmt.Errorf("faxreport: %w: %w", faxreport.ErrInvalidResponse, err)); code == exitOK {
-				code = failed
+		case r.report != nil:
+			if i > 0 {
+				fmt.Fprintln(c.stdout)
 			}
-			continue
+			writeTable(c.stdout, r.report)
+		default:
+			fmt.Fprintln(c.stdout, r.line)
 		}
-		if i > 0 {
-			fmt.Fprintln(c.stdout)
-		}
-		writeTable(c.stdout, &report)
 	}
 	return code
 }

@@ -243,3 +243,14 @@ func TestDelete(t *testing.T) {
 		t.Fatalf("no job: exit %d", inv.code)
 	}
 }
+
+// The table shows what the library validated: a name that differs only in case is an unknown
+// member, not a second value for the field (encoding/json would take it).
+func TestGetTableIgnoresCaseVariantNames(t *testing.T) {
+	s, env := fakeEnv(t)
+	s.DataCenter(0).PutJSON([]byte(`{"jobId":"FJCASE","pages":1,"recipientStatus":[{"number":"+1 555 0100","status":"PENDING","reason":"In progress","durationInSecs":0,"Status":"OK"}],"reference":{"billingCode":"ok","BILLINGCODE":"` + strings.Repeat("b", 100) + `"}}`))
+	inv := runCLI(t, env, "", "get", "FJCASE")
+	if inv.code != exitOK || !strings.Contains(inv.stdout, "PENDING") || strings.Contains(inv.stdout, "bbbb") {
+		t.Fatalf("exit %d\n%s%s", inv.code, inv.stdout, inv.stderr)
+	}
+}

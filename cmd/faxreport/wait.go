@@ -29,19 +29,22 @@ func (c *cli) wait(ctx context.Context, args []string) int {
 	if conn.demo { // the demo's pending job turns final after a few reads: poll briskly
 		*minPoll, *maxPoll = 50*time.Millisecond, 200*time.Millisecond
 	}
-	return c.forEachJob(ctx, fs.Args(), &conn, *asJSON, func(ctx context.Context, client *faxreport.Client, id string) result {
+	return c.forEachJob(ctx, fs.Args(), &conn, func(ctx context.Context, client *faxreport.Client, id string) result {
 		r, err := client.WaitForStatusReport(ctx, id, faxreport.WithPollInterval(*minPoll, *maxPoll), faxreport.WithNotFoundLimit(*notFound))
-		if err != nil {
-			return result{err: err}
+		if err != nil || !*asJSON {
+			return result{report: r, err: err}
 		}
 		raw, err := json.MarshalIndent(r, "", "  ")
 		return result{raw: raw, err: err}
 	})
 }
 
-// forEachJob runs do for every job ID concurrently under the command's timeout, and prints the
-// results in argument order.
-func (c *cli) forEachJob(ctx context.Context, jobs []string, conn *connection, asJSON bool, do func(context.Context, *faxreport.Client, string) result) int {
+// jobsAtOnce bounds how many jobs a command handles at the same time.
+const jobsAtOnce = 8
+
+// forEachJob runs do for every job ID, jobsAtOnce at a time, under the command's timeout, and
+// prints the results in argument order.
+func (c *cli) forEachJob(ctx context.Context, jobs []string, conn *connection, do func(context.Context, *faxreport.Client, string) result) int {
 	if len(jobs) == 0 {
 		fmt.Fprintln(c.stderr, "faxreport: no job ID given (see --help)")
 		return exitUsage
@@ -54,10 +57,15 @@ func (c *cli) forEachJob(ctx context.Context, jobs []string, conn *connection, a
 	ctx, cancel := context.WithTimeout(ctx, conn.timeout)
 	defer cancel()
 	results := make([]result, len(jobs))
+	slots := make(chan struct{}, jobsAtOnce)
 	var wg sync.WaitGroup
 	for i, id := range jobs {
-		wg.Go(func() { results[i] = do(ctx, client, id) })
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			results[i] = do(ctx, client, id)
+		})
 	}
 	wg.Wait()
-	return c.print(results, asJSON)
+	return c.print(results)
 }
