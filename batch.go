@@ -31,9 +31,9 @@ func WithConcurrency(n int) BatchOption { return func(c *batchConfig) { c.concur
 // loses nothing else; a duplicated ID is fetched once and its result repeated. Cancelling ctx
 // stops new fetches at once: the jobs not yet fetched get the context's error.
 //
-// It runs a fixed pool of workers, never a goroutine per ID, and a worker starts its next job
-// only when every request of its previous one has ended, so that no data center ever has more
-// than the configured number of this call's requests in flight.
+// It runs a fixed pool of workers, never a goroutine per ID, and holds one slot per request in
+// flight to each data center, so that no data center ever has more than the configured number
+// of this call's requests, stragglers included, while a slow data center delays no worker.
 func (c *Client) GetStatusReports(ctx context.Context, jobIDs []string, opts ...BatchOption) []ReportResult {
 	cfg := batchConfig{concurrency: DefaultConcurrency}
 	for _, opt := range opts {
@@ -59,6 +59,10 @@ func (c *Client) GetStatusReports(ctx context.Context, jobIDs []string, opts ...
 			unique = append(unique, i)
 		}
 	}
+	slots := make([]chan struct{}, len(c.dataCenters))
+	for i := range slots {
+		slots[i] = make(chan struct{}, cfg.concurrency)
+	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(cfg.concurrency, len(unique)) {
@@ -74,9 +78,7 @@ func (c *Client) GetStatusReports(ctx context.Context, jobIDs []string, opts ...
 					results[i].Err = fmt.Errorf("faxreport: job %q not fetched: %w", jobIDs[i], context.Cause(ctx))
 					continue
 				}
-				r, settled, err := c.getStatusReport(ctx, jobIDs[i])
-				results[i].Report, results[i].Err = r, err
-				<-settled
+				results[i].Report, results[i].Err = c.getStatusReport(ctx, jobIDs[i], slots)
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package faxreport
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -34,12 +35,22 @@ func (c *Client) DeleteStatusReport(ctx context.Context, jobID string) (*DeleteR
 	send := func(ctx context.Context, dc *dataCenter) (*http.Response, error) {
 		return dc.api.DeleteStatusReport(ctx, c.customerNumber, jobID, c.editors...)
 	}
-	r, _, err := fetch(ctx, c, opDelete, jobID, send, c.decode.deletions, deleted)
-	return r, err
+	return fetch(ctx, c, call[DeleteResult]{
+		op: opDelete, jobID: jobID, send: send, decoder: c.decode.deletions,
+		accept: func(dc *dataCenter, attempts int, r *DeleteResult) error { return deleted(dc, jobID, attempts, r) },
+	})
 }
 
+// ErrDeleteUnconfirmed is matched by the error of a data center that answered "not found" after
+// an earlier attempt to it failed without an answer: that attempt may have deleted the report.
+var ErrDeleteUnconfirmed = errors.New("deletion unconfirmed: an earlier attempt may have deleted the report")
+
 // deleted accepts an answer that says the report was deleted and classifies the others.
-func deleted(dc *dataCenter, r *DeleteResult) error {
+// attempts counts the attempts made to dc, this one included.
+func deleted(dc *dataCenter, jobID string, attempts int, r *DeleteResult) error {
+	if err := sameJob(dc, jobID, r.JobID); err != nil {
+		return err
+	}
 	if r.Deleted {
 		return nil
 	}
@@ -47,10 +58,12 @@ func deleted(dc *dataCenter, r *DeleteResult) error {
 	if r.Reason != nil {
 		reason = *r.Reason
 	}
-	switch reason {
-	case DeleteReasonNotFound:
+	switch {
+	case reason == DeleteReasonNotFound && attempts > 1:
+		return fmt.Errorf("%s: %w (not found on attempt %d)", dc.url, ErrDeleteUnconfirmed, attempts)
+	case reason == DeleteReasonNotFound:
 		return fmt.Errorf("%s: %w (not deleted: %s)", dc.url, ErrNotFound, reason)
-	case DeleteReasonInternalError:
+	case reason == DeleteReasonInternalError:
 		return retry.Temporary(fmt.Errorf("%s: %w (not deleted: %s)", dc.url, ErrUnavailable, reason), 0)
 	}
 	return fmt.Errorf("%s: not deleted: %s", dc.url, httpbody.Truncate(reason, httpbody.ExcerptBytes))

@@ -3,9 +3,12 @@ package faxreport
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 
-	"github.com/faxreport/faxreport/internal/fanout"
+	jsonv2 "github.com/go-json-experiment/json"
+
+	"github.com/faxreport/faxreport/internal/httpbody"
 )
 
 // GetStatusReport fetches the status report of a fax job. It asks every data center of the
@@ -15,18 +18,21 @@ import (
 // Errors: ErrInvalidArgument for an empty or path-changing job ID (nothing is sent);
 // ErrNotFound, as an *APIError with StatusCode 404, when every data center said 404; otherwise a
 // *RegionError naming each data center that failed, which matches ErrUnauthorized,
-// ErrUnavailable, ErrInvalidResponse or the context's error as they apply.
+// ErrUnavailable, ErrInvalidResponse or the context's error as they apply. A report for another
+// job than the one asked for is an invalid response.
 func (c *Client) GetStatusReport(ctx context.Context, jobID string) (*Report, error) {
-	r, _, err := c.getStatusReport(ctx, jobID)
-	return r, err
+	return c.getStatusReport(ctx, jobID, nil)
 }
 
-// getStatusReport is GetStatusReport that also says when its last request has ended.
-func (c *Client) getStatusReport(ctx context.Context, jobID string) (*Report, <-chan struct{}, error) {
+// getStatusReport is GetStatusReport with optional per-data-center request slots.
+func (c *Client) getStatusReport(ctx context.Context, jobID string, slots []chan struct{}) (*Report, error) {
 	if err := checkJobID(jobID); err != nil {
-		return nil, fanout.Closed, err
+		return nil, err
 	}
-	return fetch(ctx, c, opGet, jobID, c.sendGet(jobID), c.decode.reports, nil)
+	return fetch(ctx, c, call[Report]{
+		op: opGet, jobID: jobID, send: c.sendGet(jobID), decoder: c.decode.reports, slots: slots,
+		accept: func(dc *dataCenter, _ int, r *Report) error { return sameJob(dc, jobID, r.JobID) },
+	})
 }
 
 // GetStatusReportJSON is GetStatusReport for callers that want the report exactly as the API
@@ -36,11 +42,31 @@ func (c *Client) GetStatusReportJSON(ctx context.Context, jobID string) (json.Ra
 	if err := checkJobID(jobID); err != nil {
 		return nil, err
 	}
-	raw, _, err := fetch(ctx, c, opGet, jobID, c.sendGet(jobID), c.decode.rawReports, nil)
+	raw, err := fetch(ctx, c, call[[]byte]{
+		op: opGet, jobID: jobID, send: c.sendGet(jobID), decoder: c.decode.rawReports,
+		accept: func(dc *dataCenter, _ int, raw *[]byte) error {
+			var r struct {
+				JobID string `json:"jobId"`
+			}
+			if err := jsonv2.Unmarshal(*raw, &r); err != nil { // already validated: cannot fail
+				return fmt.Errorf("%s: %w: %w", dc.url, ErrInvalidResponse, err)
+			}
+			return sameJob(dc, jobID, r.JobID)
+		},
+	})
 	if err != nil {
 		return nil, err
 	}
 	return *raw, nil
+}
+
+// sameJob reports a response about another job than the one asked for (a misrouting proxy or
+// cache) as an invalid response.
+func sameJob(dc *dataCenter, asked, got string) error {
+	if got == asked {
+		return nil
+	}
+	return fmt.Errorf("%s: %w: answer about job %s, not %q", dc.url, ErrInvalidResponse, httpbody.Excerpt([]byte(got)), asked)
 }
 
 // sendGet sends the getStatusReport request for jobID.

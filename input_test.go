@@ -115,7 +115,7 @@ func TestGetStatusReportEscapesPathParameters(t *testing.T) {
 				if r.URL.EscapedPath() != want || r.URL.RawQuery != "" {
 					t.Errorf("path %q query %q, want %q", r.URL.EscapedPath(), r.URL.RawQuery, want)
 				}
-				serveReport()(w, r)
+				serveJSON(200, withField(t, tc.jobID, "jobId"))(w, r)
 			})
 			c := newClientWith(t, func(c *faxreport.Config) { c.CustomerNumber = tc.custNr }, dc)
 			if _, err := c.GetStatusReport(testContext(t), tc.jobID); err != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/faxreport/faxreport/internal/endpoint"
@@ -26,12 +27,24 @@ const (
 	opDelete = "delete"
 )
 
+// call describes one operation on a job, asked of every data center.
+type call[T any] struct {
+	op, jobID string
+	send      sendFunc
+	decoder   *validate.Decoder[T]
+	// accept judges a decoded 200: nil wins; an error (maybe retry.Temporary) does not. attempts
+	// counts the attempts made to dc so far, this one included.
+	accept func(dc *dataCenter, attempts int, v *T) error
+	// slots, when set, bounds the requests in flight to each data center (one buffered channel
+	// per data center, a slot held for each request).
+	slots []chan struct{}
+}
+
 // fetch asks every data center at once and returns the first one's decoded 200 that passes
 // accept. When none does, the error is the first data center's not-found error if every one of
-// them said the job is not there, and a *RegionError naming each failure otherwise.
-//
-// settled is closed when every request of the call has ended, stragglers included.
-func fetch[T any](ctx context.Context, c *Client, op, jobID string, send sendFunc, decoder *validate.Decoder[T], accept func(dc *dataCenter, v *T) error) (_ *T, settled <-chan struct{}, _ error) {
+// them said the job is not there, and a *RegionError naming each failure otherwise. Once one
+// has won, the others finish the request they have in flight but start no new attempt.
+func fetch[T any](ctx context.Context, c *Client, cl call[T]) (*T, error) {
 	var legDone []chan struct{} // closed as each leg ends, to find the stragglers
 	if len(c.dataCenters) > 1 {
 		c.awaitStragglers(ctx)
@@ -40,20 +53,31 @@ func fetch[T any](ctx context.Context, c *Client, op, jobID string, send sendFun
 			legDone[i] = make(chan struct{})
 		}
 	}
-	v, errs, ok, settled := fanout.First(ctx, len(c.dataCenters), stragglerGrace, func(ctx context.Context, i int) (*T, error) {
+	var won atomic.Bool
+	v, errs, ok := fanout.First(ctx, len(c.dataCenters), stragglerGrace, func(ctx context.Context, i int) (*T, error) {
 		dc := c.dataCenters[i]
 		if legDone != nil {
 			defer close(legDone[i])
 		}
+		var slot chan struct{}
+		if cl.slots != nil {
+			slot = cl.slots[i]
+		}
+		attempts := 0
 		return retry.Do(ctx, c.retry, func() (*T, error) {
-			v, err := attempt(ctx, c, op, dc, send, decoder)
-			if err == nil && accept != nil {
-				err = accept(dc, v)
+			if won.Load() {
+				return nil, fanout.ErrStraggler
+			}
+			attempts++
+			v, err := attempt(ctx, c, cl.op, dc, slot, cl.send, cl.decoder)
+			if err == nil && cl.accept != nil {
+				err = cl.accept(dc, attempts, v)
 			}
 			return v, err
 		})
 	})
 	if ok {
+		won.Store(true)
 		for i, done := range legDone {
 			select {
 			case <-done:
@@ -61,9 +85,9 @@ func fetch[T any](ctx context.Context, c *Client, op, jobID string, send sendFun
 				c.dataCenters[i].straggler.Store(&done)
 			}
 		}
-		return v, settled, nil
+		return v, nil
 	}
-	regionErr := &RegionError{JobID: jobID, cause: ctx.Err()}
+	regionErr := &RegionError{JobID: cl.jobID, cause: ctx.Err()}
 	var firstNotFound error
 	for i, err := range errs {
 		if errors.Is(err, ErrNotFound) {
@@ -76,14 +100,23 @@ func fetch[T any](ctx context.Context, c *Client, op, jobID string, send sendFun
 		regionErr.Failed = append(regionErr.Failed, &EndpointError{Endpoint: c.dataCenters[i].url, Err: err})
 	}
 	if len(regionErr.Failed) == 0 && regionErr.cause == nil {
-		return nil, settled, fmt.Errorf("faxreport: %s job %q: not found in any of %d data centers: %w", op, jobID, len(errs), firstNotFound)
+		return nil, fmt.Errorf("faxreport: %s job %q: not found in any of %d data centers: %w", cl.op, cl.jobID, len(errs), firstNotFound)
 	}
-	return nil, settled, regionErr
+	return nil, regionErr
 }
 
 // attempt sends one request to one data center and classifies the outcome: the decoded 200, a
-// permanent error, or one marked retry.Temporary.
-func attempt[T any](ctx context.Context, c *Client, op string, dc *dataCenter, send sendFunc, decoder *validate.Decoder[T]) (*T, error) {
+// permanent error, or one marked retry.Temporary. With a slot, it holds it until the response
+// has been read.
+func attempt[T any](ctx context.Context, c *Client, op string, dc *dataCenter, slot chan struct{}, send sendFunc, decoder *validate.Decoder[T]) (*T, error) {
+	if slot != nil {
+		select {
+		case slot <- struct{}{}:
+			defer func() { <-slot }()
+		case <-ctx.Done():
+			return nil, context.Cause(ctx)
+		}
+	}
 	start := time.Now()
 	resp, err := send(ctx, dc)
 	logging := c.log.Enabled(ctx, slog.LevelDebug)

@@ -123,12 +123,18 @@ func TestGetStatusReportAcceptsWhatTheSpecAllows(t *testing.T) {
 		{"customerDefinedId of 256 runes", withField(t, strings.Repeat("é", 256), "reference", "customerDefinedId")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			var asked struct {
+				JobID string `json:"jobId"`
+			}
+			if err := json.Unmarshal(tc.body, &asked); err != nil {
+				t.Fatal(err)
+			}
 			dc := newDataCenter(t, serveJSON(200, tc.body))
-			r, err := newClient(t, dc).GetStatusReport(testContext(t), testJobID)
+			r, err := newClient(t, dc).GetStatusReport(testContext(t), asked.JobID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if r.JobID == "" || len(r.RecipientStatus) == 0 {
+			if r.JobID != asked.JobID || len(r.RecipientStatus) == 0 {
 				t.Fatalf("report %+v", r)
 			}
 		})
@@ -141,7 +147,7 @@ func TestGetStatusReportAcceptsWhatTheSpecAllows(t *testing.T) {
 func TestGetStatusReportNamesAreCaseSensitive(t *testing.T) {
 	body := []byte(`{"jobId":"FJ1","JobId":"FJ2","recipientStatus":[],"pages":1,"reference":{"BillingCode":"` + strings.Repeat("b", 100) + `"}}`)
 	dc := newDataCenter(t, serveJSON(200, body))
-	r, err := newClient(t, dc).GetStatusReport(testContext(t), testJobID)
+	r, err := newClient(t, dc).GetStatusReport(testContext(t), "FJ1")
 	if err != nil {
 		t.Fatal(err)
 	}

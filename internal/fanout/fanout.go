@@ -4,20 +4,12 @@ package fanout
 import (
 	"context"
 	"errors"
-	"sync/atomic"
 	"time"
 )
 
 // ErrStraggler is the cause given to the context of a call still running a grace period after
 // another call won.
 var ErrStraggler = errors.New("another data center answered first")
-
-// Closed is a channel that is already closed: a settled channel with nothing to wait for.
-var Closed <-chan struct{} = func() chan struct{} {
-	ch := make(chan struct{})
-	close(ch)
-	return ch
-}()
 
 type result[T any] struct {
 	index int
@@ -34,13 +26,13 @@ type result[T any] struct {
 // The calls run under a context that carries ctx's values and deadline and is cancelled when ctx
 // is, but not when the caller cancels ctx after First has returned: the grace, not the caller,
 // bounds the stragglers.
-func First[T any](ctx context.Context, n int, grace time.Duration, call func(ctx context.Context, i int) (T, error)) (value T, errs []error, ok bool, settled <-chan struct{}) {
+func First[T any](ctx context.Context, n int, grace time.Duration, call func(ctx context.Context, i int) (T, error)) (value T, errs []error, ok bool) {
 	if n == 1 { // nothing to race: no goroutine, no straggler
 		v, err := call(ctx, 0)
 		if err != nil {
-			return value, []error{err}, false, Closed
+			return value, []error{err}, false
 		}
-		return v, nil, true, Closed
+		return v, nil, true
 	}
 	callCtx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
 	if deadline, has := ctx.Deadline(); has {
@@ -51,16 +43,10 @@ func First[T any](ctx context.Context, n int, grace time.Duration, call func(ctx
 	stopFollowing := context.AfterFunc(ctx, func() { cancel(context.Cause(ctx)) })
 
 	results := make(chan result[T], n) // buffered: a call never blocks on sending
-	done := make(chan struct{})
-	var running atomic.Int64
-	running.Store(int64(n))
 	for i := range n {
 		go func() {
 			v, err := call(callCtx, i)
 			results <- result[T]{index: i, value: v, err: err}
-			if running.Add(-1) == 0 {
-				close(done)
-			}
 		}()
 	}
 	errs = make([]error, n)
@@ -69,14 +55,13 @@ func First[T any](ctx context.Context, n int, grace time.Duration, call func(ctx
 		if r.err == nil {
 			stopFollowing()
 			time.AfterFunc(grace, func() { cancel(ErrStraggler) })
-			return r.value, nil, true, done
+			return r.value, nil, true
 		}
 		errs[r.index] = r.err
 	}
 	stopFollowing()
 	cancel(nil)
-	<-done
-	return value, errs, false, done
+	return value, errs, false
 }
 
 func chain(cancel context.CancelCauseFunc, also context.CancelFunc) context.CancelCauseFunc {
