@@ -121,7 +121,7 @@ func New(cfg Config) (*Client, error) {
 			return nil
 		},
 	}
-	c.httpClient = withoutRedirects(cfg.HTTPClient)
+	c.httpClient = ownHTTPClient(cfg.HTTPClient)
 	seen := map[string]bool{}
 	for _, raw := range urls {
 		base, err := endpoint.Parse(raw, cfg.AllowInsecureHTTP)
@@ -189,19 +189,32 @@ func defaultHTTPClient() *http.Client {
 	t.MaxIdleConnsPerHost = 32
 	t.ResponseHeaderTimeout = 30 * time.Second
 	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-	return &http.Client{Transport: t, Timeout: 60 * time.Second}
+	return &http.Client{Transport: t, Timeout: attemptTimeout}
 }
 
-// withoutRedirects returns a copy of hc (or the default client) that does not follow redirects,
-// unless hc has a redirect policy of its own: an API that redirects is misbehaving, and a
-// redirect must not carry the credentials elsewhere.
-func withoutRedirects(hc *http.Client) *http.Client {
+// attemptTimeout bounds each attempt of a client whose http.Client has no timeout of its own,
+// so that a data center that never answers cannot hold a call without a deadline forever.
+const attemptTimeout = 60 * time.Second
+
+// ownHTTPClient returns a copy of hc (or the default client) that the client can rely on: it
+// has a timeout, and it follows a redirect only where hc's own policy allows it and only to the
+// same host without leaving https. Without a policy of its own it follows none: an API that
+// redirects is misbehaving, and a redirect must not carry the credentials elsewhere.
+func ownHTTPClient(hc *http.Client) *http.Client {
 	if hc == nil {
 		hc = defaultHTTPClient()
 	}
 	copied := *hc
-	if copied.CheckRedirect == nil {
-		copied.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	if copied.Timeout == 0 {
+		copied.Timeout = attemptTimeout
+	}
+	own := copied.CheckRedirect
+	copied.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		from := via[0].URL
+		if own == nil || req.URL.Host != from.Host || from.Scheme == "https" && req.URL.Scheme != "https" {
+			return http.ErrUseLastResponse
+		}
+		return own(req, via)
 	}
 	return &copied
 }

@@ -66,7 +66,9 @@ type Config struct {
 	AllowInsecureHTTP bool
 
 	// HTTPClient sends the requests. Default: a pooled transport with TLS 1.2 or later, a 30 s
-	// response-header timeout, a 60 s overall timeout per attempt, and no redirects.
+	// response-header timeout, a 60 s overall timeout per attempt, and no redirects. A client of
+	// your own is copied: it gets the 60 s timeout if it has none, and its redirect policy is
+	// consulted only for redirects to the same host that do not leave https.
 	HTTPClient *http.Client `json:"-"`
 	// Retry is the retry policy for each data center; zero fields take DefaultRetryPolicy's.
 	Retry RetryPolicy

@@ -298,3 +298,27 @@ func assertEachJobAskedAtMostOncePerDataCenter(t *testing.T, s *faxtest.Server, 
 		t.Fatalf("%d distinct jobs asked for, want %d", len(asked), jobs)
 	}
 }
+
+// Polls keep the minimum interval; only the last one, when the next interval would reach the
+// deadline, comes sooner (halfway to it). Load only makes intervals longer, so the check holds
+// on a slow machine.
+func TestWaitForStatusReportKeepsTheMinimumIntervalUntilTheLastPoll(t *testing.T) {
+	s, c := fakeClient(t, faxtest.Options{DataCenters: 1})
+	s.PutPending(finalReport("FJSLOW", faxreport.StatusOK), faxtest.Pending{For: time.Hour})
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	const min = 200 * time.Millisecond
+	_, err := c.WaitForStatusReport(ctx, "FJSLOW", faxreport.WithPollInterval(min, min))
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("got %v", err)
+	}
+	polls := s.DataCenter(0).Requests()
+	if len(polls) < 3 {
+		t.Fatalf("%d polls in 500 ms with a 200 ms interval, want at least 3", len(polls))
+	}
+	for i := 1; i < len(polls)-1; i++ {
+		if gap := polls[i].Time.Sub(polls[i-1].Time); gap < min-10*time.Millisecond {
+			t.Fatalf("poll %d came %v after the one before, under the %v minimum", i, gap, min)
+		}
+	}
+}

@@ -35,6 +35,28 @@ func TestRedirectsNeverCarryCredentials(t *testing.T) {
 	}
 }
 
+// A client of the user's own that follows every redirect still does not follow one to another
+// host, and the user's client itself is left as it was.
+func TestOwnHTTPClientIsMadeSafe(t *testing.T) {
+	sawRequest := make(chan struct{}, 10)
+	other := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) { sawRequest <- struct{}{} })
+	redirecting := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	})
+	followAll := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return nil }}
+	_, err := newClientWith(t, func(cfg *faxreport.Config) { cfg.HTTPClient = followAll }, redirecting).
+		GetStatusReport(testContext(t), testJobID)
+	mustFail(t, err, faxreport.ErrInvalidResponse)
+	select {
+	case <-sawRequest:
+		t.Fatal("a redirect to another host was followed")
+	default:
+	}
+	if followAll.Timeout != 0 {
+		t.Fatal("the user's client was modified")
+	}
+}
+
 // TestHTTPSWithTLS12OrLater shows https end to end and a TLS 1.1 server refused. Go's client
 // refuses TLS 1.1 by default too, so the refusal alone cannot tell our setting from Go's:
 // TestDefaultHTTPClientPolicies pins MinVersion itself.

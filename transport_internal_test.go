@@ -24,7 +24,21 @@ func TestDefaultHTTPClientPolicies(t *testing.T) {
 	if tr.ResponseHeaderTimeout == 0 || c.httpClient.Timeout == 0 {
 		t.Errorf("no timeouts: header %v, overall %v", tr.ResponseHeaderTimeout, c.httpClient.Timeout)
 	}
-	if c.httpClient.CheckRedirect == nil || !errors.Is(c.httpClient.CheckRedirect(nil, nil), http.ErrUseLastResponse) {
+	from, _ := http.NewRequest(http.MethodGet, "https://faxws.de1.retarus.com/rest/v1/1/fax/reports/J", nil)
+	to, _ := http.NewRequest(http.MethodGet, "https://faxws.de1.retarus.com/rest/v1/1/fax/reports/K", nil)
+	if !errors.Is(c.httpClient.CheckRedirect(to, []*http.Request{from}), http.ErrUseLastResponse) {
 		t.Error("redirects are followed")
+	}
+}
+
+// A client of the user's own without a timeout gets one: a silent data center cannot hold a
+// call without a deadline forever.
+func TestOwnHTTPClientGetsATimeout(t *testing.T) {
+	c, err := New(Config{CustomerNumber: "1", Username: "u", Password: "p", HTTPClient: &http.Client{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.httpClient.Timeout != attemptTimeout {
+		t.Fatalf("timeout %v", c.httpClient.Timeout)
 	}
 }

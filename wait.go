@@ -70,8 +70,9 @@ func (e *WaitError) Unwrap() error { return e.Err }
 // WaitForStatusReport polls the status report of a job until it exists and no recipient is
 // PENDING, and returns it. A 404 counts as "not yet" up to the not-found limit, since a job
 // still being processed may have no report. Delays between polls grow from the minimum to the
-// maximum poll interval with jitter, and are shortened so that the last poll comes before the
-// deadline (the context's, or WithMaxWait's).
+// maximum poll interval with jitter. When the next delay would reach the deadline (the
+// context's, or WithMaxWait's), one last poll comes halfway to it instead; if the report is
+// still not final then, the wait stops at once rather than sleep until the deadline.
 //
 // Errors: ErrInvalidArgument, ErrUnauthorized and ErrInvalidResponse stop the wait at once and
 // are returned as they are; every other stop is a *WaitError that says how long it waited and
@@ -99,28 +100,31 @@ func (c *Client) WaitForStatusReport(ctx context.Context, jobID string, opts ...
 	delays.Reset()
 	stop := &WaitError{JobID: jobID}
 	start := time.Now()
-	notFound := 0
+	notFound, lastPoll := 0, false
 	for {
 		r, err := c.GetStatusReport(ctx, jobID)
 		stop.Polls++
 		switch {
 		case err == nil && IsReportFinal(r):
 			return r, nil
+		case ctx.Err() != nil: // the deadline or a cancel ended the poll, whatever else it says
+			return nil, stop.at(start, err)
 		case err == nil:
 			stop.Last = r
 		case errors.Is(err, ErrInvalidArgument), errors.Is(err, ErrUnauthorized), errors.Is(err, ErrInvalidResponse):
 			return nil, err
-		case errors.Is(err, ErrNotFound) && ctx.Err() == nil:
+		case errors.Is(err, ErrNotFound):
 			if notFound++; notFound > cfg.notFoundLimit {
 				return nil, stop.at(start, err)
 			}
 		default:
 			return nil, stop.at(start, err)
 		}
-		delay, ok := nextPoll(ctx, delays, cfg.minDelay)
-		if !ok {
+		if lastPoll {
 			return nil, stop.at(start, context.DeadlineExceeded)
 		}
+		var delay time.Duration
+		delay, lastPoll = nextPoll(ctx, delays, cfg.minDelay)
 		timer := time.NewTimer(delay)
 		select {
 		case <-timer.C:
@@ -138,20 +142,15 @@ func (e *WaitError) at(start time.Time, err error) *WaitError {
 	return e
 }
 
-// nextPoll returns the delay before the next poll, between min and the backoff's value, cut so
-// that the poll after it still has min before the deadline; ok is false when no poll fits.
-func nextPoll(ctx context.Context, delays backoff.BackOff, min time.Duration) (time.Duration, bool) {
-	delay := max(delays.NextBackOff(), min)
-	deadline, has := ctx.Deadline()
-	if !has {
-		return delay, true
+// nextPoll returns the delay before the next poll: the backoff's, and at least min. When the
+// deadline would come first, the next poll is the last: it comes halfway to the deadline, so
+// that it has time to be answered, and last is true.
+func nextPoll(ctx context.Context, delays backoff.BackOff, min time.Duration) (delay time.Duration, last bool) {
+	delay = max(delays.NextBackOff(), min)
+	if deadline, has := ctx.Deadline(); has {
+		if left := time.Until(deadline); left <= delay {
+			return max(left/2, 0), true
+		}
 	}
-	left := time.Until(deadline)
-	if left < min {
-		return 0, false
-	}
-	if left-delay < min {
-		delay = max(left-min, 0)
-	}
-	return delay, true
+	return delay, false
 }
