@@ -28,7 +28,8 @@ func WithConcurrency(n int) BatchOption { return func(c *batchConfig) { c.concur
 
 // GetStatusReports fetches the reports of many jobs with bounded concurrency. The results are in
 // the order of jobIDs, one per ID, each with its report or its own error, so that one failure
-// loses nothing else; a duplicated ID is fetched once and its result repeated. Cancelling ctx
+// loses nothing else; a duplicated ID is fetched once and its result repeated (the same
+// *Report). Cancelling ctx
 // stops new fetches at once: the jobs not yet fetched get the context's error.
 //
 // It runs a fixed pool of workers, never a goroutine per ID, and holds one slot per request in

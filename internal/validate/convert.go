@@ -14,7 +14,9 @@ import (
 // Converters follow the json tags of the generated types with exact names, as the validator
 // does, and are built once per type.
 
-// converter stores a generic JSON value (as a JSON parser decodes into any) in dst.
+// converter stores a generic JSON value (as a JSON parser decodes into any) in dst. Numbers
+// arrive as float64, as kin-openapi validates them: integers beyond 2^53 lose precision, which
+// no field of this API comes near (pages, durationInSecs).
 type converter func(dst reflect.Value, v any) error
 
 var timeType = reflect.TypeFor[time.Time]()
