@@ -45,8 +45,10 @@ type call[T any] struct {
 // them said the job is not there, and a *RegionError naming each failure otherwise. Once one
 // has won, the others finish the request they have in flight but start no new attempt.
 func fetch[T any](ctx context.Context, c *Client, cl call[T]) (*T, error) {
+	// Sequential calls reuse connections by waiting for the last call's stragglers (see
+	// reuseWait); a batch bounds its requests with slots instead, and does not wait.
 	var legDone []chan struct{} // closed as each leg ends, to find the stragglers
-	if len(c.dataCenters) > 1 {
+	if len(c.dataCenters) > 1 && cl.slots == nil {
 		c.awaitStragglers(ctx)
 		legDone = make([]chan struct{}, len(c.dataCenters))
 		for i := range legDone {
