@@ -322,7 +322,8 @@ func FuzzAPIErrorBody(f *testing.F) {
 			var doc struct {
 				Message *string `json:"message"`
 			}
-			if json.Unmarshal(body, &doc) == nil && doc.Message != nil {
+			// Case-sensitive, as the client reads error bodies: "messAgE" is not the message.
+			if jsonv2.Unmarshal(body, &doc) == nil && doc.Message != nil {
 				full, cut := *doc.Message, strings.TrimSuffix(apiErr.Message, "…")
 				if apiErr.Message != full && (cut == apiErr.Message || !strings.HasPrefix(full, cut) || len(full) <= httpbody.ExcerptBytes) {
 					t.Fatalf("message %q is not the body's %.200q, or its cut", apiErr.Message, full)
