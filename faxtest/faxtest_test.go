@@ -365,3 +365,25 @@ func TestInjectRandom(t *testing.T) {
 		t.Fatalf("status %d with a rate of 0", status)
 	}
 }
+
+func TestDeleteAnswersMatchTheSpec(t *testing.T) {
+	s := faxtest.NewServer(faxtest.Options{T: t, DataCenters: 1})
+	dc := s.Put(report(exampleJob))
+	for _, want := range []string{`"deleted":true`, `"deleted":false,"reason":"NOT_FOUND"`} {
+		req, _ := http.NewRequest(http.MethodDelete, dc.URL()+"/"+s.CustomerNumber+"/fax/reports/"+exampleJob, nil)
+		req.SetBasicAuth(s.Username, s.Password)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		checkResponse(t, req, resp, body)
+		if resp.StatusCode != 200 || !bytes.Contains(body, []byte(want)) {
+			t.Fatalf("%d %s, want %s", resp.StatusCode, body, want)
+		}
+	}
+	if status, _, _ := get(t, s, dc, s.CustomerNumber, exampleJob, true); status != 404 {
+		t.Fatalf("GET after DELETE: %d", status)
+	}
+}
