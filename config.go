@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -103,7 +104,7 @@ const Version = "0.1.0"
 // String describes the configuration with the password redacted.
 func (c Config) String() string {
 	return fmt.Sprintf("faxreport.Config{CustomerNumber:%q Username:%q Password:%s Region:%q Endpoints:%q AllowInsecureHTTP:%t Retry:%+v MaxResponseBytes:%d UserAgent:%q}",
-		c.CustomerNumber, c.Username, redacted(c.Password), c.Region, c.Endpoints, c.AllowInsecureHTTP, c.Retry, c.MaxResponseBytes, c.UserAgent)
+		c.CustomerNumber, c.Username, redacted(c.Password), c.Region, redactedURLs(c.Endpoints), c.AllowInsecureHTTP, c.Retry, c.MaxResponseBytes, c.UserAgent)
 }
 
 // GoString is String, so that %#v redacts the password too.
@@ -116,8 +117,22 @@ func (c Config) LogValue() slog.Value {
 		slog.String("username", c.Username),
 		slog.String("password", redacted(c.Password)),
 		slog.String("region", string(c.Region)),
-		slog.Any("endpoints", c.Endpoints),
+		slog.Any("endpoints", redactedURLs(c.Endpoints)),
 	)
+}
+
+// redactedURLs hides any password in the URLs (New refuses such endpoints, but a Config may be
+// printed before New sees it); what does not parse is not shown.
+func redactedURLs(urls []string) []string {
+	out := make([]string, len(urls))
+	for i, raw := range urls {
+		if u, err := url.Parse(raw); err == nil {
+			out[i] = u.Redacted()
+		} else {
+			out[i] = "[unparsable URL]"
+		}
+	}
+	return out
 }
 
 func redacted(secret string) string {

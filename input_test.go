@@ -158,11 +158,14 @@ func TestCredentialsNeverPrinted(t *testing.T) {
 	_, err = c.GetStatusReport(testContext(t), testJobID)
 	mustFail(t, err, faxreport.ErrUnauthorized)
 	cfg.Logger.Info("config", "config", cfg)
+	withURLPassword := cfg
+	withURLPassword.Endpoints = []string{"https://u:" + testPassword + "@h/rest/v1", "https://u:" + testPassword + "%zz@h"}
 	asJSON, err := json.Marshal(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	printed := fmt.Sprintf("%v %+v %#v %s %v %+v %#v", cfg, cfg, cfg, &cfg, c, c, c) + logs.String() + string(asJSON)
+	cfg.Logger.Info("config", "config", withURLPassword)
+	printed := fmt.Sprintf("%v %+v %#v %s %v %+v %#v %v", cfg, cfg, cfg, &cfg, c, c, c, withURLPassword) + logs.String() + string(asJSON)
 	if strings.Contains(printed, testPassword) || strings.Contains(printed, "Basic ") {
 		t.Fatalf("credentials printed: %s", printed)
 	}
