@@ -126,7 +126,7 @@ func TestGetStatusReportRetryAfterBeyondCapOrDeadlineEndsRetries(t *testing.T) {
 
 func TestGetStatusReportDeadlineWhileRetrying(t *testing.T) {
 	dc := newDataCenter(t, serveStatus(503))
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	start := time.Now()
 	_, err := newClientWith(t, func(c *faxreport.Config) {

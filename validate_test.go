@@ -155,3 +155,13 @@ func TestGetStatusReportNamesAreCaseSensitive(t *testing.T) {
 		t.Fatalf("decoded %+v with reference %+v: a name that differs in case was taken", r, r.Reference)
 	}
 }
+
+// time.Parse(time.RFC3339, …) takes a one-digit hour; RFC 3339 (and kin-openapi's own date-time
+// check) does not. Found by FuzzGetStatusReportResponse.
+func TestGetStatusReportDateTimeIsStrictRFC3339(t *testing.T) {
+	for _, ts := range []string{"2017-08-10T1:05:09Z", "2017-8-10T13:05:09Z", "2017-08-10 13:05:09Z", "2017-08-10T13:05:09"} {
+		dc := newDataCenter(t, serveJSON(200, withField(t, ts, "recipientStatus", 0, "sentTs")))
+		_, err := newClient(t, dc).GetStatusReport(testContext(t), testJobID)
+		mustFail(t, err, faxreport.ErrInvalidResponse)
+	}
+}

@@ -1,7 +1,6 @@
 package validate
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"reflect"
@@ -162,9 +161,9 @@ func convertTime(dst reflect.Value, v any) error {
 	if !ok {
 		return mismatch(v, timeType)
 	}
-	t, err := time.Parse(time.RFC3339, s)
+	t, err := parseDateTime(s)
 	if err != nil {
-		return errors.New("not an RFC 3339 date-time")
+		return err
 	}
 	dst.Set(reflect.ValueOf(t))
 	return nil
