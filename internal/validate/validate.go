@@ -189,8 +189,7 @@ func parseDateTime(s string) (time.Time, error) {
 		}
 		rest = rest[1+digits:]
 	}
-	if rest != "Z" && !(len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':' &&
-		strings.Trim(rest[1:3]+rest[4:], "0123456789") == "" && rest[1:3] <= "23" && rest[4:] <= "59") {
+	if rest != "Z" && !isOffset(rest) {
 		return time.Time{}, errDateTime
 	}
 	t, err := time.Parse(time.RFC3339, s)
@@ -198,6 +197,12 @@ func parseDateTime(s string) (time.Time, error) {
 		return time.Time{}, errDateTime
 	}
 	return t, nil
+}
+
+// isOffset reports whether s is a numeric time zone offset, +hh:mm or -hh:mm, within range.
+func isOffset(s string) bool {
+	return len(s) == 6 && (s[0] == '+' || s[0] == '-') && s[3] == ':' &&
+		strings.Trim(s[1:3]+s[4:], "0123456789") == "" && s[1:3] <= "23" && s[4:] <= "59"
 }
 
 // hasMediaType reports whether contentType is mediaType, with or without parameters. The
