@@ -27,7 +27,13 @@ const exampleJob = "FJJ66GHGX105ZZBIELVCN1"
 // checks the response against openapi.yaml, and returns its status, headers and body.
 func get(t *testing.T, s *faxtest.Server, dc *faxtest.DataCenter, custNr, jobID string, auth bool) (int, http.Header, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, dc.URL()+"/"+custNr+"/fax/reports/"+jobID, nil)
+	return send(t, s, dc, http.MethodGet, custNr, jobID, auth)
+}
+
+// send is get for any method.
+func send(t *testing.T, s *faxtest.Server, dc *faxtest.DataCenter, method, custNr, jobID string, auth bool) (int, http.Header, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, dc.URL()+"/"+custNr+"/fax/reports/"+jobID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -370,17 +376,8 @@ func TestDeleteAnswersMatchTheSpec(t *testing.T) {
 	s := faxtest.NewServer(faxtest.Options{T: t, DataCenters: 1})
 	dc := s.Put(report(exampleJob))
 	for _, want := range []string{`"deleted":true`, `"reason":"NOT_FOUND"`} {
-		req, _ := http.NewRequest(http.MethodDelete, dc.URL()+"/"+s.CustomerNumber+"/fax/reports/"+exampleJob, nil)
-		req.SetBasicAuth(s.Username, s.Password)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		checkResponse(t, req, resp, body)
-		if resp.StatusCode != 200 || !bytes.Contains(body, []byte(want)) {
-			t.Fatalf("%d %s, want %s", resp.StatusCode, body, want)
+		if status, _, body := send(t, s, dc, http.MethodDelete, s.CustomerNumber, exampleJob, true); status != 200 || !bytes.Contains(body, []byte(want)) {
+			t.Fatalf("%d %s, want %s", status, body, want)
 		}
 	}
 	if status, _, _ := get(t, s, dc, s.CustomerNumber, exampleJob, true); status != 404 {
