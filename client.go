@@ -141,24 +141,21 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// reportPath is the spec's path of the status report resource.
-const reportPath = "/{custNr}/fax/reports/{jobId}"
-
 // decoders are the validating decoders of the responses, built once per process.
 type decoders struct {
 	reports    *validate.Decoder[gen.StatusReport]
-	rawReports *validate.Decoder[[]byte]
+	rawReports *validate.Decoder[validate.Raw]
 	deletions  *validate.Decoder[gen.DeleteResult]
 }
 
 var loadDecoders = sync.OnceValues(func() (d decoders, err error) {
-	if d.reports, err = validate.NewDecoder[gen.StatusReport](http.MethodGet, reportPath, http.StatusOK); err != nil {
+	if d.reports, err = validate.NewDecoder[gen.StatusReport](http.MethodGet, validate.ReportPath, http.StatusOK); err != nil {
 		return d, err
 	}
-	if d.rawReports, err = validate.NewRawDecoder(http.MethodGet, reportPath, http.StatusOK); err != nil {
+	if d.rawReports, err = validate.NewRawDecoder(http.MethodGet, validate.ReportPath, http.StatusOK); err != nil {
 		return d, err
 	}
-	d.deletions, err = validate.NewDecoder[gen.DeleteResult](http.MethodDelete, reportPath, http.StatusOK)
+	d.deletions, err = validate.NewDecoder[gen.DeleteResult](http.MethodDelete, validate.ReportPath, http.StatusOK)
 	return d, err
 })
 
@@ -183,13 +180,14 @@ func (c *Client) String() string {
 // GoString is String, so that %#v shows no credentials either.
 func (c *Client) GoString() string { return c.String() }
 
-// defaultHTTPClient pools connections, requires TLS 1.2 or later and bounds every attempt.
+// defaultHTTPClient pools connections and requires TLS 1.2 or later; like any client, it gets
+// its per-attempt timeout and redirect policy from ownHTTPClient.
 func defaultHTTPClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = 32
 	t.ResponseHeaderTimeout = 30 * time.Second
 	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-	return &http.Client{Transport: t, Timeout: attemptTimeout}
+	return &http.Client{Transport: t} // ownHTTPClient adds the timeout
 }
 
 // attemptTimeout bounds each attempt of a client whose http.Client has no timeout of its own,

@@ -118,7 +118,7 @@ func (b *lockedBuffer) take() string {
 func FuzzGetStatusReportResponse(f *testing.F) {
 	srv := newFuzzServer(f)
 	client := srv.client(f)
-	decoder, err := validate.NewDecoder[gen.StatusReport](http.MethodGet, "/{custNr}/fax/reports/{jobId}", http.StatusOK)
+	decoder, err := validate.NewDecoder[gen.StatusReport](http.MethodGet, validate.ReportPath, http.StatusOK)
 	if err != nil {
 		f.Fatal(err)
 	}

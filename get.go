@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"net/http"
 
-	jsonv2 "github.com/go-json-experiment/json"
-
 	"github.com/faxreport/faxreport/internal/httpbody"
+	"github.com/faxreport/faxreport/internal/validate"
 )
 
 // GetStatusReport fetches the status report of a fax job. It asks every data center of the
@@ -42,22 +41,17 @@ func (c *Client) GetStatusReportJSON(ctx context.Context, jobID string) (json.Ra
 	if err := checkJobID(jobID); err != nil {
 		return nil, err
 	}
-	raw, err := fetch(ctx, c, call[[]byte]{
+	raw, err := fetch(ctx, c, call[validate.Raw]{
 		op: opGet, jobID: jobID, send: c.sendGet(jobID), decoder: c.decode.rawReports,
-		accept: func(dc *dataCenter, _ int, raw *[]byte) error {
-			var r struct {
-				JobID string `json:"jobId"`
-			}
-			if err := jsonv2.Unmarshal(*raw, &r); err != nil { // already validated: cannot fail
-				return fmt.Errorf("%s: %w: %w", dc.url, ErrInvalidResponse, err)
-			}
-			return sameJob(dc, jobID, r.JobID)
+		accept: func(dc *dataCenter, _ int, raw *validate.Raw) error {
+			got, _ := raw.Doc.(map[string]any)["jobId"].(string) // validated: an object with a string jobId
+			return sameJob(dc, jobID, got)
 		},
 	})
 	if err != nil {
 		return nil, err
 	}
-	return *raw, nil
+	return raw.Body, nil
 }
 
 // sameJob reports a response about another job than the one asked for (a misrouting proxy or

@@ -64,7 +64,7 @@ func checkResponse(t *testing.T, req *http.Request, resp *http.Response, body []
 	if err != nil {
 		t.Fatal(err)
 	}
-	const path = "/{custNr}/fax/reports/{jobId}"
+	const path = validate.ReportPath
 	item := doc.Paths.Value(path)
 	input := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{

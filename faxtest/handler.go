@@ -22,9 +22,6 @@ import (
 // basePath is where the API lives on every data center.
 const basePath = "/rest/v1"
 
-// reportPath is the spec's path of the status report resource.
-const reportPath = "/{custNr}/fax/reports/{jobId}"
-
 var errBadAuthorization = errors.New("authorization header missing or malformed")
 
 func unescape(s string) (string, error) { return url.PathUnescape(s) }
@@ -54,7 +51,7 @@ func (dc *DataCenter) serveHTTP(w http.ResponseWriter, r *http.Request) {
 
 	custNr, jobID, ok := splitReportPath(r.URL.EscapedPath())
 	if !ok {
-		dc.specViolation(r, fmt.Errorf("path %s is not %s%s", r.URL.EscapedPath(), basePath, reportPath))
+		dc.specViolation(r, fmt.Errorf("path %s is not %s%s", r.URL.EscapedPath(), basePath, validate.ReportPath))
 		writeError(rec, http.StatusNotFound, "no such resource")
 		return
 	}
@@ -135,15 +132,15 @@ func (dc *DataCenter) checkRequest(r *http.Request, custNr, jobID string) error 
 	if err != nil {
 		return err
 	}
-	item := doc.Paths.Value(reportPath)
+	item := doc.Paths.Value(validate.ReportPath)
 	op := item.GetOperation(r.Method)
 	if op == nil {
-		return fmt.Errorf("openapi.yaml has no %s %s", r.Method, reportPath)
+		return fmt.Errorf("openapi.yaml has no %s %s", r.Method, validate.ReportPath)
 	}
 	input := &openapi3filter.RequestValidationInput{
 		Request:    r,
 		PathParams: map[string]string{"custNr": custNr, "jobId": jobID},
-		Route:      &routers.Route{Spec: doc, Path: reportPath, PathItem: item, Method: r.Method, Operation: op},
+		Route:      &routers.Route{Spec: doc, Path: validate.ReportPath, PathItem: item, Method: r.Method, Operation: op},
 		Options: &openapi3filter.Options{AuthenticationFunc: func(_ context.Context, in *openapi3filter.AuthenticationInput) error {
 			if in.SecurityScheme.Type != "http" || in.SecurityScheme.Scheme != "basic" {
 				return fmt.Errorf("unexpected security scheme %q", in.SecuritySchemeName)

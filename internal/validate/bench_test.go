@@ -88,7 +88,7 @@ func BenchmarkDecodeParts(b *testing.B) {
 }
 
 func reportDecoder(b *testing.B) *Decoder[gen.StatusReport] {
-	d, err := NewDecoder[gen.StatusReport](http.MethodGet, "/{custNr}/fax/reports/{jobId}", http.StatusOK)
+	d, err := NewDecoder[gen.StatusReport](http.MethodGet, ReportPath, http.StatusOK)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -35,7 +35,7 @@ const maxErrorLen = 1024
 //   - a *validate.Error that quotes the body only through httpbody.Excerpt and is otherwise
 //     short, so that no more than a bounded excerpt of a hostile body reaches an error message.
 func FuzzDecode(f *testing.F) {
-	d, err := validate.NewDecoder[gen.StatusReport](http.MethodGet, "/{custNr}/fax/reports/{jobId}", http.StatusOK)
+	d, err := validate.NewDecoder[gen.StatusReport](http.MethodGet, validate.ReportPath, http.StatusOK)
 	if err != nil {
 		f.Fatal(err)
 	}

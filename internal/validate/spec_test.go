@@ -45,7 +45,7 @@ func TestSpecExamplesMatchAPI(t *testing.T) {
 	if !bytes.Equal(a, b) {
 		t.Fatalf("spec example %s\n!= api/examples/report.json %s", a, b)
 	}
-	d, err := validate.NewDecoder[gen.StatusReport](http.MethodGet, "/{custNr}/fax/reports/{jobId}", http.StatusOK)
+	d, err := validate.NewDecoder[gen.StatusReport](http.MethodGet, validate.ReportPath, http.StatusOK)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,9 @@ import (
 	"github.com/faxreport/faxreport/internal/httpbody"
 )
 
+// ReportPath is the spec's path of the status report resource.
+const ReportPath = "/{custNr}/fax/reports/{jobId}"
+
 // Spec returns the embedded openapi.yaml, parsed and validated once.
 var Spec = sync.OnceValues(func() (*openapi3.T, error) {
 	doc, err := gen.GetSpec()
@@ -93,11 +96,16 @@ func NewDecoder[T any](method, path string, status int) (*Decoder[T], error) {
 	})
 }
 
+// Raw is a validated body byte for byte, with the document it was validated as.
+type Raw struct {
+	Body []byte
+	Doc  any // the generic JSON document, as kin-openapi validated it
+}
+
 // NewRawDecoder is NewDecoder for callers that want the validated body byte for byte.
-func NewRawDecoder(method, path string, status int) (*Decoder[[]byte], error) {
-	return newDecoder(method, path, status, func(_ any, body []byte) (*[]byte, error) {
-		raw := append([]byte(nil), body...)
-		return &raw, nil
+func NewRawDecoder(method, path string, status int) (*Decoder[Raw], error) {
+	return newDecoder(method, path, status, func(doc any, body []byte) (*Raw, error) {
+		return &Raw{Body: append([]byte(nil), body...), Doc: doc}, nil
 	})
 }
 
