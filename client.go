@@ -14,6 +14,8 @@ import (
 	"github.com/faxreport/faxreport/gen"
 	"github.com/faxreport/faxreport/internal/auth"
 	"github.com/faxreport/faxreport/internal/endpoint"
+	"github.com/faxreport/faxreport/internal/httpbody"
+	"github.com/faxreport/faxreport/internal/redact"
 	"github.com/faxreport/faxreport/internal/reqpath"
 	"github.com/faxreport/faxreport/internal/retry"
 	"github.com/faxreport/faxreport/internal/validate"
@@ -33,6 +35,7 @@ type Client struct {
 	retry          retry.Policy
 	maxBody        int64
 	log            *slog.Logger
+	scrub          *redact.Scrubber // the credentials, removed from whatever an error quotes
 	decode         decoders
 }
 
@@ -99,6 +102,12 @@ func New(cfg Config) (*Client, error) {
 	if cfg.MaxResponseBytes < 0 {
 		return nil, fmt.Errorf("faxreport: %w: MaxResponseBytes is negative", ErrInvalidArgument)
 	}
+	if cfg.MaxConnsPerDataCenter < 0 {
+		return nil, fmt.Errorf("faxreport: %w: MaxConnsPerDataCenter is negative", ErrInvalidArgument)
+	}
+	if !validHeaderValue(cfg.UserAgent) {
+		return nil, fmt.Errorf("faxreport: %w: UserAgent %s is not a valid header value (control characters)", ErrInvalidArgument, httpbody.Excerpt([]byte(cfg.UserAgent)))
+	}
 	decoders, err := loadDecoders()
 	if err != nil {
 		return nil, fmt.Errorf("faxreport: %w", err)
@@ -108,6 +117,7 @@ func New(cfg Config) (*Client, error) {
 		retry:          policy,
 		maxBody:        cmp.Or(cfg.MaxResponseBytes, DefaultMaxResponseBytes),
 		log:            cfg.Logger,
+		scrub:          redact.New(cfg.Username, cfg.Password),
 		decode:         decoders,
 	}
 	if c.log == nil {
@@ -121,7 +131,7 @@ func New(cfg Config) (*Client, error) {
 			return nil
 		},
 	}
-	c.httpClient = ownHTTPClient(cfg.HTTPClient)
+	c.httpClient = ownHTTPClient(cfg.HTTPClient, cmp.Or(cfg.MaxConnsPerDataCenter, DefaultMaxConnsPerDataCenter))
 	seen := map[string]bool{}
 	for _, raw := range urls {
 		base, err := endpoint.Parse(raw, cfg.AllowInsecureHTTP)
@@ -180,11 +190,15 @@ func (c *Client) String() string {
 // GoString is String, so that %#v shows no credentials either.
 func (c *Client) GoString() string { return c.String() }
 
-// defaultHTTPClient pools connections and requires TLS 1.2 or later; like any client, it gets
-// its per-attempt timeout and redirect policy from ownHTTPClient.
-func defaultHTTPClient() *http.Client {
+// defaultHTTPClient pools connections, at most maxConns to each data center (a burst of calls
+// queues for them rather than open thousands of sockets), bounds response headers and requires
+// TLS 1.2 or later; like any client, it gets its per-attempt timeout and redirect policy from
+// ownHTTPClient.
+func defaultHTTPClient(maxConns int) *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = 32
+	t.MaxConnsPerHost = maxConns
+	t.MaxIdleConnsPerHost = maxConns
+	t.MaxResponseHeaderBytes = DefaultMaxResponseHeaderBytes
 	t.ResponseHeaderTimeout = 30 * time.Second
 	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	return &http.Client{Transport: t} // ownHTTPClient adds the timeout
@@ -198,9 +212,9 @@ const attemptTimeout = 60 * time.Second
 // has a timeout, and it follows a redirect only where hc's own policy allows it and only to the
 // same host without leaving https. Without a policy of its own it follows none: an API that
 // redirects is misbehaving, and a redirect must not carry the credentials elsewhere.
-func ownHTTPClient(hc *http.Client) *http.Client {
+func ownHTTPClient(hc *http.Client, maxConns int) *http.Client {
 	if hc == nil {
-		hc = defaultHTTPClient()
+		hc = defaultHTTPClient(maxConns)
 	}
 	copied := *hc
 	if copied.Timeout == 0 {
@@ -217,10 +231,22 @@ func ownHTTPClient(hc *http.Client) *http.Client {
 	return &copied
 }
 
-// checkJobID reports a job ID that would change the request path.
+// checkJobID reports a job ID that would change the request path or that no job can have
+// (control characters, invalid UTF-8). Its format is not checked: the API does not document it.
 func checkJobID(jobID string) error {
 	if err := reqpath.Check("job ID", jobID); err != nil {
 		return fmt.Errorf("faxreport: %w: %w", ErrInvalidArgument, err)
 	}
 	return nil
+}
+
+// validHeaderValue reports whether s can be sent as a header value: no control characters but
+// horizontal tab (a CR or LF would inject headers).
+func validHeaderValue(s string) bool {
+	for i := range len(s) {
+		if c := s[i]; c < ' ' && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }

@@ -66,11 +66,18 @@ type Config struct {
 	// the password in clear text. Leave it off outside a trusted network.
 	AllowInsecureHTTP bool
 
-	// HTTPClient sends the requests. Default: a pooled transport with TLS 1.2 or later, a 30 s
-	// response-header timeout, a 60 s overall timeout per attempt, and no redirects. A client of
-	// your own is copied: it gets the 60 s timeout if it has none, and its redirect policy is
-	// consulted only for redirects to the same host that do not leave https.
+	// HTTPClient sends the requests. Default: a pooled transport with TLS 1.2 or later, at most
+	// MaxConnsPerDataCenter connections to each data center, response headers capped at
+	// DefaultMaxResponseHeaderBytes, a 30 s response-header timeout, a 60 s overall timeout per
+	// attempt, and no redirects; it honours HTTPS_PROXY and NO_PROXY. A client of your own keeps
+	// its transport's settings (connection and header limits included) and is copied: it gets
+	// the 60 s timeout if it has none, and its redirect policy is consulted only for redirects
+	// to the same host that do not leave https.
 	HTTPClient *http.Client `json:"-"`
+	// MaxConnsPerDataCenter bounds the connections the default HTTPClient opens to each data
+	// center, idle or busy; calls beyond it wait for a free connection. Default 32. It does not
+	// apply to an HTTPClient of your own.
+	MaxConnsPerDataCenter int
 	// Retry is the retry policy for each data center; zero fields take DefaultRetryPolicy's.
 	Retry RetryPolicy
 	// MaxResponseBytes caps the size of a response body; default 4 MiB.
@@ -95,8 +102,12 @@ type RetryPolicy struct {
 // 4 attempts, delays from 100 ms to 2 s, Retry-After honoured up to 10 s.
 func DefaultRetryPolicy() RetryPolicy { return RetryPolicy(retry.Defaults) }
 
-// DefaultMaxResponseBytes is the default cap on a response body.
-const DefaultMaxResponseBytes = 4 << 20
+// Defaults of Config.
+const (
+	DefaultMaxResponseBytes       = 4 << 20  // the cap on a response body
+	DefaultMaxConnsPerDataCenter  = 32       // the default HTTPClient's connections per data center
+	DefaultMaxResponseHeaderBytes = 64 << 10 // the default HTTPClient's cap on response headers
+)
 
 // Version is this library's version, sent in the default User-Agent.
 const Version = "0.1.0"

@@ -37,7 +37,9 @@ func (c *Client) DeleteStatusReport(ctx context.Context, jobID string) (*DeleteR
 	}
 	return fetch(ctx, c, call[DeleteResult]{
 		op: opDelete, jobID: jobID, send: send, decoder: c.decode.deletions,
-		accept: func(dc *dataCenter, attempts int, r *DeleteResult) error { return deleted(dc, jobID, attempts, r) },
+		accept: func(dc *dataCenter, attempts int, r *DeleteResult, err error) error {
+			return c.deleted(dc, jobID, attempts, r, err)
+		},
 	})
 }
 
@@ -45,26 +47,53 @@ func (c *Client) DeleteStatusReport(ctx context.Context, jobID string) (*DeleteR
 // an earlier attempt to it failed without an answer: that attempt may have deleted the report.
 var ErrDeleteUnconfirmed = errors.New("deletion unconfirmed: an earlier attempt may have deleted the report")
 
-// deleted accepts an answer that says the report was deleted and classifies the others.
-// attempts counts the attempts made to dc, this one included.
-func deleted(dc *dataCenter, jobID string, attempts int, r *DeleteResult) error {
-	if err := sameJob(dc, jobID, r.JobID); err != nil {
+// IsDeleted reads a deletion's answer: deleted is true, or absent without a reason (the vendor's
+// Go SDK reads an answer without "deleted" as a deletion; with a reason, it was not one).
+func IsDeleted(r *DeleteResult) bool {
+	if r.Deleted != nil {
+		return *r.Deleted
+	}
+	return r.Reason == nil
+}
+
+// deleted accepts an answer that says the report was deleted and classifies the others: an
+// attempt's error, or an answer that it was not. attempts counts the attempts made to dc, this
+// one included. Every "not there" (404, 400 "not available", or NOT_FOUND) after an earlier
+// attempt failed is unconfirmed, since that attempt may have deleted the report.
+func (c *Client) deleted(dc *dataCenter, jobID string, attempts int, r *DeleteResult, err error) error {
+	if err == nil {
+		err = c.notDeleted(dc, jobID, r)
+	}
+	if err != nil && attempts > 1 && errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("%s: %w (not found on attempt %d: %w)", dc.url, ErrDeleteUnconfirmed, attempts, errNotNotFound{err})
+	}
+	return err
+}
+
+// notDeleted returns nil for an answer that says the report was deleted, and the error that the
+// answer gives otherwise.
+func (c *Client) notDeleted(dc *dataCenter, jobID string, r *DeleteResult) error {
+	if err := c.sameJob(dc, jobID, r.JobID); err != nil {
 		return err
 	}
-	if r.Deleted {
+	if IsDeleted(r) {
 		return nil
 	}
 	reason := "no reason given"
 	if r.Reason != nil {
 		reason = *r.Reason
 	}
-	switch {
-	case reason == DeleteReasonNotFound && attempts > 1:
-		return fmt.Errorf("%s: %w (not found on attempt %d)", dc.url, ErrDeleteUnconfirmed, attempts)
-	case reason == DeleteReasonNotFound:
+	switch reason {
+	case DeleteReasonNotFound:
 		return fmt.Errorf("%s: %w (not deleted: %s)", dc.url, ErrNotFound, reason)
-	case reason == DeleteReasonInternalError:
+	case DeleteReasonInternalError:
 		return retry.Temporary(fmt.Errorf("%s: %w (not deleted: %s)", dc.url, ErrUnavailable, reason), 0)
 	}
-	return fmt.Errorf("%s: not deleted: %s", dc.url, httpbody.Truncate(reason, httpbody.ExcerptBytes))
+	return fmt.Errorf("%s: not deleted: %s", dc.url, httpbody.Truncate(c.scrub.String(reason), httpbody.ExcerptBytes))
 }
+
+// errNotNotFound shows an error's text but hides what it matches: an unconfirmed deletion must
+// never match ErrNotFound.
+type errNotNotFound struct{ err error }
+
+func (e errNotNotFound) Error() string { return e.err.Error() }

@@ -115,7 +115,7 @@ type RegionError struct {
 
 func (e *RegionError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "faxreport: job %q: ", e.JobID)
+	fmt.Fprintf(&b, "faxreport: job %s: ", quoteID(e.JobID))
 	if e.cause != nil {
 		fmt.Fprintf(&b, "%v; ", e.cause)
 	}

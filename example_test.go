@@ -95,7 +95,7 @@ func ExampleClient_DeleteStatusReport() {
 
 	client, _ := faxreport.New(fake.Config())
 	res, err := client.DeleteStatusReport(context.Background(), "FJJ66GHGX105ZZBIELVCN1")
-	fmt.Println(res.JobID, res.Deleted, err)
+	fmt.Println(res.JobID, faxreport.IsDeleted(res), err)
 	_, err = client.DeleteStatusReport(context.Background(), "FJJ66GHGX105ZZBIELVCN1")
 	fmt.Println(errors.Is(err, faxreport.ErrNotFound))
 	// Output:

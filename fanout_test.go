@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -188,4 +189,51 @@ func TestGetStatusReportHonoursCancel(t *testing.T) {
 	go func() { <-started; cancel() }()
 	_, err := newClient(t, hang).GetStatusReport(ctx, testJobID)
 	mustFail(t, err, context.Canceled, faxreport.ErrNotFound)
+}
+
+// Once a data center has answered, the others finish the request they have in flight but do
+// not retry: a straggler's 503 must not bring another request.
+func TestStragglersDoNotRetryAfterAWinner(t *testing.T) {
+	returned := make(chan struct{})
+	retried := make(chan struct{}, 10)
+	var requests atomic.Int64
+	flaky := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
+		if requests.Add(1) > 1 {
+			retried <- struct{}{}
+			return
+		}
+		<-returned // answer only once the call has its report
+		w.WriteHeader(http.StatusServiceUnavailable)
+	})
+	c := newClient(t, flaky, newDataCenter(t, serveReport()))
+	if _, err := c.GetStatusReport(testContext(t), testJobID); err != nil {
+		t.Fatal(err)
+	}
+	close(returned)
+	// A retry would come within the backoff (≤ 5 ms) and always within the grace (250 ms).
+	select {
+	case <-retried:
+		t.Fatal("the straggler retried after the call had its report")
+	case <-time.After(500 * time.Millisecond):
+	}
+}
+
+func TestGetStatusReportsIsNotSlowedByAHangingDataCenter(t *testing.T) {
+	hang := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
+	fast := newDataCenter(t, serveReportForPath(t))
+	c := newClient(t, hang, fast)
+	ids := make([]string, 200)
+	for i := range ids {
+		ids[i] = "FJ" + string(rune('A'+i%26)) + string(rune('A'+i/26))
+	}
+	start := time.Now()
+	for _, r := range c.GetStatusReports(testContext(t), ids, faxreport.WithConcurrency(8)) {
+		if r.Err != nil {
+			t.Fatalf("%s: %v", r.JobID, r.Err)
+		}
+	}
+	// Waiting for each job's straggler would take 200/8 × 250 ms grace = 6.25 s.
+	if elapsed := time.Since(start); elapsed > 3*time.Second {
+		t.Fatalf("200 jobs took %v: the hanging data center held the workers", elapsed)
+	}
 }

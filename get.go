@@ -30,7 +30,12 @@ func (c *Client) getStatusReport(ctx context.Context, jobID string, slots []chan
 	}
 	return fetch(ctx, c, call[Report]{
 		op: opGet, jobID: jobID, send: c.sendGet(jobID), decoder: c.decode.reports, slots: slots,
-		accept: func(dc *dataCenter, _ int, r *Report) error { return sameJob(dc, jobID, r.JobID) },
+		accept: func(dc *dataCenter, _ int, r *Report, err error) error {
+			if err != nil {
+				return err
+			}
+			return c.sameJob(dc, jobID, r.JobID)
+		},
 	})
 }
 
@@ -43,9 +48,12 @@ func (c *Client) GetStatusReportJSON(ctx context.Context, jobID string) (json.Ra
 	}
 	raw, err := fetch(ctx, c, call[validate.Raw]{
 		op: opGet, jobID: jobID, send: c.sendGet(jobID), decoder: c.decode.rawReports,
-		accept: func(dc *dataCenter, _ int, raw *validate.Raw) error {
+		accept: func(dc *dataCenter, _ int, raw *validate.Raw, err error) error {
+			if err != nil {
+				return err
+			}
 			got, _ := raw.Doc.(map[string]any)["jobId"].(string) // validated: an object with a string jobId
-			return sameJob(dc, jobID, got)
+			return c.sameJob(dc, jobID, got)
 		},
 	})
 	if err != nil {
@@ -56,11 +64,11 @@ func (c *Client) GetStatusReportJSON(ctx context.Context, jobID string) (json.Ra
 
 // sameJob reports a response about another job than the one asked for (a misrouting proxy or
 // cache) as an invalid response.
-func sameJob(dc *dataCenter, asked, got string) error {
+func (c *Client) sameJob(dc *dataCenter, asked, got string) error {
 	if got == asked {
 		return nil
 	}
-	return fmt.Errorf("%s: %w: answer about job %s, not %q", dc.url, ErrInvalidResponse, httpbody.Excerpt([]byte(got)), asked)
+	return fmt.Errorf("%s: %w: answer about job %s, not %s", dc.url, ErrInvalidResponse, httpbody.Excerpt(c.scrub.Bytes([]byte(got))), quoteID(asked))
 }
 
 // sendGet sends the getStatusReport request for jobID.

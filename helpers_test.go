@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"path"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -116,4 +117,11 @@ func mustFail(t *testing.T, err error, want error, notWant ...error) {
 		}
 	}
 	assertNoSecret(t, err)
+}
+
+// serveReportForPath answers every GET with the example report for the job ID of the path.
+func serveReportForPath(t *testing.T) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		serveJSON(200, withField(t, path.Base(r.URL.Path), "jobId"))(w, r)
+	}
 }

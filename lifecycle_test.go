@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -114,19 +115,89 @@ func TestWaitForStatusReportStopsAtOnceOnTerminalErrors(t *testing.T) {
 	mustFail(t, err, faxreport.ErrInvalidArgument)
 }
 
-func TestWaitForStatusReportTransientErrorsFollowRetryPolicy(t *testing.T) {
+// A wait rides out a region that fails: a data center down for longer than the retry policy
+// does not end it; it goes on to its deadline and reports the last cause.
+func TestWaitForStatusReportRidesOutTransientFailures(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{DataCenters: 1})
 	s.PutPending(finalReport("FJFLAKY", faxreport.StatusOK), faxtest.Pending{Reads: 1})
-	s.DataCenter(0).Inject(faxtest.Fault{Status: 503, Times: 2}) // within the 3 attempts
+	s.DataCenter(0).Inject(faxtest.Fault{Status: 503, Times: 7}) // two polls' worth of 3 attempts, and one more
 	if _, err := c.WaitForStatusReport(testContext(t), "FJFLAKY", fastPolls); err != nil {
 		t.Fatal(err)
 	}
 	s.PutPending(finalReport("FJDOWN", faxreport.StatusOK), faxtest.Pending{Reads: 1})
-	s.DataCenter(0).Inject(faxtest.Fault{Status: 503}) // beyond them
-	_, err := c.WaitForStatusReport(testContext(t), "FJDOWN", fastPolls)
+	s.DataCenter(0).Inject(faxtest.Fault{Status: 503}) // for good
+	_, err := c.WaitForStatusReport(testContext(t), "FJDOWN", fastPolls, faxreport.WithMaxWait(300*time.Millisecond))
 	var waitErr *faxreport.WaitError
-	if !errors.As(err, &waitErr) || !errors.Is(err, faxreport.ErrUnavailable) {
-		t.Fatalf("got %v", err)
+	if !errors.As(err, &waitErr) || !errors.Is(err, faxreport.ErrUnavailable) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("got %v, want a *WaitError matching ErrUnavailable and DeadlineExceeded", err)
+	}
+	if waitErr.Polls < 2 || waitErr.Waited < 150*time.Millisecond {
+		t.Fatalf("gave up after %d polls and %v: a failing region must not end the wait", waitErr.Polls, waitErr.Waited)
+	}
+}
+
+// "Not visible yet" in the job's data center while the other fails (503, or refusing
+// connections) is "not yet", not the end of the wait.
+func TestWaitForStatusReportNotFoundHereFailingThere(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		fail func(*faxtest.DataCenter)
+	}{
+		{"503", func(dc *faxtest.DataCenter) { dc.Inject(faxtest.Fault{Status: 503}) }},
+		{"connection refused", func(dc *faxtest.DataCenter) { dc.Close() }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, c := fakeClient(t, faxtest.Options{})
+			home := s.PutPending(finalReport("FJLATE", faxreport.StatusOK), faxtest.Pending{NotFoundReads: 3})
+			for _, dc := range s.DataCenters() {
+				if dc != home {
+					tc.fail(dc)
+				}
+			}
+			r, err := c.WaitForStatusReport(testContext(t), "FJLATE", fastPolls, faxreport.WithMaxWait(8*time.Second))
+			if err != nil || r.JobID != "FJLATE" {
+				t.Fatalf("got %v, %v", r, err)
+			}
+		})
+	}
+}
+
+// A report without recipients is not final: the wait goes on until they are known.
+func TestWaitForStatusReportWithoutRecipientsIsNotFinal(t *testing.T) {
+	if faxreport.IsReportFinal(&faxreport.Report{JobID: "FJ"}) {
+		t.Fatal("IsReportFinal of a report without recipients")
+	}
+	var polls atomic.Int64
+	dc := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
+		if polls.Add(1) <= 2 {
+			serveJSON(200, []byte(`{"jobId":"`+testJobID+`","recipientStatus":[],"pages":1}`))(w, r)
+			return
+		}
+		serveReport()(w, r)
+	})
+	r, err := newClient(t, dc).WaitForStatusReport(testContext(t), testJobID, fastPolls)
+	if err != nil || len(r.RecipientStatus) == 0 || polls.Load() != 3 {
+		t.Fatalf("got %+v, %v after %d polls", r, err, polls.Load())
+	}
+}
+
+// Each bad wait option is named in the error.
+func TestWaitForStatusReportNamesBadOptions(t *testing.T) {
+	c := newClient(t, newDataCenter(t, serveReport()))
+	for _, tc := range []struct {
+		opt  faxreport.WaitOption
+		want string
+	}{
+		{faxreport.WithPollInterval(10*time.Second, time.Second), "max poll interval"},
+		{faxreport.WithPollInterval(0, time.Second), "min poll interval"},
+		{faxreport.WithMaxWait(-time.Second), "max wait"},
+		{faxreport.WithNotFoundLimit(-1), "not-found limit"},
+	} {
+		_, err := c.WaitForStatusReport(testContext(t), testJobID, tc.opt)
+		mustFail(t, err, faxreport.ErrInvalidArgument)
+		if !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v does not name %q", err, tc.want)
+		}
 	}
 }
 
@@ -220,7 +291,7 @@ func TestDeleteStatusReport(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{})
 	home := s.Put(finalReport("FJDEL", faxreport.StatusOK))
 	res, err := c.DeleteStatusReport(testContext(t), "FJDEL")
-	if err != nil || !res.Deleted || res.JobID != "FJDEL" {
+	if err != nil || !faxreport.IsDeleted(res) || res.JobID != "FJDEL" {
 		t.Fatalf("got %+v, %v", res, err)
 	}
 	if home.Has("FJDEL") {

@@ -34,8 +34,12 @@ func IsFinalStatus(status string) bool { return status != StatusPending && statu
 // IsSuccessStatus reports whether a recipient's status says the fax was delivered (OK).
 func IsSuccessStatus(status string) bool { return status == StatusOK }
 
-// IsReportFinal reports whether no recipient of r is still pending.
+// IsReportFinal reports whether r has recipients and none of them is still pending. A report
+// without recipients is not final: the job's recipients are not known yet.
 func IsReportFinal(r *Report) bool {
+	if len(r.RecipientStatus) == 0 {
+		return false
+	}
 	for _, rs := range r.RecipientStatus {
 		if !IsFinalStatus(rs.Status) {
 			return false

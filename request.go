@@ -6,8 +6,14 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -32,9 +38,10 @@ type call[T any] struct {
 	op, jobID string
 	send      sendFunc
 	decoder   *validate.Decoder[T]
-	// accept judges a decoded 200: nil wins; an error (maybe retry.Temporary) does not. attempts
-	// counts the attempts made to dc so far, this one included.
-	accept func(dc *dataCenter, attempts int, v *T) error
+	// accept judges the outcome of an attempt, a decoded 200 (err nil) or an error: nil wins;
+	// an error (maybe retry.Temporary) does not. attempts counts the attempts made to dc so far,
+	// this one included. Without accept, every 200 wins.
+	accept func(dc *dataCenter, attempts int, v *T, err error) error
 	// slots, when set, bounds the requests in flight to each data center (one buffered channel
 	// per data center, a slot held for each request).
 	slots []chan struct{}
@@ -56,6 +63,10 @@ func fetch[T any](ctx context.Context, c *Client, cl call[T]) (*T, error) {
 		}
 	}
 	var won atomic.Bool
+	var seen *answers[T]
+	if len(c.dataCenters) > 1 {
+		seen = &answers[T]{}
+	}
 	v, errs, ok := fanout.First(ctx, len(c.dataCenters), stragglerGrace, func(ctx context.Context, i int) (*T, error) {
 		dc := c.dataCenters[i]
 		if legDone != nil {
@@ -66,20 +77,29 @@ func fetch[T any](ctx context.Context, c *Client, cl call[T]) (*T, error) {
 			slot = cl.slots[i]
 		}
 		attempts := 0
-		return retry.Do(ctx, c.retry, func() (*T, error) {
+		v, err := retry.Do(ctx, c.retry, func() (*T, error) {
 			if won.Load() {
 				return nil, fanout.ErrStraggler
 			}
 			attempts++
-			v, err := attempt(ctx, c, cl.op, dc, slot, cl.send, cl.decoder)
-			if err == nil && cl.accept != nil {
-				err = cl.accept(dc, attempts, v)
+			v, err := attempt(ctx, c, cl.op, cl.jobID, attempts, dc, slot, cl.send, cl.decoder)
+			if cl.accept != nil {
+				if err = cl.accept(dc, attempts, v, err); err != nil {
+					v = nil
+				}
 			}
 			return v, err
 		})
+		if err == nil && seen != nil {
+			seen.add(ctx, c, cl, i, v)
+		}
+		return v, err
 	})
 	if ok {
 		won.Store(true)
+		if seen != nil {
+			seen.decide(ctx, c, cl, v)
+		}
 		for i, done := range legDone {
 			select {
 			case <-done:
@@ -102,15 +122,69 @@ func fetch[T any](ctx context.Context, c *Client, cl call[T]) (*T, error) {
 		regionErr.Failed = append(regionErr.Failed, &EndpointError{Endpoint: c.dataCenters[i].url, Err: err})
 	}
 	if len(regionErr.Failed) == 0 && regionErr.cause == nil {
-		return nil, fmt.Errorf("faxreport: %s job %q: not found in any of %d data centers: %w", cl.op, cl.jobID, len(errs), firstNotFound)
+		return nil, fmt.Errorf("faxreport: %s job %s: not found in any data center (%s): %w", cl.op, quoteID(cl.jobID), strings.Join(regionErr.NotFound, ", "), firstNotFound)
 	}
 	return nil, regionErr
 }
 
+// answers keeps the successful answers of a fan-out to compare them with the winner's: a job
+// lives in one data center, so two that answer it differently break an invariant of the
+// service, which is logged at warn level (the winner's answer is still the one returned).
+type answers[T any] struct {
+	mu      sync.Mutex
+	winner  *T
+	decided bool
+	winDC   int
+	others  []answer[T]
+}
+
+type answer[T any] struct {
+	dc int
+	v  *T
+}
+
+// add records data center dc's answer; once the winner is known, it is compared at once.
+func (a *answers[T]) add(ctx context.Context, c *Client, cl call[T], dc int, v *T) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if !a.decided {
+		a.others = append(a.others, answer[T]{dc, v})
+		return
+	}
+	a.compare(ctx, c, cl, dc, v)
+}
+
+// decide names the winner and compares it with the answers that came before it was known.
+func (a *answers[T]) decide(ctx context.Context, c *Client, cl call[T], winner *T) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.decided, a.winner = true, winner
+	for _, o := range a.others {
+		if o.v == winner {
+			a.winDC = o.dc
+		}
+	}
+	for _, o := range a.others {
+		if o.v != winner {
+			a.compare(ctx, c, cl, o.dc, o.v)
+		}
+	}
+	a.others = nil
+}
+
+func (a *answers[T]) compare(ctx context.Context, c *Client, cl call[T], dc int, v *T) {
+	if reflect.DeepEqual(v, a.winner) {
+		return
+	}
+	c.log.LogAttrs(ctx, slog.LevelWarn, "faxreport: two data centers answered differently about one job; the first answer is used",
+		slog.String("op", cl.op), slog.String("job", quoteID(cl.jobID)),
+		slog.String("used", c.dataCenters[a.winDC].url), slog.String("ignored", c.dataCenters[dc].url))
+}
+
 // attempt sends one request to one data center and classifies the outcome: the decoded 200, a
 // permanent error, or one marked retry.Temporary. With a slot, it holds it until the response
-// has been read.
-func attempt[T any](ctx context.Context, c *Client, op string, dc *dataCenter, slot chan struct{}, send sendFunc, decoder *validate.Decoder[T]) (*T, error) {
+// has been read. jobID and n (the attempt's number) are for the debug log.
+func attempt[T any](ctx context.Context, c *Client, op, jobID string, n int, dc *dataCenter, slot chan struct{}, send sendFunc, decoder *validate.Decoder[T]) (*T, error) {
 	if slot != nil {
 		select {
 		case slot <- struct{}{}:
@@ -123,35 +197,76 @@ func attempt[T any](ctx context.Context, c *Client, op string, dc *dataCenter, s
 	resp, err := send(ctx, dc)
 	logging := c.log.Enabled(ctx, slog.LevelDebug)
 	if err != nil {
+		err = transportError(ctx, err)
 		if logging {
-			c.log.LogAttrs(ctx, slog.LevelDebug, "faxreport request failed", slog.String("op", op), slog.String("endpoint", dc.url), slog.Duration("elapsed", time.Since(start)), slog.String("error", err.Error()))
+			c.log.LogAttrs(ctx, slog.LevelDebug, "faxreport request failed", slog.String("op", op), slog.String("job", quoteID(jobID)), slog.Int("attempt", n),
+				slog.String("endpoint", dc.url), slog.Duration("elapsed", time.Since(start)), slog.String("error", c.scrub.String(err.Error())))
 		}
-		return nil, transportError(ctx, err)
+		return nil, err
 	}
-	body, err := httpbody.Read(resp.Body, resp.ContentLength, c.maxBody)
-	resp.Body.Close()
+	body, err := readBody(resp, c.maxBody)
 	if logging {
-		c.log.LogAttrs(ctx, slog.LevelDebug, "faxreport request", slog.String("op", op), slog.String("endpoint", dc.url), slog.Int("status", resp.StatusCode), slog.Int("bytes", len(body)), slog.Duration("elapsed", time.Since(start)))
+		c.log.LogAttrs(ctx, slog.LevelDebug, "faxreport request", slog.String("op", op), slog.String("job", quoteID(jobID)), slog.Int("attempt", n),
+			slog.String("endpoint", dc.url), slog.Int("status", resp.StatusCode), slog.Int("bytes", len(body)), slog.Duration("elapsed", time.Since(start)))
 	}
 	switch {
+	case errors.Is(err, errInformational):
+		return nil, fmt.Errorf("%s: %w: %w", dc.url, ErrInvalidResponse, err)
 	case errors.Is(err, httpbody.ErrTooLarge):
-		return nil, fmt.Errorf("%w: %w", ErrInvalidResponse, err)
+		return nil, fmt.Errorf("%s: %w: %w", dc.url, ErrInvalidResponse, err)
 	case err != nil:
 		return nil, transportError(ctx, fmt.Errorf("read body: %w", err))
 	case resp.StatusCode == http.StatusOK:
 		v, err := decoder.Decode(resp.Header.Get("Content-Type"), body)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w: %w", dc.url, ErrInvalidResponse, err)
+			return nil, fmt.Errorf("%s: %w: %w", dc.url, ErrInvalidResponse, c.scrubbed(err, body))
 		}
 		return v, nil
 	}
-	apiErr := newAPIError(op, dc.url, resp.StatusCode, body)
+	apiErr := newAPIError(op, dc.url, resp.StatusCode, c.scrub.Bytes(body))
 	if retryableStatus(resp.StatusCode) {
 		after, _ := retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 		return nil, retry.Temporary(apiErr, after)
 	}
 	return nil, apiErr
 }
+
+// errInformational says that a data center's final answer was a 1xx status (a 101 Switching
+// Protocols, say): net/http hands over such a connection with no deadline, so it is closed
+// unread.
+var errInformational = errors.New("informational status as the final answer")
+
+// maxErrorBody bounds what is read of a response that is not a 200: enough for any error object
+// the API sends; the rest is dropped with the connection.
+const maxErrorBody = 64 << 10
+
+// readBody reads and closes the body of resp: a 200's through the cap (too long is an error),
+// an error status's up to maxErrorBody (the excess ignored), a 1xx's not at all.
+func readBody(resp *http.Response, maxBody int64) ([]byte, error) {
+	defer resp.Body.Close()
+	switch {
+	case resp.StatusCode < 200:
+		return nil, fmt.Errorf("%w: %d %s", errInformational, resp.StatusCode, http.StatusText(resp.StatusCode))
+	case resp.StatusCode == http.StatusOK:
+		return httpbody.Read(resp.Body, resp.ContentLength, maxBody)
+	}
+	return httpbody.Read(io.LimitReader(resp.Body, maxErrorBody), min(resp.ContentLength, maxErrorBody), maxErrorBody)
+}
+
+// scrubbed returns the decoder's error with every credential removed from what it quotes.
+func (c *Client) scrubbed(err error, body []byte) error {
+	var ve *validate.Error
+	if !errors.As(err, &ve) {
+		return errors.New(c.scrub.String(err.Error()))
+	}
+	return &validate.Error{Field: c.scrub.String(ve.Field), Reason: c.scrub.String(ve.Reason), Excerpt: httpbody.Excerpt(c.scrub.Bytes(body))}
+}
+
+// maxQuotedID bounds how much of a job ID an error or log record quotes.
+const maxQuotedID = 64
+
+// quoteID quotes a job ID for an error or log, at most maxQuotedID bytes of it.
+func quoteID(jobID string) string { return strconv.Quote(httpbody.Truncate(jobID, maxQuotedID)) }
 
 // retryableStatus lists the statuses after which the same request may succeed.
 func retryableStatus(status int) bool {
@@ -163,9 +278,17 @@ func retryableStatus(status int) bool {
 	return false
 }
 
+// maxQuotedURL bounds the URL a transport error quotes: it holds the job ID.
+const maxQuotedURL = 200
+
 // transportError wraps an error of sending or reading: the context's own errors and refusals to
 // send are final; certificate errors too; every other network error is temporary.
 func transportError(ctx context.Context, err error) error {
+	if ue, ok := err.(*url.Error); ok && len(ue.URL) > maxQuotedURL { //nolint:errorlint // http.Client.Do's own error, never wrapped
+		bounded := *ue
+		bounded.URL = httpbody.Truncate(ue.URL, maxQuotedURL)
+		err = &bounded
+	}
 	var (
 		unknownAuthority x509.UnknownAuthorityError
 		hostname         x509.HostnameError

@@ -165,3 +165,16 @@ func TestGetStatusReportDateTimeIsStrictRFC3339(t *testing.T) {
 		mustFail(t, err, faxreport.ErrInvalidResponse)
 	}
 }
+
+func TestAnswerAboutAnotherJobIsInvalid(t *testing.T) {
+	dc := newDataCenter(t, serveReport()) // always the example job
+	c := newClient(t, dc)
+	_, err := c.GetStatusReport(testContext(t), "FJOTHER")
+	mustFail(t, err, faxreport.ErrInvalidResponse, faxreport.ErrNotFound)
+	_, err = c.GetStatusReportJSON(testContext(t), "FJOTHER")
+	mustFail(t, err, faxreport.ErrInvalidResponse, faxreport.ErrNotFound)
+
+	deletedOther := newDataCenter(t, serveJSON(200, []byte(`{"jobId":"FJOTHER","deleted":true}`)))
+	_, err = newClient(t, deletedOther).DeleteStatusReport(testContext(t), testJobID)
+	mustFail(t, err, faxreport.ErrInvalidResponse, faxreport.ErrNotFound)
+}

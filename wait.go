@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/cenkalti/backoff/v5"
@@ -61,29 +62,36 @@ func (e *WaitError) Error() string {
 		}
 		state = fmt.Sprintf("last seen %d of %d recipients pending", pending, len(e.Last.RecipientStatus))
 	}
-	return fmt.Sprintf("faxreport: job %q not final after %v and %d polls (%s): %v", e.JobID, e.Waited.Round(time.Millisecond), e.Polls, state, e.Err)
+	return fmt.Sprintf("faxreport: job %s not final after %v and %d polls (%s): %v", quoteID(e.JobID), e.Waited.Round(time.Millisecond), e.Polls, state, e.Err)
 }
 
 // Unwrap returns the reason the wait stopped.
 func (e *WaitError) Unwrap() error { return e.Err }
 
 // WaitForStatusReport polls the status report of a job until it exists and no recipient is
-// PENDING, and returns it. A 404 counts as "not yet" up to the not-found limit, since a job
-// still being processed may have no report. Delays between polls grow from the minimum to the
-// maximum poll interval with jitter. When the next delay would reach the deadline (the
-// context's, or WithMaxWait's), one last poll comes halfway to it instead; if the report is
-// still not final then, the wait stops at once rather than sleep until the deadline.
+// PENDING, and returns it. A wait exists to ride out what a job and a region go through while
+// it runs, so these count as "not yet" and the wait goes on: a 404 everywhere (the job may not
+// be visible yet) up to the not-found limit; and, until the deadline, every transient failure of
+// the region: a data center unavailable, a 5xx, a connection error, or a 404 in one data center
+// while another failed. Only final errors end it early: ErrInvalidArgument and ErrUnauthorized,
+// which no poll can change, and ErrInvalidResponse, since a data center that breaks the API's
+// contract is a fault to report, not to hide behind retries. These are returned as they are.
+// Delays between polls grow from the minimum to the maximum poll interval with jitter. When the
+// next delay would reach the deadline (the context's, or WithMaxWait's), one last poll comes
+// halfway to it instead; if the report is still not final then, the wait stops at once rather
+// than sleep until the deadline.
 //
-// Errors: ErrInvalidArgument, ErrUnauthorized and ErrInvalidResponse stop the wait at once and
-// are returned as they are; every other stop is a *WaitError that says how long it waited and
-// what it saw last.
+// Every other stop is a *WaitError that says how long it waited, what it saw last and why it
+// stopped: it matches context.DeadlineExceeded (or the context's cause) on a timeout, and also
+// the last poll's error when that poll failed, so errors.Is(err, ErrUnavailable) tells a wait
+// that ended while the region was failing.
 func (c *Client) WaitForStatusReport(ctx context.Context, jobID string, opts ...WaitOption) (*Report, error) {
 	cfg := waitConfig{minDelay: DefaultMinPollInterval, maxDelay: DefaultMaxPollInterval, notFoundLimit: DefaultNotFoundLimit}
 	for _, opt := range opts {
 		opt(&cfg)
 	}
-	if cfg.minDelay <= 0 || cfg.maxDelay < cfg.minDelay || cfg.maxWait < 0 || cfg.notFoundLimit < 0 {
-		return nil, fmt.Errorf("faxreport: %w: wait options: want 0 < min poll interval <= max, max wait and not-found limit >= 0", ErrInvalidArgument)
+	if err := cfg.check(); err != nil {
+		return nil, err
 	}
 	if err := checkJobID(jobID); err != nil {
 		return nil, err
@@ -101,27 +109,27 @@ func (c *Client) WaitForStatusReport(ctx context.Context, jobID string, opts ...
 	stop := &WaitError{JobID: jobID}
 	start := time.Now()
 	notFound, lastPoll := 0, false
+	var lastErr error // the last poll's error, nil when it brought a report
 	for {
 		r, err := c.GetStatusReport(ctx, jobID)
 		stop.Polls++
+		lastErr = err
 		switch {
 		case err == nil && IsReportFinal(r):
 			return r, nil
 		case ctx.Err() != nil: // the deadline or a cancel ended the poll, whatever else it says
-			return nil, stop.at(start, err)
+			return nil, stop.at(start, context.Cause(ctx), err)
 		case err == nil:
 			stop.Last = r
 		case errors.Is(err, ErrInvalidArgument), errors.Is(err, ErrUnauthorized), errors.Is(err, ErrInvalidResponse):
 			return nil, err
 		case errors.Is(err, ErrNotFound):
 			if notFound++; notFound > cfg.notFoundLimit {
-				return nil, stop.at(start, err)
+				return nil, stop.at(start, err, nil)
 			}
-		default:
-			return nil, stop.at(start, err)
 		}
 		if lastPoll {
-			return nil, stop.at(start, context.DeadlineExceeded)
+			return nil, stop.at(start, context.DeadlineExceeded, lastErr)
 		}
 		var delay time.Duration
 		delay, lastPoll = nextPoll(ctx, delays, cfg.minDelay)
@@ -130,15 +138,40 @@ func (c *Client) WaitForStatusReport(ctx context.Context, jobID string, opts ...
 		case <-timer.C:
 		case <-ctx.Done():
 			timer.Stop()
-			return nil, stop.at(start, context.Cause(ctx))
+			return nil, stop.at(start, context.Cause(ctx), lastErr)
 		}
 	}
 }
 
-// at completes the error with the time waited and the reason.
-func (e *WaitError) at(start time.Time, err error) *WaitError {
+// check reports options that cannot work, naming each.
+func (cfg waitConfig) check() error {
+	var problems []string
+	if cfg.minDelay <= 0 {
+		problems = append(problems, fmt.Sprintf("min poll interval %v must be > 0", cfg.minDelay))
+	}
+	if cfg.maxDelay < cfg.minDelay {
+		problems = append(problems, fmt.Sprintf("max poll interval %v must be >= the min poll interval %v", cfg.maxDelay, cfg.minDelay))
+	}
+	if cfg.maxWait < 0 {
+		problems = append(problems, fmt.Sprintf("max wait %v must be >= 0", cfg.maxWait))
+	}
+	if cfg.notFoundLimit < 0 {
+		problems = append(problems, fmt.Sprintf("not-found limit %d must be >= 0", cfg.notFoundLimit))
+	}
+	if problems == nil {
+		return nil
+	}
+	return fmt.Errorf("faxreport: %w: wait options: %s", ErrInvalidArgument, strings.Join(problems, "; "))
+}
+
+// at completes the error with the time waited and the reason: why it stopped, and the last
+// poll's error when there is one and it is not the reason itself.
+func (e *WaitError) at(start time.Time, why, last error) *WaitError {
 	e.Waited = time.Since(start)
-	e.Err = err
+	e.Err = why
+	if last != nil && last != why && !errors.Is(last, why) {
+		e.Err = fmt.Errorf("%w (last poll: %w)", why, last)
+	}
 	return e
 }
 

@@ -72,8 +72,9 @@ func (dc *DataCenter) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	dc.updateLog(entry, func(r *Request) { r.Authorized = true })
 	if r.Method == http.MethodDelete {
-		result := faxreport.DeleteResult{JobID: jobID, Deleted: dc.remove(jobID)}
-		if !result.Deleted {
+		removed := dc.remove(jobID)
+		result := faxreport.DeleteResult{JobID: jobID, Deleted: &removed}
+		if !removed {
 			reason := faxreport.DeleteReasonNotFound
 			result.Reason = &reason
 		}

@@ -21,12 +21,16 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
-// DeleteResult defines model for DeleteResult.
+// DeleteResult The answer to a deletion. `deleted` is optional: the vendor's Swagger file lists only
+// `jobId`, every REST example carries `deleted`, and the vendor's Go SDK reads an answer
+// without it as "deleted". So an answer without `deleted` and without `reason` means the
+// report was deleted (the Go SDK's reading); without `deleted` but with a `reason`, it was
+// not (the reason says why).
 type DeleteResult struct {
-	// Deleted Whether the report was deleted.
+	// Deleted Whether the report was deleted; see the schema's description when absent.
 	//
 	// Example: true
-	Deleted bool `json:"deleted"`
+	Deleted *bool `json:"deleted,omitempty"`
 
 	// JobID The Job ID.
 	//
@@ -65,7 +69,13 @@ type Property struct {
 
 // RecipientStatus defines model for RecipientStatus.
 type RecipientStatus struct {
-	// DurationInSecs Duration of the fax transmission until received by the fax recipient.
+	// AlternativeNumbers Other numbers tried for this recipient. Not in the seed document; listed in the
+	// vendor's Swagger file and present (sometimes null) in a response captured in the
+	// vendor's Java SDK fixtures.
+	AlternativeNumbers *[]string `json:"alternativeNumbers,omitempty"`
+
+	// DurationInSecs Duration of the fax transmission until received by the fax recipient. Our reading: a
+	// 32-bit integer (`format: int32`).
 	DurationInSecs int `json:"durationInSecs"`
 
 	// Number The fax recipient's primary number (international format, e.g., +49891234678).
@@ -115,7 +125,9 @@ type StatusReport struct {
 	// Example: FJJ66GHGX105ZZBIELVCN1
 	JobID string `json:"jobId"`
 
-	// Pages Number of pages in the fax.
+	// Pages Number of pages in the fax. Our reading: a 32-bit integer (`format: int32`), so that a
+	// value no Go int holds is refused by validation, never by decoding.
+	//
 	//
 	// Example: 1
 	Pages int `json:"pages"`
@@ -782,43 +794,49 @@ func ParseGetStatusReportResponse(rsp *http.Response) (*GetStatusReportResponse,
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7FnbctvI0X6VLvx/1dq1EAnqLPpKtiSvHId2UXI2semyh0CTHAmYgWcGorAqVuUh8oR5klTPACBAgpRc",
-	"sfcqdyTQp+nD192DBy+USSoFCqO9/oOXMsUSNKjsv1eZNgNFvyLUoeKp4VJ4fftcJqhgkCVjVJ7vcXqc",
-	"MjPzfE+wBL2+Fzpm31P4LeMKI69vVIa+p8MZJoykmjwlSm0UF1NvsfC9N3J8Ga0rvJ4hvJFjuDzrtCu7",
-	"sXzfo2tBxDqVQqM960sWDfFbhtrQv1AKg8L+ZGka85CRJd0bTeY81MT+v8KJ1/f+r7v0Y9e91d1zpaRy",
-	"qprHOc3MTCr+hxUKM2QRKki41lxMQSpIWDyRKsGoA3TysYxySFgOYwRMUpN3vIXvXQqDSrD4CtUdKqfr",
-	"p1teKgVttQIS4TYrB9JcyExEP9+0gQSFqVQGJlKBmTEDNy5ltphHzuMhfhDsjvGYjWP8+YaSNdrpBa5B",
-	"3qGKJYswotBzAQnjpJ6JELeZ/kGwIo3wKd7Fe5ak5fEi9Pr7Qc/3EtSaTbHISRQFF0wYjzEiNT8g1VGY",
-	"ptztx7oVci7+pHwutD2Wx5UfLFScYYwGh6iz2NqVKpmiMtwBSWTftoDY7zM0M6TUxDJT50xDQU/AVsXI",
-	"gVcBWWMpY2SCnHPzFHispHgXb94cHr7+7fXfe8HBx48vL8/f/u3VoOf5q2BIUMgKh67anK/aK6QpbfaB",
-	"jTUKA/MZCuD2fR8G766/XLz7MDijfL4cXJ8PB6dvv5wPh++GI/EskmGWoDAYwR2LM9QvrEQmAEWW+KCl",
-	"q10GAucgha0RolB4g6HB6HlnJBqnrPStH2xR7wifqi5RhuhzxSDHJJw8USVeM6quZmplZMun4KZ6naIi",
-	"9qqgaqTttdVm7Jo1750R+bpBt5ivh2vAEgQ5sSG7xbyZDbeY93b32qJvA9GeVvYVMK35VGAERrbLtmSt",
-	"0ldCQGaXCtvcP8SQpxyFuTLMZLqlvDJl3XgprjDU60afFe9LN0zYPRjFhLb9VQrIhOExKAyR32EE47wi",
-	"U6XujtcWWuGGnVY3Ndh/0ZAqnjCVg+OBZ9z1TeJgMTWohBkfsDPt+PDr/snxSW93b//w6Ph5py0+qwBT",
-	"1/4elSah1AYgYoZBpjEqeiBCSO0FUjZFOzkZTPRjYFnlnD1zXHTFBiQxpVi+DTfO79OYiUYgtA1opx19",
-	"EmnwleYt2HbB7uHyDOYzHs6AR9RLJhz11qAtJRM6XcvBhsi555TUTnwpk2BObxXZEohrnqA2LElLW0VE",
-	"FY/aoeOqbMoJuLx6B8eHQa/ICBt999PrexEzuGN4gq1WVOXRtILaQOFpuEKE65dnNhcSqRC4cMK5FJ1H",
-	"K1WUs32hqgq2v1qD7XU8QYUixPUKHvM45mL6qkDU1QGzMhGkKFJYGwipZagXhaOoJzA15kZRkT1L2H0H",
-	"jgMIZ0yxkLaX50142g12d3eC/Z2j616vH+z39446wcHRxy91U3wvYfdvUUzNzOsfBy0+L6jJxHXDT6OI",
-	"F+Vtq3Bih7liWg7LhYmFoSQAEtP/3mprx+NWl7rPcMIFRm3zw4VCjPOdyFFQuTn2wsbdg8PvN3JdbcPU",
-	"3YPDJzVA1waGdvxYT6WfNg8RYOqNgCEnFlE1TetFXTcUtU4Gar2zVQyf1vta72TZcbxf90/g+ASoSRwc",
-	"Hu0cnwSB12wLBNRLOPbe/cVrwiqJ6B6fdFdENPHRC4KyFx0cHtVJtI1072gnON7pBde9vX5w0A9OPi7h",
-	"wepcfH5ij1lt84u21lJDkO2ySsJN896q68v4rgOXxfcwU9zkVyTeJcHMmPQl0zykQa7aOuxsTk+XCUSE",
-	"bs3grSBBiZkyZcqeOETDVKaBmtzw/OoaTt9fwl3PTcAKWaRrrbMcwuUEmGsh1E9u5LgzEiNxWr6O+R1q",
-	"kCLOy/S0eOQA1ElOlQxR05hAr2/k2I7dYUwu0vAtQ5UD3qHKR6LOWxitcEro/MwUeywqDWOM5fw5MBGB",
-	"IE5L+NspzKQ2HbAzNVTXLcAUjkRtEShmsDsUkVTANIxom3/lNr+R16e3XLnNjDbmiUHhdjOrkR7RZjXn",
-	"Gol0JL5ajV/BhdUtDIYbCwKtPv/3P//V9DIlCZ3Mxe2uRxkpUxQs5V7f2+sEnT2bRmZmM6T74K67Ft0J",
-	"u+8WIroPNgEXy62wZVy1z3V9ybIut0Gm2MJbfovAypeUFD4wt4FRGJJM26fF+ELMI1EP9kzGUV3+C/vb",
-	"OkwDE3peEvLlfjeRmYic2whiHDBFlbkNUF65R9sNgh+2tjcW7Zbt/ZGNGn5frqV0LB++OoD8CprlNJfl",
-	"dMaF7+3/QKO33vsUVhYrbXXp5EMxrrO2m0Gu2y8HR6L9vqI8U2+TqVXAuo1LJMu0/zhTdae38L0D57nt",
-	"DG1XlZZ373Helhs6Yt0NnnK42lWShfYsoa2syuON4MrFNLbASLqmaFouRrhxBUersTZMhMXizTV8GL4l",
-	"sJOZCpFqtamBBkNWQjeETMAYR0K5u2cHhhY2ClS/keNfdCnCUVuE5hgVqyw3ugEdvFYB/5CZZeKCG84M",
-	"wW4JHAWaW5ZxDiGzQ2XBWq9w34GsACaIzGGs45vzOLbms8xImtpJSl6qhywtRni8T3lzLQ+lmPBppiig",
-	"QEsOTBRLEJ6NiX3CstiMxF4AEcv18zYkeo3mz4Khhp5NF7r1GHdqmLI9RWtfHf5XsttL9gJN0ePa6qlZ",
-	"svXPWJ/adS5JusVnroX/KKX7PLX4XJ8TrYaVCfHTZ5qEi+HIjffN65GMRncfLhQTt5PMpm+m4mKC1P0u",
-	"jRFz3Ymw11FuXumEMiFHma4dRjZJ/GsmeDjbKG73ieJOE1Q8ZD6c6tk4U2KDwEz3vlfgFYYsC+0Q3i7x",
-	"qSZezbn5A1XMRLRBVjh7qnVXXExZKhVukKSnGyR9XvwnAAD//w==",
+	"7Fltc9u4Ef4rO2xnYs/RevG7lU9OHOecS+Uby+m1iTJniFxJcEiAB4CWdRnN9Ef0F/aXdBYAKVKiZN/1",
+	"cp/6TSKB3cW+PPtg+TWIZJpJgcLooPc1yJhiKRpU9t/rXJu+ol8x6kjxzHApgp59LlNU0M/TEaogDDg9",
+	"zpiZBmEgWIpBL4jc5jBQ+EvOFcZBz6gcw0BHU0wZSTXzjFZqo7iYBItFGLyTo6t4XeHtFOGdHMHVRatZ",
+	"2b3d91t0LWixzqTQaM/6isU3+EuO2tC/SAqDwv5kWZbwiJEl7XtN5nytiP2rwnHQC/7SXvqx7d7q9hul",
+	"pHKq6sc5z81UKv6rFQpTZDEqSLnWXExAKkhZMpYqxbgFdPKRjOeQsjmMEDDNzLwVLMLgShhUgiUDVA+o",
+	"nK5vbnmhFLTVCkgLt1nZl+ZS5iL+9qb1JSjMpDIwlgrMlBm4dymzxTxyHo/wg2APjCdslOC3N5Ss0U4v",
+	"cA3yAVUiWYwxhZ4LSBkn9UxEuM30D4L5NMLneBcfWZoVx4sx6B12umGQotZsgj4nUfhdMGY8wZjU/AGp",
+	"jsLU5W4/1hchZ+JPymev7ak8Lv1goeICEzR4gzpPTDNWMaFnqMBIYBDTai5FC+7sT4zvbNjtepb0wEwR",
+	"HlDEUr3QMJixyQQVjHmCkHBtNEiRzIfizkLcXQj4gGoON28Gt+BjChFTiqNeKgiBibgu+K2EwcUPoJDF",
+	"GpjwJg7FjJupzA1wA0zDMPAihkELBnK5EIp1y0OQivKpQqaluIMUmdCkeSh8Nc6YBr8HdsgkZ8kLbW3h",
+	"YrL7skH4KDf2KbBSdkg2zpgeCiGNE+XegGZzDbPpfLc1FEEYZEpmqAx3wO5FrgfqpymaKUXJClq19SVo",
+	"RPvORf4FvSm3w2yKAthIozDUksrqcm3HN5uRlAkyQWl9/5zGVkoJLt+9Oz5++/3bf3Q7Rx8/vrp68/7v",
+	"r/vdIFxtY9TEmC+F1dPNV09GbvOnC73t7hzOrz3oX9/+fHn9oX9BSHTVv31z0z9///Obm5vrm6HYiWWU",
+	"pygojg8syVG/tBKZABR5GoKWDnUZCJyBFBbdaIXCe4wMxj48y1OW+tYPtqj28k/efZ/LZXJEIun8JVDU",
+	"o+4wrgJ7Fu6oqzIT9AIuzMH+UisB7sQSmce9idxbPiUNJUZWpDXDZdMp1gz+0dk5X7f5C87X49hnKYIc",
+	"21h+wXk9Tb7gvLt/0JQWNkLN+WZfAdOaTwTGBFKNsu2yRukrsSGzC4VNEbrBiGcchRkYZnK9fm6WWFJh",
+	"+AM6QqnXDb+2pSrcazCKY+z7PCcg8Rpa0JeGeqitW8QYiqR9acEUY/9yKJoRlzAtU2hLY0fLFA1PUYPI",
+	"k2SXtjIoSCNELDO5apL4jj0wC7Zj/khLtMt7bjDVDVQ0DEi84x41+GBKsTm9j3Nl8+xKDDBqcM6Ff1/k",
+	"yZg9glFMaMsppYBcGJ6Qm5A/YAyjebms4rrrXBWQ3AM2FAf7eyNO3rS1ATt3rnp6YIvnzlfz7yopF8fm",
+	"9KxZ9UJDpnjK1NzHHna48NlC3ROc+hCwNWmF8N3h2elZd//g8PjkdLfVVBervaGq/UdUmoQSo4KYGQa5",
+	"LtMMISKmBhmbYKsazW28o6z1ZwR5E5C/ecwSJmrx1baQWs3tIJUGX2ve0Gwu2SNcXcBsyqMp8Jho2Zho",
+	"w3ouNEmmmriV/Q2Rc88JTJz4Qib1Hb1VZEMgbqnoDEuzwlYRE9Kidu1qVTblBFwNruH0uNP1GWGjX+Zm",
+	"zAzuUSk3WlHCUt0K6sve0zBAhNtXFzYXUqkQuHDCidg9iZCiuCZ7VWWw10q7GT/HqFBEuI6cI54kXExe",
+	"+2a3elcrTQQpfAprAxH1cPXSO4qaNFMjbhQV2U7KHltw2oFoyhSLDCq9W28L+539/b3O4d7Jbbfb6xz2",
+	"Dk5anaOTjz9XTQmDlD2+RzEx06B32mnwuV9NJq4bfh7H3Je3rcKxvRf5i2dUzB5YFEnCNTH53622djxt",
+	"daH7AsdcYNxE6C4VYjLfi90KKje33du4f3T8241cV1szdf/o+FnEw7XfG8sH11PpmxFUAky9ETDk2CKq",
+	"Lpr2mLxU70TwVCOqUM+hcOxGSLpmcGFgKpNYgyUJYwvnozkxIB7bwghB0H2KHsYYSdK4QlJ/L2tU66yn",
+	"lPnp61pL754tu2Lw3eEZnJ4BNbKj45O907NOZ+VaQ81k2TKC6x+COvSTiPbpWXtFRB3Dg06n6JdHxyfV",
+	"JdpmY/dkr3O61+3cdg96naNe5+zjEsKszsXnZ/bBVQq4aGp/FZTbLqtY2HxJWHd9kYPr4Gp7UJQrbuYD",
+	"Eu8SdWpM9oppHhHJL4cM9kJHT5cJQAvdVIE3AhkVT8aUKfr2DRqmcg3UiO0F/vzHK3joutx1N/Nley9u",
+	"bnIMzLU56nn3ctQaiqE4L14n/AHdjKAoIYuZDuSd5EzJCDXlPr2+lyNbMFFCLtLwS45q7qYKQ1Hd641W",
+	"OKEOsmP82Ir49wgTOdu1bNnVD738/hymUpsW2CtZSZSpveBQVG6Pnn46vuymDn0Jr92gZxjYiQhXbhDD",
+	"NcixQeFGMVYjPaLbwIxrdMz7zmq8AxdWV8CGGwtUjT7/z7/+XfcyJQmdzMXtoUsZKTMULONBLzhodVoH",
+	"No3M1GZI+6ubbi/aY/bY9iLaX20CLpZDhwambp/r6s3cutwGmWIL7/kXtNcM+5KSIqwMkSDNtX3qKRZt",
+	"HopqsB3eLeW/tL+tw3Q5l6KFfDkUGMtcxM5tBDEOmOLS3FrjWBmb73c6f9iUrjZXaxjWbR/YtOCn5SyD",
+	"jhUup1LFgIjOuAiDwz/Q6K1jXm+ln4OUM+YQ/JWCNX0I4Lr5W8BQNI8nizN1N5laBqxdmxnbTYdPbypH",
+	"+IswOHKe276h6cuE3Xvw9N6GgTxt3e8853CVybGF9jylm2OZxxvBlYtJYoGRdE2wYaj7Ezeu4JjWXBsm",
+	"Ij+U4Ro+3LwnsJO5ipBqta6ByCsroBsiJmBkZ6P2U5MDQwsbHtXv5eiFLkS41RahOcb+Fs+NrkEHr1TA",
+	"P2VuN3HBDWeGYLcADo/mdstoDhGzxNdvrVa4mx1zAUzQMoexbt+MJ4k1n+VG0s2CpMzL6W6e+WsGPma8",
+	"PpGIpBjzSa4ooEAXMRgrliLsWOI1ZnlihuKgAzGb690mJHqL5s+CoZqeTd9vqjFuVTBle4pWPjL+v2S3",
+	"l+wlGt/jmuqpXrLVr9afmnUul7T9V+1F+ORK9zV68bnKE62GFYb46TMxYU+OHL2vj3Byou4hXComvoxz",
+	"m765SjyD1L020YiZbsXYbSnHV1qRTMlRpm3JyCaJf8sFj6Ybxe0/U9x5iopHLIRzPR3lSmwQmOvubxU4",
+	"wIjlkSXhzRKfa+Jgxs2vqBIm4g2youlzrRtwMWGZVLhBkp5skPR58d8AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/faxreport/faxreport/gen"
 	"github.com/faxreport/faxreport/internal/reqpath"
@@ -17,7 +19,8 @@ const fuzzBase = "https://faxws.de1.retarus.com/rest/v1/"
 // FuzzRequestPath checks that every customer number and job ID that reqpath.Check accepts stays
 // inside its own path segment of /rest/v1/{custNr}/fax/reports/{jobId} on the data center's host:
 //
-//   - Check refuses exactly "", "." and "..", with an error wrapping ErrInvalid;
+//   - Check refuses exactly "", ".", "..", invalid UTF-8 and control characters, with an error
+//     wrapping ErrInvalid;
 //   - for accepted values, gen.NewGetStatusReportRequest succeeds; the URL keeps the scheme and
 //     host, has no user, query or fragment, its decoded path is exactly
 //     "/rest/v1/" + custNr + "/fax/reports/" + jobID, and its escaped path is six segments whose
@@ -37,11 +40,13 @@ func FuzzRequestPath(f *testing.F) {
 	}
 
 	f.Fuzz(func(t *testing.T, custNr, jobID string) {
-		refused := func(v string) bool { return v == "" || v == "." || v == ".." }
+		refused := func(v string) bool {
+			return v == "" || v == "." || v == ".." || !utf8.ValidString(v) || strings.IndexFunc(v, unicode.IsControl) >= 0
+		}
 		for _, v := range []string{custNr, jobID} {
 			err := reqpath.Check("value", v)
 			if (err != nil) != refused(v) {
-				t.Fatalf("Check(%q) = %v: want an error exactly for \"\", \".\" and \"..\"", v, err)
+				t.Fatalf("Check(%q) = %v: want an error exactly for \"\", \".\", \"..\", invalid UTF-8 and control characters", v, err)
 			}
 			if err != nil && !errors.Is(err, reqpath.ErrInvalid) {
 				t.Fatalf("Check(%q) = %v: does not wrap ErrInvalid", v, err)
