@@ -2,6 +2,7 @@ package faxreport_test
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -89,13 +90,16 @@ func testContext(t *testing.T) context.Context {
 	return ctx
 }
 
-// assertNoSecret fails if err's message shows the password or an Authorization header value.
+// testToken is the basic-auth token of the test credentials, as the Authorization header has it.
+var testToken = base64.StdEncoding.EncodeToString([]byte(testUser + ":" + testPassword))
+
+// assertNoSecret fails if err's message shows the password or the Authorization header's token.
 func assertNoSecret(t *testing.T, err error) {
 	t.Helper()
 	if err == nil {
 		return
 	}
-	for _, s := range []string{testPassword, "Basic "} {
+	for _, s := range []string{testPassword, testToken} {
 		if strings.Contains(err.Error(), s) {
 			t.Errorf("error leaks %q: %v", s, err)
 		}

@@ -2,6 +2,7 @@ package faxreport_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -15,7 +16,7 @@ import (
 func TestGetStatusReportRejectsPathChangingJobIDs(t *testing.T) {
 	dc := newDataCenter(t, serveReport())
 	c := newClient(t, dc)
-	for _, id := range []string{"", ".", ".."} {
+	for _, id := range []string{"", ".", "..", "FJ\x00", "FJ\r\nX-Injected: 1", "FJ\x7f", "FJ\u0085", "FJ\xff\xfe"} {
 		r, err := c.GetStatusReport(testContext(t), id)
 		if r != nil {
 			t.Fatalf("job ID %q: got a report", id)
@@ -24,6 +25,24 @@ func TestGetStatusReportRejectsPathChangingJobIDs(t *testing.T) {
 	}
 	if n := dc.requests.Load(); n != 0 {
 		t.Fatalf("%d requests sent for invalid job IDs", n)
+	}
+}
+
+// A job ID, however long, is quoted in errors only in part: a 2 MiB ID answered with 431 gives
+// an error of a readable length.
+func TestErrorsQuoteLongJobIDsInPart(t *testing.T) {
+	dc := newDataCenter(t, serveReport())
+	id := "FJ" + strings.Repeat("A", 2<<20)
+	_, err := newClient(t, dc).GetStatusReport(testContext(t), id)
+	if err == nil {
+		t.Fatal("a 2 MiB job ID found a report")
+	}
+	if n := len(err.Error()); n > 2000 {
+		t.Fatalf("the error is %d bytes long", n)
+	}
+	var apiErr *faxreport.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Fatalf("got %v, want the server's 431", err)
 	}
 }
 
@@ -50,6 +69,9 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{"not a URL", func(c *faxreport.Config) { c.Endpoints = []string{"://"} }},
 		{"negative retries", func(c *faxreport.Config) { c.Retry.MaxAttempts = -1 }},
 		{"negative body cap", func(c *faxreport.Config) { c.MaxResponseBytes = -1 }},
+		{"negative connection bound", func(c *faxreport.Config) { c.MaxConnsPerDataCenter = -1 }},
+		{"header injection in the user agent", func(c *faxreport.Config) { c.UserAgent = "x\r\nX-Injected: 1" }},
+		{"control character in the user agent", func(c *faxreport.Config) { c.UserAgent = "x\x00" }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := ok

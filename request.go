@@ -177,7 +177,7 @@ func (a *answers[T]) compare(ctx context.Context, c *Client, cl call[T], dc int,
 		return
 	}
 	c.log.LogAttrs(ctx, slog.LevelWarn, "faxreport: two data centers answered differently about one job; the first answer is used",
-		slog.String("op", cl.op), slog.String("job", quoteID(cl.jobID)),
+		slog.String("op", cl.op), slog.String("job", boundedID(cl.jobID)),
 		slog.String("used", c.dataCenters[a.winDC].url), slog.String("ignored", c.dataCenters[dc].url))
 }
 
@@ -199,14 +199,14 @@ func attempt[T any](ctx context.Context, c *Client, op, jobID string, n int, dc 
 	if err != nil {
 		err = transportError(ctx, err)
 		if logging {
-			c.log.LogAttrs(ctx, slog.LevelDebug, "faxreport request failed", slog.String("op", op), slog.String("job", quoteID(jobID)), slog.Int("attempt", n),
+			c.log.LogAttrs(ctx, slog.LevelDebug, "faxreport request failed", slog.String("op", op), slog.String("job", boundedID(jobID)), slog.Int("attempt", n),
 				slog.String("endpoint", dc.url), slog.Duration("elapsed", time.Since(start)), slog.String("error", c.scrub.String(err.Error())))
 		}
 		return nil, err
 	}
 	body, err := readBody(resp, c.maxBody)
 	if logging {
-		c.log.LogAttrs(ctx, slog.LevelDebug, "faxreport request", slog.String("op", op), slog.String("job", quoteID(jobID)), slog.Int("attempt", n),
+		c.log.LogAttrs(ctx, slog.LevelDebug, "faxreport request", slog.String("op", op), slog.String("job", boundedID(jobID)), slog.Int("attempt", n),
 			slog.String("endpoint", dc.url), slog.Int("status", resp.StatusCode), slog.Int("bytes", len(body)), slog.Duration("elapsed", time.Since(start)))
 	}
 	switch {
@@ -224,6 +224,7 @@ func attempt[T any](ctx context.Context, c *Client, op, jobID string, n int, dc 
 		return v, nil
 	}
 	apiErr := newAPIError(op, dc.url, resp.StatusCode, c.scrub.Bytes(body))
+	apiErr.Message = c.scrub.String(apiErr.Message) // it may have been JSON-escaped in the body
 	if retryableStatus(resp.StatusCode) {
 		after, _ := retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 		return nil, retry.Temporary(apiErr, after)
@@ -265,8 +266,11 @@ func (c *Client) scrubbed(err error, body []byte) error {
 // maxQuotedID bounds how much of a job ID an error or log record quotes.
 const maxQuotedID = 64
 
-// quoteID quotes a job ID for an error or log, at most maxQuotedID bytes of it.
-func quoteID(jobID string) string { return strconv.Quote(httpbody.Truncate(jobID, maxQuotedID)) }
+// quoteID quotes a job ID for an error, at most maxQuotedID bytes of it.
+func quoteID(jobID string) string { return strconv.Quote(boundedID(jobID)) }
+
+// boundedID is at most maxQuotedID bytes of a job ID, for a log record.
+func boundedID(jobID string) string { return httpbody.Truncate(jobID, maxQuotedID) }
 
 // retryableStatus lists the statuses after which the same request may succeed.
 func retryableStatus(status int) bool {

@@ -3,6 +3,8 @@ package faxreport_test
 import (
 	"crypto/tls"
 	"errors"
+	"fmt"
+	"log/slog"
 	"io"
 	"log"
 	"net/http"
@@ -83,4 +85,67 @@ func TestHTTPSWithTLS12OrLater(t *testing.T) {
 	if !strings.Contains(err.Error(), "protocol version") {
 		t.Fatalf("a TLS 1.1 server failed with %v, not a protocol version refusal", err)
 	}
+}
+
+// Credentials that a server or proxy echoes back never reach an error: the password, the
+// user:password pair and the Authorization token are scrubbed, in their JSON-escaped forms too.
+func TestEchoedCredentialsAreScrubbedFromErrors(t *testing.T) {
+	echoAuth := func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusBadGateway)
+		fmt.Fprintf(w, "<html>proxy error for request with Authorization: %s</html>", r.Header.Get("Authorization"))
+	}
+	for _, tc := range []struct {
+		name    string
+		handler http.HandlerFunc
+		want    error
+	}{
+		{"401 quoting user:password", serveJSON(401, []byte(`{"code":401,"message":"bad login `+testUser+`:`+testPassword+`"}`)), faxreport.ErrUnauthorized},
+		{"401 quoting it JSON-escaped", serveJSON(401, []byte(`{"code":401,"message":"bad login `+jsonEscaped(testUser+":"+testPassword)+`"}`)), faxreport.ErrUnauthorized},
+		{"502 page quoting the Authorization header", echoAuth, faxreport.ErrUnavailable},
+		{"200 excerpt holding the password", serveJSON(200, []byte(`{"jobId":"`+testJobID+`","note":"`+testPassword+`"}`)), faxreport.ErrInvalidResponse},
+		{"report whose job ID is the password", serveJSON(200, withField(t, testPassword, "jobId")), faxreport.ErrInvalidResponse},
+		{"delete reason quoting the password", serveJSON(200, []byte(`{"jobId":"`+testJobID+`","deleted":false,"reason":"`+testPassword+`"}`)), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var logs strings.Builder
+			dc := newDataCenter(t, tc.handler)
+			c := newClientWith(t, func(cfg *faxreport.Config) {
+				cfg.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			}, dc)
+			var err error
+			if tc.want == nil {
+				_, err = c.DeleteStatusReport(testContext(t), testJobID)
+			} else {
+				_, err = c.GetStatusReport(testContext(t), testJobID)
+			}
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if tc.want != nil && !errors.Is(err, tc.want) {
+				t.Errorf("error %v does not match %v", err, tc.want)
+			}
+			var apiErr *faxreport.APIError
+			fields := ""
+			if errors.As(err, &apiErr) {
+				fields = apiErr.Message + apiErr.Excerpt
+			}
+			for _, secret := range []string{testPassword, testToken, jsonEscaped(testPassword)} {
+				if strings.Contains(err.Error()+fields+logs.String(), secret) {
+					t.Fatalf("%q leaked: %v / %s", secret, err, logs.String())
+				}
+			}
+			if !strings.Contains(err.Error(), "[REDACTED]") {
+				t.Errorf("the error does not show where the secret was: %v", err)
+			}
+		})
+	}
+}
+
+// jsonEscaped is s with every character escaped as \uXXXX, as a JSON encoder may write it.
+func jsonEscaped(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		fmt.Fprintf(&b, "\\u%04x", r)
+	}
+	return b.String()
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/faxreport/faxreport"
 	"github.com/faxreport/faxreport/api"
@@ -159,10 +160,35 @@ func TestGetStatusReportNamesAreCaseSensitive(t *testing.T) {
 // time.Parse(time.RFC3339, …) takes a one-digit hour; RFC 3339 (and kin-openapi's own date-time
 // check) does not. Found by FuzzGetStatusReportResponse.
 func TestGetStatusReportDateTimeIsStrictRFC3339(t *testing.T) {
-	for _, ts := range []string{"2017-08-10T1:05:09Z", "2017-8-10T13:05:09Z", "2017-08-10 13:05:09Z", "2017-08-10T13:05:09"} {
+	for _, ts := range []string{"2017-08-10T1:05:09Z", "2017-8-10T13:05:09Z", "2017-08-10 13:05:09Z", "2017-08-10T13:05:09", "2017-08-10T13:05:60Z", "2017-08-10x13:05:09Z"} {
 		dc := newDataCenter(t, serveJSON(200, withField(t, ts, "recipientStatus", 0, "sentTs")))
 		_, err := newClient(t, dc).GetStatusReport(testContext(t), testJobID)
 		mustFail(t, err, faxreport.ErrInvalidResponse)
+	}
+}
+
+// What RFC 3339 allows and time.Parse does not: lower-case "t" and "z" (§5.6) and a leap second.
+// Both paths, the model and the raw JSON, accept them.
+func TestGetStatusReportAcceptsEveryRFC3339DateTime(t *testing.T) {
+	for ts, want := range map[string]time.Time{
+		"2017-08-10t13:05:09z":          time.Date(2017, 8, 10, 13, 5, 9, 0, time.UTC),
+		"2016-12-31T23:59:60Z":          time.Date(2017, 1, 1, 0, 0, 0, 0, time.UTC),
+		"2016-12-31t23:59:60.5z":        time.Date(2017, 1, 1, 0, 0, 0, 5e8, time.UTC),
+		"2017-01-01T00:59:60+01:00":     time.Date(2017, 1, 1, 0, 0, 0, 0, time.UTC),
+		"2017-08-10T13:05:09.123+02:00": time.Date(2017, 8, 10, 11, 5, 9, 123e6, time.UTC),
+	} {
+		dc := newDataCenter(t, serveJSON(200, withField(t, ts, "recipientStatus", 0, "sentTs")))
+		c := newClient(t, dc)
+		r, err := c.GetStatusReport(testContext(t), testJobID)
+		if err != nil {
+			t.Fatalf("%s: %v", ts, err)
+		}
+		if got := *r.RecipientStatus[0].SentTS; !got.Equal(want) {
+			t.Errorf("%s: got %v, want %v", ts, got, want)
+		}
+		if _, err := c.GetStatusReportJSON(testContext(t), testJobID); err != nil {
+			t.Fatalf("%s (JSON): %v", ts, err)
+		}
 	}
 }
 

@@ -179,13 +179,17 @@ var errDateTime = errors.New("not an RFC 3339 date-time")
 
 // parseDateTime parses an RFC 3339 date-time strictly, as kin-openapi's own date-time pattern
 // does: time.Parse(time.RFC3339, …) alone is lenient about field widths (it takes "T1:05:09Z").
+// It also takes what RFC 3339 allows and time.Parse does not: a lower-case "t" and "z" (§5.6),
+// and a leap second, 23:59:60 UTC, which a time.Time cannot hold and which becomes the instant
+// after it (the next day's 00:00:00 UTC).
 func parseDateTime(s string) (time.Time, error) {
 	const shape = "dddd-dd-ddTdd:dd:dd" // then an optional fraction and Z or ±dd:dd
 	if len(s) < len(shape)+1 {
 		return time.Time{}, errDateTime
 	}
 	for i := range len(shape) {
-		if c := s[i]; shape[i] == 'd' && (c < '0' || c > '9') || shape[i] != 'd' && c != shape[i] {
+		c := s[i]
+		if shape[i] == 'd' && (c < '0' || c > '9') || shape[i] != 'd' && c != shape[i] && !(shape[i] == 'T' && c == 't') {
 			return time.Time{}, errDateTime
 		}
 	}
@@ -197,12 +201,25 @@ func parseDateTime(s string) (time.Time, error) {
 		}
 		rest = rest[1+digits:]
 	}
-	if rest != "Z" && !isOffset(rest) {
+	if rest != "Z" && rest != "z" && !isOffset(rest) {
 		return time.Time{}, errDateTime
+	}
+	if s[10] == 't' || rest == "z" {
+		s = s[:10] + "T" + s[11:len(s)-len(rest)] + strings.ToUpper(rest)
+	}
+	leap := s[17:19] == "60"
+	if leap {
+		s = s[:17] + "59" + s[19:]
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
 		return time.Time{}, errDateTime
+	}
+	if leap {
+		if u := t.UTC(); u.Hour() != 23 || u.Minute() != 59 {
+			return time.Time{}, errDateTime // a leap second is the last second of a UTC day
+		}
+		t = t.Add(time.Second)
 	}
 	return t, nil
 }
