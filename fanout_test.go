@@ -3,6 +3,7 @@ package faxreport_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -235,5 +236,54 @@ func TestGetStatusReportsIsNotSlowedByAHangingDataCenter(t *testing.T) {
 	// Waiting for each job's straggler would take 200/8 × 250 ms grace = 6.25 s.
 	if elapsed := time.Since(start); elapsed > 3*time.Second {
 		t.Fatalf("200 jobs took %v: the hanging data center held the workers", elapsed)
+	}
+}
+
+// warnings is a slog handler that hands each warning's text to a channel.
+type warnings chan string
+
+func (w warnings) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
+func (w warnings) WithAttrs([]slog.Attr) slog.Handler           { return w }
+func (w warnings) WithGroup(string) slog.Handler                { return w }
+func (w warnings) Handle(_ context.Context, r slog.Record) error {
+	var b strings.Builder
+	b.WriteString(r.Message)
+	r.Attrs(func(a slog.Attr) bool {
+		b.WriteString(" " + a.String())
+		return true
+	})
+	w <- b.String()
+	return nil
+}
+
+// A job lives in one data center: two that both answer it, differently, break an invariant. The
+// first answer is returned, and the difference is logged at warn level with both data centers.
+func TestDataCentersAnsweringDifferentlyIsLogged(t *testing.T) {
+	ok := newDataCenter(t, serveReport())
+	busy := newDataCenter(t, serveJSON(200, withField(t, faxreport.StatusBusy, "recipientStatus", 0, "status")))
+	warned := make(warnings, 10)
+	c := newClientWith(t, func(cfg *faxreport.Config) { cfg.Logger = slog.New(warned) }, ok, busy)
+	r, err := c.GetStatusReport(testContext(t), testJobID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := r.RecipientStatus[0].Status; s != faxreport.StatusOK && s != faxreport.StatusBusy {
+		t.Fatalf("status %q is neither data center's", s)
+	}
+	select {
+	case w := <-warned:
+		if !strings.Contains(w, ok.BaseURL()) || !strings.Contains(w, busy.BaseURL()) || !strings.Contains(w, testJobID) {
+			t.Errorf("the warning does not name the job and both data centers: %s", w)
+		}
+		used := ok.BaseURL()
+		if r.RecipientStatus[0].Status == faxreport.StatusBusy {
+			used = busy.BaseURL()
+		}
+		if !strings.Contains(w, "used="+used) {
+			t.Errorf("the warning does not say the returned answer (from %s) was used: %s", used, w)
+		}
+		assertNoSecret(t, errors.New(w))
+	case <-time.After(5 * time.Second):
+		t.Fatal("no warning about two different answers")
 	}
 }

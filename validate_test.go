@@ -2,6 +2,8 @@ package faxreport_test
 
 import (
 	"encoding/json"
+	"errors"
+	"math"
 	"net/http"
 	"strings"
 	"testing"
@@ -72,6 +74,7 @@ func TestGetStatusReportRejectsResponsesOutsideTheSpec(t *testing.T) {
 		{"null", "", []byte(`null`), ""},
 		{"huge bad field", "", withField(t, long, "reference", "billingInfo"), "billingInfo"},
 		{"duplicate jobId", "", []byte(`{"jobId":"FJ1","jobId":"FJ2","recipientStatus":[],"pages":1}`), "duplicate"},
+		{"alternativeNumbers not strings", "", withField(t, []any{1}, "recipientStatus", 0, "alternativeNumbers"), "alternativeNumbers"},
 		{"huge number", "", []byte(`{"jobId":"J","recipientStatus":[],"pages":1` + strings.Repeat("0", 5000) + `}`), ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -122,6 +125,8 @@ func TestGetStatusReportAcceptsWhatTheSpecAllows(t *testing.T) {
 		{"sentTs absent", withField(t, nil, "recipientStatus", 0, "sentTs")},
 		{"status not seen before", withField(t, "SOMETHING_NEW", "recipientStatus", 0, "status")},
 		{"customerDefinedId of 256 runes", withField(t, strings.Repeat("é", 256), "reference", "customerDefinedId")},
+		{"alternativeNumbers null", withField(t, nil, "recipientStatus", 0, "alternativeNumbers")},
+		{"pages at the int32 maximum", withField(t, int64(math.MaxInt32), "pages")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var asked struct {
@@ -203,4 +208,41 @@ func TestAnswerAboutAnotherJobIsInvalid(t *testing.T) {
 	deletedOther := newDataCenter(t, serveJSON(200, []byte(`{"jobId":"FJOTHER","deleted":true}`)))
 	_, err = newClient(t, deletedOther).DeleteStatusReport(testContext(t), testJobID)
 	mustFail(t, err, faxreport.ErrInvalidResponse, faxreport.ErrNotFound)
+}
+
+// The model and the raw JSON paths accept and refuse the same bodies: integers are bounded by
+// the spec (int32), so validation, not decoding, refuses what no Go int holds.
+func TestModelAndJSONPathsAgreeOnIntegers(t *testing.T) {
+	for _, tc := range []struct {
+		body  []byte
+		valid bool
+	}{
+		{withField(t, 1e300, "pages"), false},
+		{withField(t, int64(math.MaxInt32)+1, "pages"), false},
+		{withField(t, int64(math.MinInt32)-1, "pages"), false},
+		{withField(t, 1e300, "recipientStatus", 0, "durationInSecs"), false},
+		{withField(t, int64(math.MaxInt32), "pages"), true},
+		{withField(t, int64(math.MinInt32), "recipientStatus", 0, "durationInSecs"), true},
+	} {
+		c := newClient(t, newDataCenter(t, serveJSON(200, tc.body)))
+		_, modelErr := c.GetStatusReport(testContext(t), testJobID)
+		_, jsonErr := c.GetStatusReportJSON(testContext(t), testJobID)
+		for _, err := range []error{modelErr, jsonErr} {
+			if tc.valid && err != nil || !tc.valid && !errors.Is(err, faxreport.ErrInvalidResponse) {
+				t.Errorf("%s: model %v, JSON %v", tc.body, modelErr, jsonErr)
+			}
+		}
+	}
+}
+
+// alternativeNumbers, which the seed document does not list, is part of the model.
+func TestAlternativeNumbersAreInTheModel(t *testing.T) {
+	body := withField(t, []string{"+49 89 1111", "+49 89 2222"}, "recipientStatus", 0, "alternativeNumbers")
+	r, err := newClient(t, newDataCenter(t, serveJSON(200, body))).GetStatusReport(testContext(t), testJobID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.RecipientStatus[0].AlternativeNumbers; got == nil || len(*got) != 2 || (*got)[1] != "+49 89 2222" {
+		t.Fatalf("alternativeNumbers = %v", got)
+	}
 }
