@@ -32,8 +32,15 @@ func TestGetStatusReportAsksEveryDataCenterWithAuth(t *testing.T) {
 			next(w, r)
 		}
 	}
-	de1 := newDataCenter(t, check(serveStatus(http.StatusNotFound)))
-	de2 := newDataCenter(t, check(serveReport()))
+	de1Asked := make(chan struct{})
+	de1 := newDataCenter(t, check(func(w http.ResponseWriter, r *http.Request) {
+		close(de1Asked)
+		serveStatus(http.StatusNotFound)(w, r)
+	}))
+	de2 := newDataCenter(t, check(func(w http.ResponseWriter, r *http.Request) {
+		<-de1Asked // answer once both were asked, so that the count below cannot race
+		serveReport()(w, r)
+	}))
 	c := newClient(t, de1, de2)
 
 	r, err := c.GetStatusReport(testContext(t), testJobID)

@@ -169,7 +169,7 @@ func (cfg waitConfig) check() error {
 func (e *WaitError) at(start time.Time, why, last error) *WaitError {
 	e.Waited = time.Since(start)
 	e.Err = why
-	if last != nil && last != why && !errors.Is(last, why) {
+	if last != nil && !errors.Is(last, why) {
 		e.Err = fmt.Errorf("%w (last poll: %w)", why, last)
 	}
 	return e

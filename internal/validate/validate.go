@@ -188,8 +188,11 @@ func parseDateTime(s string) (time.Time, error) {
 		return time.Time{}, errDateTime
 	}
 	for i := range len(shape) {
-		c := s[i]
-		if shape[i] == 'd' && (c < '0' || c > '9') || shape[i] != 'd' && c != shape[i] && !(shape[i] == 'T' && c == 't') {
+		c, want := s[i], shape[i]
+		if want == 'T' && c == 't' {
+			continue
+		}
+		if want == 'd' && (c < '0' || c > '9') || want != 'd' && c != want {
 			return time.Time{}, errDateTime
 		}
 	}
