@@ -1,0 +1,57 @@
+package main
+
+import (
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+// An error is printed with one "faxreport: " prefix, however many errors it wraps (item 13).
+func TestErrorTextHasOnePrefix(t *testing.T) {
+	_, env := fakeEnv(t)
+	for _, args := range [][]string{
+		{"wait", "--not-found-limit", "0", "--poll-min", "1ms", "--poll-max", "2ms", "FJNOSUCHJOB"}, // a wait error wrapping a get error
+		{"get", "FJNOSUCHJOB"},
+		{"get", ".."},
+	} {
+		inv := runCLI(t, env, "", args...)
+		if inv.code == exitOK || !strings.HasPrefix(inv.stderr, "faxreport: ") || strings.Count(inv.stderr, "faxreport:") != 1 {
+			t.Errorf("%q: exit %d %q", args, inv.code, inv.stderr)
+		}
+	}
+}
+
+// --verbose gives the library a debug logger on stderr: one record per HTTP attempt, never a
+// credential (item 14).
+func TestVerboseLogsRequestsWithoutCredentials(t *testing.T) {
+	s, env := fakeEnv(t)
+	quiet := runCLI(t, env, "", "get", exampleJob)
+	inv := runCLI(t, env, "", "get", "--verbose", exampleJob, "FJNOSUCHJOB")
+	if inv.code != exitNotFound || quiet.stderr != "" {
+		t.Fatalf("exit %d; without --verbose stderr %q", inv.code, quiet.stderr)
+	}
+	records := 0
+	for line := range strings.Lines(inv.stderr) {
+		if !strings.Contains(line, "level=DEBUG") {
+			continue
+		}
+		records++
+		for _, want := range []string{`msg="faxreport request"`, "op=get", "endpoint=http://127.0.0.1:", "status="} {
+			if !strings.Contains(line, want) {
+				t.Errorf("record lacks %q: %s", want, line)
+			}
+		}
+	}
+	if want := 2 * len(s.Endpoints()); records != want { // two jobs, each asked of every data center
+		t.Errorf("%d debug records, want %d:\n%s", records, want, inv.stderr)
+	}
+	for _, secret := range []string{s.Password, "Basic ", "Authorization"} {
+		if strings.Contains(inv.stderr, secret) {
+			t.Fatalf("--verbose printed %q:\n%s", secret, inv.stderr)
+		}
+	}
+	// The demo logs too.
+	if inv := runCLI(t, nil, "", "get", "--verbose", "--demo", exampleJob); !strings.Contains(inv.stderr, "level="+slog.LevelDebug.String()) {
+		t.Fatalf("--demo --verbose: %q", inv.stderr)
+	}
+}
