@@ -86,7 +86,12 @@ type RecipientStatus struct {
 	// SentTS Timestamp which indicates when the fax was sent (in ISO 8601 format).
 	SentTS *time.Time `json:"sentTs,omitempty"`
 
-	// Status Job status. See TBD for more information.
+	// Status The recipient's transmission status. Known values: OK (delivered), PENDING (still
+	// being processed; the only value that is not final), BUSY (the line was busy), NOFAX
+	// (no fax machine answered), NOFAX_DIS (no fax machine: disconnected), NOFAX_TO (no fax
+	// machine: timed out), RING_TO (no answer: ringing timed out), REM_DIS (the remote side
+	// disconnected). Open-ended, not an enum: other values may appear, and reason explains
+	// the status in words.
 	Status string `json:"status"`
 }
 
@@ -782,43 +787,46 @@ func ParseGetStatusReportResponse(rsp *http.Response) (*GetStatusReportResponse,
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7FnbctvI0X6VLvx/1dq1EAnqLPpKtiSvHId2UXI2semyh0CTHAmYgWcGorAqVuUh8oR5klTPACBAgpRc",
-	"sfcqdyTQp+nD192DBy+USSoFCqO9/oOXMsUSNKjsv1eZNgNFvyLUoeKp4VJ4fftcJqhgkCVjVJ7vcXqc",
-	"MjPzfE+wBL2+Fzpm31P4LeMKI69vVIa+p8MZJoykmjwlSm0UF1NvsfC9N3J8Ga0rvJ4hvJFjuDzrtCu7",
-	"sXzfo2tBxDqVQqM960sWDfFbhtrQv1AKg8L+ZGka85CRJd0bTeY81MT+v8KJ1/f+r7v0Y9e91d1zpaRy",
-	"qprHOc3MTCr+hxUKM2QRKki41lxMQSpIWDyRKsGoA3TysYxySFgOYwRMUpN3vIXvXQqDSrD4CtUdKqfr",
-	"p1teKgVttQIS4TYrB9JcyExEP9+0gQSFqVQGJlKBmTEDNy5ltphHzuMhfhDsjvGYjWP8+YaSNdrpBa5B",
-	"3qGKJYswotBzAQnjpJ6JELeZ/kGwIo3wKd7Fe5ak5fEi9Pr7Qc/3EtSaTbHISRQFF0wYjzEiNT8g1VGY",
-	"ptztx7oVci7+pHwutD2Wx5UfLFScYYwGh6iz2NqVKpmiMtwBSWTftoDY7zM0M6TUxDJT50xDQU/AVsXI",
-	"gVcBWWMpY2SCnHPzFHispHgXb94cHr7+7fXfe8HBx48vL8/f/u3VoOf5q2BIUMgKh67anK/aK6QpbfaB",
-	"jTUKA/MZCuD2fR8G766/XLz7MDijfL4cXJ8PB6dvv5wPh++GI/EskmGWoDAYwR2LM9QvrEQmAEWW+KCl",
-	"q10GAucgha0RolB4g6HB6HlnJBqnrPStH2xR7wifqi5RhuhzxSDHJJw8USVeM6quZmplZMun4KZ6naIi",
-	"9qqgaqTttdVm7Jo1750R+bpBt5ivh2vAEgQ5sSG7xbyZDbeY93b32qJvA9GeVvYVMK35VGAERrbLtmSt",
-	"0ldCQGaXCtvcP8SQpxyFuTLMZLqlvDJl3XgprjDU60afFe9LN0zYPRjFhLb9VQrIhOExKAyR32EE47wi",
-	"U6XujtcWWuGGnVY3Ndh/0ZAqnjCVg+OBZ9z1TeJgMTWohBkfsDPt+PDr/snxSW93b//w6Ph5py0+qwBT",
-	"1/4elSah1AYgYoZBpjEqeiBCSO0FUjZFOzkZTPRjYFnlnD1zXHTFBiQxpVi+DTfO79OYiUYgtA1opx19",
-	"EmnwleYt2HbB7uHyDOYzHs6AR9RLJhz11qAtJRM6XcvBhsi555TUTnwpk2BObxXZEohrnqA2LElLW0VE",
-	"FY/aoeOqbMoJuLx6B8eHQa/ICBt999PrexEzuGN4gq1WVOXRtILaQOFpuEKE65dnNhcSqRC4cMK5FJ1H",
-	"K1WUs32hqgq2v1qD7XU8QYUixPUKHvM45mL6qkDU1QGzMhGkKFJYGwipZagXhaOoJzA15kZRkT1L2H0H",
-	"jgMIZ0yxkLaX50142g12d3eC/Z2j616vH+z39446wcHRxy91U3wvYfdvUUzNzOsfBy0+L6jJxHXDT6OI",
-	"F+Vtq3Bih7liWg7LhYmFoSQAEtP/3mprx+NWl7rPcMIFRm3zw4VCjPOdyFFQuTn2wsbdg8PvN3JdbcPU",
-	"3YPDJzVA1waGdvxYT6WfNg8RYOqNgCEnFlE1TetFXTcUtU4Gar2zVQyf1vta72TZcbxf90/g+ASoSRwc",
-	"Hu0cnwSB12wLBNRLOPbe/cVrwiqJ6B6fdFdENPHRC4KyFx0cHtVJtI1072gnON7pBde9vX5w0A9OPi7h",
-	"wepcfH5ij1lt84u21lJDkO2ySsJN896q68v4rgOXxfcwU9zkVyTeJcHMmPQl0zykQa7aOuxsTk+XCUSE",
-	"bs3grSBBiZkyZcqeOETDVKaBmtzw/OoaTt9fwl3PTcAKWaRrrbMcwuUEmGsh1E9u5LgzEiNxWr6O+R1q",
-	"kCLOy/S0eOQA1ElOlQxR05hAr2/k2I7dYUwu0vAtQ5UD3qHKR6LOWxitcEro/MwUeywqDWOM5fw5MBGB",
-	"IE5L+NspzKQ2HbAzNVTXLcAUjkRtEShmsDsUkVTANIxom3/lNr+R16e3XLnNjDbmiUHhdjOrkR7RZjXn",
-	"Gol0JL5ajV/BhdUtDIYbCwKtPv/3P//V9DIlCZ3Mxe2uRxkpUxQs5V7f2+sEnT2bRmZmM6T74K67Ft0J",
-	"u+8WIroPNgEXy62wZVy1z3V9ybIut0Gm2MJbfovAypeUFD4wt4FRGJJM26fF+ELMI1EP9kzGUV3+C/vb",
-	"OkwDE3peEvLlfjeRmYic2whiHDBFlbkNUF65R9sNgh+2tjcW7Zbt/ZGNGn5frqV0LB++OoD8CprlNJfl",
-	"dMaF7+3/QKO33vsUVhYrbXXp5EMxrrO2m0Gu2y8HR6L9vqI8U2+TqVXAuo1LJMu0/zhTdae38L0D57nt",
-	"DG1XlZZ373Helhs6Yt0NnnK42lWShfYsoa2syuON4MrFNLbASLqmaFouRrhxBUersTZMhMXizTV8GL4l",
-	"sJOZCpFqtamBBkNWQjeETMAYR0K5u2cHhhY2ClS/keNfdCnCUVuE5hgVqyw3ugEdvFYB/5CZZeKCG84M",
-	"wW4JHAWaW5ZxDiGzQ2XBWq9w34GsACaIzGGs45vzOLbms8xImtpJSl6qhywtRni8T3lzLQ+lmPBppiig",
-	"QEsOTBRLEJ6NiX3CstiMxF4AEcv18zYkeo3mz4Khhp5NF7r1GHdqmLI9RWtfHf5XsttL9gJN0ePa6qlZ",
-	"svXPWJ/adS5JusVnroX/KKX7PLX4XJ8TrYaVCfHTZ5qEi+HIjffN65GMRncfLhQTt5PMpm+m4mKC1P0u",
-	"jRFz3Ymw11FuXumEMiFHma4dRjZJ/GsmeDjbKG73ieJOE1Q8ZD6c6tk4U2KDwEz3vlfgFYYsC+0Q3i7x",
-	"qSZezbn5A1XMRLRBVjh7qnVXXExZKhVukKSnGyR9XvwnAAD//w==",
+	"7FnbcttG0n6VLvx/VaQKxIPOYq5kS3LoOJSLkjeJTZc9BJrkSMAMMjMQxbhYtQ+xT7hPstUzAxIgQUqu",
+	"tXO1dyTQp+nD1z2NL0Ek00wKFEYHnS9BxhRL0aCy/17m2vQU/YpRR4pnhksRdOxzmaKCXp4OUQVhwOlx",
+	"xswkCAPBUgw6QeSYw0DhnzlXGAcdo3IMAx1NMGUk1cwyotRGcTEO5vMweC2H3Xhd4e0E4bUcQveiUa/s",
+	"zvJ9ja45EetMCo32rC9Y3Mc/c9SG/kVSGBT2J8uyhEeMLGneaTLnS0ns/yscBZ3g/5pLPzbdW928VEoq",
+	"p6p6nPPcTKTif1mhMEEWo4KUa83FGKSClCUjqVKMG0AnH8p4BimbwRAB08zMGsE8DLrCoBIsuUH1gMrp",
+	"+u6WF0pBW62ARLjNyp40VzIX8fc3rSdBYSaVgZFUYCbMwJ1LmS3mkfN4hO8Ee2A8YcMEv7+hZI12eoFr",
+	"kA+oEslijCn0XEDKOKlnIsJtpr8TzKcRPse7+MjSrDhejEHnsNUOgxS1ZmP0OYnCc8GI8QRjUvMNUh2F",
+	"qcrdfqx7Iafib8pnr+2pPF74wULFBSZosI86T6xdmZIZKsMdkMT2bQ2I/TZBM0FKTSwydco0eHoCtkWM",
+	"HHh5yBpKmSAT5Jy758DjQkpw9fr18fGrn1/93m4dvX//onv55h8ve+0gXAVDgkLmHbpq82zVXiFNYXMI",
+	"bKhRGJhOUAC37zvQu779dHX9rndB+dzt3V72e+dvPl32+9f9gdiJZZSnKAzG8MCSHPVPViITgCJPQ9DS",
+	"1S4DgVOQwtYIUSi8w8hgvNsYiMopF/rWDzYvd4QPiy5RhOjjgkEOSTh5YpF41ai6mimVkS0fz031OkZF",
+	"7IuCKpHW11adsWvWvHVGzNYNusfZerh6LEWQIxuye5xVs+EeZ+39g7ro20DUp5V9BUxrPhYYg5H1si1Z",
+	"rfSVEJDZhcI69/cx4hlHYW4MM7muKa9cWTd2xQ1Get3oC/++cMOIPYJRTGjbX6WAXBiegMII+QPGMJwt",
+	"yFShuxHUhVa4YafWTRX2HzRkiqdMzcDxwA53fZM4WEINKmUmBGyMGyH8eHh2etbePzg8PjndbdTFZxVg",
+	"ytrfotIklNoAxMwwyDXGvgciRNReIGNjtJOTwVQ/BZaLnLNnTnxXrEASU4rNtuHG5WOWMFEJhLYBbdSj",
+	"TyoNvtS8Btuu2CN0L2A64dEEeEy9ZMRRbw3aUjKh063sbYice05J7cQXMgnm9FaRNYG45Slqw9KssFXE",
+	"VPGoHTquyqacgO7NNZwet9o+I2z03c+gE8TM4J7hKdZasSiP9WQsJ2Il9X0I4Bfb8xz8duD6F9iJMeEP",
+	"qDDeDeHtZe+i23sFO9rwJBmIIdJYmikZodYY/2SPIkUy8+Bg4dqD9IgLluyG8OLdzR+wQ4QJF2gPPcz1",
+	"bDeE3vXV+e8DsSOkdUfKoglRMKGnXr+l+HTRvYEVog7EXEdSCNcHCsrb64JwIBaU5LcYZG52Q+h3e68K",
+	"KqenA+RHOlaF7vJXp9Z1PMpJ0DzGgajobcB1hmIPRUwdsNS8OiBtg3eOtTMEyzJkKgQmYnC1AkilwYUe",
+	"iGVV0Ng3lSrWrrdth1BRXLp8DiyqMFwFx3qAHaFCEeE6tA55knAxfulb3erk7xLTVrTw2KINRNTL1U8+",
+	"gykPmBpyowj9dlL22IDTFkQTplhE18rdat/Yb+3v77UO905u2+1O67BzcNJoHZ28/1Q2JQxS9vgGxdhM",
+	"gs5pq6YYPDWZuG74eRxzj7sWHkd2yvbXmKi4ybIoktQZxPi/t9ra8bTVhe4LHHGBcd1gd6UQk9le7CgI",
+	"Bx27t3H/6PjrjVxXWzF1/+j4WZOJ6899Oxeup9J3G1Spk+mNSC5HttXZevKAW1FUO7Kp9ZFjwfBhfeBo",
+	"ny1HgeDHwzM4PQPq3kfHJ3unZ61WUO3X1EGXfTK4/iWo9jsS0Tw9a66IqDauoNUqhoSj45MyibaRbp/s",
+	"tU732q3b9kGnddRpnb1fwoPVOf/4zOa/On/N63p+CUG2yyoINw3iq64v4rsOXLbxRrniZnZD4l0STIzJ",
+	"XjDNI5qwF9dBe2mip8sEIkJ3/+O1IEGJmTFlimGlj4apXANNH/3Lm1s4f9uFh7brdQpZrEszTXE7kiNg",
+	"rrdT07qTw8ZADMR58Zo6rHaN06enxSMHoE7yosna13dyaO9DUUIu0vBnjmoG+IBqNhBlXm+0wjGhs21f",
+	"bj+jYYiJnO7a/iOI0xL+fA4TqU0D7GUHFnswYIqa3fKG5ofjBxSxVMA0DIKehJfuSj4IOvSWK3dl5hrk",
+	"yKBwl2arkR5RR5xyTWMCDsRnq/EzuLD6bseNBYFan//7n/+qepmShE7m4vbQpoyUGQqW8aATHDRajQOb",
+	"RmZiM6T5xe0h580Re2x6Ec0vNgHny+t6zT3CPtfl2691uQ0yxRbe8HsEVrykpAiBuasxhSHNtX3q50pi",
+	"HohysCcyicvy/WBFDtN+TvGz1fLiPZK5iJ3bCGIcMMULcyugvLLg3G+1vtk+pbIBqVmrPLHqgN+W+wI6",
+	"VgifHUB+Bs1mNDDP6IzzMDj8hkZvXch5K/0Yu9gGhuDvUaxuZct1/dZ2IOoXScWZ2ptMXQSsWdnuWabD",
+	"p5kWy9Z5GBw5z21nqNshW96Dp3lrVqfEut96zuFKOz4L7XlK1+VFHm8EVy7GiQVG0jVGU7Ox4sYVHNOa",
+	"a8NE5DciXMO7/hsCO5mrCKlWqxpoMGQFdEPEBAxxIJT7KODA0MKGR/U7OfxBFyIctUVojrHfMXCjK9DB",
+	"SxXwh8wtExfccGYIdgvg8GhuWYYziJgdKj1rucLdtYILYILIHMY6vilPEms+y42kqZ2kzAr1kGd+hMfH",
+	"jFf3JZEUIz7OFQXU3o5gpFiKsDMk9hHLEzMQBy2I2Uzv1iHRKzR/FwxV9GzatJdj3ChhyvYULX0O+l/J",
+	"bi/ZKzS+x9XVU7Vky98XP9TrXJI0/ffHefgkpftuOP9YnhOthpUJ8cNHmoT9cOTG++reKqfRPYQrxcT9",
+	"KLfpm6vET5C606QxYqobMbYbys0rjUim5CjTtMPIJom/5oJHk43i9p8p7jxFxSMWwrmeDHMlNgjMdftr",
+	"Bd5gxPLIDuH1Ep9r4s2Um79QJUzEG2RFk+dad8PFmGVS4QZJerxB0sf5fwIAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
