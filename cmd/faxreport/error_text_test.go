@@ -30,20 +30,26 @@ func TestVerboseLogsRequestsWithoutCredentials(t *testing.T) {
 	if inv.code != exitNotFound || quiet.stderr != "" {
 		t.Fatalf("exit %d; without --verbose stderr %q", inv.code, quiet.stderr)
 	}
-	records := 0
+	records, found := 0, 0
 	for line := range strings.Lines(inv.stderr) {
 		if !strings.Contains(line, "level=DEBUG") {
 			continue
 		}
 		records++
+		if strings.Contains(line, " status=200 ") {
+			found++
+		}
 		for _, want := range []string{`msg="faxreport request"`, "op=get", "endpoint=http://127.0.0.1:", "status="} {
 			if !strings.Contains(line, want) {
 				t.Errorf("record lacks %q: %s", want, line)
 			}
 		}
 	}
-	if want := 2 * len(s.Endpoints()); records != want { // two jobs, each asked of every data center
-		t.Errorf("%d debug records, want %d:\n%s", records, want, inv.stderr)
+	// Two jobs, each asked of both data centers: the missing one's two 404s are logged before
+	// the command ends, the found one's 200 too; the other data center's 404 for it may come
+	// after the command has ended, and is then not logged.
+	if records < 3 || records > 4 || found != 1 {
+		t.Errorf("%d debug records, %d of them a 200, want 3 or 4 and 1:\n%s", records, found, inv.stderr)
 	}
 	for _, secret := range []string{s.Password, "Basic ", "Authorization"} {
 		if strings.Contains(inv.stderr, secret) {

@@ -36,7 +36,9 @@ type app struct {
 
 // run runs the command line args and returns the exit code.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &app{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	errOut := &lockedWriter{w: stderr}
+	defer errOut.close()
+	a := &app{getenv: getenv, stdin: stdin, stdout: stdout, stderr: errOut}
 	root := a.rootCommand()
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
