@@ -44,11 +44,14 @@ func TestHelpOfACommand(t *testing.T) {
 
 // --version and version print the library's version (item 3).
 func TestVersion(t *testing.T) {
-	for _, args := range [][]string{{"--version"}, {"version"}, {"-v"}} {
+	for _, args := range [][]string{{"--version"}, {"version"}} {
 		inv := runCLI(t, nil, "", args...)
 		if inv.code != exitOK || !strings.HasPrefix(inv.stdout, "faxreport "+faxreport.Version+" (go") {
 			t.Errorf("%q: exit %d %q %q", args, inv.code, inv.stdout, inv.stderr)
 		}
+	}
+	if inv := runCLI(t, nil, "", "-v"); inv.code != exitUsage {
+		t.Errorf("-v: exit %d: -v is left free", inv.code)
 	}
 	if inv := runCLI(t, nil, "", "version", "extra"); inv.code != exitUsage {
 		t.Errorf("version extra: exit %d", inv.code)

@@ -26,6 +26,16 @@ func TestJSONIsTheAPIsBytesWhateverTheCommand(t *testing.T) {
 	}
 }
 
+// delete --json prints the service's answer, one line per job.
+func TestDeleteJSON(t *testing.T) {
+	_, env := fakeEnv(t)
+	inv := runCLI(t, env, "", "delete", "--json", exampleJob, "FJ0MINIMAL0REPORT00001")
+	want := `{"deleted":true,"jobId":"` + exampleJob + `"}` + "\n" + `{"deleted":true,"jobId":"FJ0MINIMAL0REPORT00001"}` + "\n"
+	if inv.code != exitOK || inv.stdout != want {
+		t.Fatalf("exit %d\n%s%s", inv.code, inv.stdout, inv.stderr)
+	}
+}
+
 // wait --json prints the final report as the API sent it, not the pending one it saw before.
 func TestWaitJSONPrintsTheFinalReport(t *testing.T) {
 	s, env := fakeEnv(t)

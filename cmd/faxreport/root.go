@@ -37,9 +37,9 @@ func (a *app) rootCommand() *cobra.Command {
 		Use:           "faxreport",
 		Short:         "Read the status reports of fax jobs sent with the Retarus Fax REST API",
 		Long:          rootLong,
-		Version:       faxreport.Version,
-		SilenceErrors: true, // reportCommandError prints them, one line each
-		SilenceUsage:  true, // an error is followed by a hint, not by the whole usage
+		Version:       faxreport.Version, // --version; -v is left free (kubectl's verbosity)
+		SilenceErrors: true,              // reportCommandError prints them, one line each
+		SilenceUsage:  true,              // an error is followed by a hint, not by the whole usage
 		// With no command, print the help on stderr and exit 2, as for any usage error.
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cmd.SetOut(a.stderr)
@@ -52,6 +52,7 @@ func (a *app) rootCommand() *cobra.Command {
 	root.SetErr(a.stderr)
 	root.SetVersionTemplate(versionLine() + "\n")
 	root.SetHelpTemplate(root.HelpTemplate() + helpFooter)
+	root.Flags().Bool("version", false, "print the version of faxreport") // cobra's would add -v
 	a.opts.register(root)
 	for _, newCommand := range subcommands {
 		root.AddCommand(newCommand(a))
@@ -89,7 +90,8 @@ Environment (flags win; --demo ignores it):
 JSON output (--json):
   stdout: one line per job done, in argument order: the report as the API sent it (its own
     fields, order and nulls; only insignificant whitespace removed), or for delete the
-    service's answer {"jobId":…,"deleted":true}. That is NDJSON: one JSON document per line.
+    service's answer as decoded, {"deleted":true,"jobId":…}. That is NDJSON: one JSON
+    document per line.
   stderr: one line per failed job (or one for a failure that concerns no job), for example
     {"jobId":"FJ1","kind":"not_found","exitCode":3,"message":"get job \"FJ1\": not found …"}
     kind is one of invalid_input, not_found, unauthorized, invalid_response, unavailable,
