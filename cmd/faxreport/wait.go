@@ -58,8 +58,8 @@ printed in argument order. A timeout exits with code 6 and says what was seen la
 		},
 	}
 	fs := cmd.Flags()
-	fs.Var(&o.pollMin, "poll-min", "shortest delay between two polls")
-	fs.Var(&o.pollMax, "poll-max", "longest delay between two polls")
+	fs.Var(&o.pollMin, "poll-min", "shortest delay between two polls (with --demo: 50ms)")
+	fs.Var(&o.pollMax, "poll-max", "longest delay between two polls (with --demo: 200ms)")
 	fs.IntVar(&o.notFoundLimit, "not-found-limit", o.notFoundLimit, "polls that may find no report (job still being processed) before giving up")
 	return cmd
 }
