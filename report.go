@@ -2,10 +2,37 @@ package faxreport
 
 import "github.com/faxreport/faxreport/gen"
 
-// Report is the status report of a fax job, as generated from openapi.yaml.
+// Report is the status report of a fax job, the model generated from openapi.yaml
+// (gen.StatusReport). Its fields, with their JSON names:
+//
+//	JobID           string             jobId            the job ID, such as "FJJ66GHGX105ZZBIELVCN1"
+//	Pages           int                pages            pages in the fax
+//	RecipientStatus []RecipientStatus  recipientStatus  one per recipient, never nil in a valid report
+//	Reference       *Reference         reference        the customer's own IDs, nil when absent
+//
+// Each RecipientStatus has:
+//
+//	Number          string       number          the recipient's primary number, international format
+//	Status          string       status          see below
+//	Reason          string       reason          the status in words
+//	SentTS          *time.Time   sentTs          when the fax was sent; nil until it was
+//	DurationInSecs  int          durationInSecs  transmission time
+//	SentToNumber    *string      sentToNumber    the number actually dialled
+//	RemoteCsid      *string      remoteCsid      the fax ID of the receiving machine
+//	Properties      *[]Property  properties      personalized cover-page data (key, value)
+//
+// Status is a string, not an enum: the API documents it as open-ended. The known values are
+// StatusOK (delivered), StatusPending ("PENDING", still being processed: the only value that
+// is not final), StatusBusy, StatusNoFax, StatusNoFaxDis, StatusNoFaxTO, StatusRingTO and
+// StatusRemoteDis; IsFinalStatus, IsSuccessStatus and IsReportFinal read them.
+//
+// A Report returned by the client has been validated against openapi.yaml: the required
+// fields (jobId, recipientStatus, pages; and per recipient number, status, reason,
+// durationInSecs) were present, never filled in with zero values.
 type Report = gen.StatusReport
 
-// RecipientStatus is the status of one recipient of a fax job.
+// RecipientStatus is the status of one recipient of a fax job; see Report for its fields and
+// the known status values.
 type RecipientStatus = gen.RecipientStatus
 
 // Property is a key and value of personalized cover-page data.

@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	jsonv2 "github.com/go-json-experiment/json"
-
 	"github.com/faxreport/faxreport"
 )
 
@@ -71,21 +69,23 @@ func (dc *DataCenter) URL() string { return dc.server.URL + basePath }
 // Close stops the data center: from then on, connecting to it is refused.
 func (dc *DataCenter) Close() { dc.server.Close() }
 
-// Put stores a final report in this data center.
+// Put stores a final report in this data center. It panics when the report breaks
+// openapi.yaml (no recipients, no job ID, …), with a message that names the rule.
 func (dc *DataCenter) Put(r *faxreport.Report) { dc.PutPending(r, Pending{}) }
 
-// PutPending stores a report that is served as not yet final until p says it is.
+// PutPending stores a report that is served as not yet final until p says it is. Like Put and
+// PutJSON, it panics when the report breaks openapi.yaml.
 func (dc *DataCenter) PutPending(final *faxreport.Report, p Pending) {
 	body, err := json.Marshal(final)
 	if err != nil {
 		panic("faxtest: " + err.Error())
 	}
-	dc.store(final.JobID, body, p)
+	dc.store(checkedJobID(body), body, p)
 }
 
-// PutJSON stores a report given as JSON, served byte for byte. It panics when the JSON has no
-// jobId, a programming error in the test.
-func (dc *DataCenter) PutJSON(body []byte) { dc.store(jobIDOf(body), body, Pending{}) }
+// PutJSON stores a report given as JSON, served byte for byte. It panics when the report breaks
+// openapi.yaml, with a message that names the rule.
+func (dc *DataCenter) PutJSON(body []byte) { dc.store(checkedJobID(body), body, Pending{}) }
 
 func (dc *DataCenter) store(jobID string, body []byte, p Pending) {
 	dc.mu.Lock()
@@ -106,17 +106,6 @@ func (dc *DataCenter) SetLatency(d time.Duration) {
 	dc.mu.Lock()
 	defer dc.mu.Unlock()
 	dc.latency = d
-}
-
-// jobIDOf reads the jobId of a report, with the case-sensitive JSON package the client uses.
-func jobIDOf(body []byte) string {
-	var r struct {
-		JobID string `json:"jobId"`
-	}
-	if jsonv2.Unmarshal(body, &r) != nil || r.JobID == "" {
-		panic("faxtest: report JSON without a jobId")
-	}
-	return r.JobID
 }
 
 // read answers a GET for jobID: the body to serve, or ok false for 404.

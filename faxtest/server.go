@@ -7,6 +7,12 @@
 // checked against openapi.yaml. Faults (latency, error statuses, dropped connections, malformed
 // or oversized bodies) can be injected per data center, and every request is logged for
 // assertions.
+//
+// A setup the fake cannot honour panics, as httptest does, with a message that says what is
+// wrong: a report that breaks openapi.yaml's StatusReport (Put, PutPending and PutJSON check
+// each report when it is stored, not when a client reads it) or a data center that does not
+// exist. The test then fails at the line of the setup; to serve a report that breaks the
+// contract on purpose, inject a Fault with Malformed.
 package faxtest
 
 import (
@@ -86,8 +92,10 @@ func (s *Server) Config() faxreport.Config {
 // DataCenters returns the data centers, in the order of Endpoints.
 func (s *Server) DataCenters() []*DataCenter { return s.dataCenters }
 
-// DataCenter returns data center i.
-func (s *Server) DataCenter(i int) *DataCenter { return s.dataCenters[i] }
+// DataCenter returns data center i; it panics, saying which exist, when there is no such one.
+func (s *Server) DataCenter(i int) *DataCenter {
+	return s.dataCenters[dataCenterIndex(i, len(s.dataCenters))]
+}
 
 // Home returns the data center that Put stores a job in: a fixed one per job ID, as the real
 // service keeps a job where it was processed.
@@ -97,7 +105,9 @@ func (s *Server) Home(jobID string) *DataCenter {
 	return s.dataCenters[int(h.Sum32()%uint32(len(s.dataCenters)))]
 }
 
-// Put stores a report in its job's home data center and returns that data center.
+// Put stores a report in its job's home data center and returns that data center. It panics
+// when the report breaks openapi.yaml (no recipients, no job ID, …), with a message that names
+// the rule, as PutJSON does.
 func (s *Server) Put(r *faxreport.Report) *DataCenter {
 	dc := s.Home(r.JobID)
 	dc.Put(r)
@@ -120,9 +130,9 @@ func (s *Server) LoadExamples() {
 }
 
 // PutJSON stores a report given as JSON, served byte for byte, in its job's home data center.
-// It panics when the JSON has no jobId, a programming error in the test.
+// It panics when the report breaks openapi.yaml, with a message that names the rule.
 func (s *Server) PutJSON(body []byte) *DataCenter {
-	id := jobIDOf(body)
+	id := checkedJobID(body)
 	dc := s.Home(id)
 	dc.PutJSON(body)
 	return dc

@@ -17,11 +17,12 @@ func TestBinary(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	out, err := exec.Command(bin, "get", "--demo", exampleJob).Output()
+	// Flags anywhere on the line: after the job ID, and before the command.
+	out, err := exec.Command(bin, "get", exampleJob, "--demo").Output()
 	if err != nil || !strings.Contains(string(out), "+49/89/1234567-8900") {
-		t.Fatalf("get --demo: %v\n%s", err, out)
+		t.Fatalf("get ID --demo: %v\n%s", err, out)
 	}
-	cmd := exec.Command(bin, "get", "--demo", "FJNOSUCHJOB")
+	cmd := exec.Command(bin, "--demo", "get", "FJNOSUCHJOB")
 	stderr, err := cmd.CombinedOutput()
 	var exitErr *exec.ExitError
 	if !errors.As(err, &exitErr) || exitErr.ExitCode() != exitNotFound {

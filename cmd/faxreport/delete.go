@@ -2,26 +2,31 @@ package main
 
 import (
 	"context"
-	"fmt"
+	"encoding/json"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/faxreport/faxreport"
 )
 
-const deleteUsage = `Usage: faxreport delete [flags] JOBID...
-
-Deletes the status report of each job in the data center that holds it, and prints one line
-per deleted job. A job that no data center has exits with code 3.`
-
-func (c *cli) delete(ctx context.Context, args []string) int {
-	var conn connection
-	fs := c.newFlagSet("delete", deleteUsage, &conn, 30*time.Second)
-	if code := parse(fs, args); code >= 0 {
-		return code
+func newDeleteCommand(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "delete [flags] JOBID...",
+		Short: "Delete the status reports of jobs",
+		Long: `Deletes the status report of each job in the data center that holds it, and prints one
+line per deleted job ("JOBID deleted", or with --json the service's answer). A job that no
+data center has exits with code 3.`,
+		Args: jobArgs,
+		RunE: func(cmd *cobra.Command, jobs []string) error {
+			return a.forEachJob(cmd, jobs, 30*time.Second, func(ctx context.Context, client *faxreport.Client, id string) result {
+				deleted, err := client.DeleteStatusReport(ctx, id)
+				if err != nil || !a.opts.json {
+					return result{err: err, line: id + " deleted"}
+				}
+				raw, err := json.Marshal(deleted)
+				return result{raw: raw, err: err}
+			})
+		},
 	}
-	jobs := fs.Args()
-	return c.forEachJob(ctx, jobs, &conn, func(ctx context.Context, client *faxreport.Client, id string) result {
-		_, err := client.DeleteStatusReport(ctx, id)
-		return result{err: err, line: fmt.Sprintf("%s deleted", id)}
-	})
 }

@@ -2,70 +2,75 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"sync"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/faxreport/faxreport"
 )
 
-const waitUsage = `Usage: faxreport wait [flags] JOBID...
-
-Waits until each job's report exists and no recipient is PENDING, then prints it as "get" does
-(with --json, the final report as JSON). Jobs are waited for concurrently and printed in
-argument order. A timeout exits with code 6 and says what was seen last.`
-
-func (c *cli) wait(ctx context.Context, args []string) int {
-	var conn connection
-	fs := c.newFlagSet("wait", waitUsage, &conn, 10*time.Minute)
-	asJSON := fs.Bool("json", false, "print each final report as JSON")
-	minPoll := fs.Duration("poll-min", faxreport.DefaultMinPollInterval, "shortest delay between two polls")
-	maxPoll := fs.Duration("poll-max", faxreport.DefaultMaxPollInterval, "longest delay between two polls")
-	notFound := fs.Int("not-found-limit", faxreport.DefaultNotFoundLimit, "polls that may find no report before giving up")
-	if code := parse(fs, args); code >= 0 {
-		return code
-	}
-	if conn.demo { // the demo's pending job turns final after a few reads: poll briskly
-		*minPoll, *maxPoll = 50*time.Millisecond, 200*time.Millisecond
-	}
-	return c.forEachJob(ctx, fs.Args(), &conn, func(ctx context.Context, client *faxreport.Client, id string) result {
-		r, err := client.WaitForStatusReport(ctx, id, faxreport.WithPollInterval(*minPoll, *maxPoll), faxreport.WithNotFoundLimit(*notFound))
-		if err != nil || !*asJSON {
-			return result{report: r, err: err}
-		}
-		raw, err := json.MarshalIndent(r, "", "  ")
-		return result{raw: raw, err: err}
-	})
+// waitOptions are the flags of wait.
+type waitOptions struct {
+	pollMin, pollMax positiveDuration
+	notFoundLimit    int
 }
 
-// jobsAtOnce bounds how many jobs a command handles at the same time.
-const jobsAtOnce = 8
+func newWaitCommand(a *app) *cobra.Command {
+	o := waitOptions{
+		pollMin:       positiveDuration(faxreport.DefaultMinPollInterval),
+		pollMax:       positiveDuration(faxreport.DefaultMaxPollInterval),
+		notFoundLimit: faxreport.DefaultNotFoundLimit,
+	}
+	cmd := &cobra.Command{
+		Use:   "wait [flags] JOBID...",
+		Short: "Wait until no recipient is PENDING, then print the reports",
+		Long: `Waits until each job's report exists and no recipient is PENDING, then prints it as "get"
+does (with --json, the final report as the API sent it). Jobs are waited for concurrently and
+printed in argument order. A timeout exits with code 6 and says what was seen last.`,
+		Example: "  faxreport wait --timeout 10m FJJ66GHGX105ZZBIELVCN1\n  faxreport wait --demo FJ0PENDING0REPORT00001",
+		Args:    jobArgs,
+		RunE: func(cmd *cobra.Command, jobs []string) error {
+			if a.opts.demo { // the demo's pending job is done in a moment: poll briskly, unless told
+				if !cmd.Flags().Changed("poll-min") {
+					o.pollMin = positiveDuration(50 * time.Millisecond)
+				}
+				if !cmd.Flags().Changed("poll-max") {
+					o.pollMax = max(o.pollMin, positiveDuration(200*time.Millisecond))
+				}
+			}
+			if err := o.check(); err != nil {
+				return err
+			}
+			opts := []faxreport.WaitOption{
+				faxreport.WithPollInterval(time.Duration(o.pollMin), time.Duration(o.pollMax)),
+				faxreport.WithNotFoundLimit(o.notFoundLimit),
+			}
+			return a.forEachJob(cmd, jobs, 10*time.Minute, func(ctx context.Context, client *faxreport.Client, id string) result {
+				report, err := client.WaitForStatusReport(ctx, id, opts...)
+				if err != nil || !a.opts.json {
+					return result{report: report, err: err}
+				}
+				// One more request, so that --json prints the API's own bytes, as get does, rather
+				// than a re-encoding of the decoded report. The report is final, so it stays so.
+				raw, err := client.GetStatusReportJSON(ctx, id)
+				return result{raw: raw, err: err}
+			})
+		},
+	}
+	fs := cmd.Flags()
+	fs.Var(&o.pollMin, "poll-min", "shortest delay between two polls (with --demo: 50ms)")
+	fs.Var(&o.pollMax, "poll-max", "longest delay between two polls (with --demo: 200ms)")
+	fs.IntVar(&o.notFoundLimit, "not-found-limit", o.notFoundLimit, "polls that may find no report (job still being processed) before giving up")
+	return cmd
+}
 
-// forEachJob runs do for every job ID, jobsAtOnce at a time, under the command's timeout, and
-// prints the results in argument order.
-func (c *cli) forEachJob(ctx context.Context, jobs []string, conn *connection, do func(context.Context, *faxreport.Client, string) result) int {
-	if len(jobs) == 0 {
-		fmt.Fprintln(c.stderr, "faxreport: no job ID given (see --help)")
-		return exitUsage
+// check refuses option values that do not go together, naming the flags.
+func (o *waitOptions) check() error {
+	switch {
+	case o.pollMin > o.pollMax:
+		return usagef("--poll-min %v is longer than --poll-max %v", time.Duration(o.pollMin), time.Duration(o.pollMax))
+	case o.notFoundLimit < 0:
+		return usagef("--not-found-limit %d: want 0 or more", o.notFoundLimit)
 	}
-	client, stop, err := c.client(conn)
-	if err != nil {
-		return c.fail(err)
-	}
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, conn.timeout)
-	defer cancel()
-	results := make([]result, len(jobs))
-	slots := make(chan struct{}, jobsAtOnce)
-	var wg sync.WaitGroup
-	for i, id := range jobs {
-		slots <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-slots }()
-			results[i] = do(ctx, client, id)
-		})
-	}
-	wg.Wait()
-	return c.print(results)
+	return nil
 }

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/faxreport/faxreport"
+)
+
+// jobsAtOnce bounds how many jobs a command handles at the same time.
+const jobsAtOnce = 8
+
+// jobArgs requires at least one job ID.
+func jobArgs(_ *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return usagef("no job ID given")
+	}
+	return nil
+}
+
+// noArgs refuses arguments.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
+	}
+	return nil
+}
+
+// forEachJob builds the client, runs do for every job ID, jobsAtOnce at a time, under
+// --timeout (or defaultTimeout), and prints the results in argument order. Its error ends the
+// command with the exit code of the first job that failed.
+func (a *app) forEachJob(cmd *cobra.Command, jobs []string, defaultTimeout time.Duration, do func(context.Context, *faxreport.Client, string) result) error {
+	client, stop, err := a.newClient(cmd)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	ctx, cancel := context.WithTimeout(cmd.Context(), a.opts.timeoutOr(defaultTimeout))
+	defer cancel()
+	results := make([]result, len(jobs))
+	slots := make(chan struct{}, jobsAtOnce)
+	var wg sync.WaitGroup
+	for i, id := range jobs {
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			results[i] = do(ctx, client, id)
+			results[i].jobID = id
+		})
+	}
+	wg.Wait()
+	if code := a.print(results); code != exitOK {
+		return &exitError{code: code}
+	}
+	return nil
+}

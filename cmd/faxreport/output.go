@@ -1,0 +1,158 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/faxreport/faxreport"
+)
+
+// Exit codes that scripts can rely on.
+const (
+	exitOK           = 0 // every job's report was found (and, for wait, final)
+	exitFailure      = 1 // anything not listed below
+	exitUsage        = 2 // invalid input: bad flags, arguments or configuration
+	exitNotFound     = 3 // no data center has a report for the job
+	exitUnauthorized = 4 // the credentials or customer number were refused
+	exitInvalid      = 5 // the service answered something outside the API contract
+	exitUnavailable  = 6 // a data center could not be reached, failed, or the timeout expired
+)
+
+// errorKinds name the exit codes in JSON errors.
+var errorKinds = map[int]string{
+	exitFailure:      "failure",
+	exitUsage:        "invalid_input",
+	exitNotFound:     "not_found",
+	exitUnauthorized: "unauthorized",
+	exitInvalid:      "invalid_response",
+	exitUnavailable:  "unavailable",
+}
+
+// exitError ends a command whose failures have been printed already, with their exit code.
+type exitError struct{ code int }
+
+func (e *exitError) Error() string { return fmt.Sprintf("exit code %d", e.code) }
+
+// usageError is an invalid input (exit code 2) of the command line or the configuration. Its
+// text is the message alone; it matches faxreport.ErrInvalidArgument.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func (e *usageError) Unwrap() error { return faxreport.ErrInvalidArgument }
+
+// usagef returns a usageError with a message formatted as by fmt.Sprintf.
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// exitCode maps an error to the documented exit codes.
+func exitCode(err error) int {
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, faxreport.ErrInvalidArgument):
+		return exitUsage
+	case errors.Is(err, faxreport.ErrUnauthorized):
+		return exitUnauthorized
+	case errors.Is(err, faxreport.ErrNotFound):
+		return exitNotFound
+	case errors.Is(err, faxreport.ErrInvalidResponse):
+		return exitInvalid
+	case errors.Is(err, faxreport.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
+		return exitUnavailable
+	}
+	return exitFailure
+}
+
+// reportCommandError prints an error that ended cmd and returns its exit code. Errors of
+// cobra itself (an unknown command or flag, a bad flag value) are invalid input; an invalid
+// input is followed by a line that points at the command's help.
+func (a *app) reportCommandError(cmd *cobra.Command, err error) int {
+	if done, ok := errors.AsType[*exitError](err); ok {
+		return done.code
+	}
+	code := exitCode(err)
+	if code == exitFailure { // cobra's own errors wrap none of the library's
+		code = exitUsage
+	}
+	a.printError("", code, err)
+	if code == exitUsage && !a.opts.json {
+		fmt.Fprintf(a.stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
+	}
+	return code
+}
+
+// printError prints one failure on stderr: a line "faxreport: message", or with --json one
+// JSON object with the job ID (when there is one), the kind, the exit code and the message.
+func (a *app) printError(jobID string, code int, err error) {
+	msg := message(err)
+	if !a.opts.json {
+		fmt.Fprintln(a.stderr, "faxreport: "+msg)
+		return
+	}
+	line, _ := json.Marshal(struct { // strings and an int: cannot fail
+		JobID    string `json:"jobId,omitempty"`
+		Kind     string `json:"kind"`
+		ExitCode int    `json:"exitCode"`
+		Message  string `json:"message"`
+	}{jobID, errorKinds[code], code, msg})
+	fmt.Fprintf(a.stderr, "%s\n", line)
+}
+
+// message is the error's text on one line, with the "faxreport: " prefixes of the errors it
+// wraps taken out: the CLI prints its one prefix itself.
+func message(err error) string {
+	msg := strings.ReplaceAll(err.Error(), "\n", " ")
+	msg = strings.ReplaceAll(msg, "faxreport: ", "")
+	return strings.TrimSpace(msg)
+}
+
+// result is one job's outcome, printed as the first of these that is set: an error, JSON, a
+// report as a table, or a line.
+type result struct {
+	jobID  string
+	err    error
+	raw    []byte // JSON, printed compact on one line
+	report *faxreport.Report
+	line   string
+}
+
+// print writes each result in order (reports on stdout, errors on stderr) and returns the
+// exit code of the first failure.
+func (a *app) print(results []result) int {
+	code := exitOK
+	tables := 0
+	for _, r := range results {
+		switch {
+		case r.err != nil:
+			failed := exitCode(r.err)
+			a.printError(r.jobID, failed, r.err)
+			if code == exitOK {
+				code = failed
+			}
+		case r.raw != nil:
+			var line bytes.Buffer
+			if err := json.Compact(&line, r.raw); err != nil { // validated JSON: cannot happen
+				line.Reset()
+				line.Write(r.raw)
+			}
+			line.WriteByte('\n')
+			a.stdout.Write(line.Bytes())
+		case r.report != nil:
+			if tables++; tables > 1 {
+				fmt.Fprintln(a.stdout)
+			}
+			writeTable(a.stdout, r.report)
+		default:
+			fmt.Fprintln(a.stdout, r.line)
+		}
+	}
+	return code
+}

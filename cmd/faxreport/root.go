@@ -1,0 +1,109 @@
+package main
+
+import (
+	"fmt"
+	"runtime"
+
+	"github.com/spf13/cobra"
+
+	"github.com/faxreport/faxreport"
+)
+
+// The CLI is built on cobra (with pflag), as gh and kubectl are: flags anywhere on the line,
+// "help COMMAND", --version and shell completion come with it.
+
+// subcommands lists the constructors of the commands under the root. A new command is a file of
+// its own with a constructor like newGetCommand, added here; it builds its client with
+// app.newClient (or handles its jobs with app.forEachJob) and prints with app.print.
+var subcommands = []func(*app) *cobra.Command{
+	newGetCommand,
+	newWaitCommand,
+	newDeleteCommand,
+	newVersionCommand,
+}
+
+const rootLong = `faxreport reads the status reports of fax jobs sent with the Retarus Fax REST API.
+
+Flags may come before or after the command and the job IDs. Try it offline, with no
+credentials, against a built-in fake (--demo):
+
+  faxreport get --demo FJJ66GHGX105ZZBIELVCN1     a delivered job
+  faxreport get --demo FJ0MINIMAL0REPORT00001     a job whose recipient was busy
+  faxreport wait --demo FJ0PENDING0REPORT00001    a job that is still sending, done in about ` + demoPendingText
+
+// rootCommand builds the command tree of one run.
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "faxreport",
+		Short:         "Read the status reports of fax jobs sent with the Retarus Fax REST API",
+		Long:          rootLong,
+		Version:       faxreport.Version, // --version; -v is left free (kubectl's verbosity)
+		SilenceErrors: true,              // reportCommandError prints them, one line each
+		SilenceUsage:  true,              // an error is followed by a hint, not by the whole usage
+		// With no command, print the help on stderr and exit 2, as for any usage error.
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cmd.SetOut(a.stderr)
+			_ = cmd.Help() // stderr: nothing better to do with a failure
+			return &exitError{code: exitUsage}
+		},
+	}
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.SetVersionTemplate(versionLine() + "\n")
+	root.SetHelpTemplate(root.HelpTemplate() + helpFooter)
+	root.Flags().Bool("version", false, "print the version of faxreport") // cobra's would add -v
+	a.opts.register(root)
+	for _, newCommand := range subcommands {
+		root.AddCommand(newCommand(a))
+	}
+	return root
+}
+
+// versionLine is what --version and the version command print.
+func versionLine() string {
+	return fmt.Sprintf("faxreport %s (%s %s/%s)", faxreport.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
+
+func newVersionCommand(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version of faxreport",
+		Args:  noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			fmt.Fprintln(a.stdout, versionLine())
+			return nil
+		},
+	}
+}
+
+// helpFooter ends every command's help: the environment, the JSON output and the exit codes.
+const helpFooter = `
+Environment (flags win; --demo ignores it):
+  FAXREPORT_CUSTNR      customer number (--custnr)
+  FAXREPORT_USERNAME    user name (--username)
+  FAXREPORT_PASSWORD    password (or --password-file; never a flag)
+  FAXREPORT_REGION      europe (default), america, switzerland or singapore (--region)
+  FAXREPORT_ENDPOINTS   comma-separated data-center base URLs, overriding the region (--endpoints)
+  HTTPS_PROXY, NO_PROXY the proxy to use for the data centers
+
+JSON output (--json):
+  stdout: one line per job done, in argument order: the report as the API sent it (its own
+    fields, order and nulls; only insignificant whitespace removed), or for delete the
+    service's answer as decoded, {"deleted":true,"jobId":…}. That is NDJSON: one JSON
+    document per line.
+  stderr: one line per failed job (or one for a failure that concerns no job), for example
+    {"jobId":"FJ1","kind":"not_found","exitCode":3,"message":"get job \"FJ1\": not found …"}
+    kind is one of invalid_input, not_found, unauthorized, invalid_response, unavailable,
+    failure, and matches exitCode; jobId is absent when the failure concerns no job.
+
+Exit codes:
+  0  found (for wait: and final; for delete: deleted)
+  1  other failure
+  2  invalid input (flags, arguments, configuration)
+  3  not found in any data center
+  4  unauthorized (credentials or customer number refused)
+  5  invalid response (the service broke the API contract)
+  6  unavailable (a data center failed or could not be reached, or --timeout expired)
+With several job IDs, the exit code is that of the first job, in argument order, that failed.
+`

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/faxreport/faxreport"
+)
+
+// writeTable prints a report as a header line and one row per recipient.
+func writeTable(w io.Writer, r *faxreport.Report) {
+	fmt.Fprintf(w, "Job %s, %d page(s)", r.JobID, r.Pages)
+	if ref := r.Reference; ref != nil {
+		for _, f := range []struct {
+			name string
+			v    *string
+		}{
+			{"customer ID", ref.CustomerDefinedID}, {"billing code", ref.BillingCode}, {"billing info", ref.BillingInfo},
+		} {
+			if f.v != nil {
+				fmt.Fprintf(w, ", %s %s", f.name, clean(*f.v))
+			}
+		}
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NUMBER\tSTATUS\tREASON\tSENT\tDURATION\tSENT TO\tREMOTE CSID")
+	for _, s := range r.RecipientStatus {
+		sent := "-"
+		if s.SentTS != nil {
+			sent = s.SentTS.UTC().Format(time.RFC3339)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%ds\t%s\t%s\n", clean(s.Number), clean(s.Status), clean(s.Reason), sent,
+			s.DurationInSecs, orDash(s.SentToNumber), orDash(s.RemoteCsid))
+	}
+	_ = tw.Flush() // stdout: nothing better to do with a failure than the writes before it
+}
+
+func orDash(s *string) string {
+	if s == nil || *s == "" {
+		return "-"
+	}
+	return clean(*s)
+}
+
+// clean keeps a value from the service from breaking the table or the terminal.
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f || r == '\t' {
+			return ' '
+		}
+		return r
+	}, s)
+}

@@ -1,0 +1,53 @@
+package faxtest
+
+import (
+	"fmt"
+	"net/http"
+	"sync"
+
+	"github.com/faxreport/faxreport/internal/reqpath"
+	"github.com/faxreport/faxreport/internal/validate"
+)
+
+// A report stored with Put, PutPending or PutJSON is checked when it is stored, not when a
+// client first reads it: it must be a StatusReport as openapi.yaml defines the 200 answer of
+// GET /{custNr}/fax/reports/{jobId} (required fields, types, date-times, lengths; unknown
+// fields are allowed, as the client allows them), with a job ID that a client can ask for.
+//
+// A report that breaks the contract is a mistake in the test's setup, so the Put methods
+// panic, with a message that names the rule, as PutJSON always has and as httptest panics
+// on a setup it cannot honour; the test fails at the line that stored the report. (A panic
+// rather than Options.T's Fatalf: Put may be called from any goroutine, and Fatalf may not.)
+// To make a data center answer something outside the contract, inject a Fault with Malformed.
+
+// reportDecoder validates reports against the schema of the GET report 200 response.
+var reportDecoder = sync.OnceValues(func() (*validate.Decoder[validate.Raw], error) {
+	return validate.NewRawDecoder(http.MethodGet, validate.ReportPath, http.StatusOK)
+})
+
+// checkedJobID returns the job ID of a report about to be stored, and panics when the report
+// breaks the contract.
+func checkedJobID(body []byte) string {
+	decoder, err := reportDecoder()
+	if err != nil {
+		panic("faxtest: " + err.Error())
+	}
+	raw, err := decoder.Decode("application/json", body)
+	if err != nil {
+		panic("faxtest: refusing a report that breaks openapi.yaml's StatusReport: " + err.Error())
+	}
+	id, _ := raw.Doc.(map[string]any)["jobId"].(string) // validated: an object with a string jobId
+	if err := reqpath.Check("jobId", id); err != nil {
+		panic(fmt.Sprintf("faxtest: refusing a report that no client can ask for: %v", err))
+	}
+	return id
+}
+
+// dataCenterIndex panics unless i is the index of one of n data centers, saying what was asked
+// and what exists.
+func dataCenterIndex(i, n int) int {
+	if i < 0 || i >= n {
+		panic(fmt.Sprintf("faxtest: DataCenter(%d): the server has %d data centers, DataCenter(0) to DataCenter(%d)", i, n, n-1))
+	}
+	return i
+}
