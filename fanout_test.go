@@ -116,6 +116,14 @@ func TestGetStatusReportNotFoundEverywhere(t *testing.T) {
 	if de1.requests.Load() != 1 || de2.requests.Load() != 1 {
 		t.Fatal("a 404 was retried")
 	}
+	for _, dc := range []*dataCenter{de1, de2} { // every data center, with its own answer
+		if !strings.Contains(err.Error(), dc.BaseURL()+": 404") {
+			t.Errorf("%q does not name %s and its answer", err, dc.BaseURL())
+		}
+	}
+	if n := strings.Count(err.Error(), "faxreport: "); n != 1 {
+		t.Errorf("%q has %d prefixes, want 1", err, n)
+	}
 }
 
 func TestGetStatusReportNotFoundHereFailedThereIsNotNotFound(t *testing.T) {

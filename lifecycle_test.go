@@ -131,6 +131,9 @@ func TestWaitForStatusReportRidesOutTransientFailures(t *testing.T) {
 	if !errors.As(err, &waitErr) || !errors.Is(err, faxreport.ErrUnavailable) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("got %v, want a *WaitError matching ErrUnavailable and DeadlineExceeded", err)
 	}
+	if n := strings.Count(err.Error(), "faxreport: "); n != 1 {
+		t.Errorf("%q has %d prefixes, want 1", err, n)
+	}
 	if waitErr.Polls < 2 || waitErr.Waited < 150*time.Millisecond {
 		t.Fatalf("gave up after %d polls and %v: a failing region must not end the wait", waitErr.Polls, waitErr.Waited)
 	}

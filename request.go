@@ -122,10 +122,27 @@ func fetch[T any](ctx context.Context, c *Client, cl call[T]) (*T, error) {
 		regionErr.Failed = append(regionErr.Failed, &EndpointError{Endpoint: c.dataCenters[i].url, Err: err})
 	}
 	if len(regionErr.Failed) == 0 && regionErr.cause == nil {
-		return nil, fmt.Errorf("faxreport: %s job %s: not found in any data center (%s): %w", cl.op, quoteID(cl.jobID), strings.Join(regionErr.NotFound, ", "), firstNotFound)
+		answers := make([]string, len(errs))
+		for i, err := range errs {
+			answers[i] = (&EndpointError{Endpoint: c.dataCenters[i].url, Err: err}).Error()
+		}
+		return nil, &notFoundError{
+			text:  fmt.Sprintf("faxreport: %s job %s: not found in any of %d data centers: %s", cl.op, quoteID(cl.jobID), len(errs), strings.Join(answers, "; ")),
+			first: firstNotFound,
+		}
 	}
 	return nil, regionErr
 }
+
+// notFoundError says that every data center said the job is not there, each in its own words;
+// it unwraps to the first of them (an *APIError for a 404).
+type notFoundError struct {
+	text  string
+	first error
+}
+
+func (e *notFoundError) Error() string { return e.text }
+func (e *notFoundError) Unwrap() error { return e.first }
 
 // answers keeps the successful answers of a fan-out to compare them with the winner's: a job
 // lives in one data center, so two that answer it differently break an invariant of the

@@ -62,7 +62,8 @@ func (e *WaitError) Error() string {
 		}
 		state = fmt.Sprintf("last seen %d of %d recipients pending", pending, len(e.Last.RecipientStatus))
 	}
-	return fmt.Sprintf("faxreport: job %s not final after %v and %d polls (%s): %v", quoteID(e.JobID), e.Waited.Round(time.Millisecond), e.Polls, state, e.Err)
+	return fmt.Sprintf("faxreport: job %s not final after %v and %d polls (%s): %s", quoteID(e.JobID), e.Waited.Round(time.Millisecond), e.Polls, state,
+		withoutPrefix(e.Err))
 }
 
 // Unwrap returns the reason the wait stopped.
@@ -109,16 +110,18 @@ func (c *Client) WaitForStatusReport(ctx context.Context, jobID string, opts ...
 	stop := &WaitError{JobID: jobID}
 	start := time.Now()
 	notFound, lastPoll := 0, false
-	var lastErr error // the last poll's error, nil when it brought a report
+	var lastErr error // the error of the last poll that the deadline did not cut, nil for a report
 	for {
 		r, err := c.GetStatusReport(ctx, jobID)
 		stop.Polls++
-		lastErr = err
 		switch {
 		case err == nil && IsReportFinal(r):
 			return r, nil
 		case ctx.Err() != nil: // the deadline or a cancel ended the poll, whatever else it says
-			return nil, stop.at(start, context.Cause(ctx), err)
+			return nil, stop.at(start, context.Cause(ctx), lastErr)
+		}
+		lastErr = err
+		switch {
 		case err == nil:
 			stop.Last = r
 		case errors.Is(err, ErrInvalidArgument), errors.Is(err, ErrUnauthorized), errors.Is(err, ErrInvalidResponse):
@@ -164,16 +167,29 @@ func (cfg waitConfig) check() error {
 	return fmt.Errorf("faxreport: %w: wait options: %s", ErrInvalidArgument, strings.Join(problems, "; "))
 }
 
-// at completes the error with the time waited and the reason: why it stopped, and the last
-// poll's error when there is one and it is not the reason itself.
+// at completes the error with the time waited and the reason: why it stopped, and the error of
+// the last poll that ended on its own, when there is one and it is not the reason itself.
 func (e *WaitError) at(start time.Time, why, last error) *WaitError {
 	e.Waited = time.Since(start)
 	e.Err = why
 	if last != nil && !errors.Is(last, why) {
-		e.Err = fmt.Errorf("%w (last poll: %w)", why, last)
+		e.Err = &stoppedAfter{why: why, last: last}
 	}
 	return e
 }
+
+// stoppedAfter is why a wait stopped and the error of its last poll; it matches both.
+type stoppedAfter struct{ why, last error }
+
+func (e *stoppedAfter) Error() string {
+	return fmt.Sprintf("%v (last poll: %s)", e.why, withoutPrefix(e.last))
+}
+
+func (e *stoppedAfter) Unwrap() []error { return []error{e.why, e.last} }
+
+// withoutPrefix is err's text without the package's "faxreport: " prefix, for an error that
+// quotes another: one prefix is enough.
+func withoutPrefix(err error) string { return strings.TrimPrefix(fmt.Sprint(err), "faxreport: ") }
 
 // nextPoll returns the delay before the next poll: the backoff's, and at least min. When the
 // deadline would come first, the next poll is the last: it comes halfway to the deadline, so
