@@ -88,8 +88,9 @@ const pushRetryAfter = "60"
 // Each request is logged at debug level on the client's Logger, with the job IDs and the
 // outcome; never the credentials, and at most a short excerpt of a body that does not parse.
 //
-// A config with neither both credentials nor AllowUnauthenticated, with both, with a nil Handle
-// or a negative MaxBodyBytes, or a nil c, is refused with ErrInvalidArgument.
+// It refuses with ErrInvalidArgument a nil c, a nil Handle, a negative MaxBodyBytes, a config
+// without both Username and Password unless AllowUnauthenticated is set, and
+// AllowUnauthenticated together with credentials.
 func NewPushHandler(c *Client, cfg PushConfig) (http.Handler, error) {
 	hasCredentials := cfg.Username != "" || cfg.Password != ""
 	var problem string

@@ -103,7 +103,9 @@ func (env *pushEnv) post(t *testing.T, method, contentType string, body []byte) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	defer resp.Body.Close()
+	answer, _ := io.ReadAll(resp.Body)
+	resp.Body = io.NopCloser(bytes.NewReader(answer))
 	return resp
 }
 
@@ -161,13 +163,12 @@ func TestPushDocumentedExampleDeliversTheAPIsReport(t *testing.T) {
 
 func TestPushVariantsAreAccepted(t *testing.T) {
 	for name, opts := range map[string][]faxtest.PushOption{
-		"ReportResponse wrapper":            {faxtest.PushInReportResponse()},
-		"SOAP envelope":                     {faxtest.PushInSOAPEnvelope()},
-		"no namespace":                      {faxtest.PushWithoutNamespace()},
-		"wrapper without namespace":         {faxtest.PushInReportResponse(), faxtest.PushWithoutNamespace()},
-		"SOAP envelope without namespace":   {faxtest.PushInSOAPEnvelope(), faxtest.PushWithoutNamespace()},
-		"JSON":                              {faxtest.PushAsJSON()},
-		"a status differing from the API's": {faxtest.PushRecipientStatus(faxreport.StatusBusy)},
+		"ReportResponse wrapper":          {faxtest.PushInReportResponse()},
+		"SOAP envelope":                   {faxtest.PushInSOAPEnvelope()},
+		"no namespace":                    {faxtest.PushWithoutNamespace()},
+		"wrapper without namespace":       {faxtest.PushInReportResponse(), faxtest.PushWithoutNamespace()},
+		"SOAP envelope without namespace": {faxtest.PushInSOAPEnvelope(), faxtest.PushWithoutNamespace()},
+		"JSON":                            {faxtest.PushAsJSON()},
 	} {
 		t.Run(name, func(t *testing.T) {
 			env := newPushEnv(t, nil)
@@ -178,6 +179,17 @@ func TestPushVariantsAreAccepted(t *testing.T) {
 				t.Fatalf("handled %+v, want the API's report (status OK)", got)
 			}
 		})
+	}
+}
+
+func TestPushDeliversTheAPIsReportNotThePushsData(t *testing.T) {
+	env := newPushEnv(t, nil)
+	env.fake.Put(finalReport("FJDIFFERS", faxreport.StatusBusy, faxreport.StatusNoFax))
+	wantStatus(t, env.push(t, "FJDIFFERS", faxtest.PushRecipientStatus(faxreport.StatusOK)), http.StatusNoContent)
+	got := env.reports()
+	if len(got) != 1 || len(got[0].RecipientStatus) != 2 ||
+		got[0].RecipientStatus[0].Status != faxreport.StatusBusy || got[0].RecipientStatus[1].Status != faxreport.StatusNoFax {
+		t.Fatalf("handled %+v, want the API's report (BUSY, NOFAX), not the push's (OK)", got)
 	}
 }
 
