@@ -1,0 +1,156 @@
+package faxreport
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"mime"
+	"slices"
+	"strings"
+
+	"github.com/go-json-experiment/json"
+	"golang.org/x/text/encoding/ianaindex"
+)
+
+// The formats of a push body.
+const (
+	formatUnknown = iota
+	formatXML
+	formatJSON
+)
+
+// pushFormat tells a push body's format by its content type, or, when that names neither XML
+// nor JSON (custom templates may be sent as anything), by its first character.
+func pushFormat(contentType string, body []byte) int {
+	if mediaType, _, err := mime.ParseMediaType(contentType); err == nil {
+		switch {
+		case mediaType == "text/xml", mediaType == "application/xml", strings.HasSuffix(mediaType, "+xml"):
+			return formatXML
+		case mediaType == "application/json", strings.HasSuffix(mediaType, "+json"):
+			return formatJSON
+		}
+	}
+	start := bytes.TrimLeft(bytes.TrimPrefix(body, []byte("\uFEFF")), " \t\r\n")
+	switch {
+	case len(start) == 0:
+		return formatUnknown
+	case start[0] == '<':
+		return formatXML
+	case start[0] == '{', start[0] == '[':
+		return formatJSON
+	}
+	return formatUnknown
+}
+
+// xmlJobIDs returns the jobId of every faxJobReport element, in any namespace and at any depth;
+// without any faxJobReport, the content of every jobId element.
+func xmlJobIDs(body []byte) ([]string, error) {
+	d := xml.NewDecoder(bytes.NewReader(body))
+	d.CharsetReader = charsetReader
+	var fromReports, loose []string
+	for {
+		tok, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		start, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		switch start.Name.Local {
+		case "faxJobReport":
+			var report struct {
+				JobIDs []string `xml:"jobId"` // any namespace
+			}
+			if err := d.DecodeElement(&report, &start); err != nil {
+				return nil, err
+			}
+			if len(report.JobIDs) != 1 {
+				return nil, fmt.Errorf("a faxJobReport has %d jobId elements, not 1", len(report.JobIDs))
+			}
+			fromReports = append(fromReports, strings.TrimSpace(report.JobIDs[0]))
+		case "jobId":
+			var jobID string
+			if err := d.DecodeElement(&jobID, &start); err != nil {
+				return nil, err
+			}
+			loose = append(loose, strings.TrimSpace(jobID))
+		}
+	}
+	if len(fromReports) > 0 {
+		return fromReports, nil
+	}
+	return loose, nil
+}
+
+// charsetReader decodes an XML body whose prolog declares a charset other than UTF-8.
+func charsetReader(charset string, input io.Reader) (io.Reader, error) {
+	enc, err := ianaindex.IANA.Encoding(charset)
+	if err != nil {
+		return nil, err
+	}
+	if enc == nil {
+		return nil, fmt.Errorf("charset %q is not supported", charset)
+	}
+	return enc.NewDecoder().Reader(input), nil
+}
+
+// jsonJobIDs returns the jobId of every JSON object that has one, at any depth: arrays in
+// order, an object's members by name. The members of an object with a jobId are not searched.
+func jsonJobIDs(body []byte) ([]string, error) {
+	var doc any
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return nil, err
+	}
+	var jobIDs []string
+	var walk func(v any) error
+	walk = func(v any) error {
+		switch v := v.(type) {
+		case map[string]any:
+			if jobID, ok := v["jobId"]; ok {
+				s, ok := jobID.(string)
+				if !ok {
+					return fmt.Errorf("a jobId is %s, not a string", jsonKind(jobID))
+				}
+				jobIDs = append(jobIDs, s)
+				return nil
+			}
+			for _, name := range slices.Sorted(maps.Keys(v)) {
+				if err := walk(v[name]); err != nil {
+					return err
+				}
+			}
+		case []any:
+			for _, item := range v {
+				if err := walk(item); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	return jobIDs, walk(doc)
+}
+
+// jsonKind names the JSON kind of a decoded value, for errors.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case float64:
+		return "a number"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return "a string"
+}

@@ -1,0 +1,510 @@
+package faxreport_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/faxreport/faxreport"
+	"github.com/faxreport/faxreport/faxtest"
+)
+
+const (
+	pushUser     = "push-user"
+	pushPassword = "push-Pa55w0rd-secret"
+	exampleJobID = "FJJ66GHGX105ZZBIELVCN1" // the job of api.ReportExample
+)
+
+// pushEnv is a push receiver under test: a faxtest region as the API, a client of it, and the
+// push handler mounted on an httptest server.
+type pushEnv struct {
+	fake    *faxtest.Server
+	url     string
+	log     *pushLogSink
+	mu      sync.Mutex
+	handled []*faxreport.Report
+}
+
+// newPushEnv starts a receiver whose Handle records each report; edit may change the config
+// (a nil Handle is replaced by the recording one).
+func newPushEnv(t *testing.T, edit func(*faxreport.PushConfig)) *pushEnv {
+	t.Helper()
+	env := &pushEnv{fake: faxtest.NewServer(faxtest.Options{T: t}), log: &pushLogSink{}}
+	cfg := env.fake.Config()
+	cfg.Retry = fastRetry
+	cfg.Logger = slog.New(slog.NewTextHandler(env.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	client, err := faxreport.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pushCfg := faxreport.PushConfig{Username: pushUser, Password: pushPassword}
+	if edit != nil {
+		edit(&pushCfg)
+	}
+	if pushCfg.Handle == nil {
+		pushCfg.Handle = env.record
+	}
+	h, err := faxreport.NewPushHandler(client, pushCfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the panic test's panic
+	srv.Start()
+	t.Cleanup(srv.Close)
+	env.url = srv.URL + "/push"
+	return env
+}
+
+func (env *pushEnv) record(_ context.Context, r *faxreport.Report) error {
+	env.mu.Lock()
+	defer env.mu.Unlock()
+	env.handled = append(env.handled, r)
+	return nil
+}
+
+func (env *pushEnv) reports() []*faxreport.Report {
+	env.mu.Lock()
+	defer env.mu.Unlock()
+	return append([]*faxreport.Report(nil), env.handled...)
+}
+
+// push sends a push for jobID with the right credentials and the given variants.
+func (env *pushEnv) push(t *testing.T, jobID string, opts ...faxtest.PushOption) *http.Response {
+	t.Helper()
+	opts = append([]faxtest.PushOption{faxtest.PushBasicAuth(pushUser, pushPassword)}, opts...)
+	resp, err := env.fake.Push(env.url, jobID, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+// post sends body as a push with the right credentials.
+func (env *pushEnv) post(t *testing.T, method, contentType string, body []byte) *http.Response {
+	t.Helper()
+	req, err := http.NewRequestWithContext(testContext(t), method, env.url, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	req.SetBasicAuth(pushUser, pushPassword)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	answer, _ := io.ReadAll(resp.Body)
+	resp.Body = io.NopCloser(bytes.NewReader(answer))
+	return resp
+}
+
+// fetches counts the GETs of jobID that reached its home data center: one per fetch, as no
+// fault is injected where it is used.
+func (env *pushEnv) fetches(jobID string) int {
+	n := 0
+	for _, r := range env.fake.Home(jobID).Requests() {
+		if r.JobID == jobID && r.Method == http.MethodGet {
+			n++
+		}
+	}
+	return n
+}
+
+func wantStatus(t *testing.T, resp *http.Response, want int) {
+	t.Helper()
+	if resp.StatusCode != want {
+		body, _ := io.ReadAll(resp.Body)
+		t.Fatalf("push answered %d (%q), want %d", resp.StatusCode, body, want)
+	}
+	if want == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") == "" {
+		t.Errorf("503 without Retry-After")
+	}
+}
+
+// pushLogSink is a log sink safe for the handler's and the test's goroutines.
+type pushLogSink struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *pushLogSink) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *pushLogSink) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestPushDocumentedExampleDeliversTheAPIsReport(t *testing.T) {
+	env := newPushEnv(t, nil)
+	env.fake.LoadExamples()
+	wantStatus(t, env.push(t, exampleJobID), http.StatusNoContent)
+	got := env.reports()
+	if len(got) != 1 || got[0].JobID != exampleJobID || got[0].Reference == nil ||
+		got[0].RecipientStatus[0].Number != "+49 89 1234567-8900" || got[0].RecipientStatus[0].Status != faxreport.StatusOK {
+		t.Fatalf("handled %+v, want the API's example report", got)
+	}
+}
+
+func TestPushVariantsAreAccepted(t *testing.T) {
+	for name, opts := range map[string][]faxtest.PushOption{
+		"ReportResponse wrapper":          {faxtest.PushInReportResponse()},
+		"SOAP envelope":                   {faxtest.PushInSOAPEnvelope()},
+		"no namespace":                    {faxtest.PushWithoutNamespace()},
+		"wrapper without namespace":       {faxtest.PushInReportResponse(), faxtest.PushWithoutNamespace()},
+		"SOAP envelope without namespace": {faxtest.PushInSOAPEnvelope(), faxtest.PushWithoutNamespace()},
+		"JSON":                            {faxtest.PushAsJSON()},
+	} {
+		t.Run(name, func(t *testing.T) {
+			env := newPushEnv(t, nil)
+			env.fake.LoadExamples()
+			wantStatus(t, env.push(t, exampleJobID, opts...), http.StatusNoContent)
+			got := env.reports()
+			if len(got) != 1 || got[0].JobID != exampleJobID || got[0].RecipientStatus[0].Status != faxreport.StatusOK {
+				t.Fatalf("handled %+v, want the API's report (status OK)", got)
+			}
+		})
+	}
+}
+
+func TestPushDeliversTheAPIsReportNotThePushsData(t *testing.T) {
+	env := newPushEnv(t, nil)
+	env.fake.Put(finalReport("FJDIFFERS", faxreport.StatusBusy, faxreport.StatusNoFax))
+	wantStatus(t, env.push(t, "FJDIFFERS", faxtest.PushRecipientStatus(faxreport.StatusOK)), http.StatusNoContent)
+	got := env.reports()
+	if len(got) != 1 || len(got[0].RecipientStatus) != 2 ||
+		got[0].RecipientStatus[0].Status != faxreport.StatusBusy || got[0].RecipientStatus[1].Status != faxreport.StatusNoFax {
+		t.Fatalf("handled %+v, want the API's report (BUSY, NOFAX), not the push's (OK)", got)
+	}
+}
+
+func TestPushCredentials(t *testing.T) {
+	for name, auth := range map[string][]faxtest.PushOption{
+		"missing":          nil,
+		"wrong password":   {faxtest.PushBasicAuth(pushUser, "wrong")},
+		"wrong user":       {faxtest.PushBasicAuth("someone", pushPassword)},
+		"empty":            {faxtest.PushBasicAuth("", "")},
+		"password as user": {faxtest.PushBasicAuth(pushPassword, pushUser)},
+	} {
+		t.Run(name, func(t *testing.T) {
+			env := newPushEnv(t, nil)
+			env.fake.LoadExamples()
+			resp, err := env.fake.Push(env.url, exampleJobID, auth...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantStatus(t, resp, http.StatusUnauthorized)
+			if !strings.HasPrefix(resp.Header.Get("WWW-Authenticate"), "Basic ") {
+				t.Errorf("WWW-Authenticate %q", resp.Header.Get("WWW-Authenticate"))
+			}
+			if n := len(env.fake.Requests()); n != 0 || len(env.reports()) != 0 {
+				t.Fatalf("%d requests to the API and %d reports handled after a 401", n, len(env.reports()))
+			}
+		})
+	}
+	t.Run("unauthenticated when allowed", func(t *testing.T) {
+		env := newPushEnv(t, func(c *faxreport.PushConfig) {
+			*c = faxreport.PushConfig{AllowUnauthenticated: true}
+		})
+		env.fake.LoadExamples()
+		resp, err := env.fake.Push(env.url, exampleJobID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantStatus(t, resp, http.StatusNoContent)
+	})
+}
+
+func TestPushJobNotVisibleYetIsAnsweredRetryLater(t *testing.T) {
+	for name, pending := range map[string]faxtest.Pending{
+		"not found":     {NotFoundReads: 1},
+		"still PENDING": {Reads: 1},
+	} {
+		t.Run(name, func(t *testing.T) {
+			env := newPushEnv(t, nil)
+			env.fake.PutPending(finalReport("FJJUSTDONE", faxreport.StatusOK), pending)
+			wantStatus(t, env.push(t, "FJJUSTDONE"), http.StatusServiceUnavailable)
+			if n := len(env.reports()); n != 0 {
+				t.Fatalf("%d reports handled before the API had the final one", n)
+			}
+			wantStatus(t, env.push(t, "FJJUSTDONE"), http.StatusNoContent)
+			if got := env.reports(); len(got) != 1 || got[0].RecipientStatus[0].Status != faxreport.StatusOK {
+				t.Fatalf("handled %+v", got)
+			}
+		})
+	}
+}
+
+func TestPushHandleErrorIsAnsweredRetryLater(t *testing.T) {
+	var calls atomic.Int32
+	env := newPushEnv(t, func(c *faxreport.PushConfig) {
+		c.Handle = func(context.Context, *faxreport.Report) error {
+			if calls.Add(1) == 1 {
+				return errors.New("database down")
+			}
+			return nil
+		}
+	})
+	env.fake.LoadExamples()
+	wantStatus(t, env.push(t, exampleJobID), http.StatusServiceUnavailable)
+	wantStatus(t, env.push(t, exampleJobID), http.StatusNoContent)
+	if n := calls.Load(); n != 2 {
+		t.Fatalf("Handle called %d times, want 2", n)
+	}
+	if !strings.Contains(env.log.String(), "database down") {
+		t.Errorf("the Handle error is not logged:\n%s", env.log)
+	}
+}
+
+func TestPushAPIFailures(t *testing.T) {
+	t.Run("unavailable: 503", func(t *testing.T) {
+		env := newPushEnv(t, nil)
+		env.fake.LoadExamples()
+		env.fake.Home(exampleJobID).Inject(faxtest.Fault{Status: http.StatusServiceUnavailable})
+		wantStatus(t, env.push(t, exampleJobID), http.StatusServiceUnavailable)
+	})
+	t.Run("contract broken: 502", func(t *testing.T) {
+		env := newPushEnv(t, nil)
+		env.fake.LoadExamples()
+		env.fake.Home(exampleJobID).Inject(faxtest.Fault{Malformed: []byte(`{"jobId":"` + exampleJobID + `","pages":"one"}`)})
+		wantStatus(t, env.push(t, exampleJobID), http.StatusBadGateway)
+		if n := len(env.reports()); n != 0 {
+			t.Fatalf("%d invalid reports handled", n)
+		}
+	})
+	t.Run("one job of two not visible yet: 503", func(t *testing.T) {
+		env := newPushEnv(t, nil)
+		env.fake.LoadExamples()
+		body := `<ReportResponse><faxJobReport><jobId>FJNOTYET</jobId></faxJobReport>` +
+			`<faxJobReport><jobId>` + exampleJobID + `</jobId></faxJobReport></ReportResponse>`
+		wantStatus(t, env.post(t, http.MethodPost, "text/xml", []byte(body)), http.StatusServiceUnavailable)
+		if got := env.reports(); len(got) != 1 || got[0].JobID != exampleJobID {
+			t.Fatalf("handled %+v, want the job that could be fetched", got)
+		}
+	})
+}
+
+func TestPushBadRequests(t *testing.T) {
+	for name, tc := range map[string]struct {
+		method, contentType, body string
+		want                      int
+	}{
+		"GET":                        {http.MethodGet, "", "", http.StatusMethodNotAllowed},
+		"PUT":                        {http.MethodPut, "text/xml", "<faxJobReport><jobId>FJ1</jobId></faxJobReport>", http.StatusMethodNotAllowed},
+		"no job ID":                  {http.MethodPost, "text/xml", `<faxJobReport xmlns="` + faxtest.PushNamespace + `"><pages>1</pages></faxJobReport>`, http.StatusBadRequest},
+		"empty ReportResponse":       {http.MethodPost, "text/xml", `<ReportResponse/>`, http.StatusBadRequest},
+		"empty body":                 {http.MethodPost, "text/xml", ``, http.StatusBadRequest},
+		"XML that does not parse":    {http.MethodPost, "text/xml", `<faxJobReport><jobId>FJ1</faxJobReport>`, http.StatusBadRequest},
+		"JSON without jobId":         {http.MethodPost, "application/json", `{"reports":[{"id":"FJ1"}]}`, http.StatusBadRequest},
+		"a job ID changing the path": {http.MethodPost, "application/json", `{"jobId":".."}`, http.StatusBadRequest},
+		"neither XML nor JSON":       {http.MethodPost, "text/plain", `jobId=FJ1`, http.StatusBadRequest},
+	} {
+		t.Run(name, func(t *testing.T) {
+			env := newPushEnv(t, nil)
+			resp := env.post(t, tc.method, tc.contentType, []byte(tc.body))
+			wantStatus(t, resp, tc.want)
+			if tc.want == http.StatusMethodNotAllowed && resp.Header.Get("Allow") != http.MethodPost {
+				t.Errorf("Allow %q", resp.Header.Get("Allow"))
+			}
+			if n := len(env.fake.Requests()); n != 0 {
+				t.Fatalf("%d requests to the API", n)
+			}
+		})
+	}
+}
+
+func TestPushBodyCap(t *testing.T) {
+	// A valid push padded past the cap: refused before anything is parsed or fetched.
+	padded := func(size int) []byte {
+		head := `<faxJobReport><jobId>` + exampleJobID + `</jobId><document><name>`
+		tail := `</name></document></faxJobReport>`
+		return []byte(head + strings.Repeat("x", size-len(head)-len(tail)) + tail)
+	}
+	// Each 413 closes its connection, which net/http lingers over for 500 ms: in parallel.
+	t.Run("default 1 MiB", func(t *testing.T) {
+		t.Parallel()
+		env := newPushEnv(t, nil)
+		env.fake.LoadExamples()
+		wantStatus(t, env.post(t, http.MethodPost, "text/xml", padded(faxreport.DefaultMaxPushBytes+1)), http.StatusRequestEntityTooLarge)
+		wantStatus(t, env.post(t, http.MethodPost, "text/xml", padded(faxreport.DefaultMaxPushBytes)), http.StatusNoContent)
+	})
+	t.Run("MaxBodyBytes", func(t *testing.T) {
+		t.Parallel()
+		env := newPushEnv(t, func(c *faxreport.PushConfig) { c.MaxBodyBytes = 1000 })
+		env.fake.LoadExamples()
+		wantStatus(t, env.post(t, http.MethodPost, "text/xml", padded(1001)), http.StatusRequestEntityTooLarge)
+		if n := env.fetches(exampleJobID); n != 0 {
+			t.Fatalf("%d fetches after a 413", n)
+		}
+		wantStatus(t, env.post(t, http.MethodPost, "text/xml", padded(1000)), http.StatusNoContent)
+	})
+}
+
+func TestNewPushHandlerRefusesBadConfig(t *testing.T) {
+	client, err := faxreport.New(faxreport.Config{CustomerNumber: testCustNr, Username: testUser, Password: testPassword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	handle := func(context.Context, *faxreport.Report) error { return nil }
+	for name, tc := range map[string]struct {
+		client *faxreport.Client
+		cfg    faxreport.PushConfig
+	}{
+		"no credentials":                  {client, faxreport.PushConfig{Handle: handle}},
+		"no password":                     {client, faxreport.PushConfig{Username: "u", Handle: handle}},
+		"no user name":                    {client, faxreport.PushConfig{Password: "p", Handle: handle}},
+		"credentials and unauthenticated": {client, faxreport.PushConfig{Username: "u", Password: "p", AllowUnauthenticated: true, Handle: handle}},
+		"nil Handle":                      {client, faxreport.PushConfig{Username: "u", Password: "p"}},
+		"negative MaxBodyBytes":           {client, faxreport.PushConfig{Username: "u", Password: "p", Handle: handle, MaxBodyBytes: -1}},
+		"nil Client":                      {nil, faxreport.PushConfig{Username: "u", Password: "p", Handle: handle}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			h, err := faxreport.NewPushHandler(tc.client, tc.cfg)
+			if h != nil || !errors.Is(err, faxreport.ErrInvalidArgument) {
+				t.Fatalf("got %v, %v; want ErrInvalidArgument", h, err)
+			}
+		})
+	}
+}
+
+func TestPushConfigPrintsNoPassword(t *testing.T) {
+	cfg := faxreport.PushConfig{Username: pushUser, Password: pushPassword}
+	for _, s := range []string{fmt.Sprint(cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg)} {
+		if strings.Contains(s, pushPassword) || !strings.Contains(s, pushUser) {
+			t.Errorf("printed as %s", s)
+		}
+	}
+}
+
+func TestPushLogsJobIDsAndOutcomeWithoutSecrets(t *testing.T) {
+	env := newPushEnv(t, nil)
+	env.fake.LoadExamples()
+	wantStatus(t, env.push(t, exampleJobID), http.StatusNoContent)
+	resp, _ := env.fake.Push(env.url, exampleJobID, faxtest.PushBasicAuth(pushUser, pushPassword+"x"))
+	wantStatus(t, resp, http.StatusUnauthorized)
+	const secretTail = "SECRET-TAIL-OF-THE-BODY"
+	unparsable := "<faxJobReport>" + strings.Repeat("y", 500) + secretTail
+	wantStatus(t, env.post(t, http.MethodPost, "text/xml", []byte(unparsable)), http.StatusBadRequest)
+
+	logged := env.log.String()
+	for _, want := range []string{"faxreport push", exampleJobID, "status=204", "status=401", "status=400", "body_excerpt"} {
+		if !strings.Contains(logged, want) {
+			t.Errorf("log lacks %q:\n%s", want, logged)
+		}
+	}
+	for _, secret := range []string{pushPassword, pushUser, "Basic ", secretTail} {
+		if strings.Contains(logged, secret) {
+			t.Errorf("log shows %q:\n%s", secret, logged)
+		}
+	}
+}
+
+func TestPushHandlePanicIsNotAnAnswer(t *testing.T) {
+	var panics atomic.Bool
+	panics.Store(true)
+	env := newPushEnv(t, func(c *faxreport.PushConfig) {
+		c.Handle = func(context.Context, *faxreport.Report) error {
+			if panics.Load() {
+				panic("bug in Handle")
+			}
+			return nil
+		}
+	})
+	env.fake.LoadExamples()
+	if resp, err := env.fake.Push(env.url, exampleJobID, faxtest.PushBasicAuth(pushUser, pushPassword)); err == nil {
+		t.Fatalf("a push whose Handle panicked was answered %d", resp.StatusCode)
+	}
+	panics.Store(false) // the push above has ended: its connection was aborted
+	wantStatus(t, env.push(t, exampleJobID), http.StatusNoContent)
+}
+
+// TestPushConcurrentPushes sends 100 pushes for 20 jobs at once: every push is answered, and the
+// pushes of one job share one fetch and one Handle call. Each job's Handle is held until all of
+// that job's pushes have joined its delivery.
+func TestPushConcurrentPushes(t *testing.T) {
+	const jobs, pushesPerJob = 20, 5
+	ctx := testContext(t)
+	var (
+		mu      sync.Mutex
+		joined  = map[string]int{}
+		release = map[string]chan struct{}{}
+		handled = map[string]int{}
+	)
+	jobID := func(i int) string { return fmt.Sprintf("FJCONCURRENT%02d", i) }
+	for i := range jobs {
+		release[jobID(i)] = make(chan struct{})
+	}
+	defer faxreport.SetFlightJoined(func(jobID string) {
+		mu.Lock()
+		defer mu.Unlock()
+		if joined[jobID]++; joined[jobID] == pushesPerJob {
+			close(release[jobID])
+		}
+	})()
+	env := newPushEnv(t, func(c *faxreport.PushConfig) {
+		c.Handle = func(_ context.Context, r *faxreport.Report) error {
+			mu.Lock()
+			handled[r.JobID]++
+			mu.Unlock()
+			select {
+			case <-release[r.JobID]:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+	})
+	for i := range jobs {
+		env.fake.Put(finalReport(jobID(i), faxreport.StatusOK))
+	}
+
+	statuses := make(chan int, jobs*pushesPerJob)
+	var wg sync.WaitGroup
+	for i := range jobs * pushesPerJob {
+		wg.Go(func() {
+			resp, err := env.fake.Push(env.url, jobID(i%jobs), faxtest.PushBasicAuth(pushUser, pushPassword))
+			if err != nil {
+				t.Error(err)
+				statuses <- 0
+				return
+			}
+			statuses <- resp.StatusCode
+		})
+	}
+	wg.Wait()
+	close(statuses)
+	answered := 0
+	for status := range statuses {
+		if status != http.StatusNoContent {
+			t.Errorf("a push was answered %d", status)
+		}
+		answered++
+	}
+	if answered != jobs*pushesPerJob {
+		t.Fatalf("%d pushes answered of %d", answered, jobs*pushesPerJob)
+	}
+	for i := range jobs {
+		id := jobID(i)
+		mu.Lock()
+		handles := handled[id]
+		mu.Unlock()
+		if fetches := env.fetches(id); handles != 1 || fetches != 1 {
+			t.Errorf("job %s: %d fetches and %d Handle calls for %d concurrent pushes, want 1 and 1", id, fetches, handles, pushesPerJob)
+		}
+	}
+}
