@@ -76,7 +76,7 @@ func (c *Client) GetStatusReports(ctx context.Context, jobIDs []string, opts ...
 				i := unique[n]
 				results[i].JobID = jobIDs[i]
 				if err := ctx.Err(); err != nil {
-					results[i].Err = fmt.Errorf("faxreport: job %q not fetched: %w", jobIDs[i], context.Cause(ctx))
+					results[i].Err = fmt.Errorf("faxreport: job %s not fetched: %w", quoteID(jobIDs[i]), context.Cause(ctx))
 					continue
 				}
 				results[i].Report, results[i].Err = c.getStatusReport(ctx, jobIDs[i], slots)

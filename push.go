@@ -250,10 +250,10 @@ func (h *pushHandler) deliver(ctx context.Context, jobID string) error {
 			return nil, err
 		}
 		if !IsReportFinal(report) {
-			return nil, fmt.Errorf("faxreport: job %q: %w", jobID, errNotFinal)
+			return nil, fmt.Errorf("faxreport: job %s: %w", quoteID(jobID), errNotFinal)
 		}
 		if err := h.handle(ctx, report); err != nil {
-			return nil, fmt.Errorf("faxreport: job %q: %w", jobID, &handleError{err})
+			return nil, fmt.Errorf("faxreport: job %s: %w", quoteID(jobID), &handleError{err})
 		}
 		return nil, nil
 	})
