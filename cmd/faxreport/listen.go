@@ -37,7 +37,7 @@ Retarus) come from the environment:
   FAXREPORT_PUSH_PASSWORD   the password pushes must carry
 Without both, listen refuses to start, unless --allow-unauthenticated (authMethod NONE) is given.
 The API's credentials are those of the other commands (or --demo). --timeout bounds each
-report's fetch (default 30s).
+report's fetch (default 30s); --verbose also logs each push (its job IDs and answer).
 
 Plain HTTP is served only on a loopback address (behind a TLS-terminating proxy, say): serve
 HTTPS with --tls-cert and --tls-key, or accept the risk with --allow-insecure-http.
@@ -65,7 +65,7 @@ func newListenCommand(a *app) *cobra.Command {
 	fs.StringVar(&o.tlsKey, "tls-key", "", "the PEM private key of --tls-cert")
 	fs.BoolVar(&o.allowInsecureHTTP, "allow-insecure-http", false, "serve plain HTTP on an address that is not loopback (the push's password crosses the network in clear text)")
 	fs.BoolVar(&o.allowUnauthorized, "allow-unauthenticated", false, "accept pushes without credentials (authMethod NONE): anyone can trigger fetches")
-	fs.Var(&o.shutdownTimeout, "shutdown-timeout", "on SIGINT or SIGTERM, how long to finish the pushes in progress (default 30s)")
+	fs.Var(&o.shutdownTimeout, "shutdown-timeout", "on SIGINT or SIGTERM, how long to finish the pushes in progress")
 	return cmd
 }
 
@@ -88,7 +88,7 @@ func (a *app) listen(cmd *cobra.Command, o *listenOptions) error {
 	if err != nil {
 		return err
 	}
-	defer sink.close()
+	defer func() { _ = sink.close() }() // on the way out after a failure; the normal end checks it
 	fetchTimeout := a.opts.timeoutOr(30 * time.Second)
 	cfg.Handle = func(ctx context.Context, r *faxreport.Report) error {
 		// The handler has fetched and validated r; fetch it once more as JSON so that the line
@@ -135,7 +135,7 @@ func (a *app) listen(cmd *cobra.Command, o *listenOptions) error {
 
 	select {
 	case err := <-served: // Serve fails only when the listener does
-		srv.Close()
+		_ = srv.Close() // the connections of pushes in progress; its error is the listener's, reported
 		return a.fail(fmt.Errorf("serve: %w", err))
 	case <-cmd.Context().Done():
 	}
@@ -143,7 +143,7 @@ func (a *app) listen(cmd *cobra.Command, o *listenOptions) error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(o.shutdownTimeout))
 	defer cancel()
 	if err := srv.Shutdown(ctx); err != nil {
-		srv.Close()
+		_ = srv.Close() // cut the pushes still running: unanswered, they will be pushed again
 		return a.fail(fmt.Errorf("shutdown: pushes still in progress after --shutdown-timeout %v were abandoned, unanswered (their reports stay in the API): %w", time.Duration(o.shutdownTimeout), err))
 	}
 	if err := sink.close(); err != nil {
