@@ -3,6 +3,7 @@
 //	faxreport get [flags] JOBID...
 //	faxreport wait [flags] JOBID...
 //	faxreport delete [flags] JOBID...
+//	faxreport listen [flags]
 //	faxreport version
 //	faxreport completion bash|zsh|fish|powershell
 //
@@ -16,10 +17,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"syscall"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

@@ -138,13 +138,7 @@ func (a *app) print(results []result) int {
 				code = failed
 			}
 		case r.raw != nil:
-			var line bytes.Buffer
-			if err := json.Compact(&line, r.raw); err != nil { // validated JSON: cannot happen
-				line.Reset()
-				line.Write(r.raw)
-			}
-			line.WriteByte('\n')
-			a.stdout.Write(line.Bytes())
+			a.stdout.Write(jsonLine(r.raw))
 		case r.report != nil:
 			if tables++; tables > 1 {
 				fmt.Fprintln(a.stdout)
@@ -155,4 +149,16 @@ func (a *app) print(results []result) int {
 		}
 	}
 	return code
+}
+
+// jsonLine is raw, the API's validated JSON, without insignificant whitespace and ended by a
+// newline: one line of NDJSON, as --json and listen print reports.
+func jsonLine(raw []byte) []byte {
+	var line bytes.Buffer
+	if err := json.Compact(&line, raw); err != nil { // validated JSON: cannot happen
+		line.Reset()
+		line.Write(raw)
+	}
+	line.WriteByte('\n')
+	return line.Bytes()
 }
