@@ -1,7 +1,9 @@
 package faxreport_test
 
 import (
+	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"path"
 	"sync/atomic"
@@ -11,9 +13,25 @@ import (
 	"github.com/faxreport/faxreport"
 )
 
-// serveReportForPath answers every GET with the example report for the job ID of the path.
+// serveReportForPath answers every GET with the example report for the job ID of the path,
+// and a bulk GET with the example report for each job asked.
 func serveReportForPath(t *testing.T) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			var bulk struct {
+				JobIDs []string `json:"jobIds"`
+			}
+			if err := json.NewDecoder(r.Body).Decode(&bulk); err != nil {
+				t.Error(err)
+			}
+			items := make([]json.RawMessage, len(bulk.JobIDs))
+			for i, id := range bulk.JobIDs {
+				items[i] = withField(t, id, "jobId")
+			}
+			body, _ := json.Marshal(map[string]any{"reports": items})
+			serveJSON(200, body)(w, r)
+			return
+		}
 		serveJSON(200, withField(t, path.Base(r.URL.Path), "jobId"))(w, r)
 	}
 }
@@ -59,7 +77,10 @@ func TestStragglersDoNotRetryAfterAWinner(t *testing.T) {
 }
 
 func TestGetStatusReportsIsNotSlowedByAHangingDataCenter(t *testing.T) {
-	hang := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
+	hang := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body) // a server notices a hang-up only once it has read the body
+		<-r.Context().Done()
+	})
 	fast := newDataCenter(t, serveReportForPath(t))
 	c := newClient(t, hang, fast)
 	ids := make([]string, 200)

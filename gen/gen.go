@@ -21,6 +21,23 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// BulkRequest defines model for BulkRequest.
+type BulkRequest struct {
+	// Action GET or DELETE, in any case.
+	//
+	// Example: GET
+	Action string `json:"action"`
+
+	// JobIds Example: ["FJJ66GHGX105ZZBIELVCN1"]
+	JobIds []string `json:"jobIds"`
+}
+
+// BulkResult The answer to bulkStatusReports: a StatusReportList for action GET, a DeleteResultList
+// for action DELETE. Clients check it against the one their action calls for.
+type BulkResult struct {
+	union json.RawMessage
+}
+
 // DeleteResult defines model for DeleteResult.
 type DeleteResult struct {
 	// Deleted Whether the report was deleted.
@@ -39,6 +56,11 @@ type DeleteResult struct {
 	//
 	// Example: NOT_FOUND
 	Reason *string `json:"reason,omitempty"`
+}
+
+// DeleteResultList Deletion results of one data center (a bulk DELETE, or delete-oldest).
+type DeleteResultList struct {
+	Reports []DeleteResult `json:"reports"`
 }
 
 // Error defines model for Error.
@@ -125,6 +147,11 @@ type StatusReport struct {
 	Reference       *Reference        `json:"reference,omitempty"`
 }
 
+// StatusReportList Status reports of one data center (a listing, or the answer to a bulk GET).
+type StatusReportList struct {
+	Reports []StatusReport `json:"reports"`
+}
+
 // CustNr defines model for CustNr.
 type CustNr = string
 
@@ -148,6 +175,71 @@ type Unauthorized = Error
 
 // UnknownError defines model for UnknownError.
 type UnknownError = Error
+
+// BulkStatusReportsJSONRequestBody defines body for BulkStatusReports for application/json ContentType.
+type BulkStatusReportsJSONRequestBody = BulkRequest
+
+// AsStatusReportList returns the union data inside the BulkResult as a StatusReportList
+func (t BulkResult) AsStatusReportList() (StatusReportList, error) {
+	var body StatusReportList
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromStatusReportList overwrites any union data inside the BulkResult as the provided StatusReportList
+func (t *BulkResult) FromStatusReportList(v StatusReportList) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeStatusReportList performs a merge with any union data inside the BulkResult, using the provided StatusReportList
+func (t *BulkResult) MergeStatusReportList(v StatusReportList) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsDeleteResultList returns the union data inside the BulkResult as a DeleteResultList
+func (t BulkResult) AsDeleteResultList() (DeleteResultList, error) {
+	var body DeleteResultList
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDeleteResultList overwrites any union data inside the BulkResult as the provided DeleteResultList
+func (t *BulkResult) FromDeleteResultList(v DeleteResultList) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeDeleteResultList performs a merge with any union data inside the BulkResult, using the provided DeleteResultList
+func (t *BulkResult) MergeDeleteResultList(v DeleteResultList) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t BulkResult) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *BulkResult) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -223,6 +315,67 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// DeleteOldestStatusReports Delete the oldest status reports of one data center, read or not
+	//
+	// Deletes up to the 1000 oldest reports of the data center asked, whether anyone has read
+	// them or not. Never use it to acknowledge what was listed: use bulkStatusReports with
+	// action DELETE and the job IDs read. The old Swagger file gives a bare array as the
+	// answer; the current documentation the object below, which this contract follows.
+	//
+	// Corresponds with DELETE /{custNr}/fax/reports (the `DeleteOldestStatusReports` operationId).
+	DeleteOldestStatusReports(ctx context.Context, custNr CustNr, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAllStatusReports List the completed jobs' status reports of one data center
+	//
+	// Lists the status reports of completed jobs held by the data center asked, oldest first,
+	// at most 1000 of them. There is no paging: to see the next ones, delete the ones read.
+	// Like every report operation it is data-center specific: ask each data center of the
+	// region, never the HA host.
+	//
+	// The items have the single report's shape (`StatusReport`), `pages` required included.
+	// The vendor does not say whether `pages` is required in a listed item; every example of
+	// a listed item carries it, the vendor calls the items the same reports as the single
+	// read, and one shape lets a caller handle a listed, a bulk-read and a single report
+	// alike. A data center that leaves it out fails validation, which the client reports as
+	// that data center's invalid response, never as an empty list.
+	//
+	// Corresponds with GET /{custNr}/fax/reports (the `GetAllStatusReports` operationId).
+	GetAllStatusReports(ctx context.Context, custNr CustNr, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BulkStatusReportsWithBody Read or delete the status reports of up to 1000 jobs of one data center
+	//
+	// With `action` GET the answer's items are the reports found (`StatusReportList`); with
+	// DELETE they say for each job whether it was deleted (`DeleteResultList`), with reason
+	// NOT_FOUND for a job the data center does not hold. `action` is case-insensitive.
+	//
+	// The vendor does not say how a bulk GET treats job IDs the data center does not hold; it
+	// warns that a data center "could return an error about unknown job IDs". Since a job
+	// lives in one data center, every other one sees unknown IDs: clients must work whether
+	// they are left out of the items or refused with an error (the 400 and 404 below, not
+	// documented by the vendor for this operation).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /{custNr}/fax/reports (the `BulkStatusReports` operationId).
+	BulkStatusReportsWithBody(ctx context.Context, custNr CustNr, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BulkStatusReports Read or delete the status reports of up to 1000 jobs of one data center
+	//
+	// With `action` GET the answer's items are the reports found (`StatusReportList`); with
+	// DELETE they say for each job whether it was deleted (`DeleteResultList`), with reason
+	// NOT_FOUND for a job the data center does not hold. `action` is case-insensitive.
+	//
+	// The vendor does not say how a bulk GET treats job IDs the data center does not hold; it
+	// warns that a data center "could return an error about unknown job IDs". Since a job
+	// lives in one data center, every other one sees unknown IDs: clients must work whether
+	// they are left out of the items or refused with an error (the 400 and 404 below, not
+	// documented by the vendor for this operation).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /{custNr}/fax/reports (the `BulkStatusReports` operationId).
+	BulkStatusReports(ctx context.Context, custNr CustNr, body BulkStatusReportsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// DeleteStatusReport Delete the status report of a single job
 	//
 	// Deletes the report data of a job. Like a report read, a deletion must reach the data
@@ -243,6 +396,107 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /{custNr}/fax/reports/{jobId} (the `GetStatusReport` operationId).
 	GetStatusReport(ctx context.Context, custNr CustNr, jobID JobID, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// DeleteOldestStatusReports Delete the oldest status reports of one data center, read or not
+//
+// Deletes up to the 1000 oldest reports of the data center asked, whether anyone has read
+// them or not. Never use it to acknowledge what was listed: use bulkStatusReports with
+// action DELETE and the job IDs read. The old Swagger file gives a bare array as the
+// answer; the current documentation the object below, which this contract follows.
+//
+// Corresponds with DELETE /{custNr}/fax/reports (the `DeleteOldestStatusReports` operationId).
+func (c *Client) DeleteOldestStatusReports(ctx context.Context, custNr CustNr, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteOldestStatusReportsRequest(c.Server, custNr)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetAllStatusReports List the completed jobs' status reports of one data center
+//
+// Lists the status reports of completed jobs held by the data center asked, oldest first,
+// at most 1000 of them. There is no paging: to see the next ones, delete the ones read.
+// Like every report operation it is data-center specific: ask each data center of the
+// region, never the HA host.
+//
+// The items have the single report's shape (`StatusReport`), `pages` required included.
+// The vendor does not say whether `pages` is required in a listed item; every example of
+// a listed item carries it, the vendor calls the items the same reports as the single
+// read, and one shape lets a caller handle a listed, a bulk-read and a single report
+// alike. A data center that leaves it out fails validation, which the client reports as
+// that data center's invalid response, never as an empty list.
+//
+// Corresponds with GET /{custNr}/fax/reports (the `GetAllStatusReports` operationId).
+func (c *Client) GetAllStatusReports(ctx context.Context, custNr CustNr, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAllStatusReportsRequest(c.Server, custNr)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BulkStatusReportsWithBody Read or delete the status reports of up to 1000 jobs of one data center
+//
+// With `action` GET the answer's items are the reports found (`StatusReportList`); with
+// DELETE they say for each job whether it was deleted (`DeleteResultList`), with reason
+// NOT_FOUND for a job the data center does not hold. `action` is case-insensitive.
+//
+// The vendor does not say how a bulk GET treats job IDs the data center does not hold; it
+// warns that a data center "could return an error about unknown job IDs". Since a job
+// lives in one data center, every other one sees unknown IDs: clients must work whether
+// they are left out of the items or refused with an error (the 400 and 404 below, not
+// documented by the vendor for this operation).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /{custNr}/fax/reports (the `BulkStatusReports` operationId).
+func (c *Client) BulkStatusReportsWithBody(ctx context.Context, custNr CustNr, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBulkStatusReportsRequestWithBody(c.Server, custNr, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BulkStatusReports Read or delete the status reports of up to 1000 jobs of one data center
+//
+// With `action` GET the answer's items are the reports found (`StatusReportList`); with
+// DELETE they say for each job whether it was deleted (`DeleteResultList`), with reason
+// NOT_FOUND for a job the data center does not hold. `action` is case-insensitive.
+//
+// The vendor does not say how a bulk GET treats job IDs the data center does not hold; it
+// warns that a data center "could return an error about unknown job IDs". Since a job
+// lives in one data center, every other one sees unknown IDs: clients must work whether
+// they are left out of the items or refused with an error (the 400 and 404 below, not
+// documented by the vendor for this operation).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /{custNr}/fax/reports (the `BulkStatusReports` operationId).
+func (c *Client) BulkStatusReports(ctx context.Context, custNr CustNr, body BulkStatusReportsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBulkStatusReportsRequest(c.Server, custNr, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // DeleteStatusReport Delete the status report of a single job
@@ -284,6 +538,121 @@ func (c *Client) GetStatusReport(ctx context.Context, custNr CustNr, jobID JobID
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// NewDeleteOldestStatusReportsRequest constructs an http.Request for the DeleteOldestStatusReports method
+func NewDeleteOldestStatusReportsRequest(server string, custNr CustNr) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "custNr", custNr, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/%s/fax/reports", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetAllStatusReportsRequest constructs an http.Request for the GetAllStatusReports method
+func NewGetAllStatusReportsRequest(server string, custNr CustNr) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "custNr", custNr, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/%s/fax/reports", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewBulkStatusReportsRequest calls the generic BulkStatusReports builder with application/json body
+func NewBulkStatusReportsRequest(server string, custNr CustNr, body BulkStatusReportsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewBulkStatusReportsRequestWithBody(server, custNr, "application/json", bodyReader)
+}
+
+// NewBulkStatusReportsRequestWithBody constructs an http.Request for the BulkStatusReports method, with any body, and a specified content type
+func NewBulkStatusReportsRequestWithBody(server string, custNr CustNr, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "custNr", custNr, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/%s/fax/reports", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
 }
 
 // NewDeleteStatusReportRequest constructs an http.Request for the DeleteStatusReport method
@@ -412,6 +781,71 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// DeleteOldestStatusReportsWithResponse Delete the oldest status reports of one data center, read or not
+	//
+	// Deletes up to the 1000 oldest reports of the data center asked, whether anyone has read
+	// them or not. Never use it to acknowledge what was listed: use bulkStatusReports with
+	// action DELETE and the job IDs read. The old Swagger file gives a bare array as the
+	// answer; the current documentation the object below, which this contract follows.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /{custNr}/fax/reports (the `DeleteOldestStatusReports` operationId).
+	DeleteOldestStatusReportsWithResponse(ctx context.Context, custNr CustNr, reqEditors ...RequestEditorFn) (*DeleteOldestStatusReportsResponse, error)
+
+	// GetAllStatusReportsWithResponse List the completed jobs' status reports of one data center
+	//
+	// Lists the status reports of completed jobs held by the data center asked, oldest first,
+	// at most 1000 of them. There is no paging: to see the next ones, delete the ones read.
+	// Like every report operation it is data-center specific: ask each data center of the
+	// region, never the HA host.
+	//
+	// The items have the single report's shape (`StatusReport`), `pages` required included.
+	// The vendor does not say whether `pages` is required in a listed item; every example of
+	// a listed item carries it, the vendor calls the items the same reports as the single
+	// read, and one shape lets a caller handle a listed, a bulk-read and a single report
+	// alike. A data center that leaves it out fails validation, which the client reports as
+	// that data center's invalid response, never as an empty list.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /{custNr}/fax/reports (the `GetAllStatusReports` operationId).
+	GetAllStatusReportsWithResponse(ctx context.Context, custNr CustNr, reqEditors ...RequestEditorFn) (*GetAllStatusReportsResponse, error)
+
+	// BulkStatusReportsWithBodyWithResponse Read or delete the status reports of up to 1000 jobs of one data center
+	//
+	// With `action` GET the answer's items are the reports found (`StatusReportList`); with
+	// DELETE they say for each job whether it was deleted (`DeleteResultList`), with reason
+	// NOT_FOUND for a job the data center does not hold. `action` is case-insensitive.
+	//
+	// The vendor does not say how a bulk GET treats job IDs the data center does not hold; it
+	// warns that a data center "could return an error about unknown job IDs". Since a job
+	// lives in one data center, every other one sees unknown IDs: clients must work whether
+	// they are left out of the items or refused with an error (the 400 and 404 below, not
+	// documented by the vendor for this operation).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /{custNr}/fax/reports (the `BulkStatusReports` operationId).
+	BulkStatusReportsWithBodyWithResponse(ctx context.Context, custNr CustNr, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BulkStatusReportsResponse, error)
+
+	// BulkStatusReportsWithResponse Read or delete the status reports of up to 1000 jobs of one data center
+	//
+	// With `action` GET the answer's items are the reports found (`StatusReportList`); with
+	// DELETE they say for each job whether it was deleted (`DeleteResultList`), with reason
+	// NOT_FOUND for a job the data center does not hold. `action` is case-insensitive.
+	//
+	// The vendor does not say how a bulk GET treats job IDs the data center does not hold; it
+	// warns that a data center "could return an error about unknown job IDs". Since a job
+	// lives in one data center, every other one sees unknown IDs: clients must work whether
+	// they are left out of the items or refused with an error (the 400 and 404 below, not
+	// documented by the vendor for this operation).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /{custNr}/fax/reports (the `BulkStatusReports` operationId).
+	BulkStatusReportsWithResponse(ctx context.Context, custNr CustNr, body BulkStatusReportsJSONRequestBody, reqEditors ...RequestEditorFn) (*BulkStatusReportsResponse, error)
+
 	// DeleteStatusReportWithResponse Delete the status report of a single job
 	//
 	// Deletes the report data of a job. Like a report read, a deletion must reach the data
@@ -436,6 +870,255 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /{custNr}/fax/reports/{jobId} (the `GetStatusReport` operationId).
 	GetStatusReportWithResponse(ctx context.Context, custNr CustNr, jobID JobID, reqEditors ...RequestEditorFn) (*GetStatusReportResponse, error)
+}
+
+type DeleteOldestStatusReportsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DeleteResultList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// JSON520 the response for an HTTP 520 `application/json` response
+	JSON520 *UnknownError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteOldestStatusReportsResponse) GetJSON200() *DeleteResultList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteOldestStatusReportsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteOldestStatusReportsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteOldestStatusReportsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteOldestStatusReportsResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r DeleteOldestStatusReportsResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetJSON520 returns the response for an HTTP 520 `application/json` response
+func (r DeleteOldestStatusReportsResponse) GetJSON520() *UnknownError {
+	return r.JSON520
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteOldestStatusReportsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteOldestStatusReportsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteOldestStatusReportsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteOldestStatusReportsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetAllStatusReportsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *StatusReportList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// JSON520 the response for an HTTP 520 `application/json` response
+	JSON520 *UnknownError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetAllStatusReportsResponse) GetJSON200() *StatusReportList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetAllStatusReportsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetAllStatusReportsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetAllStatusReportsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetAllStatusReportsResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetAllStatusReportsResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetJSON520 returns the response for an HTTP 520 `application/json` response
+func (r GetAllStatusReportsResponse) GetJSON520() *UnknownError {
+	return r.JSON520
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAllStatusReportsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAllStatusReportsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAllStatusReportsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAllStatusReportsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type BulkStatusReportsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BulkResult
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// JSON520 the response for an HTTP 520 `application/json` response
+	JSON520 *UnknownError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r BulkStatusReportsResponse) GetJSON200() *BulkResult {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r BulkStatusReportsResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r BulkStatusReportsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r BulkStatusReportsResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r BulkStatusReportsResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r BulkStatusReportsResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetJSON520 returns the response for an HTTP 520 `application/json` response
+func (r BulkStatusReportsResponse) GetJSON520() *UnknownError {
+	return r.JSON520
+}
+
+// GetBody returns the raw response body bytes
+func (r BulkStatusReportsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r BulkStatusReportsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r BulkStatusReportsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r BulkStatusReportsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 type DeleteStatusReportResponse struct {
@@ -604,6 +1287,95 @@ func (r GetStatusReportResponse) ContentType() string {
 	return ""
 }
 
+// DeleteOldestStatusReportsWithResponse Delete the oldest status reports of one data center, read or not
+//
+// Deletes up to the 1000 oldest reports of the data center asked, whether anyone has read
+// them or not. Never use it to acknowledge what was listed: use bulkStatusReports with
+// action DELETE and the job IDs read. The old Swagger file gives a bare array as the
+// answer; the current documentation the object below, which this contract follows.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /{custNr}/fax/reports (the `DeleteOldestStatusReports` operationId).
+func (c *ClientWithResponses) DeleteOldestStatusReportsWithResponse(ctx context.Context, custNr CustNr, reqEditors ...RequestEditorFn) (*DeleteOldestStatusReportsResponse, error) {
+	rsp, err := c.DeleteOldestStatusReports(ctx, custNr, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteOldestStatusReportsResponse(rsp)
+}
+
+// GetAllStatusReportsWithResponse List the completed jobs' status reports of one data center
+//
+// Lists the status reports of completed jobs held by the data center asked, oldest first,
+// at most 1000 of them. There is no paging: to see the next ones, delete the ones read.
+// Like every report operation it is data-center specific: ask each data center of the
+// region, never the HA host.
+//
+// The items have the single report's shape (`StatusReport`), `pages` required included.
+// The vendor does not say whether `pages` is required in a listed item; every example of
+// a listed item carries it, the vendor calls the items the same reports as the single
+// read, and one shape lets a caller handle a listed, a bulk-read and a single report
+// alike. A data center that leaves it out fails validation, which the client reports as
+// that data center's invalid response, never as an empty list.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /{custNr}/fax/reports (the `GetAllStatusReports` operationId).
+func (c *ClientWithResponses) GetAllStatusReportsWithResponse(ctx context.Context, custNr CustNr, reqEditors ...RequestEditorFn) (*GetAllStatusReportsResponse, error) {
+	rsp, err := c.GetAllStatusReports(ctx, custNr, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAllStatusReportsResponse(rsp)
+}
+
+// BulkStatusReportsWithBodyWithResponse Read or delete the status reports of up to 1000 jobs of one data center
+//
+// With `action` GET the answer's items are the reports found (`StatusReportList`); with
+// DELETE they say for each job whether it was deleted (`DeleteResultList`), with reason
+// NOT_FOUND for a job the data center does not hold. `action` is case-insensitive.
+//
+// The vendor does not say how a bulk GET treats job IDs the data center does not hold; it
+// warns that a data center "could return an error about unknown job IDs". Since a job
+// lives in one data center, every other one sees unknown IDs: clients must work whether
+// they are left out of the items or refused with an error (the 400 and 404 below, not
+// documented by the vendor for this operation).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /{custNr}/fax/reports (the `BulkStatusReports` operationId).
+func (c *ClientWithResponses) BulkStatusReportsWithBodyWithResponse(ctx context.Context, custNr CustNr, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BulkStatusReportsResponse, error) {
+	rsp, err := c.BulkStatusReportsWithBody(ctx, custNr, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBulkStatusReportsResponse(rsp)
+}
+
+// BulkStatusReportsWithResponse Read or delete the status reports of up to 1000 jobs of one data center
+//
+// With `action` GET the answer's items are the reports found (`StatusReportList`); with
+// DELETE they say for each job whether it was deleted (`DeleteResultList`), with reason
+// NOT_FOUND for a job the data center does not hold. `action` is case-insensitive.
+//
+// The vendor does not say how a bulk GET treats job IDs the data center does not hold; it
+// warns that a data center "could return an error about unknown job IDs". Since a job
+// lives in one data center, every other one sees unknown IDs: clients must work whether
+// they are left out of the items or refused with an error (the 400 and 404 below, not
+// documented by the vendor for this operation).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /{custNr}/fax/reports (the `BulkStatusReports` operationId).
+func (c *ClientWithResponses) BulkStatusReportsWithResponse(ctx context.Context, custNr CustNr, body BulkStatusReportsJSONRequestBody, reqEditors ...RequestEditorFn) (*BulkStatusReportsResponse, error) {
+	rsp, err := c.BulkStatusReports(ctx, custNr, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBulkStatusReportsResponse(rsp)
+}
+
 // DeleteStatusReportWithResponse Delete the status report of a single job
 //
 // Deletes the report data of a job. Like a report read, a deletion must reach the data
@@ -639,6 +1411,210 @@ func (c *ClientWithResponses) GetStatusReportWithResponse(ctx context.Context, c
 		return nil, err
 	}
 	return ParseGetStatusReportResponse(rsp)
+}
+
+// ParseDeleteOldestStatusReportsResponse parses an HTTP response from a DeleteOldestStatusReportsWithResponse call
+func ParseDeleteOldestStatusReportsResponse(rsp *http.Response) (*DeleteOldestStatusReportsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteOldestStatusReportsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DeleteResultList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 520:
+		var dest UnknownError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON520 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetAllStatusReportsResponse parses an HTTP response from a GetAllStatusReportsWithResponse call
+func ParseGetAllStatusReportsResponse(rsp *http.Response) (*GetAllStatusReportsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAllStatusReportsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest StatusReportList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 520:
+		var dest UnknownError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON520 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseBulkStatusReportsResponse parses an HTTP response from a BulkStatusReportsWithResponse call
+func ParseBulkStatusReportsResponse(rsp *http.Response) (*BulkStatusReportsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &BulkStatusReportsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BulkResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 520:
+		var dest UnknownError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON520 = &dest
+
+	}
+
+	return response, nil
 }
 
 // ParseDeleteStatusReportResponse parses an HTTP response from a DeleteStatusReportWithResponse call
@@ -782,43 +1758,65 @@ func ParseGetStatusReportResponse(rsp *http.Response) (*GetStatusReportResponse,
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7FnbctvI0X6VLvx/1dq1EAnqLPpKtiSvHId2UXI2semyh0CTHAmYgWcGorAqVuUh8oR5klTPACBAgpRc",
-	"sfcqdyTQp+nD192DBy+USSoFCqO9/oOXMsUSNKjsv1eZNgNFvyLUoeKp4VJ4fftcJqhgkCVjVJ7vcXqc",
-	"MjPzfE+wBL2+Fzpm31P4LeMKI69vVIa+p8MZJoykmjwlSm0UF1NvsfC9N3J8Ga0rvJ4hvJFjuDzrtCu7",
-	"sXzfo2tBxDqVQqM960sWDfFbhtrQv1AKg8L+ZGka85CRJd0bTeY81MT+v8KJ1/f+r7v0Y9e91d1zpaRy",
-	"qprHOc3MTCr+hxUKM2QRKki41lxMQSpIWDyRKsGoA3TysYxySFgOYwRMUpN3vIXvXQqDSrD4CtUdKqfr",
-	"p1teKgVttQIS4TYrB9JcyExEP9+0gQSFqVQGJlKBmTEDNy5ltphHzuMhfhDsjvGYjWP8+YaSNdrpBa5B",
-	"3qGKJYswotBzAQnjpJ6JELeZ/kGwIo3wKd7Fe5ak5fEi9Pr7Qc/3EtSaTbHISRQFF0wYjzEiNT8g1VGY",
-	"ptztx7oVci7+pHwutD2Wx5UfLFScYYwGh6iz2NqVKpmiMtwBSWTftoDY7zM0M6TUxDJT50xDQU/AVsXI",
-	"gVcBWWMpY2SCnHPzFHispHgXb94cHr7+7fXfe8HBx48vL8/f/u3VoOf5q2BIUMgKh67anK/aK6QpbfaB",
-	"jTUKA/MZCuD2fR8G766/XLz7MDijfL4cXJ8PB6dvv5wPh++GI/EskmGWoDAYwR2LM9QvrEQmAEWW+KCl",
-	"q10GAucgha0RolB4g6HB6HlnJBqnrPStH2xR7wifqi5RhuhzxSDHJJw8USVeM6quZmplZMun4KZ6naIi",
-	"9qqgaqTttdVm7Jo1750R+bpBt5ivh2vAEgQ5sSG7xbyZDbeY93b32qJvA9GeVvYVMK35VGAERrbLtmSt",
-	"0ldCQGaXCtvcP8SQpxyFuTLMZLqlvDJl3XgprjDU60afFe9LN0zYPRjFhLb9VQrIhOExKAyR32EE47wi",
-	"U6XujtcWWuGGnVY3Ndh/0ZAqnjCVg+OBZ9z1TeJgMTWohBkfsDPt+PDr/snxSW93b//w6Ph5py0+qwBT",
-	"1/4elSah1AYgYoZBpjEqeiBCSO0FUjZFOzkZTPRjYFnlnD1zXHTFBiQxpVi+DTfO79OYiUYgtA1opx19",
-	"EmnwleYt2HbB7uHyDOYzHs6AR9RLJhz11qAtJRM6XcvBhsi555TUTnwpk2BObxXZEohrnqA2LElLW0VE",
-	"FY/aoeOqbMoJuLx6B8eHQa/ICBt999PrexEzuGN4gq1WVOXRtILaQOFpuEKE65dnNhcSqRC4cMK5FJ1H",
-	"K1WUs32hqgq2v1qD7XU8QYUixPUKHvM45mL6qkDU1QGzMhGkKFJYGwipZagXhaOoJzA15kZRkT1L2H0H",
-	"jgMIZ0yxkLaX50142g12d3eC/Z2j616vH+z39446wcHRxy91U3wvYfdvUUzNzOsfBy0+L6jJxHXDT6OI",
-	"F+Vtq3Bih7liWg7LhYmFoSQAEtP/3mprx+NWl7rPcMIFRm3zw4VCjPOdyFFQuTn2wsbdg8PvN3JdbcPU",
-	"3YPDJzVA1waGdvxYT6WfNg8RYOqNgCEnFlE1TetFXTcUtU4Gar2zVQyf1vta72TZcbxf90/g+ASoSRwc",
-	"Hu0cnwSB12wLBNRLOPbe/cVrwiqJ6B6fdFdENPHRC4KyFx0cHtVJtI1072gnON7pBde9vX5w0A9OPi7h",
-	"wepcfH5ij1lt84u21lJDkO2ySsJN896q68v4rgOXxfcwU9zkVyTeJcHMmPQl0zykQa7aOuxsTk+XCUSE",
-	"bs3grSBBiZkyZcqeOETDVKaBmtzw/OoaTt9fwl3PTcAKWaRrrbMcwuUEmGsh1E9u5LgzEiNxWr6O+R1q",
-	"kCLOy/S0eOQA1ElOlQxR05hAr2/k2I7dYUwu0vAtQ5UD3qHKR6LOWxitcEro/MwUeywqDWOM5fw5MBGB",
-	"IE5L+NspzKQ2HbAzNVTXLcAUjkRtEShmsDsUkVTANIxom3/lNr+R16e3XLnNjDbmiUHhdjOrkR7RZjXn",
-	"Gol0JL5ajV/BhdUtDIYbCwKtPv/3P//V9DIlCZ3Mxe2uRxkpUxQs5V7f2+sEnT2bRmZmM6T74K67Ft0J",
-	"u+8WIroPNgEXy62wZVy1z3V9ybIut0Gm2MJbfovAypeUFD4wt4FRGJJM26fF+ELMI1EP9kzGUV3+C/vb",
-	"OkwDE3peEvLlfjeRmYic2whiHDBFlbkNUF65R9sNgh+2tjcW7Zbt/ZGNGn5frqV0LB++OoD8CprlNJfl",
-	"dMaF7+3/QKO33vsUVhYrbXXp5EMxrrO2m0Gu2y8HR6L9vqI8U2+TqVXAuo1LJMu0/zhTdae38L0D57nt",
-	"DG1XlZZ373Helhs6Yt0NnnK42lWShfYsoa2syuON4MrFNLbASLqmaFouRrhxBUersTZMhMXizTV8GL4l",
-	"sJOZCpFqtamBBkNWQjeETMAYR0K5u2cHhhY2ClS/keNfdCnCUVuE5hgVqyw3ugEdvFYB/5CZZeKCG84M",
-	"wW4JHAWaW5ZxDiGzQ2XBWq9w34GsACaIzGGs45vzOLbms8xImtpJSl6qhywtRni8T3lzLQ+lmPBppiig",
-	"QEsOTBRLEJ6NiX3CstiMxF4AEcv18zYkeo3mz4Khhp5NF7r1GHdqmLI9RWtfHf5XsttL9gJN0ePa6qlZ",
-	"svXPWJ/adS5JusVnroX/KKX7PLX4XJ8TrYaVCfHTZ5qEi+HIjffN65GMRncfLhQTt5PMpm+m4mKC1P0u",
-	"jRFz3Ymw11FuXumEMiFHma4dRjZJ/GsmeDjbKG73ieJOE1Q8ZD6c6tk4U2KDwEz3vlfgFYYsC+0Q3i7x",
-	"qSZezbn5A1XMRLRBVjh7qnVXXExZKhVukKSnGyR9XvwnAAD//w==",
+	"7Hvtchu5cvatdM17qizVGVGkLNsy/Uu2ZB/t68hbkjZO1lRW4EyTA2kG4AIYUTyOqnIRucJcSaobmOEM",
+	"OZS0G9tVqZxfFkmgu9EfT38A/holuphphcrZaPg1mgkjCnRo+NO70rpTQ3+laBMjZ05qFQ35e12ggdOy",
+	"GKOJ4kjS1zPhsiiOlCgwGkaJ3xxHBn8vpcE0GjpTYhzZJMNCEFW3mNFK64xU0+j+Po5+0uOTdJ3hRYbw",
+	"kx7DyVGvm9k17/sjvO5psZ1pZZHP+lakZ/h7idbRp0Qrh4r/FLNZLhNBkuxeWxLna4PsXwxOomH0/3aX",
+	"etz1v9rdY2O08azaxzksXaaN/DsThQxFigYKaa1UU9AGCpFPtCkw7QGdfKzTBRRiAWMELGZu0Yvu4+hE",
+	"OTRK5OdobtF4Xt9d8oopWOYKSAsfkvJUu/e6VOn3F+1Ug8GZNg4m2oDLhINr7zIPiEfKkwn+osStkLkY",
+	"5/j9BSVprOcL0oK+RZNrkWJKppcKCiGJvVAJPiT6L0oEN8KnaBfvRDGrjpdiNNzvD+KoQGvFFINPogq7",
+	"YCJkjimx+Qaujsq16T58rBul5+oH+XPg9pgf13rwUFHmNw2smBk9Q+OkxxGReNKrEPbh+ILse3T88fji",
+	"OCY7C7WARFgkSKutQ+uimNCNAi0aRv+29eXD9PLLMV5+uXCX//7lKPUfPub1l/Tv9l+ieBXjYg+LtmX+",
+	"L9H7n356+fLD3z78y6D/4tdf354cf/znd6eD6DKOpMPCdoBlHBXi7sT/OOj3+3FUSFV9rtkKY8Qi8sBa",
+	"ofCXSh+1LJf1ej2+xsQRda9QW+bezGrxaRINvzxs0nMnXGnPOOI/Skt0Ht5whDk69Gz8hsuuyBTKztGA",
+	"0zAu85smFzsEAatsGWz8GeHD8UUMAlYZjVRjjbd/D97lkqSDJMPkBqQDMRVSWQcuQ9AK6V9Z70pEnlti",
+	"1RspUliTxboLpvxrRxr9nKHL6HAZVlg5FxbC+pYf+vQZLDXWOkehao96LEEvvXmDr3W4qkFhu+Lmc7ZY",
+	"lVdpV8kcgxhbVA7mGSpS41zYIZx+uvjt/adfTo8o4k5OL47PTg8//nZ8dvbpbKS2Up2UBSqHKdyKvET7",
+	"hikKBajKIgarffYQoHDOtpCep0FyWEy3yQrNU9b81g+2Eg1VnVKZqCsa1hx1TSe8gvzC8CILesJypsIJ",
+	"SOhoBrYEO3ANONoEne3oPEXrtslQbb/xKuY/ayR4akSR4A/iQEW868Q12Lfl8XmqgV2cssJuypFTNAxO",
+	"VRJrLO3OZ13mWZPmZy/EYl2gG1ysG+NUFEgGICe9wUXb/29wMdh73uXv7HrdgcQ/gbBWThWmBEWdtHlZ",
+	"J/UV1ZPYFcMu9Z9hImcERx7cOgClNKzGE3WOie3wx/B7pYaJuANnhLJc02oFpXIyB4MJyltMYbyol5mK",
+	"dy/qMq3yDUanmlrbn1mYGVkIswC/B7akr1Vph8gJPAvhYsDetBfDX/dfH7we7D3ff/nqYLvXZZ9VSG1y",
+	"/xmNJaJUevmgKy2moe5ESKikg5mYcmp/UijVPsdnzkMl2gLhEFabkfL4bpYL1TKEZYP2uvG20A7fWdmB",
+	"5u/FHZwcwTyTSQYypfptItE+aLQlZcLjC326wXL+e3JqT76iScBuHyTZYYgLWaB1ophVsqqUIh6tzwer",
+	"tMkn4OT8Exy87A+CR7D1/Z/RMEqFwx0nC+yUog6PthSU+IKm4RwRLt4esS8U2iBI5YlLrXqPRqqq+unA",
+	"qjZ2vBqD3XE8QYMqwfUIHss8l2r6LiDqalNXiwhaBRe2LmSSN0FRlAWFGUtnKMi2CnHXg4M+JJkwInFo",
+	"7HYbnvb6e3s7/f2dVxeDwbC/P3z+qtd/8erX35qicGH5EdXUZdHwoN+h87CaRFwX/DBNZQhvjsIJN1Ch",
+	"Q02qIYVIEk0ApKb/c6lZjselrngf4UQqTLsqpvcGMV/spH4FhZvfHmTce/Hyjwu5zrYl6t6Ll09KgM0a",
+	"d92VvlsFSIBpNwKGnjCiWuqcQly3GHVWBmY9sy0bofW8Nni9zDjRX/dfw8FroCTx4uWrnYPX/f5KxURA",
+	"vYTj6NP/j9qwSiR2D17vrpBo42PU71e56MXLV80lli09eLXTP9gZ9C8Gz4f9F8P+61+X8MA87y+fmGNW",
+	"0/x9V2ppIMjDtKqFmyrcVdVX9r18xOG6K16/IjQBm+rdXFqKcq51XauVC7Xwh+OLb1D2tsLjz5e9nNaS",
+	"0ki3OCfKXpjMudlbYWVC9Ws94OAmjL5dxg0t9BMN2YmNFI8zYVxVCpyhE6a0QLn97Pj8Ag5/PoHbgW91",
+	"DIrUNiqGqtvSExA+c1Iavdbj3kiN1GH1cy5v0YJW+aKKyqZFmPLM6AQtVUf087Uec3+VhO739xLNAvAW",
+	"zWKkmnuD0AanlJS2XBiZobEwxlzPt0GoFBTt5IV/O4RMW9cDbiWgnuyCMDhSjY4vlJ63qFJqyi2MolMN",
+	"7/yQaRQNQ9/NQyBJjuZQ+TEQc6SvqIWeS8st+khdMccr8Gb1naGTjrGvU+f/9R//2dYyxQadzNvtdkA+",
+	"pWeoxExGw+h5r9977idCGXvI7lc/Wb/fnYi73Ybz+vZuQ7eIFspZ1UoM+v0++DawGVKrBhT2hjrseZga",
+	"CLWgoMuEZX8ZKZdhQbGmtOvBKduitEhdOIVccqP0PMd0ijAnT6AijCIU0yEvWxuvwFy6bKRagxJWevAc",
+	"ODnynP2cTucpnM/FdIoGJjJHmLI3ChgLg8DRSPZlI3kkeONLm9IY8ujKKXzdw2MXNqF3sLguT6WFRCtH",
+	"mRgmOs/13HorE4b49JHWWv7ESm0dK1q5aNjr97/ZXHN9prU+4vykyCRYwAxNFbhh/ABb3noxqx6kY/1a",
+	"rbZ5FLvvJe0SoD7RbuPehLcMHt/Smlzzpv3HN9UXCfdx9OIpgnXdj/De54/v7bgWoK17/accrjG/ZpAv",
+	"C2pLaxfxruaDzz6W1mJ2+BBkJMMUO7Ijmb4DvpkgCemNfa3HFjLMaxDsiPUg10Qa6+KREg4K6gQ8YDBC",
+	"FBx9JgzFqCaTajqkiLfoz6bwztE5bBz8rJpphugdqY/yBj3q14mmiiVCD2lZtJ0gmp1hIicyGZKQgCLJ",
+	"YD1VjJTPFXFHUqCcRYjB2R0yceslslJN82qw+MyCzcQMYeuqGb1X2zFcceFyBVVaB6mSvEyRTnKxzCWp",
+	"Rj8mtGJRY2a1V9rmdhABCVmkN0EVoTIFPRmp1gJIhDHUf0sXN7OXnwq7+mR8KFFgbX5hGwclDYk0ZkQl",
+	"L/PHzZHWMSk0kAmV5liLF4fCaYedkDaKttZGSuTyBntwuJ75cxS3LDPo0vEAzsKtyGXKdo4b7b+vBhpS",
+	"U2oRrknyGdX9vLvO7ZWlheXRLadoErsLnD+gO8zzHwbL63cT3beA7QOG2FsGbFBIDM0w/Acyfwdk5psc",
+	"P/doouWzxwHaN67LRxMbbq2WS3bDowpq22a6q9f5TLn4ypdBV9SzNJoZigOOdapxltciFiZkgRXwolNd",
+	"bb8JdVUoqFyGC4aoiTYeTKm0qvBKtm6EYOtqtcIgQORiwRcKI7W8a+FbLqa2mlxqaMx0nvaWZ6PSSljc",
+	"kcqistLJW6zBugtVMz1vtHLgDApn69LwQa5vQLqRmgujbHW701w7ihJd5hRyrjSKAYUbCTEm8CrDLXHg",
+	"NIp6cC5Vgv64I+X7IKnWs7dHdm4ZPOgiFeKB3MmRHdatUFFaB3NtbipbcH29YEPnOPEoGop07wLc50x4",
+	"8swWqYXmdmm/32fE3u/vVxWt0u6BXshPr6nBqaBzuwtK366W7eHVDVr3VqeLb4ahzUv2+3ZX7UyJ998R",
+	"vhvX0Y/V0+QRIfQ+HF9sk02qr7migi0fdts9+Mz5jjJUqHFCMzFSE6OLEMx83me2DpFw37v/DU/34LuU",
+	"IAGDQOVcW4wUoTjhmbbLhPI1YYiIGLSJyZ/Ix6lY4IdME3bh4F/PLFD08XxmJZ58RUT6W45uul5ISTtS",
+	"f+SVVKW7P5/4fszjk1U1dGgSuhT50DOa/6WJ+Cx0O43GYT0F+0FG5X/dWfk+7h6U7H7lAeX9UwYmjWcH",
+	"TJunYdd63ANuYET1Y6irvdDkr4zlhpNrlZRGqlkbU0Zq0veTCU4Tth5b0kK5fPHAMLN58tCaSv6gkUOX",
+	"Uz/yxgQ+Lx9q+NHDla8krijDW5hnix+PeSxleORRu/NjWNT9YNMXL98Di/4vjUe6ptC+77zW441jEC6c",
+	"2WLWSusEVWgMndLCL2cfqXPUpUmQYrXNwZeuYcYNiVAw5n6Zk6GvlBg2wvj7Wo+f2YqEX82jbIlpeOrg",
+	"R2lL6JCNCPhXXfImqaSTwuFI1cDRHMKOF9yVk4elaxHu2/jGI8LlvrnMcxZflE4XwkmisqhL+nIWpp14",
+	"N5PtZxuJVhM5LQ0ZFJwsECbUtcDWmLZPRJm7kXreh1Qs7PaGNvtHwVD7EmbDI9umjf/RN3+HkH2PLuS4",
+	"rnhqh+yf65LjR1f6/zJwf9m8UGMOK1dpXy6p5Q63SP76t/18pjR6hjG8N0LdTEp239Lk4arNDnepjJjb",
+	"XoqDnvEXO71EF6Qot8u3Npso/lOpZJJtJLf3RHKHBRqZiBgObTYujdpAsLSDP0rwHBNRJnxJ203xqSKe",
+	"z6X7O5pcqHQDrSR7qnTnUk3FTBvcQMlON1C6vP/vAAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
