@@ -30,6 +30,17 @@ type orderEntry struct {
 	job *job
 }
 
+// bufferBody reads a request's body (at most maxBulkBody) into memory, where the handler reads
+// it again. The server notices a client hanging up only once the body is read, so a fake that
+// waits (latency) before reading would wait the full time for a client long gone.
+func bufferBody(r *http.Request) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return
+	}
+	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBulkBody))
+	r.Body = io.NopCloser(bytes.NewReader(body))
+}
+
 // splitReportsPath returns the custNr of an escaped path basePath/{custNr}/fax/reports.
 func splitReportsPath(escaped string) (custNr string, ok bool) {
 	rest, found := strings.CutPrefix(escaped, basePath+"/")
@@ -46,10 +57,7 @@ func splitReportsPath(escaped string) (custNr string, ok bool) {
 
 // serveReports answers the operations on the reports resource as a whole.
 func (dc *DataCenter) serveReports(w http.ResponseWriter, r *http.Request, custNr string, entry int) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBulkBody))
-	if err != nil {
-		return
-	}
+	body, _ := io.ReadAll(r.Body) // buffered by bufferBody
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	if err := dc.checkRequest(r, validate.ReportsPath, map[string]string{"custNr": custNr}); err != nil {
 		if errors.Is(err, errBadAuthorization) {

@@ -33,6 +33,7 @@ func (dc *DataCenter) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		dc.updateLog(entry, func(r *Request) { r.Status = status })
 	}}
 
+	bufferBody(r) // read first: only then does the server notice a client that hangs up
 	fault, latency := dc.nextFault()
 	if fault != nil {
 		latency += fault.Latency
