@@ -303,7 +303,7 @@ func (c *Client) deleteIn(ctx context.Context, dc *dataCenter, slot chan struct{
 		})
 	if err != nil {
 		if errors.Is(err, ErrNotFound) { // the whole request, not a job, was not found
-			err = fmt.Errorf("%s: %w: bulk delete answered %v", dc.url, ErrInvalidResponse, err)
+			err = fmt.Errorf("%s: %w: bulk delete answered %s", dc.url, ErrInvalidResponse, err.Error())
 		}
 		for _, id := range pending {
 			outcome[position[id]] = err

@@ -205,3 +205,11 @@ func TestDeleteOldestIsNeverRetried(t *testing.T) {
 		t.Fatalf("%d reports left, want 500", left)
 	}
 }
+
+func TestBulkDeleteRequestAnswered404IsNotNotFound(t *testing.T) {
+	c := newClient(t, newDataCenter(t, serveStatus(http.StatusNotFound)), newDataCenter(t, serveStatus(http.StatusNotFound)))
+	for _, r := range c.DeleteStatusReports(testContext(t), []string{"FJA"}) {
+		// A 404 for the whole request says nothing about the job: it may be there.
+		mustFail(t, r.Err, faxreport.ErrInvalidResponse, faxreport.ErrNotFound)
+	}
+}
