@@ -37,7 +37,9 @@ func WithConcurrency(n int) BatchOption { return func(c *batchConfig) { c.concur
 // 404 for it. A data center that refuses a bulk request (a 4xx other than 401 and 429) or
 // answers it unusably is asked job by job for that chunk's jobs that the others did not
 // return; one that fails otherwise (401, 5xx or no answer after the retries) makes those jobs'
-// errors a *RegionError naming it.
+// errors a *RegionError naming it. The bulk reads of a chunk end as soon as the answers in hand
+// hold all its jobs; until then, a data center that does not answer holds the chunk up until
+// its attempt times out or ctx ends.
 //
 // A fixed pool of workers does the work, never a goroutine per ID, and one slot per request in
 // flight to each data center bounds this call's requests to each data center by the

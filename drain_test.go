@@ -19,12 +19,15 @@ type collector struct {
 	s      *faxtest.Server
 	mu     sync.Mutex
 	handed map[string]int
-	fail   func(call int) error // the handler's answer to its call-th call (1-based); nil: accept
-	calls  int
+	// accepted holds the jobs of the pages the handler returned nil for: a job deleted but
+	// never accepted was deleted before its handler succeeded.
+	accepted map[string]bool
+	fail     func(call int) error // the handler's answer to its call-th call (1-based); nil: accept
+	calls    int
 }
 
 func newCollector(t *testing.T, s *faxtest.Server) *collector {
-	return &collector{t: t, s: s, handed: map[string]int{}}
+	return &collector{t: t, s: s, handed: map[string]int{}, accepted: map[string]bool{}}
 }
 
 func (c *collector) handle(_ context.Context, page []*faxreport.Report) error {
@@ -42,7 +45,12 @@ func (c *collector) handle(_ context.Context, page []*faxreport.Report) error {
 		c.handed[r.JobID]++
 	}
 	if c.fail != nil {
-		return c.fail(c.calls)
+		if err := c.fail(c.calls); err != nil {
+			return err
+		}
+	}
+	for _, r := range page {
+		c.accepted[r.JobID] = true
 	}
 	return nil
 }
@@ -88,6 +96,11 @@ func TestDrainHandsOverEveryReportOnceAndDeletesThem(t *testing.T) {
 func TestDrainUnderFaultsLosesNothing(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{})
 	ids := s.SeedReports(2500)
+	// First a lost delete answer in one data center and a 503 in the other, for sure; then
+	// faults at random.
+	s.DataCenter(0).Inject(faxtest.Fault{Latency: time.Nanosecond, Times: 1}) // the listing
+	s.DataCenter(0).Inject(faxtest.Fault{DropAnswer: true, Times: 1})         // the deletion
+	s.DataCenter(1).Inject(faxtest.Fault{Status: http.StatusServiceUnavailable, Times: 1})
 	for _, dc := range s.DataCenters() {
 		dc.InjectRandom(0.2,
 			faxtest.Fault{Status: http.StatusServiceUnavailable},
@@ -111,12 +124,21 @@ func TestDrainUnderFaultsLosesNothing(t *testing.T) {
 		_, err := c.DrainStatusReports(testContext(t), col.handle)
 		sawHandlerErr = sawHandlerErr || errors.Is(err, errHandler)
 	}
+	lost := 0
+	for _, r := range s.DataCenter(0).Requests() {
+		if r.Status == 0 {
+			lost++
+		}
+	}
+	if lost == 0 {
+		t.Error("no answer was lost in data center 0: the faults did not apply")
+	}
 	if !sawHandlerErr {
 		t.Error("the handler's error was not returned")
 	}
 	for _, id := range ids {
-		if col.handed[id] == 0 {
-			t.Fatalf("%s deleted without being handed over", id)
+		if !col.accepted[id] {
+			t.Fatalf("%s deleted without its handler succeeding", id)
 		}
 	}
 	if len(col.handed) != len(ids) {
