@@ -36,10 +36,10 @@ lint:
 test: check-generate lint-spec vet lint
 	$(GO) test -race -count=1 ./...
 
-## bench: the performance benchmarks P1-P5 (and P2's parts), COUNT runs each, summarised by
+## bench: the performance benchmarks P1-P7 (and P2's parts), COUNT runs each, summarised by
 ## benchstat (medians)
 bench:
-	$(GO) test -run '^$$' -bench 'P[1-5]|DecodeParts/1000' -benchmem -count $(COUNT) . ./internal/validate | tee bench.out
+	$(GO) test -run '^$$' -bench 'P[1-7]|DecodeParts/1000' -benchmem -count $(COUNT) . ./internal/validate | tee bench.out
 	$(TOOL) benchstat bench.out
 
 ## fuzz: run every fuzz target for FUZZTIME each

@@ -26,15 +26,24 @@ const DefaultConcurrency = 8
 // most that many requests are in flight to each data center.
 func WithConcurrency(n int) BatchOption { return func(c *batchConfig) { c.concurrency = n } }
 
-// GetStatusReports fetches the reports of many jobs with bounded concurrency. The results are in
-// the order of jobIDs, one per ID, each with its report or its own error, so that one failure
-// loses nothing else; a duplicated ID is fetched once and its result repeated (the same
-// *Report). Cancelling ctx
+// GetStatusReports fetches the reports of many jobs. The results are in the order of jobIDs,
+// one per ID, each with its report or its own error, so that one failure loses nothing else; a
+// duplicated ID is fetched once and its result repeated (the same *Report). Cancelling ctx
 // stops new fetches at once: the jobs not yet fetched get the context's error.
 //
-// It runs a fixed pool of workers, never a goroutine per ID, and holds one slot per request in
-// flight to each data center, so that no data center ever has more than the configured number
-// of this call's requests, stragglers included, while a slow data center delays no worker.
+// It reads in bulk: at most ListLimit jobs per request, sent to every data center. A job that
+// no data center returned is confirmed with the single-report call (GetStatusReport's rules)
+// before it is called not found, so ErrNotFound still means that every data center answered
+// 404 for it. A data center that refuses a bulk request (a 4xx other than 401 and 429) or
+// answers it unusably is asked job by job for that chunk's jobs that the others did not
+// return; one that fails otherwise (401, 5xx or no answer after the retries) makes those jobs'
+// errors a *RegionError naming it. The bulk reads of a chunk end as soon as the answers in hand
+// hold all its jobs; until then, a data center that does not answer holds the chunk up until
+// its attempt times out or ctx ends.
+//
+// A fixed pool of workers does the work, never a goroutine per ID, and one slot per request in
+// flight to each data center bounds this call's requests to each data center by the
+// concurrency (WithConcurrency).
 func (c *Client) GetStatusReports(ctx context.Context, jobIDs []string, opts ...BatchOption) []ReportResult {
 	cfg := batchConfig{concurrency: DefaultConcurrency}
 	for _, opt := range opts {
@@ -51,43 +60,49 @@ func (c *Client) GetStatusReports(ctx context.Context, jobIDs []string, opts ...
 		}
 		return results
 	}
-
-	firstOf := make(map[string]int, len(jobIDs)) // ID -> index of its first occurrence
-	var unique []int                             // indexes of first occurrences, in order
-	for i, id := range jobIDs {
-		if _, seen := firstOf[id]; !seen {
-			firstOf[id] = i
-			unique = append(unique, i)
-		}
-	}
+	ids, index := uniqueIDs(jobIDs, func(i int, err error) { results[i] = ReportResult{JobID: jobIDs[i], Err: err} })
 	slots := make([]chan struct{}, len(c.dataCenters))
 	for i := range slots {
 		slots[i] = make(chan struct{}, cfg.concurrency)
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(cfg.concurrency, len(unique)) {
-		wg.Go(func() {
-			for {
-				n := int(next.Add(1) - 1)
-				if n >= len(unique) {
-					return
-				}
-				i := unique[n]
-				results[i].JobID = jobIDs[i]
-				if err := ctx.Err(); err != nil {
-					results[i].Err = fmt.Errorf("faxreport: job %s not fetched: %w", quoteID(jobIDs[i]), context.Cause(ctx))
-					continue
-				}
-				results[i].Report, results[i].Err = c.getStatusReport(ctx, jobIDs[i], slots)
-			}
-		})
+	set := func(id string, r *Report, err error) {
+		results[index[id]] = ReportResult{JobID: id, Report: r, Err: err}
 	}
-	wg.Wait()
+
+	var mu sync.Mutex
+	var confirm []string
+	forEachChunk(ids, cfg.concurrency, func(chunk []string) {
+		unreturned := c.readChunk(ctx, chunk, slots, set)
+		mu.Lock()
+		confirm = append(confirm, unreturned...)
+		mu.Unlock()
+	})
+	c.getEach(ctx, confirm, cfg.concurrency, slots, set)
+
 	for i, id := range jobIDs {
-		if first := firstOf[id]; first != i {
+		if first := index[id]; first != i {
 			results[i] = results[first]
 		}
 	}
 	return results
+}
+
+// getEach fetches each of ids with the single-report call, with a pool of workers.
+func (c *Client) getEach(ctx context.Context, ids []string, workers int, slots []chan struct{}, set func(id string, r *Report, err error)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers, len(ids)) {
+		wg.Go(func() {
+			for n := int(next.Add(1) - 1); n < len(ids); n = int(next.Add(1) - 1) {
+				id := ids[n]
+				if err := ctx.Err(); err != nil {
+					set(id, nil, fmt.Errorf("faxreport: job %q not fetched: %w", id, context.Cause(ctx)))
+					continue
+				}
+				r, err := c.getStatusReport(ctx, id, slots)
+				set(id, r, err)
+			}
+		})
+	}
+	wg.Wait()
 }

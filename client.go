@@ -156,6 +156,11 @@ type decoders struct {
 	reports    *validate.Decoder[gen.StatusReport]
 	rawReports *validate.Decoder[validate.Raw]
 	deletions  *validate.Decoder[gen.DeleteResult]
+	// The reports resource as a whole: a listing, delete-oldest, and bulk answers by action.
+	listing      *validate.Decoder[gen.StatusReportList]
+	oldest       *validate.Decoder[gen.DeleteResultList]
+	bulkReports  *validate.Decoder[gen.StatusReportList]
+	bulkDeletion *validate.Decoder[gen.DeleteResultList]
 }
 
 var loadDecoders = sync.OnceValues(func() (d decoders, err error) {
@@ -165,8 +170,10 @@ var loadDecoders = sync.OnceValues(func() (d decoders, err error) {
 	if d.rawReports, err = validate.NewRawDecoder(http.MethodGet, validate.ReportPath, http.StatusOK); err != nil {
 		return d, err
 	}
-	d.deletions, err = validate.NewDecoder[gen.DeleteResult](http.MethodDelete, validate.ReportPath, http.StatusOK)
-	return d, err
+	if d.deletions, err = validate.NewDecoder[gen.DeleteResult](http.MethodDelete, validate.ReportPath, http.StatusOK); err != nil {
+		return d, err
+	}
+	return loadBulkDecoders(d)
 })
 
 // Endpoints returns the data-center base URLs the client queries.

@@ -3,6 +3,7 @@ package faxreport_test
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -183,7 +184,10 @@ func TestGetStatusReportUnauthorizedEverywhere(t *testing.T) {
 }
 
 func TestGetStatusReportHangingDataCenterNeverHangs(t *testing.T) {
-	hang := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
+	hang := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body) // a server notices a hang-up only once it has read the body
+		<-r.Context().Done()
+	})
 	notFound := newDataCenter(t, serveStatus(http.StatusNotFound))
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
@@ -235,7 +239,10 @@ func TestStragglersDoNotRetryAfterAWinner(t *testing.T) {
 }
 
 func TestGetStatusReportsIsNotSlowedByAHangingDataCenter(t *testing.T) {
-	hang := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
+	hang := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body) // a server notices a hang-up only once it has read the body
+		<-r.Context().Done()
+	})
 	fast := newDataCenter(t, serveReportForPath(t))
 	c := newClient(t, hang, fast)
 	ids := make([]string, 200)

@@ -3,6 +3,7 @@ package faxreport_test
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -123,9 +124,25 @@ func mustFail(t *testing.T, err error, want error, notWant ...error) {
 	assertNoSecret(t, err)
 }
 
-// serveReportForPath answers every GET with the example report for the job ID of the path.
+// serveReportForPath answers every GET with the example report for the job ID of the path,
+// and a bulk GET with the example report for each job asked.
 func serveReportForPath(t *testing.T) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			var bulk struct {
+				JobIDs []string `json:"jobIds"`
+			}
+			if err := json.NewDecoder(r.Body).Decode(&bulk); err != nil {
+				t.Error(err)
+			}
+			items := make([]json.RawMessage, len(bulk.JobIDs))
+			for i, id := range bulk.JobIDs {
+				items[i] = withField(t, id, "jobId")
+			}
+			body, _ := json.Marshal(map[string]any{"reports": items})
+			serveJSON(200, body)(w, r)
+			return
+		}
 		serveJSON(200, withField(t, path.Base(r.URL.Path), "jobId"))(w, r)
 	}
 }

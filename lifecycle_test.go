@@ -362,10 +362,20 @@ func assertEachJobAskedAtMostOncePerDataCenter(t *testing.T, s *faxtest.Server, 
 	for _, dc := range s.DataCenters() {
 		seen := map[string]bool{}
 		for _, r := range dc.Requests() {
-			if seen[r.JobID] {
-				t.Fatalf("%s was asked twice for %s", dc.URL(), r.JobID)
+			// At most once in bulk and once alone: a job that no bulk answer returned is
+			// confirmed with the single-report call.
+			for _, id := range r.JobIDs {
+				if seen["bulk "+id] {
+					t.Fatalf("%s was asked twice in bulk for %s", dc.URL(), id)
+				}
+				seen["bulk "+id], asked[id] = true, true
 			}
-			seen[r.JobID], asked[r.JobID] = true, true
+			if id := r.JobID; id != "" {
+				if seen[id] {
+					t.Fatalf("%s was asked twice for %s", dc.URL(), id)
+				}
+				seen[id], asked[id] = true, true
+			}
 		}
 	}
 	if len(asked) != jobs {

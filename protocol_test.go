@@ -14,9 +14,9 @@ import (
 )
 
 // upgradingServer is a data center that answers every request with 101 Switching Protocols and
-// then says nothing more. It returns its base URL and a channel that receives once for each
-// connection the client closes.
-func upgradingServer(t *testing.T) (baseURL string, closed <-chan struct{}) {
+// then says nothing more. It returns its base URL, a channel that receives once for each
+// request it upgraded, and one that receives once for each such connection the client closes.
+func upgradingServer(t *testing.T) (baseURL string, upgraded, closed <-chan struct{}) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -24,6 +24,7 @@ func upgradingServer(t *testing.T) (baseURL string, closed <-chan struct{}) {
 	}
 	t.Cleanup(func() { ln.Close() })
 	done := make(chan struct{}, 100)
+	answered := make(chan struct{}, 100)
 	go func() {
 		for {
 			conn, err := ln.Accept()
@@ -37,13 +38,14 @@ func upgradingServer(t *testing.T) (baseURL string, closed <-chan struct{}) {
 					return
 				}
 				fmt.Fprint(conn, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+				answered <- struct{}{}
 				r.WriteTo(discard{}) // silent until the client hangs up
 				done <- struct{}{}
 			}()
 		}
 	}()
 	t.Cleanup(func() { ln.Close() })
-	return "http://" + ln.Addr().String() + "/rest/v1", done
+	return "http://" + ln.Addr().String() + "/rest/v1", answered, done
 }
 
 type discard struct{}
@@ -79,7 +81,7 @@ func awaitClosed(t *testing.T, closed <-chan struct{}) {
 // response, and its connection is closed unread.
 func TestSwitchingProtocolsIsInvalidAndNeverHangs(t *testing.T) {
 	t.Run("context deadline", func(t *testing.T) {
-		url, closed := upgradingServer(t)
+		url, _, closed := upgradingServer(t)
 		c := newClientWith(t, func(cfg *faxreport.Config) { cfg.Endpoints = []string{url} })
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
@@ -90,7 +92,7 @@ func TestSwitchingProtocolsIsInvalidAndNeverHangs(t *testing.T) {
 		awaitClosed(t, closed)
 	})
 	t.Run("client timeout, no deadline", func(t *testing.T) {
-		url, closed := upgradingServer(t)
+		url, _, closed := upgradingServer(t)
 		c := newClientWith(t, func(cfg *faxreport.Config) {
 			cfg.Endpoints = []string{url}
 			cfg.HTTPClient = &http.Client{Timeout: time.Second}
@@ -102,7 +104,7 @@ func TestSwitchingProtocolsIsInvalidAndNeverHangs(t *testing.T) {
 		awaitClosed(t, closed)
 	})
 	t.Run("a healthy second data center", func(t *testing.T) {
-		url, closed := upgradingServer(t)
+		url, upgraded, closed := upgradingServer(t)
 		healthy := newDataCenter(t, serveReportForPath(t))
 		c := newClientWith(t, func(cfg *faxreport.Config) { cfg.Endpoints = []string{url, healthy.BaseURL()} })
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -117,7 +119,8 @@ func TestSwitchingProtocolsIsInvalidAndNeverHangs(t *testing.T) {
 				}
 			}
 		})
-		for range 4 { // every upgraded connection is closed, none left behind
+		// The calls have returned: every upgraded connection must be closed, none left behind.
+		for range len(upgraded) {
 			awaitClosed(t, closed)
 		}
 	})

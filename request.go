@@ -216,7 +216,7 @@ func attempt[T any](ctx context.Context, c *Client, op, jobID string, n int, dc 
 	if err != nil {
 		err = transportError(ctx, err)
 		if logging {
-			c.log.LogAttrs(ctx, slog.LevelDebug, "faxreport request failed", slog.String("op", op), slog.String("job", boundedID(jobID)), slog.Int("attempt", n),
+			c.log.LogAttrs(ctx, slog.LevelDebug, "faxreport request failed", slog.String("op", op), slog.String("job", boundedID(jobID)), slog.Int("attempt", n), // job "" for calls about many jobs
 				slog.String("endpoint", dc.url), slog.Duration("elapsed", time.Since(start)), slog.String("error", c.scrub.String(err.Error())))
 		}
 		return nil, err
@@ -325,4 +325,26 @@ func transportError(ctx context.Context, err error) error {
 		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	return retry.Temporary(fmt.Errorf("%w: %w", ErrUnavailable, err), 0)
+}
+
+// ask sends one operation to one data center with retries, as fetch does for each of its legs:
+// every attempt goes through attempt, then accept (when set) judges the decoded 200; attempts
+// counts the attempts made so far, this one included. send may change between attempts (a bulk
+// deletion resends only the jobs still to do).
+func ask[T any](ctx context.Context, c *Client, op string, dc *dataCenter, slot chan struct{}, send sendFunc, decoder *validate.Decoder[T], accept func(attempts int, v *T) error) (*T, error) {
+	attempts := 0
+	return retry.Do(ctx, c.retry, func() (*T, error) {
+		attempts++
+		v, err := attempt(ctx, c, op, "", attempts, dc, slot, send, decoder)
+		if err == nil && accept != nil {
+			err = accept(attempts, v)
+		}
+		return v, err
+	})
+}
+
+// askEach runs ask(ctx, i) for every data center i at once and keeps every data center's own
+// outcome, indexed like c.dataCenters: unlike fetch, no answer wins over the others.
+func askEach[T any](ctx context.Context, c *Client, ask func(ctx context.Context, i int) (T, error)) ([]T, []error) {
+	return fanout.All(ctx, len(c.dataCenters), ask)
 }

@@ -31,6 +31,12 @@ type DataCenter struct {
 	randomFaults []Fault
 	log          []Request
 
+	// The reports resource as a whole (bulk.go).
+	order            []orderEntry // jobs as stored, oldest first; entries before orderHead are gone
+	orderHead        int
+	failDeletions    map[string]int // job ID -> INTERNAL_ERROR answers still to give
+	unknownInBulkGet atomic.Int64   // status refusing bulk GETs of unknown jobs; 0: leave them out
+
 	connections atomic.Int64
 	inFlight    atomic.Int64
 	maxInFlight atomic.Int64
@@ -90,7 +96,9 @@ func (dc *DataCenter) PutJSON(body []byte) { dc.store(checkedJobID(body), body, 
 func (dc *DataCenter) store(jobID string, body []byte, p Pending) {
 	dc.mu.Lock()
 	defer dc.mu.Unlock()
-	dc.jobs[jobID] = &job{body: append([]byte(nil), body...), pending: p, stored: time.Now()}
+	j := &job{body: append([]byte(nil), body...), pending: p, stored: time.Now()}
+	dc.jobs[jobID] = j
+	dc.order = append(dc.order, orderEntry{id: jobID, job: j})
 }
 
 // Has reports whether the data center holds a report for jobID.
@@ -166,6 +174,7 @@ type Request struct {
 	Method     string    // HTTP method
 	Path       string    // escaped path
 	JobID      string    // decoded job ID, "" when the path is not a report's
+	JobIDs     []string  // the job IDs a bulk request carried
 	Status     int       // status answered, 0 for a dropped connection
 	Time       time.Time // when it arrived
 	Authorized bool      // whether it carried the right credentials

@@ -6,12 +6,13 @@ import (
 )
 
 // Fault is a misbehaviour injected into a data center's answers. Set one kind per Fault:
-// Status, Drop, Malformed or Oversize; Latency may go with any of them or stand alone.
+// Status, Drop, DropAnswer, Malformed or Oversize; Latency may go with any of them or stand alone.
 type Fault struct {
 	Status     int           // answer with this HTTP status and the JSON error body
 	RetryAfter string        // the Retry-After header sent with Status
 	EmptyBody  bool          // send Status with an empty body, as the vendor documents "No Content"
 	Drop       bool          // close the connection without answering
+	DropAnswer bool          // carry the request out (a deletion too), then close without answering
 	Malformed  []byte        // answer 200 with this body as application/json
 	Oversize   int64         // answer 200 with a JSON body of this many bytes
 	Latency    time.Duration // wait this long before answering (cut short if the client hangs up)

@@ -14,7 +14,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
-	"github.com/faxreport/faxreport"
 	"github.com/faxreport/faxreport/api"
 	"github.com/faxreport/faxreport/internal/validate"
 )
@@ -34,6 +33,7 @@ func (dc *DataCenter) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		dc.updateLog(entry, func(r *Request) { r.Status = status })
 	}}
 
+	bufferBody(r) // read first: only then does the server notice a client that hangs up
 	fault, latency := dc.nextFault()
 	if fault != nil {
 		latency += fault.Latency
@@ -48,6 +48,14 @@ func (dc *DataCenter) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if fault != nil && dc.serveFault(rec, fault) {
 		return
 	}
+	if fault != nil && fault.DropAnswer { // answer into the void, then hang up: a lost answer
+		defer dropConnection(rec)
+		rec = &statusRecorder{ResponseWriter: discardWriter{}, logStatus: func(int) {}}
+	}
+	if custNr, ok := splitReportsPath(r.URL.EscapedPath()); ok {
+		dc.serveReports(rec, r, custNr, entry)
+		return
+	}
 
 	custNr, jobID, ok := splitReportPath(r.URL.EscapedPath())
 	if !ok {
@@ -56,7 +64,7 @@ func (dc *DataCenter) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	dc.updateLog(entry, func(r *Request) { r.JobID = jobID })
-	if err := dc.checkRequest(r, custNr, jobID); err != nil {
+	if err := dc.checkRequest(r, validate.ReportPath, map[string]string{"custNr": custNr, "jobId": jobID}); err != nil {
 		if errors.Is(err, errBadAuthorization) {
 			writeError(rec, http.StatusBadRequest, "Authorization header missing or malformed")
 			return
@@ -72,13 +80,7 @@ func (dc *DataCenter) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	dc.updateLog(entry, func(r *Request) { r.Authorized = true })
 	if r.Method == http.MethodDelete {
-		removed := dc.remove(jobID)
-		result := faxreport.DeleteResult{JobID: jobID, Deleted: &removed}
-		if !removed {
-			reason := faxreport.DeleteReasonNotFound
-			result.Reason = &reason
-		}
-		body, _ := json.Marshal(result)
+		body, _ := json.Marshal(dc.removeEach([]string{jobID})[0])
 		writeJSON(rec, http.StatusOK, body)
 		return
 	}
@@ -94,9 +96,7 @@ func (dc *DataCenter) serveHTTP(w http.ResponseWriter, r *http.Request) {
 func (dc *DataCenter) serveFault(w http.ResponseWriter, f *Fault) bool {
 	switch {
 	case f.Drop:
-		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
-			conn.Close()
-		}
+		dropConnection(w)
 		return true
 	case f.Status != 0:
 		if f.RetryAfter != "" {
@@ -126,22 +126,23 @@ func (dc *DataCenter) serveFault(w http.ResponseWriter, f *Fault) bool {
 	return false
 }
 
-// checkRequest validates the request against the operation of openapi.yaml, the httpBasicAuth
-// security scheme included: a missing or malformed Authorization header is errBadAuthorization.
-func (dc *DataCenter) checkRequest(r *http.Request, custNr, jobID string) error {
+// checkRequest validates the request against the operation (method, path) of openapi.yaml,
+// the httpBasicAuth security scheme included: a missing or malformed Authorization header is
+// errBadAuthorization.
+func (dc *DataCenter) checkRequest(r *http.Request, path string, params map[string]string) error {
 	doc, err := validate.Spec()
 	if err != nil {
 		return err
 	}
-	item := doc.Paths.Value(validate.ReportPath)
+	item := doc.Paths.Value(path)
 	op := item.GetOperation(r.Method)
 	if op == nil {
-		return fmt.Errorf("openapi.yaml has no %s %s", r.Method, validate.ReportPath)
+		return fmt.Errorf("openapi.yaml has no %s %s", r.Method, path)
 	}
 	input := &openapi3filter.RequestValidationInput{
 		Request:    r,
-		PathParams: map[string]string{"custNr": custNr, "jobId": jobID},
-		Route:      &routers.Route{Spec: doc, Path: validate.ReportPath, PathItem: item, Method: r.Method, Operation: op},
+		PathParams: params,
+		Route:      &routers.Route{Spec: doc, Path: path, PathItem: item, Method: r.Method, Operation: op},
 		Options: &openapi3filter.Options{AuthenticationFunc: func(_ context.Context, in *openapi3filter.AuthenticationInput) error {
 			if in.SecurityScheme.Type != "http" || in.SecurityScheme.Scheme != "basic" {
 				return fmt.Errorf("unexpected security scheme %q", in.SecuritySchemeName)
@@ -207,3 +208,17 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 
 // Unwrap lets http.ResponseController reach the connection (for Drop).
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// dropConnection closes the connection under w without an answer.
+func dropConnection(w http.ResponseWriter) {
+	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+		conn.Close()
+	}
+}
+
+// discardWriter swallows an answer that is never to arrive.
+type discardWriter struct{}
+
+func (discardWriter) Header() http.Header         { return http.Header{} }
+func (discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (discardWriter) WriteHeader(int)             {}

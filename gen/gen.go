@@ -21,6 +21,23 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// BulkRequest defines model for BulkRequest.
+type BulkRequest struct {
+	// Action GET or DELETE, in any case.
+	//
+	// Example: GET
+	Action string `json:"action"`
+
+	// JobIds Example: ["FJJ66GHGX105ZZBIELVCN1"]
+	JobIds []string `json:"jobIds"`
+}
+
+// BulkResult The answer to bulkStatusReports: a StatusReportList for action GET, a DeleteResultList
+// for action DELETE. Clients check it against the one their action calls for.
+type BulkResult struct {
+	union json.RawMessage
+}
+
 // DeleteResult The answer to a deletion. `deleted` is optional: the vendor's Swagger file lists only
 // `jobId`, every REST example carries `deleted`, and the vendor's Go SDK reads an answer
 // without it as "deleted". So an answer without `deleted` and without `reason` means the
@@ -43,6 +60,11 @@ type DeleteResult struct {
 	//
 	// Example: NOT_FOUND
 	Reason *string `json:"reason,omitempty"`
+}
+
+// DeleteResultList Deletion results of one data center (a bulk DELETE, or delete-oldest).
+type DeleteResultList struct {
+	Reports []DeleteResult `json:"reports"`
 }
 
 // Error defines model for Error.
@@ -142,6 +164,11 @@ type StatusReport struct {
 	Reference       *Reference        `json:"reference,omitempty"`
 }
 
+// StatusReportList Status reports of one data center (a listing, or the answer to a bulk GET).
+type StatusReportList struct {
+	Reports []StatusReport `json:"reports"`
+}
+
 // CustNr defines model for CustNr.
 type CustNr = string
 
@@ -165,6 +192,71 @@ type Unauthorized = Error
 
 // UnknownError defines model for UnknownError.
 type UnknownError = Error
+
+// BulkStatusReportsJSONRequestBody defines body for BulkStatusReports for application/json ContentType.
+type BulkStatusReportsJSONRequestBody = BulkRequest
+
+// AsStatusReportList returns the union data inside the BulkResult as a StatusReportList
+func (t BulkResult) AsStatusReportList() (StatusReportList, error) {
+	var body StatusReportList
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromStatusReportList overwrites any union data inside the BulkResult as the provided StatusReportList
+func (t *BulkResult) FromStatusReportList(v StatusReportList) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeStatusReportList performs a merge with any union data inside the BulkResult, using the provided StatusReportList
+func (t *BulkResult) MergeStatusReportList(v StatusReportList) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsDeleteResultList returns the union data inside the BulkResult as a DeleteResultList
+func (t BulkResult) AsDeleteResultList() (DeleteResultList, error) {
+	var body DeleteResultList
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDeleteResultList overwrites any union data inside the BulkResult as the provided DeleteResultList
+func (t *BulkResult) FromDeleteResultList(v DeleteResultList) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeDeleteResultList performs a merge with any union data inside the BulkResult, using the provided DeleteResultList
+func (t *BulkResult) MergeDeleteResultList(v DeleteResultList) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t BulkResult) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *BulkResult) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -240,6 +332,67 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// DeleteOldestStatusReports Delete the oldest status reports of one data center, read or not
+	//
+	// Deletes up to the 1000 oldest reports of the data center asked, whether anyone has read
+	// them or not. Never use it to acknowledge what was listed: use bulkStatusReports with
+	// action DELETE and the job IDs read. The old Swagger file gives a bare array as the
+	// answer; the current documentation the object below, which this contract follows.
+	//
+	// Corresponds with DELETE /{custNr}/fax/reports (the `DeleteOldestStatusReports` operationId).
+	DeleteOldestStatusReports(ctx context.Context, custNr CustNr, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAllStatusReports List the completed jobs' status reports of one data center
+	//
+	// Lists the status reports of completed jobs held by the data center asked, oldest first,
+	// at most 1000 of them. There is no paging: to see the next ones, delete the ones read.
+	// Like every report operation it is data-center specific: ask each data center of the
+	// region, never the HA host.
+	//
+	// The items have the single report's shape (`StatusReport`), `pages` required included.
+	// The vendor does not say whether `pages` is required in a listed item; every example of
+	// a listed item carries it, the vendor calls the items the same reports as the single
+	// read, and one shape lets a caller handle a listed, a bulk-read and a single report
+	// alike. A data center that leaves it out fails validation, which the client reports as
+	// that data center's invalid response, never as an empty list.
+	//
+	// Corresponds with GET /{custNr}/fax/reports (the `GetAllStatusReports` operationId).
+	GetAllStatusReports(ctx context.Context, custNr CustNr, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BulkStatusReportsWithBody Read or delete the status reports of up to 1000 jobs of one data center
+	//
+	// With `action` GET the answer's items are the reports found (`StatusReportList`); with
+	// DELETE they say for each job whether it was deleted (`DeleteResultList`), with reason
+	// NOT_FOUND for a job the data center does not hold. `action` is case-insensitive.
+	//
+	// The vendor does not say how a bulk GET treats job IDs the data center does not hold; it
+	// warns that a data center "could return an error about unknown job IDs". Since a job
+	// lives in one data center, every other one sees unknown IDs: clients must work whether
+	// they are left out of the items or refused with an error (the 400 and 404 below, not
+	// documented by the vendor for this operation).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /{custNr}/fax/reports (the `BulkStatusReports` operationId).
+	BulkStatusReportsWithBody(ctx context.Context, custNr CustNr, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BulkStatusReports Read or delete the status reports of up to 1000 jobs of one data center
+	//
+	// With `action` GET the answer's items are the reports found (`StatusReportList`); with
+	// DELETE they say for each job whether it was deleted (`DeleteResultList`), with reason
+	// NOT_FOUND for a job the data center does not hold. `action` is case-insensitive.
+	//
+	// The vendor does not say how a bulk GET treats job IDs the data center does not hold; it
+	// warns that a data center "could return an error about unknown job IDs". Since a job
+	// lives in one data center, every other one sees unknown IDs: clients must work whether
+	// they are left out of the items or refused with an error (the 400 and 404 below, not
+	// documented by the vendor for this operation).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /{custNr}/fax/reports (the `BulkStatusReports` operationId).
+	BulkStatusReports(ctx context.Context, custNr CustNr, body BulkStatusReportsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// DeleteStatusReport Delete the status report of a single job
 	//
 	// Deletes the report data of a job. Like a report read, a deletion must reach the data
@@ -260,6 +413,107 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /{custNr}/fax/reports/{jobId} (the `GetStatusReport` operationId).
 	GetStatusReport(ctx context.Context, custNr CustNr, jobID JobID, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// DeleteOldestStatusReports Delete the oldest status reports of one data center, read or not
+//
+// Deletes up to the 1000 oldest reports of the data center asked, whether anyone has read
+// them or not. Never use it to acknowledge what was listed: use bulkStatusReports with
+// action DELETE and the job IDs read. The old Swagger file gives a bare array as the
+// answer; the current documentation the object below, which this contract follows.
+//
+// Corresponds with DELETE /{custNr}/fax/reports (the `DeleteOldestStatusReports` operationId).
+func (c *Client) DeleteOldestStatusReports(ctx context.Context, custNr CustNr, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteOldestStatusReportsRequest(c.Server, custNr)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetAllStatusReports List the completed jobs' status reports of one data center
+//
+// Lists the status reports of completed jobs held by the data center asked, oldest first,
+// at most 1000 of them. There is no paging: to see the next ones, delete the ones read.
+// Like every report operation it is data-center specific: ask each data center of the
+// region, never the HA host.
+//
+// The items have the single report's shape (`StatusReport`), `pages` required included.
+// The vendor does not say whether `pages` is required in a listed item; every example of
+// a listed item carries it, the vendor calls the items the same reports as the single
+// read, and one shape lets a caller handle a listed, a bulk-read and a single report
+// alike. A data center that leaves it out fails validation, which the client reports as
+// that data center's invalid response, never as an empty list.
+//
+// Corresponds with GET /{custNr}/fax/reports (the `GetAllStatusReports` operationId).
+func (c *Client) GetAllStatusReports(ctx context.Context, custNr CustNr, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAllStatusReportsRequest(c.Server, custNr)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BulkStatusReportsWithBody Read or delete the status reports of up to 1000 jobs of one data center
+//
+// With `action` GET the answer's items are the reports found (`StatusReportList`); with
+// DELETE they say for each job whether it was deleted (`DeleteResultList`), with reason
+// NOT_FOUND for a job the data center does not hold. `action` is case-insensitive.
+//
+// The vendor does not say how a bulk GET treats job IDs the data center does not hold; it
+// warns that a data center "could return an error about unknown job IDs". Since a job
+// lives in one data center, every other one sees unknown IDs: clients must work whether
+// they are left out of the items or refused with an error (the 400 and 404 below, not
+// documented by the vendor for this operation).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /{custNr}/fax/reports (the `BulkStatusReports` operationId).
+func (c *Client) BulkStatusReportsWithBody(ctx context.Context, custNr CustNr, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBulkStatusReportsRequestWithBody(c.Server, custNr, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BulkStatusReports Read or delete the status reports of up to 1000 jobs of one data center
+//
+// With `action` GET the answer's items are the reports found (`StatusReportList`); with
+// DELETE they say for each job whether it was deleted (`DeleteResultList`), with reason
+// NOT_FOUND for a job the data center does not hold. `action` is case-insensitive.
+//
+// The vendor does not say how a bulk GET treats job IDs the data center does not hold; it
+// warns that a data center "could return an error about unknown job IDs". Since a job
+// lives in one data center, every other one sees unknown IDs: clients must work whether
+// they are left out of the items or refused with an error (the 400 and 404 below, not
+// documented by the vendor for this operation).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /{custNr}/fax/reports (the `BulkStatusReports` operationId).
+func (c *Client) BulkStatusReports(ctx context.Context, custNr CustNr, body BulkStatusReportsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBulkStatusReportsRequest(c.Server, custNr, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // DeleteStatusReport Delete the status report of a single job
@@ -301,6 +555,121 @@ func (c *Client) GetStatusReport(ctx context.Context, custNr CustNr, jobID JobID
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// NewDeleteOldestStatusReportsRequest constructs an http.Request for the DeleteOldestStatusReports method
+func NewDeleteOldestStatusReportsRequest(server string, custNr CustNr) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "custNr", custNr, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/%s/fax/reports", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetAllStatusReportsRequest constructs an http.Request for the GetAllStatusReports method
+func NewGetAllStatusReportsRequest(server string, custNr CustNr) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "custNr", custNr, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/%s/fax/reports", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewBulkStatusReportsRequest calls the generic BulkStatusReports builder with application/json body
+func NewBulkStatusReportsRequest(server string, custNr CustNr, body BulkStatusReportsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewBulkStatusReportsRequestWithBody(server, custNr, "application/json", bodyReader)
+}
+
+// NewBulkStatusReportsRequestWithBody constructs an http.Request for the BulkStatusReports method, with any body, and a specified content type
+func NewBulkStatusReportsRequestWithBody(server string, custNr CustNr, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "custNr", custNr, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/%s/fax/reports", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
 }
 
 // NewDeleteStatusReportRequest constructs an http.Request for the DeleteStatusReport method
@@ -429,6 +798,71 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// DeleteOldestStatusReportsWithResponse Delete the oldest status reports of one data center, read or not
+	//
+	// Deletes up to the 1000 oldest reports of the data center asked, whether anyone has read
+	// them or not. Never use it to acknowledge what was listed: use bulkStatusReports with
+	// action DELETE and the job IDs read. The old Swagger file gives a bare array as the
+	// answer; the current documentation the object below, which this contract follows.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /{custNr}/fax/reports (the `DeleteOldestStatusReports` operationId).
+	DeleteOldestStatusReportsWithResponse(ctx context.Context, custNr CustNr, reqEditors ...RequestEditorFn) (*DeleteOldestStatusReportsResponse, error)
+
+	// GetAllStatusReportsWithResponse List the completed jobs' status reports of one data center
+	//
+	// Lists the status reports of completed jobs held by the data center asked, oldest first,
+	// at most 1000 of them. There is no paging: to see the next ones, delete the ones read.
+	// Like every report operation it is data-center specific: ask each data center of the
+	// region, never the HA host.
+	//
+	// The items have the single report's shape (`StatusReport`), `pages` required included.
+	// The vendor does not say whether `pages` is required in a listed item; every example of
+	// a listed item carries it, the vendor calls the items the same reports as the single
+	// read, and one shape lets a caller handle a listed, a bulk-read and a single report
+	// alike. A data center that leaves it out fails validation, which the client reports as
+	// that data center's invalid response, never as an empty list.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /{custNr}/fax/reports (the `GetAllStatusReports` operationId).
+	GetAllStatusReportsWithResponse(ctx context.Context, custNr CustNr, reqEditors ...RequestEditorFn) (*GetAllStatusReportsResponse, error)
+
+	// BulkStatusReportsWithBodyWithResponse Read or delete the status reports of up to 1000 jobs of one data center
+	//
+	// With `action` GET the answer's items are the reports found (`StatusReportList`); with
+	// DELETE they say for each job whether it was deleted (`DeleteResultList`), with reason
+	// NOT_FOUND for a job the data center does not hold. `action` is case-insensitive.
+	//
+	// The vendor does not say how a bulk GET treats job IDs the data center does not hold; it
+	// warns that a data center "could return an error about unknown job IDs". Since a job
+	// lives in one data center, every other one sees unknown IDs: clients must work whether
+	// they are left out of the items or refused with an error (the 400 and 404 below, not
+	// documented by the vendor for this operation).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /{custNr}/fax/reports (the `BulkStatusReports` operationId).
+	BulkStatusReportsWithBodyWithResponse(ctx context.Context, custNr CustNr, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BulkStatusReportsResponse, error)
+
+	// BulkStatusReportsWithResponse Read or delete the status reports of up to 1000 jobs of one data center
+	//
+	// With `action` GET the answer's items are the reports found (`StatusReportList`); with
+	// DELETE they say for each job whether it was deleted (`DeleteResultList`), with reason
+	// NOT_FOUND for a job the data center does not hold. `action` is case-insensitive.
+	//
+	// The vendor does not say how a bulk GET treats job IDs the data center does not hold; it
+	// warns that a data center "could return an error about unknown job IDs". Since a job
+	// lives in one data center, every other one sees unknown IDs: clients must work whether
+	// they are left out of the items or refused with an error (the 400 and 404 below, not
+	// documented by the vendor for this operation).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /{custNr}/fax/reports (the `BulkStatusReports` operationId).
+	BulkStatusReportsWithResponse(ctx context.Context, custNr CustNr, body BulkStatusReportsJSONRequestBody, reqEditors ...RequestEditorFn) (*BulkStatusReportsResponse, error)
+
 	// DeleteStatusReportWithResponse Delete the status report of a single job
 	//
 	// Deletes the report data of a job. Like a report read, a deletion must reach the data
@@ -453,6 +887,255 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /{custNr}/fax/reports/{jobId} (the `GetStatusReport` operationId).
 	GetStatusReportWithResponse(ctx context.Context, custNr CustNr, jobID JobID, reqEditors ...RequestEditorFn) (*GetStatusReportResponse, error)
+}
+
+type DeleteOldestStatusReportsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DeleteResultList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// JSON520 the response for an HTTP 520 `application/json` response
+	JSON520 *UnknownError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteOldestStatusReportsResponse) GetJSON200() *DeleteResultList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteOldestStatusReportsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteOldestStatusReportsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteOldestStatusReportsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteOldestStatusReportsResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r DeleteOldestStatusReportsResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetJSON520 returns the response for an HTTP 520 `application/json` response
+func (r DeleteOldestStatusReportsResponse) GetJSON520() *UnknownError {
+	return r.JSON520
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteOldestStatusReportsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteOldestStatusReportsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteOldestStatusReportsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteOldestStatusReportsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetAllStatusReportsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *StatusReportList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// JSON520 the response for an HTTP 520 `application/json` response
+	JSON520 *UnknownError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetAllStatusReportsResponse) GetJSON200() *StatusReportList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetAllStatusReportsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetAllStatusReportsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetAllStatusReportsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetAllStatusReportsResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetAllStatusReportsResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetJSON520 returns the response for an HTTP 520 `application/json` response
+func (r GetAllStatusReportsResponse) GetJSON520() *UnknownError {
+	return r.JSON520
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAllStatusReportsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAllStatusReportsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAllStatusReportsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAllStatusReportsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type BulkStatusReportsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BulkResult
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// JSON520 the response for an HTTP 520 `application/json` response
+	JSON520 *UnknownError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r BulkStatusReportsResponse) GetJSON200() *BulkResult {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r BulkStatusReportsResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r BulkStatusReportsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r BulkStatusReportsResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r BulkStatusReportsResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r BulkStatusReportsResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetJSON520 returns the response for an HTTP 520 `application/json` response
+func (r BulkStatusReportsResponse) GetJSON520() *UnknownError {
+	return r.JSON520
+}
+
+// GetBody returns the raw response body bytes
+func (r BulkStatusReportsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r BulkStatusReportsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r BulkStatusReportsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r BulkStatusReportsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 type DeleteStatusReportResponse struct {
@@ -621,6 +1304,95 @@ func (r GetStatusReportResponse) ContentType() string {
 	return ""
 }
 
+// DeleteOldestStatusReportsWithResponse Delete the oldest status reports of one data center, read or not
+//
+// Deletes up to the 1000 oldest reports of the data center asked, whether anyone has read
+// them or not. Never use it to acknowledge what was listed: use bulkStatusReports with
+// action DELETE and the job IDs read. The old Swagger file gives a bare array as the
+// answer; the current documentation the object below, which this contract follows.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /{custNr}/fax/reports (the `DeleteOldestStatusReports` operationId).
+func (c *ClientWithResponses) DeleteOldestStatusReportsWithResponse(ctx context.Context, custNr CustNr, reqEditors ...RequestEditorFn) (*DeleteOldestStatusReportsResponse, error) {
+	rsp, err := c.DeleteOldestStatusReports(ctx, custNr, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteOldestStatusReportsResponse(rsp)
+}
+
+// GetAllStatusReportsWithResponse List the completed jobs' status reports of one data center
+//
+// Lists the status reports of completed jobs held by the data center asked, oldest first,
+// at most 1000 of them. There is no paging: to see the next ones, delete the ones read.
+// Like every report operation it is data-center specific: ask each data center of the
+// region, never the HA host.
+//
+// The items have the single report's shape (`StatusReport`), `pages` required included.
+// The vendor does not say whether `pages` is required in a listed item; every example of
+// a listed item carries it, the vendor calls the items the same reports as the single
+// read, and one shape lets a caller handle a listed, a bulk-read and a single report
+// alike. A data center that leaves it out fails validation, which the client reports as
+// that data center's invalid response, never as an empty list.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /{custNr}/fax/reports (the `GetAllStatusReports` operationId).
+func (c *ClientWithResponses) GetAllStatusReportsWithResponse(ctx context.Context, custNr CustNr, reqEditors ...RequestEditorFn) (*GetAllStatusReportsResponse, error) {
+	rsp, err := c.GetAllStatusReports(ctx, custNr, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAllStatusReportsResponse(rsp)
+}
+
+// BulkStatusReportsWithBodyWithResponse Read or delete the status reports of up to 1000 jobs of one data center
+//
+// With `action` GET the answer's items are the reports found (`StatusReportList`); with
+// DELETE they say for each job whether it was deleted (`DeleteResultList`), with reason
+// NOT_FOUND for a job the data center does not hold. `action` is case-insensitive.
+//
+// The vendor does not say how a bulk GET treats job IDs the data center does not hold; it
+// warns that a data center "could return an error about unknown job IDs". Since a job
+// lives in one data center, every other one sees unknown IDs: clients must work whether
+// they are left out of the items or refused with an error (the 400 and 404 below, not
+// documented by the vendor for this operation).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /{custNr}/fax/reports (the `BulkStatusReports` operationId).
+func (c *ClientWithResponses) BulkStatusReportsWithBodyWithResponse(ctx context.Context, custNr CustNr, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BulkStatusReportsResponse, error) {
+	rsp, err := c.BulkStatusReportsWithBody(ctx, custNr, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBulkStatusReportsResponse(rsp)
+}
+
+// BulkStatusReportsWithResponse Read or delete the status reports of up to 1000 jobs of one data center
+//
+// With `action` GET the answer's items are the reports found (`StatusReportList`); with
+// DELETE they say for each job whether it was deleted (`DeleteResultList`), with reason
+// NOT_FOUND for a job the data center does not hold. `action` is case-insensitive.
+//
+// The vendor does not say how a bulk GET treats job IDs the data center does not hold; it
+// warns that a data center "could return an error about unknown job IDs". Since a job
+// lives in one data center, every other one sees unknown IDs: clients must work whether
+// they are left out of the items or refused with an error (the 400 and 404 below, not
+// documented by the vendor for this operation).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /{custNr}/fax/reports (the `BulkStatusReports` operationId).
+func (c *ClientWithResponses) BulkStatusReportsWithResponse(ctx context.Context, custNr CustNr, body BulkStatusReportsJSONRequestBody, reqEditors ...RequestEditorFn) (*BulkStatusReportsResponse, error) {
+	rsp, err := c.BulkStatusReports(ctx, custNr, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBulkStatusReportsResponse(rsp)
+}
+
 // DeleteStatusReportWithResponse Delete the status report of a single job
 //
 // Deletes the report data of a job. Like a report read, a deletion must reach the data
@@ -656,6 +1428,210 @@ func (c *ClientWithResponses) GetStatusReportWithResponse(ctx context.Context, c
 		return nil, err
 	}
 	return ParseGetStatusReportResponse(rsp)
+}
+
+// ParseDeleteOldestStatusReportsResponse parses an HTTP response from a DeleteOldestStatusReportsWithResponse call
+func ParseDeleteOldestStatusReportsResponse(rsp *http.Response) (*DeleteOldestStatusReportsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteOldestStatusReportsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DeleteResultList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 520:
+		var dest UnknownError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON520 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetAllStatusReportsResponse parses an HTTP response from a GetAllStatusReportsWithResponse call
+func ParseGetAllStatusReportsResponse(rsp *http.Response) (*GetAllStatusReportsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAllStatusReportsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest StatusReportList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 520:
+		var dest UnknownError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON520 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseBulkStatusReportsResponse parses an HTTP response from a BulkStatusReportsWithResponse call
+func ParseBulkStatusReportsResponse(rsp *http.Response) (*BulkStatusReportsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &BulkStatusReportsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BulkResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 520:
+		var dest UnknownError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON520 = &dest
+
+	}
+
+	return response, nil
 }
 
 // ParseDeleteStatusReportResponse parses an HTTP response from a DeleteStatusReportWithResponse call
@@ -799,52 +1775,74 @@ func ParseGetStatusReportResponse(rsp *http.Response) (*GetStatusReportResponse,
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Frtctu20r6VHb7vTOwprQ9/W/nlxHbqJJUzlnPaJsrEELmS4JAAC4CW1YxmzkWcKzxXcmYBkCIlWnF7",
-	"mv46/2xysbvA7j77YKmvQSTTTAoURge9r0HGFEvRoLL/vcy16Sv6K0YdKZ4ZLkXQs89ligr6eTpCFYQB",
-	"p8cZM9MgDARLMegFkVscBgp/y7nCOOgZlWMY6GiKKSOtZp6RpDaKi0mwWITBazm6jNcN3kwRXssRXJ61",
-	"mo3d2XV/xNaChHUmhUa71xcsvsbfctSG/oukMCjsnyzLEh4x8qR9p8mdrxW1/69wHPSC/2svz7Ht3ur2",
-	"uVJSOVP17ZzmZioV/90qhSmyGBWkXGsuJiAVpCwZS5Vi3ALa+UjGc0jZHEYImGZm3goWYXApDCrBkgGq",
-	"e1TO1nf3vDAK2loFJMFNXvaluZC5iL+/a30JCjOpDIylAjNlBu5cymxwjw6PR/hesHvGEzZK8Ps7St5o",
-	"Zxe4BnmPKpEsxphCzwWkjJN5JiLc5Pp7wXwa4VNOFx9YmhXbizHo7Xe6YZCi1myCPidR+FUwZjzBmMz8",
-	"BamOwtT1bt7WFyFn4m/KZ2/tW3lcnoOFijNM0OA16jwxzVjFhJ6hAiOBQUzSXIoW3No/Mb61YbfyLOmB",
-	"mSLco4ileqZhMGOTCSoY8wQh4dpokCKZD8WthbjbEPAe1Ryuzwc34GMKEVOKo14aCIGJuK74lYTB2RtQ",
-	"yGINTHgXh2LGzVTmBrgBpmEYeBXDoAUDuRSEQm65CTJRPlXItBS3kCITmiwPha/GGdPg18AWueQ8eaat",
-	"L1xMtp83KB/lxj4FVuoOyccZ00MhpHGq3BvQbK5hNp1vt4YiCINMyQyV4Q7Yvcr1QP08RTOlKFlFq74+",
-	"B41o37nIP6M35XKYTVEAG2kUhlpSWV2u7fhmM5IyQSYore+e0thKLcHF69eHh69+fPVLt3Pw4cOLy/O3",
-	"/3jZ7wbhahujJsZ8Kazubr66Mzo2v7vQ++724c61B/2rm88XV+/7Z4REl/2b8+v+6dvP59fXV9dDsRXL",
-	"KE9RUBzvWZKjfm41MgEo8jQELR3qMhA4AyksupGEwjuMDMY+PMtdlvbWN7ao9vKP/vg+lWJyRCpp/yVQ",
-	"1KPuMK4CexbuqKsyE/QCLsze7tIqAe7EEpmHnYncWT4lCyVGVrQ1w2XTLtYcfuf8nK/7/AXn63HssxRB",
-	"jm0sv+C8niZfcN7d3WtKCxuh5nyzr4BpzScCYwKpRt1WrFH7SmzI7cJgU4SuMeIZR2EGhplcr++bJZZU",
-	"GH6PjlDqdcevbKkK9xqM4hj7Ps8JSLyFFvSloR5q6xYxhiJpn1swxdi/HIpmxCVMyxTa0tjSMkXDU9Qg",
-	"8iTZpqUMCtIIEctMrpo0vmb3zILtmD+QiHZ5zw2muoGKhgGpd9yjBh9MKTan93GubJ5digFGDYdz5t8X",
-	"eTJmD2AUE9pySikgF4YndEzI7zGG0bwUqxzdVa4KSO4BG4q93Z0Rp9O0tQFbt656emCL59ZX858qKRfH",
-	"5vSsefVMQ6Z4ytTcxx62uPDZQt0TnPkQsDVphfDD/snxSXd3b//w6Hi71VQXq72hav0dKk1KiVFBzAyD",
-	"XJdphhARU4OMTbBVjeYm3lHW+hOC/BiQnz9kCRO1+GpbSK3mdpBKgy81b2g2F+wBLs9gNuXRFHhMtGxM",
-	"tGE9F5o0U03cyP4jkXPPCUyc+kIn9R29UWVDIG6o6AxLs8JXERPSonbtalU35QRcDq7g+LDT9Rlho1/m",
-	"ZswM7lApN3pRwtJ6MlYTsVZRPgTwxtJH1w97cPUGtmJM+D0qjLdDeHfeP7vsv4ItbXiSDMUI6YaXKRmh",
-	"1sQxaCvE7zwo2/7pu+aYC5Zsh/Di/eBXx3YSLtBuepTr+XYI/auL01+GYktIexwpi6Yk4QibtW8lPp9d",
-	"DmBFqAcx15EUwjXmQvLmqhAcilKSzi0GmZvtEK4v+68KKWenB3SOtK2a3PlPzqyjIJSToHmMQ1Gz24Kr",
-	"DMUOipgoSYVN9EBawHcHa+k4yzJkyjFbz/uQSoMLPRTLqiA4nkkVe9Dd3LpEMb/wOVBW4RrmNje2MSoU",
-	"Ea63tBFPEi4mLz0LWb1Eu8S0FS08tmgDEZEr9dxnMOUBUyNuFKHfVsoeWnDcgWjKFIsMKr1d79e7nd3d",
-	"nc7+ztFNt9vr7Pf2jlqdg6MPn6uuhEHKHt6imJhp0DvuNBSDlyYX1x0/jWPucdfC49heWP1EICqGQiyK",
-	"JDUcMfnvvbZ+fNvrwvYZjrnAuIlpXyjEZL4TOwnCQbfc+7h7cPjHnVw3W3N19+DwSYzQ8aJrS9TXU+m7",
-	"3Ryok+lHkVyObavTBZsa0ynVKQJ8iyFU7gRD4RBOSLr/cWFgKpNYg2VvY9tnRxYFeWwLIwRBF116GGMk",
-	"yeLK7eHP0nm1TkdLnR+/rnGt7smSrgQ/7J/A8QkQwzg4PNo5Pul0Vu6b1OWXvTy4ehPUezKpaB+ftFdU",
-	"1Jtr0OkURObg8Kgqom02do92Osc73c5Nd6/XOeh1Tj4sIczaXHx6IkFZ5eaLJl5SQbnNugrB5tvb+tEX",
-	"ObgOrpYcRLniZj4g9S5Rp8ZkL5jmEd2+yumPvWnT02UCkKAb9/BGIKPiyZgyBaG6RsNUroEYkp2snL67",
-	"hPuuy103Mql0GH+llmNgjn9QY72To9ZQDMVp8ZpYgBveFCVkMdOBvNNcEgH7+k6ObMFECR2Rht9yVHM3",
-	"7hmK6lrvtMIJdZAt4+eJdDEaYSJn27ZHuvqhlz+ewlRq0wJ7Vy5vMNReqCEvr/X+XuAuMm4c1Jfw0k3g",
-	"hoEdVXHlJmRcgxwbFG5GZi3SI+raM67RXYlurcVbcGH1HZkbC1SNZ/7vf/6rfsqUJLQzF7f7LmWkzFCw",
-	"jAe9YK/Vae3ZNDJTmyHtr+6zw6I9Zg9tr6L91SbgYjkNarhC2ee6OjKxR26DTLGFt/wL2vuffUlJEVam",
-	"e5Dm2j713JcWD0U12A7vlvo9+aMD0+XA0PK/5bRmLHMRu2MjiHHAFJfu1hrHyveM3U7nLxuf1gaeDVPU",
-	"zZO0Fvy8HDLRtsLluLCY3NEeF2Gw/xc6vXH+7r30VLsc/ofg73qs6QsN180faYaieW5c7Kn7mKtlwNq1",
-	"Yb5dtP/tReW3lUUYHLiT27yg6ZORXbv37bUNX0po6W7nKZurjPQttOcpXenLPH4UXLmYJBYYydYEG6bt",
-	"P3PjCo5pzbVhIvLTMq7h/fVbAjuZqwipVusWiLyyArohYgJGdmhtvwE6MLSw4VH9To6e6UKFk7YIzTH2",
-	"4xVudA06eKUCfpW5XcQFN5wZgt0CODya2yWjOUTMEl+/tFrh7urDBTBBYg5j3boZTxLrPsuNpJsFaZmX",
-	"Y/c889cMfMh4fVQUSTHmk1xRQO0NDsaKpQhblniNWZ6YodjrQMzmersJiV6h+btgqGbnsQ9r1Ri3Kpiy",
-	"OUUrX3//V7KbS/YCje9xTfVUL9nqzwk+NttcirT9zw0W4Tcl3c8EFp+qPNFaWGGIHz8RE/bkyNH7+mwt",
-	"J+oewoVi4ss4t+mbq8QzSN1rE42Y6VaM3ZZyfKUVyZQOyrQtGXlM40+54NH0UXW7T1R3mqLiEQvhVE9H",
-	"uRKPKMx1948qHGDE8siS8GaNT3VxMOPmd1QJE/EjuqLpU70bcDFhmVT4iCY9eUTTp8V/AgAA//8=",
+	"7Fv9cts4kn+VLt5Wxa6lZfkjX8pfTux4ncnaU7ZzszuhbwyRLQk2CXAA0LI256p7iHvCe5KrboAUJdEf",
+	"k0tSdbX718Qi0GgA3b/+dTfmS5TqotQKlbPR4EtUCiMKdGj4r3eVdceG/pWhTY0sndQqGvDvukADx1Ux",
+	"RBPFkaSfS+EmURwpUWA0iFI/OY4M/l5Jg1k0cKbCOLLpBAtBUt2spJHWGanG0d1dHH3Qw6NsdcHzCcIH",
+	"PYSj/V73Ylc874+sdUeDbamVRd7rW5Gd4u8VWkd/pVo5VPxPUZa5TAVpsnllSZ0vLbF/MjiKBtG/bc7P",
+	"cdN/tZsHxmjjl1rczl7lJtrIf7BQmKDI0EAhrZVqDNpAIfKRNgVmPaCdD3U2g0LMYIiARelmvegujo6U",
+	"Q6NEfobmBo1f67trXi8KllcFpIEPaXms3Xtdqez7q3aswWCpjYORNuAmwsGVN5kH1KPDkyl+UuJGyFwM",
+	"c/z+ipI21q8L0oK+QZNrkWFGVy8VFELS8kKl+JDqn5QIZoRPOV28FUVZby/DaLDb34qjAq0VYww2iSrM",
+	"gpGQOWa0zDcwdVRuUe7D27pWeqp+kD2H1R6z4+YcPFRU+XULK0qjSzROehwRqRe9DGGHB+d0v/sHHw/O",
+	"D2K6Z6FmkAqLBGnN7dC4KCZ0I0eLBtF/rH0+HF98PsCLz+fu4j8/72f+j4958yP9d/1PUbyMcbGHRbtw",
+	"/Z+j9x8+vHhx+JfDv231n//669ujg4///u54K7qII+mwsB1gGUeFuD3yH7f6/X4cFVLVfzfLCmPELPLA",
+	"WqPw5/o8Gl0umvF6eIWpI+n+QG2V+2tWs5NRNPj88JWeOeEqe8oe/1FakvPwhH3M0aFfxk+46PJMoewU",
+	"DTgNwyq/bq9iByBgeVkGG79HODw4j0HA8kKJao3x99+Dd7kk7SCdYHoN0oEYC6msAzdB0Arpv7KZlYo8",
+	"t7RUL1F0YO0luqPlfBsCMhotterBJf8Ts0sGHh4v8gGveYMq0+aZhbOpGI/RwEjmCLm0zoJW+SxRl3yD",
+	"lzHgDZoZnB6cnUMwK0iFMRLtfIEYhMoWBR9qONv/CQyKzIJQQcVETaWb6MrxIVhIoiAiiXpwpucDoR43",
+	"3wQt0fxqUFitLqFAoSytnKgQD6bCQpgDa6SS1+SZZV2kGq+/6RA+rBz/CqKRHZOOU2ETpbTzovwXsGJm",
+	"YTqZrdMFxUuQEESuXtQvE3QTuiUWtKzrG7DIdgDehJ/Rl2Y6TCeoQAwtKreAIJ74BB8bap2jUA0WPEat",
+	"5jh0D0p0gIw/gq7dzZZ3RscWdhcH3f0+/LkO4Pjk/Lf3J5+O9wkrj47PD06P9z7+dnB6enKaqLVMp1WB",
+	"iu7xRuQV2jcsUShAVRUxWO3jvgCFU/Yi6dc0SFCDWbie+S6b9VY3toRj/vi60GsFWFZOYj84IBgeZEGP",
+	"WLtMOAEpbcjAmmDAaQKENuGkNnSeoXXrvRW78gfL/2yQ+6kISIo/iNu18K4dN8F5UR/PK1qxhikGMVnh",
+	"okEkldvZnp8zkZwxJw+3G2O9Mf+V403NS1rSuilK172tKPyz13O2qvM1zlbv61gUSHdE1nuNs0XHuMbZ",
+	"1vZOlyOwTXZ7GH8CYa0cK8wIljtl87BO6Uu3Q2rXC3bd0CmmsqQI4+NVB03Jmcg7eYM+ibOrip8wOCn/",
+	"GZyRmAVuLQk6wwo9ONaO+AwjFWIGtZu+4fCBWfiYqO4YQyheGmQwWLO6QCcLtKCqPF9nngR1ogapKF1l",
+	"uiR+EDeCw8tI3tIQ6z39fkZD4j3fXwDM4AxxlFWG7exInWHacTj74XttJyNxC84IZTmP0woq5WROx4Ty",
+	"BjMYzpphraM7qUwdhAYgErWzvTGUdJrsG7B26b1nAOw8lwG/vsql/D12m+eCVs8slEYWwszC3cOaVMFa",
+	"iC+AXz4G7I17Mfx59/Wr11vbO7svXr5ikFo56uVo2F79ZzSWhFIW4/Gwso2ZIaSUHUEpxsySn4Ryja8/",
+	"4ZLvC10Ht2Uu1ML9WnakXncALLTDd1Z2hNf34haO9mE6kekEZEap0IiI0qotdEkmnzjXx/fcnP+dwMSL",
+	"r2VSpLUPiuy4iHNyOieKstZVZYS0aH2AXpZNNgFHZyfw6kV/K1gE335jm5lwuEGu3KlFA0urxtg2xAWP",
+	"ClcAP3HK5hnAAE5+grUMc3mDBrP1GH4+ON4/Oj6ENetknidqiFKNoTQ6RWuJVXmGnc8CKDNjCDxhJJXI",
+	"12N4++ns757f5VIhb3pY2dl6DMcn7/f+lqg1pfk4CpFOaISnqLw+j/ht/+gMlgYNIJM21Up5KlKPPD+p",
+	"ByaqGUnnloGu3HoMp0fHh/Uov84A6BxpWwvjDv7ql/Wki2wSrMwwUQvr9uCkRLWBKiMS1uJPA9AM+P5g",
+	"OQUWZYnCeC4fmC6Sa0hlEzX3CoLjqTZZAN2HQ5eqa4bBBhovXMHc7sA2QoMqxdWQNpR5LtX4XWAhy4Ur",
+	"b5js0Spgi3WBfb0JFkx2IMxQOkPot1aI2x686kM6EUakDo1dX4zX2/3t7Y3+7sbL862tQX93sPOy13/+",
+	"8tff2qpw8vwR1dhNosGrfoczhNGk4qrie1kmA+4yPI64SBSqcGldiBVpqingqPH/XWvW43Gt67X3cSQV",
+	"Zl25xXuDmM82Mj+CcNBPDzpuP3/xx5VcXXZB1e3nL57ECNt5/KopfbdciSKZvRfJ9YhDna3Z1IhOaZEi",
+	"wGMMoZUFJcojnNKU8UrlYKLzzAKztxHH2SGjoMzYMWJQlNrTjxmmmlZcype+ls6bVTo6L0h9WeFaW6/n",
+	"dCX68+5rePUaiGE8f/Fy49Xrfn8pE6IoP4/l0clP0WJMJhGbr15vLolYDK5Rv18TmecvXraHWLbGrZcb",
+	"/VcbW/3zrZ1B//mg//rXOYTxmncXTyQoy9z8rouXtFDuYVn1wO58dfXoaxu8eMQpujNZPyKk9PflscT6",
+	"pRpzDuuWalGc4x4enH+DdHbBhb8+nWVOlFZGutkZSfbKTJwr3worU0o6m0Izl1To17nd00BfWZad+E2Y",
+	"UQrjah55ik6YygIRQy6h7f18BDdb3mV9bawVWEPtRI9AeNpFfOJKD3uJStRe/ZnIj6/S1cjRvhGW3PAf",
+	"/nylh4wTaahC/l6hmfm6XqLac4PSBscUONdcaF1QPjjEXE/XmRp42KCPf9mDibauB1wiaBI3iqrEQ+b1",
+	"m5AO+fzN1/2ONbzzxf4kGoT6JxfjJRmaQ+XL8bwi/URkZSot+kzwkle8BH+tgYhIx/jceeb/81//vXjK",
+	"5Bu0M39vN1tkU7pEJUoZDaKdXr+34yvzE7aQzS++w3m3ORK3my3j9WWbe6pAaKEq6/x/q9/vgy/vtF1q",
+	"+QKFvSaqNg3VQqFm5HQT4euXTMQK8jWlKRnnu6gsgnTscum10tMcszHClCyByKzPywc8bKXMzVXPRC0U",
+	"rJtqrm+p+ZV9v0Tn2WI+P2ZrFDAUBoG9ke6XL8kjgafgaWUMWXRtFJ6bMTnnK/QGFje5jbSQauWILcBI",
+	"57meBrpJGOLDR9ac8gkf6sK2oqWG73a//836S6u9hdVW04miK8ECSjS14zZVaX97sS84S2cD217nltiu",
+	"17RLgWZHm63+NU/ZenzKQgeRJ+0+Pqlp6N7F0fOnKNbVp+a5O4/P7WjP0tTt/lM21+ojMshXRSHMrDER",
+	"b2re+exjYS1mgw9ORjqMsSM6fuRuyQp8s0BS0l/2lR5amGDegGCHrwe9RtJYFydKOCgoW/GAwQhRsPeZ",
+	"UOIm3sgE0emma6Dw1tE+bBzsrO4tBe9N1Ed5jaGbUwea2pcIPaRl1TaCarbEVI5kOiAlAUU6gdVQkSgf",
+	"K+KOoEAxixCDoztMxE3obkg1zus2wTMLdiJKhLXLtvcSr71k4nIJdVgHqdK8ypB2cj6PJZlGn8xbMWsw",
+	"s57L1LeZDqKpUDos3oSjqHtaepSohQFNl0u6uB29fHfONTvjTYkCm+sXtrVROiGR+ZyarMxvN0cax6LQ",
+	"wESoLMdGvTgQpw02QpooFk8tUSKX19iDvdXIn6O4YZ1BV46r5naB889rR54NtLSm0CJcW+Qzyk14dhPb",
+	"65sW3NTzIZrU7gLnQ3R7ef7DYHm1R9z9GmNxg8H35g4bDiSGthv+C5m/AzJzR93XZtpo+exxgPbJ9fzx",
+	"2j2vB+ZDNsPjNkrbSt2V6/xCsfjS06BLyllayQz5Afs6cZx5k9PCiG5gCbxoV5ehx5yoQKjcBGcMUSNt",
+	"PJgStarxSi51rS+XGQYBIpMFTxQSNe+c8msDlrYcXBponOg86833RtRKWNyQyqKy0skbbMC6C1UnetpK",
+	"5cAZFM421PDBVd+AdImaCsM9eu7VtscmUaqrnFzOVUYxoHAiIYYEXlV4rRNW4hcCUqXot5sonwdJtRq9",
+	"PbL7+iaDLhIRD+KO9u2gSYWKyjqYanNd3wXz6xlfdI4jj6KBpHsT4DzHl1P8e4FaaU6Xdvt9Ruzd/m7N",
+	"aJV2D+RCTYetgc71Lih9u0zbw+tHtO6tzmbfDEPbj53uFrNqZyq8+47w3XoW9BifJosIrnd4cL5Od1L/",
+	"zIwK1rzbrffgF453FKECxwnJRKJGRhfBmXm/z2zjIuHdze433N2D7wODBgwCtXGtMVIEclJoBh6hPCcM",
+	"HhGDNjHZE9l4KBoyj1l4iEPex/WZJX/yjIjOb1666XqpKm2i/shr1frsvj7w/ZhHgMvH0HGS0HWQDz1n",
+	"/H8aiE9DttNKHFZDsC9k1PbXHZXv4u5CyeYXLlDePaVg0npExLK5Gnalhz3gBEbUHwOvbt67eSw3HFzr",
+	"oJSoNjf29fC5/NAcJNi3TdmS+4Pz90sMM/dXHhaqkj+o5NBl1A+/LSMYbJ5d+dJD84Cufsv24zGPtQyt",
+	"2MacH8Oi7ofznrx8Dyz6ZyqPdFWhfd55pYf3lkGYOPONWSutE8TQGDqlhU+nHylz1JVJkXx1cQVPXUON",
+	"G1KhYMj5MgdDz5QYNkL5+0oPn9lahB/NpWyJWXh+40tpc+iQLQ/4u654klTSSeEwUQ1wtIuwwxln5WRh",
+	"2YqH+zS+9Zh7Pm8q85zVF5XThXCSpMwaSl+VodqJt6VcfEqUajWS48rQhXKHH0aUtcAaN+ZGospdonb6",
+	"kImZXb8nzf5RMLTYhLnnf3Zo3/G/8ubv4LLv0YUY1+VPiy77dVly/OhI/79u3V20G2q8wlIr7fMFpdyh",
+	"i+Tbv4tvryqjS4zhvRHqelSx+VYmD602O9gkGjG1vQy3esY3dnqpLuig3CZ3be6T+NdKyXRyr7jtJ4rb",
+	"K9DIVMSwZyfDyqh7BFZ2648KPMNUVCk3abslPlXFs6l0/0CTC5XdIyudPFW7M6nGotQG75Fkx/dIurj7",
+	"3wAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

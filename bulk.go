@@ -1,0 +1,313 @@
+package faxreport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"sync/atomic"
+
+	"github.com/faxreport/faxreport/gen"
+	"github.com/faxreport/faxreport/internal/retry"
+)
+
+// Bulk actions of bulkStatusReports.
+const (
+	actionGet    = "GET"
+	actionDelete = "DELETE"
+)
+
+// chunks splits ids into runs of at most ListLimit, the most a bulk request may carry.
+func chunks(ids []string) [][]string {
+	var out [][]string
+	for len(ids) > ListLimit {
+		out = append(out, ids[:ListLimit:ListLimit])
+		ids = ids[ListLimit:]
+	}
+	if len(ids) > 0 {
+		out = append(out, ids)
+	}
+	return out
+}
+
+// forEachChunk runs do on every chunk of ids with at most workers chunks at once.
+func forEachChunk(ids []string, workers int, do func(chunk []string)) {
+	all := chunks(ids)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers, len(all)) {
+		wg.Go(func() {
+			for n := int(next.Add(1) - 1); n < len(all); n = int(next.Add(1) - 1) {
+				do(all[n])
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// sendBulk sends a bulkStatusReports request; ids is read at each attempt, so that a retry may
+// carry fewer jobs than the first attempt.
+func (c *Client) sendBulk(action string, ids *[]string) sendFunc {
+	return func(ctx context.Context, dc *dataCenter) (*http.Response, error) {
+		return dc.api.BulkStatusReports(ctx, c.customerNumber, gen.BulkRequest{Action: action, JobIds: *ids}, c.editors...)
+	}
+}
+
+// bulkReadIn reads the reports of ids (at most ListLimit) from one data center in one bulk GET,
+// with retries. An item about a job not asked for makes the answer invalid.
+func (c *Client) bulkReadIn(ctx context.Context, dc *dataCenter, slot chan struct{}, ids []string) (map[string]*Report, error) {
+	asked := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		asked[id] = true
+	}
+	list, err := ask(ctx, c, opBulkGet, dc, slot, c.sendBulk(actionGet, &ids), c.decode.bulkReports,
+		func(_ int, list *gen.StatusReportList) error {
+			for _, r := range list.Reports {
+				if !asked[r.JobID] {
+					return fmt.Errorf("%s: %w: bulk answer about job %q, which was not asked for", dc.url, ErrInvalidResponse, r.JobID)
+				}
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	found := make(map[string]*Report, len(list.Reports))
+	for i := range list.Reports {
+		found[list.Reports[i].JobID] = &list.Reports[i]
+	}
+	return found, nil
+}
+
+// refusedBulk reports a bulk request that the data center refused or answered unusably, for
+// which asking job by job may still succeed: a 4xx other than 401 and 429 (the vendor warns of
+// errors about unknown job IDs), or an invalid answer (one bad report spoils the whole list).
+func refusedBulk(err error) bool {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		s := apiErr.StatusCode
+		return s >= 400 && s < 500 && s != http.StatusUnauthorized && s != http.StatusTooManyRequests
+	}
+	return errors.Is(err, ErrInvalidResponse)
+}
+
+// readChunk reads one chunk of ids from every data center in bulk. It stores the reports found
+// and the errors of jobs that cannot be decided with set, and returns the IDs that no data
+// center returned and that must be confirmed with the single-report call: a bulk answer
+// without a job is not the documented "not found".
+func (c *Client) readChunk(ctx context.Context, ids []string, slots []chan struct{}, set func(id string, r *Report, err error)) (confirm []string) {
+	found, errs := c.readChunkEverywhere(ctx, ids, slots)
+	undecidable := false // a data center failed in a way that asking per job would not mend
+	for _, err := range errs {
+		if err != nil && !refusedBulk(err) {
+			undecidable = true
+		}
+	}
+	for _, id := range ids {
+		if report := found[id]; report != nil {
+			set(id, report, nil)
+			continue
+		}
+		switch {
+		case ctx.Err() != nil:
+			set(id, nil, fmt.Errorf("faxreport: job %q not fetched: %w", id, context.Cause(ctx)))
+		case undecidable:
+			set(id, nil, c.regionError(ctx, id, errs))
+		default:
+			confirm = append(confirm, id)
+		}
+	}
+	return confirm
+}
+
+// errChunkComplete cancels the bulk reads still running once others have returned every job.
+var errChunkComplete = errors.New("every job of the chunk was returned by other data centers")
+
+// readChunkEverywhere sends the bulk GET of ids to every data center at once and returns the
+// reports found and each data center's error. As soon as the answers in hand hold every job,
+// the data centers still working are cancelled (their error is then errChunkComplete's): a slow
+// or hanging data center holds nothing up that it could not change.
+func (c *Client) readChunkEverywhere(ctx context.Context, ids []string, slots []chan struct{}) (map[string]*Report, []error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	type answer struct {
+		i     int
+		found map[string]*Report
+		err   error
+	}
+	answers := make(chan answer, len(c.dataCenters))
+	for i, dc := range c.dataCenters {
+		go func() {
+			found, err := c.bulkReadIn(ctx, dc, slots[i], ids)
+			answers <- answer{i, found, err}
+		}()
+	}
+	found := make(map[string]*Report, len(ids))
+	errs := make([]error, len(c.dataCenters))
+	for range c.dataCenters {
+		a := <-answers
+		errs[a.i] = a.err
+		for id, r := range a.found {
+			if found[id] == nil {
+				found[id] = r
+			}
+		}
+		if len(found) == len(ids) {
+			cancel(errChunkComplete)
+		}
+	}
+	return found, errs
+}
+
+// regionError is the error of a job that no data center returned, given each data center's
+// error (nil for one that answered without the job).
+func (c *Client) regionError(ctx context.Context, jobID string, errs []error) *RegionError {
+	e := &RegionError{JobID: jobID}
+	if ctx.Err() != nil {
+		e.cause = context.Cause(ctx)
+	}
+	for i, err := range errs {
+		if err == nil || errors.Is(err, ErrNotFound) && !errors.Is(err, ErrDeleteUnconfirmed) {
+			e.NotFound = append(e.NotFound, c.dataCenters[i].url)
+			continue
+		}
+		e.Failed = append(e.Failed, &EndpointError{Endpoint: c.dataCenters[i].url, Err: err})
+	}
+	return e
+}
+
+// DeletionResult is the outcome of one job of DeleteStatusReports: Err is nil when a data
+// center deleted its report.
+type DeletionResult struct {
+	JobID string
+	Err   error
+}
+
+// DeleteStatusReports deletes the reports of many jobs with bulk requests: at most ListLimit
+// jobs per request, sent to every data center, since each holds only its own jobs. The results
+// are in the order of jobIDs, one per ID (a duplicate is deleted once and its result
+// repeated), with the same rules as DeleteStatusReport:
+//
+//   - deleted by one data center: success (Err nil), the others' NOT_FOUND is expected;
+//   - NOT_FOUND from every data center: an error matching ErrNotFound;
+//   - INTERNAL_ERROR: the job is sent again, with the retry policy;
+//   - NOT_FOUND from a data center after an earlier attempt to it failed (an answer lost on the
+//     way may have carried the deletion): ErrDeleteUnconfirmed in a *RegionError, never
+//     ErrNotFound;
+//   - any other failure: a *RegionError naming each data center that failed.
+//
+// A bad job ID gets ErrInvalidArgument and is not sent. Cancelling ctx ends the call; the jobs
+// not yet decided get the context's error.
+func (c *Client) DeleteStatusReports(ctx context.Context, jobIDs []string) []DeletionResult {
+	results := make([]DeletionResult, len(jobIDs))
+	ids, index := uniqueIDs(jobIDs, func(i int, err error) { results[i] = DeletionResult{JobID: jobIDs[i], Err: err} })
+	forEachChunk(ids, DefaultConcurrency, func(chunk []string) {
+		outcomes, _ := askEach(ctx, c, func(ctx context.Context, i int) ([]error, error) {
+			return c.deleteIn(ctx, c.dataCenters[i], nil, chunk), nil
+		})
+		for n, id := range chunk {
+			errs := make([]error, len(outcomes))
+			for i := range outcomes {
+				errs[i] = outcomes[i][n]
+			}
+			results[index[id]] = DeletionResult{JobID: id, Err: c.deletionError(ctx, id, errs)}
+		}
+	})
+	for i, id := range jobIDs {
+		if first := index[id]; first != i {
+			results[i] = results[first]
+		}
+	}
+	return results
+}
+
+// deletionError combines the data centers' outcomes of deleting jobID: nil when one deleted
+// it, ErrNotFound when every one said NOT_FOUND, a *RegionError otherwise.
+func (c *Client) deletionError(ctx context.Context, jobID string, errs []error) error {
+	var notFound error
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			return nil
+		case errors.Is(err, ErrNotFound) && !errors.Is(err, ErrDeleteUnconfirmed):
+			notFound = err
+		default:
+			return c.regionError(ctx, jobID, errs)
+		}
+	}
+	return fmt.Errorf("faxreport: delete job %q: not found in any of %d data centers: %w", jobID, len(errs), notFound)
+}
+
+// uniqueIDs returns the distinct valid IDs of jobIDs in order, and the index of each one's first
+// occurrence. An invalid ID is reported to fail and left out.
+func uniqueIDs(jobIDs []string, fail func(i int, err error)) ([]string, map[string]int) {
+	index := make(map[string]int, len(jobIDs))
+	var ids []string
+	for i, id := range jobIDs {
+		if _, seen := index[id]; seen {
+			continue
+		}
+		index[id] = i
+		if err := checkJobID(id); err != nil {
+			fail(i, err)
+			continue
+		}
+		ids = append(ids, id)
+	}
+	return ids, index
+}
+
+// deleteIn deletes the reports of ids (at most ListLimit) in one data center with bulk DELETE
+// and returns each job's outcome, indexed like ids: nil when deleted, an error matching
+// ErrNotFound when the data center does not hold it, ErrDeleteUnconfirmed when it said so only
+// after an earlier attempt failed, or the failure. Jobs answered INTERNAL_ERROR are sent again,
+// alone, under the retry policy.
+func (c *Client) deleteIn(ctx context.Context, dc *dataCenter, slot chan struct{}, ids []string) []error {
+	outcome := make([]error, len(ids))
+	position := make(map[string]int, len(ids))
+	for i, id := range ids {
+		position[id] = i
+	}
+	pending := append([]string(nil), ids...)
+	_, err := ask(ctx, c, opBulkDelete, dc, slot, c.sendBulk(actionDelete, &pending), c.decode.bulkDeletion,
+		func(attempts int, list *gen.DeleteResultList) error {
+			asked := make(map[string]bool, len(pending))
+			for _, id := range pending {
+				asked[id] = true
+			}
+			for _, r := range list.Reports {
+				if !asked[r.JobID] {
+					return fmt.Errorf("%s: %w: bulk answer about job %q, which was not asked for", dc.url, ErrInvalidResponse, r.JobID)
+				}
+			}
+			var again []string
+			var internal error
+			for _, r := range list.Reports {
+				if !asked[r.JobID] {
+					continue // a duplicate item
+				}
+				delete(asked, r.JobID)
+				if !IsDeleted(&r) && r.Reason != nil && *r.Reason == DeleteReasonInternalError {
+					again = append(again, r.JobID)
+					internal = retry.Temporary(fmt.Errorf("%s: %w (not deleted: %s)", dc.url, ErrUnavailable, *r.Reason), 0)
+					continue
+				}
+				outcome[position[r.JobID]] = c.deleted(dc, r.JobID, attempts, &r, nil)
+			}
+			for id := range asked { // jobs the answer left out
+				outcome[position[id]] = fmt.Errorf("%s: %w: bulk answer has no item for job %q", dc.url, ErrInvalidResponse, id)
+			}
+			pending = again
+			return internal
+		})
+	if err != nil {
+		if errors.Is(err, ErrNotFound) { // the whole request, not a job, was not found
+			err = fmt.Errorf("%s: %w: bulk delete answered %s", dc.url, ErrInvalidResponse, err.Error())
+		}
+		for _, id := range pending {
+			outcome[position[id]] = err
+		}
+	}
+	return outcome
+}

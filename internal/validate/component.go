@@ -1,0 +1,28 @@
+package validate
+
+import (
+	"fmt"
+	"reflect"
+)
+
+// ReportsPath is the spec's path of the reports resource as a whole (list, bulk, delete-oldest).
+const ReportsPath = "/{custNr}/fax/reports"
+
+// NewSchemaDecoder is NewDecoder for a named schema of the spec's components, for an answer
+// whose operation documents several shapes (bulkStatusReports answers a StatusReportList or a
+// DeleteResultList, as its request's action says).
+func NewSchemaDecoder[T any](name string) (*Decoder[T], error) {
+	doc, err := Spec()
+	if err != nil {
+		return nil, err
+	}
+	ref := doc.Components.Schemas[name]
+	if ref == nil || ref.Value == nil {
+		return nil, fmt.Errorf("openapi.yaml has no schema %s", name)
+	}
+	convert := converterFor(reflect.TypeFor[T](), map[reflect.Type]*converter{})
+	return &Decoder[T]{mediaType: "application/json", schema: ref.Value, build: func(doc any, _ []byte) (*T, error) {
+		v := new(T)
+		return v, convert(reflect.ValueOf(v).Elem(), doc)
+	}}, nil
+}

@@ -1,0 +1,131 @@
+package faxreport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/faxreport/faxreport/gen"
+	"github.com/faxreport/faxreport/internal/validate"
+)
+
+// Operations of the reports resource as a whole, as named in errors and logs.
+const (
+	opList         = "list"
+	opBulkGet      = "bulk get"
+	opBulkDelete   = "bulk delete"
+	opDeleteOldest = "delete oldest"
+)
+
+// ListLimit is the most reports a data center lists, and the most job IDs a bulk request may
+// carry: the vendor's limit.
+const ListLimit = 1000
+
+// Listing is what ListStatusReports found: one part per data center, in the order of
+// Client.Endpoints.
+type Listing struct {
+	Parts []ListPart
+}
+
+// ListPart is one data center's listing.
+type ListPart struct {
+	Endpoint string    // the data center's base URL
+	Reports  []*Report // its oldest completed reports, oldest first; nil when Err is set
+	// Truncated says the data center listed ListLimit reports: it may hold more, which it lists
+	// only once these are deleted.
+	Truncated bool
+	Err       error // why this data center gave no listing; nil when it did
+}
+
+// Count returns how many reports the listing holds in all.
+func (l *Listing) Count() int {
+	n := 0
+	for _, p := range l.Parts {
+		n += len(p.Reports)
+	}
+	return n
+}
+
+// Reports returns every listed report, data center by data center.
+func (l *Listing) Reports() []*Report {
+	all := make([]*Report, 0, l.Count())
+	for _, p := range l.Parts {
+		all = append(all, p.Reports...)
+	}
+	return all
+}
+
+// Truncated reports whether any data center listed ListLimit reports and may hold more.
+func (l *Listing) Truncated() bool {
+	for _, p := range l.Parts {
+		if p.Truncated {
+			return true
+		}
+	}
+	return false
+}
+
+// ListStatusReports lists the completed jobs' reports of every data center of the region: each
+// data center is asked on its own (with retries), since each holds only its own jobs, and lists
+// at most its oldest ListLimit. There is no next page: a data center lists newer reports only
+// once the listed ones are deleted (see DrainStatusReports).
+//
+// The Listing always has one part per data center. When a data center failed, its part has the
+// error, and so does the call: the error names every data center that failed (as
+// *EndpointError, joined) and matches their sentinels, while the Listing still holds what the
+// others returned. A partial listing is thus never taken for a complete one.
+func (c *Client) ListStatusReports(ctx context.Context) (*Listing, error) {
+	parts, errs := askEach(ctx, c, func(ctx context.Context, i int) (ListPart, error) {
+		reports, err := c.listIn(ctx, c.dataCenters[i])
+		return ListPart{Endpoint: c.dataCenters[i].url, Reports: reports, Truncated: len(reports) >= ListLimit, Err: err}, err
+	})
+	listing := &Listing{Parts: parts}
+	var failed []error
+	for i, err := range errs {
+		if err != nil {
+			failed = append(failed, &EndpointError{Endpoint: c.dataCenters[i].url, Err: err})
+		}
+	}
+	if len(failed) > 0 {
+		return listing, fmt.Errorf("faxreport: list: %d of %d data centers failed: %w", len(failed), len(errs), errors.Join(failed...))
+	}
+	return listing, nil
+}
+
+// listIn asks one data center for its listing.
+func (c *Client) listIn(ctx context.Context, dc *dataCenter) ([]*Report, error) {
+	send := func(ctx context.Context, dc *dataCenter) (*http.Response, error) {
+		return dc.api.GetAllStatusReports(ctx, c.customerNumber, c.editors...)
+	}
+	list, err := ask(ctx, c, opList, dc, nil, send, c.decode.listing, nil)
+	if err != nil {
+		return nil, err
+	}
+	return pointers(list.Reports), nil
+}
+
+// pointers returns pointers to the elements of reports, which it does not copy.
+func pointers(reports []Report) []*Report {
+	out := make([]*Report, len(reports))
+	for i := range reports {
+		out[i] = &reports[i]
+	}
+	return out
+}
+
+// loadBulkDecoders adds the decoders of the reports resource as a whole to d.
+func loadBulkDecoders(d decoders) (decoders, error) {
+	var err error
+	if d.listing, err = validate.NewDecoder[gen.StatusReportList](http.MethodGet, validate.ReportsPath, http.StatusOK); err != nil {
+		return d, err
+	}
+	if d.oldest, err = validate.NewDecoder[gen.DeleteResultList](http.MethodDelete, validate.ReportsPath, http.StatusOK); err != nil {
+		return d, err
+	}
+	if d.bulkReports, err = validate.NewSchemaDecoder[gen.StatusReportList]("StatusReportList"); err != nil {
+		return d, err
+	}
+	d.bulkDeletion, err = validate.NewSchemaDecoder[gen.DeleteResultList]("DeleteResultList")
+	return d, err
+}

@@ -1,0 +1,80 @@
+package faxreport_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/faxreport/faxreport"
+	"github.com/faxreport/faxreport/faxtest"
+)
+
+// bulkPosts returns the job IDs of dc's bulk requests (both actions), request by request.
+func bulkPosts(dc *faxtest.DataCenter) [][]string {
+	var posts [][]string
+	for _, r := range dc.Requests() {
+		if r.Method == "POST" {
+			posts = append(posts, r.JobIDs)
+		}
+	}
+	return posts
+}
+
+func TestListSeesTheOldest1000OfEachDataCenter(t *testing.T) {
+	s, c := fakeClient(t, faxtest.Options{})
+	ids := s.SeedReports(2500) // round robin: 1250 per data center, oldest first
+	listing, err := c.ListStatusReports(testContext(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(listing.Parts) != 2 || listing.Count() != 2000 || !listing.Truncated() {
+		t.Fatalf("%d parts, %d reports, truncated %t", len(listing.Parts), listing.Count(), listing.Truncated())
+	}
+	for i, part := range listing.Parts {
+		if part.Endpoint != s.DataCenter(i).URL() || part.Err != nil || !part.Truncated || len(part.Reports) != faxreport.ListLimit {
+			t.Fatalf("part %d: %s, err %v, truncated %t, %d reports", i, part.Endpoint, part.Err, part.Truncated, len(part.Reports))
+		}
+		for n, r := range part.Reports { // the data center's oldest, in order
+			if want := ids[2*n+i]; r.JobID != want {
+				t.Fatalf("part %d report %d is %s, want %s", i, n, r.JobID, want)
+			}
+		}
+	}
+}
+
+func TestListNamesAFailingDataCenterAndKeepsTheOthers(t *testing.T) {
+	s, c := fakeClient(t, faxtest.Options{})
+	s.SeedReports(10)
+	s.DataCenter(1).Inject(faxtest.Fault{Status: 503}) // every attempt
+	listing, err := c.ListStatusReports(testContext(t))
+	mustFail(t, err, faxreport.ErrUnavailable, faxreport.ErrNotFound)
+	if !strings.Contains(err.Error(), s.DataCenter(1).URL()) || strings.Contains(err.Error(), s.DataCenter(0).URL()) {
+		t.Errorf("error does not name only the failing data center: %v", err)
+	}
+	if listing == nil || len(listing.Parts[0].Reports) != 5 || listing.Parts[0].Err != nil {
+		t.Fatalf("the healthy data center's part is lost: %+v", listing)
+	}
+	if p := listing.Parts[1]; p.Err == nil || p.Reports != nil {
+		t.Fatalf("the failing data center's part: %+v", p)
+	}
+	if got := s.DataCenter(1).RequestCount(); got != fastRetry.MaxAttempts {
+		t.Errorf("failing data center asked %d times, want %d (retries)", got, fastRetry.MaxAttempts)
+	}
+}
+
+func TestListShowsOnlyCompletedReports(t *testing.T) {
+	s, c := fakeClient(t, faxtest.Options{DataCenters: 1})
+	s.DataCenter(0).Put(finalReport("FJDONE", faxreport.StatusOK))
+	s.DataCenter(0).PutPending(finalReport("FJBUSY", faxreport.StatusOK), faxtest.Pending{Reads: 1})
+	listing, err := c.ListStatusReports(testContext(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []string{}
+	for _, r := range listing.Reports() {
+		got = append(got, r.JobID)
+	}
+	if !slices.Equal(got, []string{"FJDONE"}) || listing.Truncated() {
+		t.Fatalf("listed %v", got)
+	}
+}
