@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"github.com/faxreport/faxreport/gen"
+	"github.com/faxreport/faxreport/internal/httpbody"
 	"github.com/faxreport/faxreport/internal/retry"
 )
 
@@ -65,7 +66,7 @@ func (c *Client) bulkReadIn(ctx context.Context, dc *dataCenter, slot chan struc
 		func(_ int, list *gen.StatusReportList) error {
 			for _, r := range list.Reports {
 				if !asked[r.JobID] {
-					return fmt.Errorf("%s: %w: bulk answer about job %q, which was not asked for", dc.url, ErrInvalidResponse, r.JobID)
+					return c.notAskedFor(dc, r.JobID)
 				}
 			}
 			return nil
@@ -111,7 +112,7 @@ func (c *Client) readChunk(ctx context.Context, ids []string, slots []chan struc
 		}
 		switch {
 		case ctx.Err() != nil:
-			set(id, nil, fmt.Errorf("faxreport: job %q not fetched: %w", id, context.Cause(ctx)))
+			set(id, nil, fmt.Errorf("faxreport: job %s not fetched: %w", quoteID(id), context.Cause(ctx)))
 		case undecidable:
 			set(id, nil, c.regionError(ctx, id, errs))
 		default:
@@ -225,18 +226,16 @@ func (c *Client) DeleteStatusReports(ctx context.Context, jobIDs []string) []Del
 // deletionError combines the data centers' outcomes of deleting jobID: nil when one deleted
 // it, ErrNotFound when every one said NOT_FOUND, a *RegionError otherwise.
 func (c *Client) deletionError(ctx context.Context, jobID string, errs []error) error {
-	var notFound error
 	for _, err := range errs {
 		switch {
 		case err == nil:
 			return nil
 		case errors.Is(err, ErrNotFound) && !errors.Is(err, ErrDeleteUnconfirmed):
-			notFound = err
 		default:
 			return c.regionError(ctx, jobID, errs)
 		}
 	}
-	return fmt.Errorf("faxreport: delete job %q: not found in any of %d data centers: %w", jobID, len(errs), notFound)
+	return c.notFoundEverywhere(opDelete, jobID, errs)
 }
 
 // uniqueIDs returns the distinct valid IDs of jobIDs in order, and the index of each one's first
@@ -278,7 +277,7 @@ func (c *Client) deleteIn(ctx context.Context, dc *dataCenter, slot chan struct{
 			}
 			for _, r := range list.Reports {
 				if !asked[r.JobID] {
-					return fmt.Errorf("%s: %w: bulk answer about job %q, which was not asked for", dc.url, ErrInvalidResponse, r.JobID)
+					return c.notAskedFor(dc, r.JobID)
 				}
 			}
 			var again []string
@@ -296,7 +295,7 @@ func (c *Client) deleteIn(ctx context.Context, dc *dataCenter, slot chan struct{
 				outcome[position[r.JobID]] = c.deleted(dc, r.JobID, attempts, &r, nil)
 			}
 			for id := range asked { // jobs the answer left out
-				outcome[position[id]] = fmt.Errorf("%s: %w: bulk answer has no item for job %q", dc.url, ErrInvalidResponse, id)
+				outcome[position[id]] = fmt.Errorf("%s: %w: bulk answer has no item for job %s", dc.url, ErrInvalidResponse, quoteID(id))
 			}
 			pending = again
 			return internal
@@ -310,4 +309,9 @@ func (c *Client) deleteIn(ctx context.Context, dc *dataCenter, slot chan struct{
 		}
 	}
 	return outcome
+}
+
+// notAskedFor reports a bulk answer's item about a job the request did not ask for.
+func (c *Client) notAskedFor(dc *dataCenter, jobID string) error {
+	return fmt.Errorf("%s: %w: bulk answer about job %s, which was not asked for", dc.url, ErrInvalidResponse, httpbody.Excerpt(c.scrub.Bytes([]byte(jobID))))
 }

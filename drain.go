@@ -97,7 +97,7 @@ func (d *drain) dataCenter(ctx context.Context, dc *dataCenter) error {
 		}
 		for _, r := range page {
 			if asked[r.JobID] {
-				return fmt.Errorf("%w: job %q", ErrDrainStalled, r.JobID)
+				return fmt.Errorf("%w: job %s", ErrDrainStalled, quoteID(r.JobID))
 			}
 		}
 		if !d.handOver(ctx, page) {

@@ -110,32 +110,34 @@ func fetch[T any](ctx context.Context, c *Client, cl call[T]) (*T, error) {
 		return v, nil
 	}
 	regionErr := &RegionError{JobID: cl.jobID, cause: ctx.Err()}
-	var firstNotFound error
 	for i, err := range errs {
 		if errors.Is(err, ErrNotFound) {
 			regionErr.NotFound = append(regionErr.NotFound, c.dataCenters[i].url)
-			if firstNotFound == nil {
-				firstNotFound = err
-			}
 			continue
 		}
 		regionErr.Failed = append(regionErr.Failed, &EndpointError{Endpoint: c.dataCenters[i].url, Err: err})
 	}
 	if len(regionErr.Failed) == 0 && regionErr.cause == nil {
-		answers := make([]string, len(errs))
-		for i, err := range errs {
-			answers[i] = (&EndpointError{Endpoint: c.dataCenters[i].url, Err: err}).Error()
-		}
-		return nil, &notFoundError{
-			text:  fmt.Sprintf("faxreport: %s job %s: not found in any of %d data centers: %s", cl.op, quoteID(cl.jobID), len(errs), strings.Join(answers, "; ")),
-			first: firstNotFound,
-		}
+		return nil, c.notFoundEverywhere(cl.op, cl.jobID, errs)
 	}
 	return nil, regionErr
 }
 
-// notFoundError says that every data center said the job is not there, each in its own words;
-// it unwraps to the first of them (an *APIError for a 404).
+// notFoundEverywhere is the error of a call about jobID that every data center answered with
+// an error matching ErrNotFound (errs, indexed like c.dataCenters): it names each data center
+// with its answer and unwraps to the first (an *APIError for a 404).
+func (c *Client) notFoundEverywhere(op, jobID string, errs []error) error {
+	answers := make([]string, len(errs))
+	for i, err := range errs {
+		answers[i] = (&EndpointError{Endpoint: c.dataCenters[i].url, Err: err}).Error()
+	}
+	return &notFoundError{
+		text:  fmt.Sprintf("faxreport: %s job %s: not found in any of %d data centers: %s", op, quoteID(jobID), len(errs), strings.Join(answers, "; ")),
+		first: errs[0],
+	}
+}
+
+// notFoundError is the error of notFoundEverywhere.
 type notFoundError struct {
 	text  string
 	first error

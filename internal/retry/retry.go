@@ -93,7 +93,9 @@ func retryAfterFirst[T any](ctx context.Context, p Policy, op func() (T, error))
 	var last error
 	attempt := func() (T, error) {
 		v, err := op()
-		last = err
+		if last == nil || ctx.Err() == nil { // an attempt the context cut short says less than the one before
+			last = err
+		}
 		var t *temporary
 		switch {
 		case err == nil:
