@@ -191,6 +191,11 @@ func TestCredentialsNeverPrinted(t *testing.T) {
 	if strings.Contains(printed, testPassword) || strings.Contains(printed, "Basic ") {
 		t.Fatalf("credentials printed: %s", printed)
 	}
+	for _, attr := range []string{`"job":"` + testJobID + `"`, `"attempt":1`, `"status":401`} { // each attempt's record says which job and which attempt
+		if !strings.Contains(logs.String(), attr) {
+			t.Errorf("logs lack %s: %s", attr, logs.String())
+		}
+	}
 	if !strings.Contains(logs.String(), `"status":401`) || !strings.Contains(logs.String(), "[REDACTED]") {
 		t.Fatalf("logs lack the attempt or the redacted config: %s", logs.String())
 	}
