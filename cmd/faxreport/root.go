@@ -19,6 +19,7 @@ var subcommands = []func(*app) *cobra.Command{
 	newGetCommand,
 	newWaitCommand,
 	newDeleteCommand,
+	newListCommand,
 	newListenCommand,
 	newVersionCommand,
 }
