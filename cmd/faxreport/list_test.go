@@ -91,8 +91,9 @@ func TestListSaysWhenADataCenterHitTheLimit(t *testing.T) {
 // A data center that fails is named, the others' reports are printed, and the exit code is
 // the failure's: a partial listing is never presented as complete.
 func TestListNamesAFailedDataCenter(t *testing.T) {
-	s, ids, env := seededEnv(t, 4)                                         // 0 and 2 in the first data center, 1 and 3 in the second
-	s.DataCenter(1).Inject(faxtest.Fault{Status: 503, RetryAfter: "3600"}) // too long to wait: no retry
+	s, ids, env := seededEnv(t, 4) // 0 and 2 in the first data center, 1 and 3 in the second
+	// A Retry-After too long to wait for: the data center fails at once, without retries.
+	s.DataCenter(1).Inject(faxtest.Fault{Status: 503, RetryAfter: "3600"})
 	failed := s.Endpoints()[1]
 
 	inv := runCLI(t, env, "", "list")

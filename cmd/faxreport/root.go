@@ -20,6 +20,7 @@ var subcommands = []func(*app) *cobra.Command{
 	newWaitCommand,
 	newDeleteCommand,
 	newListCommand,
+	newDrainCommand,
 	newListenCommand,
 	newVersionCommand,
 }
