@@ -69,7 +69,6 @@ func (a *app) drain(cmd *cobra.Command, out string) error {
 	if err != nil {
 		return err
 	}
-	defer sink.close()
 	ctx := cmd.Context()
 	if a.opts.timeout != 0 {
 		var cancel context.CancelFunc
