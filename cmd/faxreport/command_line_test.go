@@ -68,7 +68,7 @@ func TestShellCompletion(t *testing.T) {
 		}
 	}
 	inv := runCLI(t, nil, "", "__complete", "")
-	for _, want := range []string{"get\t", "wait\t", "delete\t", "listen\t", "version\t", "completion\t"} {
+	for _, want := range []string{"get\t", "wait\t", "delete\t", "list\t", "drain\t", "listen\t", "version\t", "completion\t"} {
 		if !strings.Contains(inv.stdout, want) {
 			t.Errorf("command completion lacks %q:\n%s", want, inv.stdout)
 		}

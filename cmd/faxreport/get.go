@@ -10,15 +10,32 @@ import (
 )
 
 func newGetCommand(a *app) *cobra.Command {
-	return &cobra.Command{
+	var idsFile string
+	cmd := &cobra.Command{
 		Use:   "get [flags] JOBID...",
 		Short: "Print the status reports of jobs",
 		Long: `Prints the status report of each job: a table (job, pages, reference, then one row per
 recipient), or with --json each report as the API returned it, validated, one per line.
-Several jobs are fetched concurrently and printed in argument order.`,
-		Example: "  faxreport get FJJ66GHGX105ZZBIELVCN1 FJ0MINIMAL0REPORT00001\n  faxreport get --json --demo FJJ66GHGX105ZZBIELVCN1",
-		Args:    jobArgs,
-		RunE: func(cmd *cobra.Command, jobs []string) error {
+Reports are printed in the order of the job IDs.
+
+Job IDs come from the arguments; "-" as an argument reads more from standard input, and
+--ids-file from a file ("-": standard input), one per line or separated by spaces. Several
+jobs are read in bulk (up to 1000 per request to each data center; a job that no data center
+returned is confirmed with the single-report call before it is called not found). With
+--json they are read one at a time instead (8 at once), since only that call gives the API's
+own bytes, which --json prints.`,
+		Example: "  faxreport get FJJ66GHGX105ZZBIELVCN1 FJ0MINIMAL0REPORT00001\n" +
+			"  faxreport get --json --demo FJJ66GHGX105ZZBIELVCN1\n" +
+			"  faxreport get - < job-ids.txt",
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			jobs, err := a.jobIDs(args, idsFile)
+			if err != nil {
+				return err
+			}
+			if !a.opts.json && distinct(jobs) {
+				return a.allJobsAtOnce(cmd, jobs, 30*time.Second, getInBulk)
+			}
 			return a.forEachJob(cmd, jobs, 30*time.Second, func(ctx context.Context, client *faxreport.Client, id string) result {
 				if a.opts.json {
 					raw, err := client.GetStatusReportJSON(ctx, id)
@@ -29,4 +46,16 @@ Several jobs are fetched concurrently and printed in argument order.`,
 			})
 		},
 	}
+	addIDsFile(cmd, &idsFile)
+	return cmd
+}
+
+// getInBulk reads the reports of jobs with the bulk call.
+func getInBulk(ctx context.Context, client *faxreport.Client, jobs []string) []result {
+	found := client.GetStatusReports(ctx, jobs)
+	results := make([]result, len(found))
+	for i, f := range found {
+		results[i] = result{jobID: f.JobID, report: f.Report, err: f.Err}
+	}
+	return results
 }

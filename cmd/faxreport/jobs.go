@@ -57,3 +57,20 @@ func (a *app) forEachJob(cmd *cobra.Command, jobs []string, defaultTimeout time.
 	}
 	return nil
 }
+
+// allJobsAtOnce builds the client, runs do once for all the job IDs (a bulk call) under
+// --timeout (or defaultTimeout), and prints its results, one per ID in order, as forEachJob
+// does.
+func (a *app) allJobsAtOnce(cmd *cobra.Command, jobs []string, defaultTimeout time.Duration, do func(context.Context, *faxreport.Client, []string) []result) error {
+	client, stop, err := a.newClient(cmd)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	ctx, cancel := context.WithTimeout(cmd.Context(), a.opts.timeoutOr(defaultTimeout))
+	defer cancel()
+	if code := a.print(do(ctx, client, jobs)); code != exitOK {
+		return &exitError{code: code}
+	}
+	return nil
+}

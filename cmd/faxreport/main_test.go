@@ -195,7 +195,7 @@ func TestDemo(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	for _, args := range [][]string{{"help"}, {"get", "--help"}, {"wait", "--help"}, {"delete", "--help"}, {"listen", "--help"}} {
+	for _, args := range [][]string{{"help"}, {"get", "--help"}, {"wait", "--help"}, {"delete", "--help"}, {"list", "--help"}, {"drain", "--help"}, {"listen", "--help"}} {
 		inv := runCLI(t, nil, "", args...)
 		out := inv.stdout + inv.stderr
 		if inv.code != exitOK || !strings.Contains(out, "Exit codes") || !strings.Contains(out, "FAXREPORT_PASSWORD") {

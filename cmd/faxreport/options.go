@@ -36,7 +36,7 @@ func (o *globalOptions) register(root *cobra.Command) {
 	fs.StringVar(&o.passwordFile, "password-file", "", `read the password from this file, or from standard input with "-" (default: env FAXREPORT_PASSWORD)`)
 	fs.StringVar(&o.region, "region", "", "europe, america, switzerland or singapore (env FAXREPORT_REGION; default europe)")
 	fs.StringVar(&o.endpoints, "endpoints", "", "comma-separated https data-center base URLs ending in /rest/v1 (env FAXREPORT_ENDPOINTS)")
-	fs.Var(&o.timeout, "timeout", "give up after this long, such as 45s or 5m (default 30s; for wait 10m)")
+	fs.Var(&o.timeout, "timeout", "give up after this long, such as 45s or 5m (default 30s; for wait 10m; for drain no limit)")
 	fs.BoolVar(&o.demo, "demo", false, "serve example reports from a built-in fake service: no network, no credentials")
 	fs.BoolVar(&o.json, "json", false, "print reports, and errors, as JSON: one object per line (see below)")
 	fs.BoolVar(&o.verbose, "verbose", false, "log every HTTP attempt on stderr (never credentials)")

@@ -19,6 +19,8 @@ var subcommands = []func(*app) *cobra.Command{
 	newGetCommand,
 	newWaitCommand,
 	newDeleteCommand,
+	newListCommand,
+	newDrainCommand,
 	newListenCommand,
 	newVersionCommand,
 }
@@ -30,7 +32,8 @@ credentials, against a built-in fake (--demo):
 
   faxreport get --demo FJJ66GHGX105ZZBIELVCN1     a delivered job
   faxreport get --demo FJ0MINIMAL0REPORT00001     a job whose recipient was busy
-  faxreport wait --demo FJ0PENDING0REPORT00001    a job that is still sending, done in about ` + demoPendingText
+  faxreport wait --demo FJ0PENDING0REPORT00001    a job that is still sending, done in about ` + demoPendingText + `
+  faxreport list --demo                           every report the data centers list`
 
 // rootCommand builds the command tree of one run.
 func (a *app) rootCommand() *cobra.Command {
@@ -92,14 +95,16 @@ JSON output (--json):
   stdout: one line per job done, in argument order: the report as the API sent it (its own
     fields, order and nulls; only insignificant whitespace removed), or for delete the
     service's answer as decoded, {"deleted":true,"jobId":…}. That is NDJSON: one JSON
-    document per line.
+    document per line. Reports read in bulk (list, and the lines drain writes to --out) are
+    the validated report re-encoded compact instead: the model's field order, absent optional
+    fields left out. drain prints its counts as one object.
   stderr: one line per failed job (or one for a failure that concerns no job), for example
     {"jobId":"FJ1","kind":"not_found","exitCode":3,"message":"get job \"FJ1\": not found …"}
     kind is one of invalid_input, not_found, unauthorized, invalid_response, unavailable,
     failure, and matches exitCode; jobId is absent when the failure concerns no job.
 
 Exit codes:
-  0  found (for wait: and final; for delete: deleted)
+  0  found (for wait: and final; for delete: deleted; for list and drain: every data center done)
   1  other failure
   2  invalid input (flags, arguments, configuration)
   3  not found in any data center
@@ -107,4 +112,5 @@ Exit codes:
   5  invalid response (the service broke the API contract)
   6  unavailable (a data center failed or could not be reached, or --timeout expired)
 With several job IDs, the exit code is that of the first job, in argument order, that failed.
+Job IDs may also come from standard input ("-" as an argument) or a file (--ids-file).
 `

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/faxreport/faxreport"
+)
+
+const drainLong = `Reads and deletes every completed report of every data center, safely: in each data
+center it lists a page (the oldest 1000 reports), appends it to --out as NDJSON, one report per
+line, syncs the file to disk, and only then deletes exactly those jobs with a bulk DELETE; it
+repeats until no data center lists anything. A page whose write fails is cut off the file
+again and not deleted, and the drain stops. No report is deleted before it is on disk.
+
+The lines are the reports as decoded and validated, re-encoded compact (as list --json prints
+them), not the API's own bytes: the bulk calls give the client validated reports.
+
+It is safe to run again after a crash, an interrupt (SIGINT, SIGTERM) or a failure: a page
+written but not yet deleted is listed, and written, again. Delivery is thus at least once: the
+file may hold a report twice; deduplicate on jobId. --out is appended to, never truncated, and
+created readable by its owner only.
+
+At the end it prints the counts on stdout (with --json as one JSON object): pages and reports
+written, reports deleted, and reports already gone (deleted by someone else, or by an attempt
+whose answer was lost). On a terminal it shows progress on stderr. There is no time limit
+unless --timeout is given. A failure (a data center, the file) is printed on stderr after the
+counts, with its exit code; the drain is then not complete and the line of counts says so.`
+
+func newDrainCommand(a *app) *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:     "drain --out FILE [flags]",
+		Short:   "Write every completed report to a file as NDJSON, then delete it",
+		Long:    drainLong,
+		Example: "  faxreport drain --out reports.ndjson",
+		Args:    noArgs,
+		RunE:    func(cmd *cobra.Command, _ []string) error { return a.drain(cmd, out) },
+	}
+	cmd.Flags().StringVar(&out, "out", "", "append the reports to this file, synced to disk before they are deleted (required)")
+	return cmd
+}
+
+// drainSummary is the line of counts drain prints at the end.
+type drainSummary struct {
+	Complete bool `json:"complete"`
+	Pages    int  `json:"pages"`
+	Reports  int  `json:"reports"`
+	Deleted  int  `json:"deleted"`
+	Gone     int  `json:"gone"`
+}
+
+func (a *app) drain(cmd *cobra.Command, out string) error {
+	if out == "" {
+		return usagef("--out FILE is required: drain deletes the reports it has written there")
+	}
+	client, stop, err := a.newClient(cmd)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	sink, err := openSink(out, nil)
+	if err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	if a.opts.timeout != 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, a.opts.timeoutOr(0))
+		defer cancel()
+	}
+	progress := newProgress(a.stderr)
+	counts, err := client.DrainStatusReports(ctx, func(_ context.Context, page []*faxreport.Report) error {
+		var lines bytes.Buffer
+		for _, r := range page {
+			line, err := reportLine(r)
+			if err != nil {
+				return err
+			}
+			lines.Write(line)
+		}
+		if err := sink.write(lines.Bytes()); err != nil { // the whole page, then one sync
+			return err
+		}
+		progress.page(len(page))
+		return nil
+	})
+	if closeErr := sink.close(); err == nil && closeErr != nil {
+		err = closeErr
+	}
+	progress.end()
+	// The library counts the pages handed over, a page whose write failed included: these
+	// are the pages written.
+	a.printDrainCounts(out, drainSummary{err == nil, progress.pages, progress.reports, counts.Deleted, counts.Gone})
+	if err != nil {
+		code := exitCode(err)
+		a.printError("", code, err)
+		return &exitError{code: code}
+	}
+	return nil
+}
+
+// printDrainCounts prints the counts on stdout: a sentence, or with --json one JSON object.
+func (a *app) printDrainCounts(out string, s drainSummary) {
+	if a.opts.json {
+		line, _ := json.Marshal(s) // bools and ints: cannot fail
+		a.stdout.Write(append(line, '\n'))
+		return
+	}
+	verb := "drained"
+	if !s.Complete {
+		verb = "drain stopped, not complete (run it again):"
+	}
+	fmt.Fprintf(a.stdout, "%s %d reports in %d pages written to %s; %d deleted, %d already gone\n",
+		verb, s.Reports, s.Pages, out, s.Deleted, s.Gone)
+}
+
+// progress counts the pages and reports written and shows them, on a terminal only.
+type progress struct {
+	w              io.Writer // nil: not a terminal
+	pages, reports int
+}
+
+func newProgress(stderr io.Writer) *progress {
+	if !isTerminal(stderr) {
+		return &progress{}
+	}
+	return &progress{w: stderr}
+}
+
+// page counts a page written and rewrites the progress line.
+func (p *progress) page(reports int) {
+	p.pages++
+	p.reports += reports
+	if p.w != nil {
+		fmt.Fprintf(p.w, "\rfaxreport: %d reports in %d pages written", p.reports, p.pages)
+	}
+}
+
+// end ends the progress line.
+func (p *progress) end() {
+	if p.w != nil && p.pages > 0 {
+		fmt.Fprintln(p.w)
+	}
+}
+
+// isTerminal reports whether w is (or wraps) a terminal, such as a character device.
+func isTerminal(w io.Writer) bool {
+	if locked, ok := w.(*lockedWriter); ok {
+		w = locked.w
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
