@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -226,12 +227,11 @@ func (c *Client) DeleteStatusReports(ctx context.Context, jobIDs []string) []Del
 // deletionError combines the data centers' outcomes of deleting jobID: nil when one deleted
 // it, ErrNotFound when every one said NOT_FOUND, a *RegionError otherwise.
 func (c *Client) deletionError(ctx context.Context, jobID string, errs []error) error {
+	if slices.Contains(errs, nil) { // deleted there, whatever the others said
+		return nil
+	}
 	for _, err := range errs {
-		switch {
-		case err == nil:
-			return nil
-		case errors.Is(err, ErrNotFound) && !errors.Is(err, ErrDeleteUnconfirmed):
-		default:
+		if !errors.Is(err, ErrNotFound) || errors.Is(err, ErrDeleteUnconfirmed) {
 			return c.regionError(ctx, jobID, errs)
 		}
 	}

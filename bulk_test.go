@@ -186,6 +186,22 @@ func TestBulkDeleteLostAnswerIsUnconfirmedNeverNotFound(t *testing.T) {
 	}
 }
 
+// A job deleted in one data center is deleted, whatever another data center's lost answer left
+// unconfirmed there.
+func TestBulkDeleteDeletedThereDespiteALostAnswerHere(t *testing.T) {
+	s, c := fakeClient(t, faxtest.Options{})
+	s.DataCenter(1).Put(finalReport("FJTHERE", faxreport.StatusOK))
+	s.DataCenter(0).Inject(faxtest.Fault{DropAnswer: true, Times: 1}) // the first data center's answer is lost
+	for _, r := range c.DeleteStatusReports(testContext(t), []string{"FJTHERE"}) {
+		if r.Err != nil {
+			t.Fatalf("%s: %v, want deleted", r.JobID, r.Err)
+		}
+	}
+	if s.Count() != 0 {
+		t.Fatal("not deleted")
+	}
+}
+
 func TestDeleteOldestIsNeverRetried(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{})
 	s.SeedReports(2500)

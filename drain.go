@@ -60,7 +60,7 @@ func (c *Client) DrainStatusReports(ctx context.Context, handle func(ctx context
 	})
 	var failed []error
 	if d.handlerErr != nil {
-		failed = append(failed, fmt.Errorf("faxreport: drain: handler: %w", d.handlerErr))
+		failed = append(failed, fmt.Errorf("handler: %w", d.handlerErr))
 	}
 	for i, err := range errs {
 		if err != nil {

@@ -133,7 +133,7 @@ func deletionList(results []faxreport.DeleteResult) []byte {
 // completed reports whether a job is final: listed, and deleted by delete-oldest.
 func (j *job) completed() bool {
 	p := j.pending
-	return j.reads >= p.NotFoundReads+p.Reads && time.Since(j.stored) >= p.For
+	return !j.stillPending && j.reads >= p.NotFoundReads+p.Reads && time.Since(j.stored) >= p.For
 }
 
 // oldest returns the IDs and bodies of the oldest completed reports, at most limit; with

@@ -14,6 +14,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
+	"github.com/faxreport/faxreport"
+	"github.com/faxreport/faxreport/api"
 	"github.com/faxreport/faxreport/faxtest"
 	"github.com/faxreport/faxreport/internal/validate"
 )
@@ -180,5 +182,27 @@ func TestSeedReportsSpreadsCompletedReportsOverTheDataCenters(t *testing.T) {
 	}
 	if again := s.SeedReports(1); slices.Contains(ids, again[0]) {
 		t.Fatal("a seeded job ID came twice")
+	}
+}
+
+// A job whose stored report still has a PENDING recipient is not complete: it is not listed.
+func TestListLeavesOutReportsWithPendingRecipients(t *testing.T) {
+	s := faxtest.NewServer(faxtest.Options{T: t, DataCenters: 1})
+	s.LoadExamples() // one of them is still PENDING
+	c, err := faxreport.New(s.Config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	listing, err := c.ListStatusReports(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if listing.Count() != len(api.Reports())-1 {
+		t.Fatalf("%d listed of %d examples", listing.Count(), len(api.Reports()))
+	}
+	for _, r := range listing.Reports() {
+		if !faxreport.IsReportFinal(r) {
+			t.Fatalf("listed %s with a PENDING recipient", r.JobID)
+		}
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
+
 	"github.com/faxreport/faxreport"
 )
 
@@ -48,6 +50,9 @@ type job struct {
 	pending Pending
 	reads   int       // GETs answered so far
 	stored  time.Time // when it was put
+	// stillPending says the stored body itself has a PENDING recipient: the job is not
+	// complete, and it is not listed, however it is served.
+	stillPending bool
 }
 
 // Pending says how long a stored job is not yet final. Each zero field means "no such phase".
@@ -96,7 +101,7 @@ func (dc *DataCenter) PutJSON(body []byte) { dc.store(checkedJobID(body), body, 
 func (dc *DataCenter) store(jobID string, body []byte, p Pending) {
 	dc.mu.Lock()
 	defer dc.mu.Unlock()
-	j := &job{body: append([]byte(nil), body...), pending: p, stored: time.Now()}
+	j := &job{body: append([]byte(nil), body...), pending: p, stored: time.Now(), stillPending: hasPendingRecipient(body)}
 	dc.jobs[jobID] = j
 	dc.order = append(dc.order, orderEntry{id: jobID, job: j})
 }
@@ -237,4 +242,22 @@ func splitReportPath(escaped string) (custNr, jobID string, ok bool) {
 	custNr, err1 := unescape(parts[0])
 	jobID, err2 := unescape(parts[3])
 	return custNr, jobID, err1 == nil && err2 == nil
+}
+
+// hasPendingRecipient reports whether a report's body has a recipient whose status is PENDING.
+func hasPendingRecipient(body []byte) bool {
+	var r struct {
+		RecipientStatus []struct {
+			Status string `json:"status"`
+		} `json:"recipientStatus"`
+	}
+	if jsonv2.Unmarshal(body, &r) != nil {
+		return false
+	}
+	for _, rs := range r.RecipientStatus {
+		if rs.Status == faxreport.StatusPending {
+			return true
+		}
+	}
+	return false
 }
