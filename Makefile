@@ -36,10 +36,15 @@ lint:
 test: check-generate lint-spec vet lint
 	$(GO) test -race -count=1 ./...
 
-## bench: the performance benchmarks P1-P5 (and P2's parts), COUNT runs each, summarised by
-## benchstat (medians)
+## bench: the performance benchmarks. P1, P2 and P5 in alternating blocks in one run each
+## (BLOCKS pairs; P5_BLOCKS for P5), their figure the median of the block ratios with p25-p75;
+## then P3, P4, P1's allocations and P2's parts, COUNT runs each, summarised by benchstat (medians)
+BLOCKS    ?= 60
+P5_BLOCKS ?= 8
 bench:
-	$(GO) test -run '^$$' -bench 'P[1-5]|DecodeParts/1000' -benchmem -count $(COUNT) . ./internal/validate | tee bench.out
+	$(GO) test -run '^$$' -bench 'P1GetStatusReport|P2Decode' -benchtime $(BLOCKS)x -count 1 . ./internal/validate | tee bench-blocks.out
+	$(GO) test -run '^$$' -bench 'P5ManyReports' -benchtime $(P5_BLOCKS)x -count 1 . | tee -a bench-blocks.out
+	$(GO) test -run '^$$' -bench 'P[34]|P1Allocs|DecodeParts/1000' -benchmem -count $(COUNT) . ./internal/validate | tee bench.out
 	$(TOOL) benchstat bench.out
 
 ## fuzz: run every fuzz target for FUZZTIME each
