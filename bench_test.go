@@ -61,7 +61,7 @@ func rawGet(hc *http.Client, url, user, password string) (*faxreport.Report, err
 
 // p1Block is the number of calls in each of P1's blocks: enough for a block to pay for the
 // work its calls leave running (about 15 ms of calls).
-const p1Block = 200
+const p1Block = 1000
 
 // BenchmarkP1GetStatusReport: one data center, the document's example report; the library with
 // validation against a raw http.Get + basic auth + json.Decode of the same body, in alternating
