@@ -34,7 +34,7 @@ func Read(r io.Reader, size, limit int64) ([]byte, error) {
 		want = size + 1
 	}
 	b := make([]byte, 0, min(want, firstBuffer))
-	lr := io.LimitReader(r, limit+1)
+	lr := &io.LimitedReader{R: r, N: limit + 1}
 	for {
 		if len(b) == cap(b) && int64(cap(b)) <= limit {
 			// Double, but not past the announced size (+1) while the body keeps to it.

@@ -165,6 +165,10 @@ func convertTime(dst reflect.Value, v any) error {
 	if err != nil {
 		return err
 	}
+	if dst.CanAddr() {
+		*dst.Addr().Interface().(*time.Time) = t // without boxing t
+		return nil
+	}
 	dst.Set(reflect.ValueOf(t))
 	return nil
 }

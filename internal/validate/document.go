@@ -3,7 +3,9 @@ package validate
 import (
 	"bytes"
 	"errors"
+	"hash/maphash"
 	"io"
+	"math"
 	"strconv"
 	"sync"
 
@@ -27,6 +29,8 @@ type docParser struct {
 	dec     *jsontext.Decoder
 	names   map[string]string // the spec's property names: object names are not allocated anew
 	text    []byte            // unquoting scratch
+	in      bytes.Buffer      // the body being parsed
+	recent  [256]any          // strings recently parsed, boxed (see makeString)
 	objects []map[string]any
 	nobj    int
 	arrays  [][]any
@@ -96,8 +100,12 @@ var errTrailingData = errors.New("data after the top-level value")
 
 // parse parses body, one JSON value and nothing else.
 func (d *docParser) parse(body []byte) (any, error) {
-	d.dec.Reset(bytes.NewBuffer(body))
-	defer d.dec.Reset(&bytes.Buffer{}) // keeps no reference to the body
+	d.in = *bytes.NewBuffer(body)
+	d.dec.Reset(&d.in)
+	defer func() { // keep no reference to the body
+		d.in = bytes.Buffer{}
+		d.dec.Reset(&d.in)
+	}()
 	v, err := d.value()
 	if err != nil {
 		return nil, err
@@ -130,11 +138,14 @@ func (d *docParser) value() (any, error) {
 	case 't':
 		return true, nil
 	case '"':
-		return string(d.unquote(raw)), nil
+		return d.makeString(d.unquote(raw)), nil // a string, boxed
 	}
 	f, err := strconv.ParseFloat(string(raw), 64)
 	if err != nil {
 		return nil, err // a number beyond float64, as json.Unmarshal refuses it
+	}
+	if f >= 0 && f < float64(len(smallNumbers)) && f == math.Trunc(f) && !math.Signbit(f) {
+		return smallNumbers[int(f)], nil
 	}
 	return f, nil
 }
@@ -143,6 +154,34 @@ func (d *docParser) unquote(raw jsontext.Value) []byte {
 	d.text, _ = jsontext.AppendUnquote(d.text[:0], raw) // raw is a valid string: the decoder checked it
 	return d.text
 }
+
+// makeString returns b as a string in an any: for a short string seen recently (status
+// values, names), the same any as the last time, which costs no allocation; a new one
+// otherwise. json.Unmarshal's decoder keeps recent strings the same way (but boxes them anew).
+// Strings are immutable: sharing one between documents shares nothing that changes.
+func (d *docParser) makeString(b []byte) any {
+	if len(b) < 2 || len(b) > 64 {
+		return string(b)
+	}
+	i := maphash.Bytes(stringSeed, b) % uint64(len(d.recent))
+	if s, ok := d.recent[i].(string); ok && s == string(b) {
+		return d.recent[i]
+	}
+	var s any = string(b)
+	d.recent[i] = s
+	return s
+}
+
+// smallNumbers are the numbers 0 to 255, boxed once: durations, pages and counts need no
+// allocation of their own.
+var smallNumbers = func() (n [256]any) {
+	for i := range n {
+		n[i] = float64(i)
+	}
+	return n
+}()
+
+var stringSeed = maphash.MakeSeed()
 
 func (d *docParser) object() (map[string]any, error) {
 	if _, err := d.dec.ReadToken(); err != nil {
@@ -161,7 +200,7 @@ func (d *docParser) object() (map[string]any, error) {
 		b := d.unquote(raw)
 		name, known := d.names[string(b)]
 		if !known {
-			name = string(b)
+			name = d.makeString(b).(string)
 		}
 		v, err := d.value()
 		if err != nil {
