@@ -14,7 +14,7 @@ import (
 // documentSeeds are bodies that the document parser must read exactly as json.Unmarshal into an
 // any does: the same value, or an error for the same bodies.
 var documentSeeds = []string{
-	`{}`, `[]`, `null`, `true`, `false`, `0`, `-1.5e3`, `"x"`, `""`, ` {"a" : [ 1 , "b" , null ] } `,
+	`{}`, `[]`, `null`, `true`, `false`, `0`, `-0`, `0.5`, `255`, `255.0`, `256`, `1e2`, `-1.5e3`, `["OK","OK",{"OK":"OK"}]`, `"x"`, `""`, ` {"a" : [ 1 , "b" , null ] } `,
 	`{"a":{"b":{"c":[[],[{}],[1,2,3]]}}}`, `{"jobId":"J","recipientStatus":[{"number":"1","properties":[{"key":"k","value":"v"}]}]}`,
 	`{"unknown name":1,"jobId":"\u00e4\ud83d\ude00\n"}`, `["\u0000","\\\"/"]`,
 	// refused
