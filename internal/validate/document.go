@@ -110,7 +110,7 @@ func (d *docParser) parse(body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := d.dec.ReadToken(); err != io.EOF {
+	if _, err := d.dec.ReadToken(); !errors.Is(err, io.EOF) {
 		if err == nil {
 			err = errTrailingData
 		}
