@@ -17,6 +17,14 @@ import (
 func TestAnswersStayIntactAfterLaterCalls(t *testing.T) {
 	dc := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
 		id := path.Base(r.URL.Path)
+		if id == "MISSING" {
+			serveJSON(404, []byte(`{"code":404,"message":"no job MISSING here"}`))(w, r)
+			return
+		}
+		if id == "GARBLED" {
+			serveJSON(503, []byte(`<html>busy for job GARBLED</html>`))(w, r)
+			return
+		}
 		if id == "BROKEN" {
 			serveJSON(200, []byte(`{"jobId":"BROKEN","pages":"one"}`))(w, r)
 			return
@@ -37,11 +45,17 @@ func TestAnswersStayIntactAfterLaterCalls(t *testing.T) {
 	if brokenErr == nil {
 		t.Fatal("a report with a string for pages passed")
 	}
+	_, missingErr := c.GetStatusReport(ctx, "MISSING")
+	_, garbledErr := c.GetStatusReport(ctx, "GARBLED")
+	if missingErr == nil || garbledErr == nil {
+		t.Fatal("an error status passed")
+	}
+	keepMissing, keepGarbled := missingErr.Error(), garbledErr.Error()
 	var keep faxreport.Report
 	copyJSON(t, first, &keep)
 	keepJSON := bytes.Clone(firstJSON)
 	keepErr := brokenErr.Error()
-	for _, id := range []string{"SECOND-A-LITTLE-LONGER", "THIRD", "BROKEN", "FOURTH"} {
+	for _, id := range []string{"SECOND-A-LITTLE-LONGER", "THIRD", "BROKEN", "MISSING", "GARBLED", "FOURTH"} {
 		c.GetStatusReport(ctx, id)     //nolint:errcheck // only their effect on earlier answers counts
 		c.GetStatusReportJSON(ctx, id) //nolint:errcheck
 	}
@@ -51,8 +65,13 @@ func TestAnswersStayIntactAfterLaterCalls(t *testing.T) {
 	if !bytes.Equal(firstJSON, keepJSON) {
 		t.Errorf("first report's JSON changed:\n%s\nwas\n%s", firstJSON, keepJSON)
 	}
-	if brokenErr.Error() != keepErr {
-		t.Errorf("error changed:\n%s\nwas\n%s", brokenErr, keepErr)
+	for _, e := range []struct {
+		err error
+		was string
+	}{{brokenErr, keepErr}, {missingErr, keepMissing}, {garbledErr, keepGarbled}} {
+		if e.err.Error() != e.was {
+			t.Errorf("error changed:\n%s\nwas\n%s", e.err, e.was)
+		}
 	}
 }
 
