@@ -46,6 +46,12 @@ bench:
 	$(GO) test -run '^$$' -bench 'P5ManyReports' -benchtime $(P5_BLOCKS)x -count 1 . | tee -a bench-blocks.out
 	$(GO) test -run '^$$' -bench 'P[34]|P1Allocs|DecodeParts/1000' -benchmem -count $(COUNT) . ./internal/validate | tee bench.out
 	$(TOOL) benchstat bench.out
+	@echo; echo "Block method (median of block ratios, p25-p75; per-call interleaved ratio second):"
+	@awk '/^Benchmark/ { delete m; for (i = 3; i < NF; i += 2) m[$$(i+1)] = $$i; \
+	  printf "%-36s ratio %s [%s-%s]  interleaved %s  bytes-ratio %s  lib allocs/call %s", $$1, \
+	    m["ratio-median"], m["ratio-p25"], m["ratio-p75"], m["interleaved-ratio"], m["bytes-ratio"], m["lib-allocs/call"]; \
+	  if ("ideal-ratio-median" in m) printf "  vs ideal %s [%s-%s]", m["ideal-ratio-median"], m["ideal-ratio-p25"], m["ideal-ratio-p75"]; \
+	  print "" }' bench-blocks.out
 
 ## fuzz: run every fuzz target for FUZZTIME each
 fuzz:
