@@ -242,7 +242,7 @@ func attempt[T any](ctx context.Context, c *Client, op, jobID string, n int, dc 
 		return v, err
 	}
 	apiErr := newAPIError(op, dc.url, resp.StatusCode, c.scrub.Bytes(body))
-	httpbody.Release(body) // the error holds copies
+	httpbody.Release(body)                          // the error holds copies
 	apiErr.Message = c.scrub.String(apiErr.Message) // it may have been JSON-escaped in the body
 	if retryableStatus(resp.StatusCode) {
 		after, _ := retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())

@@ -20,9 +20,13 @@ import (
 // maps. Strings are new strings, never views of the body or of a reused buffer, so that the value
 // built from a document shares nothing with what is reused.
 
-// maxPooledObjects bounds the objects that a parser keeps for the next document: a parser that
-// has just parsed a larger one is dropped instead of kept.
+// maxPooledObjects bounds the objects and arrays that a parser keeps for the next document: a
+// parser that has just parsed a document with more is dropped instead of kept.
 const maxPooledObjects = 4096
+
+// maxPooledLen bounds the elements of an array, and the bytes of the unquoting scratch, that a
+// parser keeps: a longer one is dropped, so that one large document does not stay in the pool.
+const maxPooledLen = 4096
 
 // docParser parses documents, reusing the objects and arrays of the last one it released.
 type docParser struct {
@@ -67,6 +71,12 @@ func (p *docParsers) put(d *docParser, kept bool) {
 	for i, a := range d.arrays[:min(d.narr, len(d.arrays))] {
 		clear(a)
 		d.arrays[i] = a[:0]
+		if cap(a) > maxPooledLen {
+			d.arrays[i] = []any{}
+		}
+	}
+	if cap(d.text) > maxPooledLen {
+		d.text = nil
 	}
 	d.nobj, d.narr = 0, 0
 	p.pool.Put(d)

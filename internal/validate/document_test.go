@@ -106,3 +106,33 @@ func TestReusedDocumentLeavesValuesAlone(t *testing.T) {
 		}
 	}
 }
+
+// A parser given back after a large document keeps no more than its bounds of it.
+func TestParserKeepsNoLargeDocument(t *testing.T) {
+	parsers := newDocParsers(nil)
+	p := parsers.get()
+	body := `{"long":"` + strings.Repeat("x", 2*maxPooledLen) + `","many":[` + strings.Repeat("1,", 2*maxPooledLen) + `1]}`
+	if _, err := p.parse([]byte(body)); err != nil {
+		t.Fatal(err)
+	}
+	parsers.put(p, false)
+	if cap(p.text) > maxPooledLen {
+		t.Errorf("kept %d bytes of scratch", cap(p.text))
+	}
+	for _, a := range p.arrays {
+		if cap(a) > maxPooledLen {
+			t.Errorf("kept an array of %d elements", cap(a))
+		}
+	}
+	many := parsers.pool.New().(*docParser)
+	for range maxPooledObjects + 1 {
+		many.objects = append(many.objects, map[string]any{})
+	}
+	many.nobj = len(many.objects)
+	parsers.put(many, false)
+	for range 10 {
+		if parsers.get() == many {
+			t.Fatal("a parser holding more objects than the bound was kept")
+		}
+	}
+}
