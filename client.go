@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -42,6 +43,9 @@ type Client struct {
 type dataCenter struct {
 	url string // base URL, for errors and logs
 	api *gen.Client
+	// reportsURL is the generated client's URL of a report, less the escaped job ID, built once
+	// (see sendGet).
+	reportsURL string
 	// straggler is the unfinished request of the last call that returned before it ended.
 	straggler atomic.Pointer[chan struct{}]
 }
@@ -146,7 +150,14 @@ func New(cfg Config) (*Client, error) {
 		if err != nil {
 			return nil, fmt.Errorf("faxreport: %w: %w", ErrInvalidArgument, err)
 		}
-		c.dataCenters = append(c.dataCenters, &dataCenter{url: base[:len(base)-1], api: api})
+		// The generated request for a job ID that escapes to itself, less that ID.
+		const placeholder = "-"
+		req, err := gen.NewGetStatusReportRequest(base, c.customerNumber, placeholder)
+		if err != nil {
+			return nil, fmt.Errorf("faxreport: %w: %w", ErrInvalidArgument, err)
+		}
+		reportsURL := strings.TrimSuffix(req.URL.String(), placeholder)
+		c.dataCenters = append(c.dataCenters, &dataCenter{url: base[:len(base)-1], api: api, reportsURL: reportsURL})
 	}
 	return c, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 
 	"github.com/faxreport/faxreport/internal/httpbody"
 	"github.com/faxreport/faxreport/internal/validate"
@@ -71,9 +72,21 @@ func (c *Client) sameJob(dc *dataCenter, asked, got string) error {
 	return fmt.Errorf("%s: %w: answer about job %s, not %s", dc.url, ErrInvalidResponse, httpbody.Excerpt(c.scrub.Bytes([]byte(got))), quoteID(asked))
 }
 
-// sendGet sends the getStatusReport request for jobID.
+// sendGet sends the getStatusReport request for jobID: the generated client's request
+// (gen.Client.GetStatusReport), with the same URL, editors and http.Client, but with the URL
+// built from the data center's reportsURL and the escaped job ID instead of parsing and
+// resolving the base URL on every call (TestReportURLIsTheGeneratedOne).
 func (c *Client) sendGet(jobID string) sendFunc {
 	return func(ctx context.Context, dc *dataCenter) (*http.Response, error) {
-		return dc.api.GetStatusReport(ctx, c.customerNumber, jobID, c.editors...)
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, dc.reportsURL+url.PathEscape(jobID), nil)
+		if err != nil {
+			return nil, err
+		}
+		for _, edit := range c.editors {
+			if err := edit(ctx, req); err != nil {
+				return nil, err
+			}
+		}
+		return c.httpClient.Do(req)
 	}
 }

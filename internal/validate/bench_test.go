@@ -7,11 +7,11 @@ import (
 	"net/http"
 	"reflect"
 	"testing"
-	"time"
 
 	"github.com/go-json-experiment/json"
 
 	"github.com/faxreport/faxreport/gen"
+	"github.com/faxreport/faxreport/internal/blockbench"
 )
 
 // bigReport is a report of n recipients with every optional field set.
@@ -28,28 +28,26 @@ func bigReport(n int) []byte {
 	return buf.Bytes()
 }
 
+// p2Block is the number of decodes in each of P2's blocks (about 25 ms of plain decodes).
+const p2Block = 10
+
 // BenchmarkP2Decode1000Recipients: the decode and validation of a 1000-recipient report against
-// a plain json.Unmarshal into the same struct (encoding/json), interleaved in one loop; the
-// ratio is the P2 target of BENCHMARKS.md.
+// a plain json.Unmarshal into the same struct (encoding/json), in alternating blocks of p2Block
+// decodes (blockbench.Pairs); ratio-median is the P2 target of BENCHMARKS.md, bytes-ratio its
+// memory. Run with -benchtime 60x for 60 pairs.
 func BenchmarkP2Decode1000Recipients(b *testing.B) {
 	body := bigReport(1000)
 	d := reportDecoder(b)
-	var plain, lib time.Duration
-	b.SetBytes(int64(len(body)))
-	b.ReportAllocs()
-	for b.Loop() {
-		start := time.Now()
+	blockbench.Pairs(b, p2Block, func() {
 		var r gen.StatusReport
 		if err := stdjson.Unmarshal(body, &r); err != nil {
 			b.Fatal(err)
 		}
-		mid := time.Now()
+	}, func() {
 		if _, err := d.Decode("application/json", body); err != nil {
 			b.Fatal(err)
 		}
-		plain, lib = plain+mid.Sub(start), lib+time.Since(mid)
-	}
-	b.ReportMetric(float64(lib)/float64(plain), "ratio")
+	})
 }
 
 // BenchmarkDecodeParts splits Decode into its steps, against encoding/json's struct decode, for
@@ -71,7 +69,8 @@ func BenchmarkDecodeParts(b *testing.B) {
 			run  func()
 		}{
 			{"encoding-json-struct", func() { var r gen.StatusReport; _ = stdjson.Unmarshal(tc.body, &r) }},
-			{"parse", func() { var v any; _ = json.Unmarshal(tc.body, &v) }},
+			{"parse", func() { p := d.parsers.get(); _, _ = p.parse(tc.body); d.parsers.put(p, false) }},
+			{"parse-json-v2", func() { var v any; _ = json.Unmarshal(tc.body, &v) }},
 			{"visit", func() { _ = d.schema.VisitJSON(doc, visitOptions...) }},
 			{"build", func() { var r gen.StatusReport; _ = convert(reflect.ValueOf(&r).Elem(), doc) }},
 			{"decode", func() { _, _ = d.Decode("application/json", tc.body) }},

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/go-json-experiment/json"
 
 	"github.com/faxreport/faxreport/gen"
 	"github.com/faxreport/faxreport/internal/httpbody"
@@ -62,13 +61,16 @@ func (e *Error) Error() string {
 // Decoder validates and decodes the body of one documented response into T.
 //
 // The body is parsed once, into the generic document that kin-openapi validates; the value
-// returned is built from that same document (see assign), so what is returned is exactly what
-// was validated. The parser is go-json-experiment/json (encoding/json/v2): it rejects duplicate
-// object names, and it is faster than encoding/json.
+// returned is built from that same document (see converterFor), so what is returned is exactly
+// what was validated. The parser is go-json-experiment/json's jsontext (encoding/json/v2): it
+// rejects duplicate object names and invalid UTF-8, and it is faster than encoding/json; the
+// document's objects are reused for the next body (see docParser).
 type Decoder[T any] struct {
 	mediaType string
 	schema    *openapi3.Schema
 	build     func(doc any, body []byte) (*T, error)
+	parsers   *docParsers
+	keepsDoc  bool // the value holds the document: its objects are not reused
 }
 
 // visitOptions validate as a response, and check date-time with the standard library's strict
@@ -90,7 +92,9 @@ var visitOptions = []openapi3.SchemaValidationOption{
 // (method, path) in the spec.
 func NewDecoder[T any](method, path string, status int) (*Decoder[T], error) {
 	convert := converterFor(reflect.TypeFor[T](), map[reflect.Type]*converter{})
-	return newDecoder(method, path, status, func(doc any, _ []byte) (*T, error) {
+	// A value with an interface field would hold parts of the document: then it is not reused.
+	keepsDoc := holdsInterface(reflect.TypeFor[T](), map[reflect.Type]bool{})
+	return newDecoder(method, path, status, keepsDoc, func(doc any, _ []byte) (*T, error) {
 		v := new(T)
 		return v, convert(reflect.ValueOf(v).Elem(), doc)
 	})
@@ -104,12 +108,12 @@ type Raw struct {
 
 // NewRawDecoder is NewDecoder for callers that want the validated body byte for byte.
 func NewRawDecoder(method, path string, status int) (*Decoder[Raw], error) {
-	return newDecoder(method, path, status, func(doc any, body []byte) (*Raw, error) {
+	return newDecoder(method, path, status, true, func(doc any, body []byte) (*Raw, error) {
 		return &Raw{Body: append([]byte(nil), body...), Doc: doc}, nil
 	})
 }
 
-func newDecoder[T any](method, path string, status int, build func(any, []byte) (*T, error)) (*Decoder[T], error) {
+func newDecoder[T any](method, path string, status int, keepsDoc bool, build func(any, []byte) (*T, error)) (*Decoder[T], error) {
 	doc, err := Spec()
 	if err != nil {
 		return nil, err
@@ -127,7 +131,9 @@ func newDecoder[T any](method, path string, status int, build func(any, []byte) 
 	if content == nil || content.Schema == nil || content.Schema.Value == nil {
 		return nil, fmt.Errorf("openapi.yaml has no %s schema for %s %s %d", mediaType, method, path, status)
 	}
-	return &Decoder[T]{mediaType: mediaType, schema: content.Schema.Value, build: build}, nil
+	names := map[string]string{}
+	schemaNames(content.Schema.Value, names, map[*openapi3.Schema]bool{})
+	return &Decoder[T]{mediaType: mediaType, schema: content.Schema.Value, build: build, parsers: newDocParsers(names), keepsDoc: keepsDoc}, nil
 }
 
 // Decode checks the content type and the body against the schema, then decodes the body.
@@ -136,33 +142,42 @@ func (d *Decoder[T]) Decode(contentType string, body []byte) (*T, error) {
 	if !hasMediaType(contentType, d.mediaType) {
 		return nil, &Error{Reason: "content type " + httpbody.Excerpt([]byte(contentType)) + " is not " + d.mediaType, Excerpt: httpbody.Excerpt(body)}
 	}
-	var doc any
-	if err := json.Unmarshal(body, &doc); err != nil {
+	parser := d.parsers.get()
+	defer d.parsers.put(parser, d.keepsDoc) // once nothing reads the document any more
+	doc, err := parser.parse(body)
+	if err != nil {
 		return nil, &Error{Reason: bounded("not JSON: " + err.Error()), Excerpt: httpbody.Excerpt(body)}
 	}
+	if len(body) >= concurrentBytes {
+		return d.buildWhileValidating(doc, body)
+	}
+	if err := d.schema.VisitJSON(doc, visitOptions...); err != nil {
+		return nil, schemaError(err, body)
+	}
+	v, err := d.build(doc, body)
+	if err != nil {
+		return nil, &Error{Reason: bounded(err.Error()), Excerpt: httpbody.Excerpt(body)}
+	}
+	return v, nil
+}
+
+// buildWhileValidating builds the value while kin-openapi validates, and drops it if the
+// document fails: both only read doc. The work is the same; a large report comes back sooner.
+// (A function of its own, so that the small bodies' path allocates no closure.)
+func (d *Decoder[T]) buildWhileValidating(doc any, body []byte) (*T, error) {
 	var (
 		v        *T
 		buildErr error
 	)
-	validate := func() error { return d.schema.VisitJSON(doc, visitOptions...) }
-	if len(body) < concurrentBytes {
-		if err := validate(); err != nil {
-			return nil, schemaError(err, body)
-		}
+	built := make(chan struct{})
+	go func() {
+		defer close(built)
 		v, buildErr = d.build(doc, body)
-	} else {
-		// Both only read doc: build the value while kin-openapi validates, and drop it if the
-		// document fails. The work is the same; a large report comes back sooner.
-		built := make(chan struct{})
-		go func() {
-			defer close(built)
-			v, buildErr = d.build(doc, body)
-		}()
-		err := validate()
-		<-built
-		if err != nil {
-			return nil, schemaError(err, body)
-		}
+	}()
+	err := d.schema.VisitJSON(doc, visitOptions...)
+	<-built
+	if err != nil {
+		return nil, schemaError(err, body)
 	}
 	if buildErr != nil {
 		return nil, &Error{Reason: bounded(buildErr.Error()), Excerpt: httpbody.Excerpt(body)}

@@ -1,0 +1,51 @@
+package faxreport
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// sendGet builds the report's URL from a prefix made once per data center; what reaches the
+// server must be exactly the request of the generated client, for any job ID that checkJobID
+// lets through and any endpoint path and customer number.
+func TestReportURLIsTheGeneratedOne(t *testing.T) {
+	type seen struct{ uri, auth, agent string }
+	got := make(chan seen, 1)
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- seen{r.RequestURI, r.Header.Get("Authorization"), r.Header.Get("User-Agent")}
+		w.WriteHeader(http.StatusNotFound)
+	}))
+	defer s.Close()
+	ids := []string{"FJJ66GHGX105ZZBIELVCN1", "a b", "ä€😀", "100%", "%41", "a/b", "a/../b", "?q=1#f", ";x=y",
+		"+&=$,", "~_-.", "@:", "...", ".a", "a.", "\\", "[]{}|^`\"'<>", "\t"}
+	for _, path := range []string{"/rest/v1", "/rest/v1/", "", "/a%20b/c;d", "/ä/x"} {
+		for _, custNr := range []string{"12345", "a b", "ä/%"} {
+			c, err := New(Config{CustomerNumber: custNr, Username: "u", Password: "p", Endpoints: []string{s.URL + path}, UserAgent: "ua"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			dc := c.dataCenters[0]
+			for _, id := range ids {
+				if checkJobID(id) != nil {
+					continue
+				}
+				ask := func(send sendFunc) seen {
+					resp, err := send(context.Background(), dc)
+					if err != nil {
+						t.Fatalf("endpoint %q, customer %q, job %q: %v", path, custNr, id, err)
+					}
+					resp.Body.Close()
+					return <-got
+				}
+				generated := ask(func(ctx context.Context, dc *dataCenter) (*http.Response, error) {
+					return dc.api.GetStatusReport(ctx, c.customerNumber, id, c.editors...)
+				})
+				if built := ask(c.sendGet(id)); built != generated {
+					t.Errorf("endpoint %q, customer %q, job %q: sent %+v, the generated client %+v", path, custNr, id, built, generated)
+				}
+			}
+		}
+	}
+}
