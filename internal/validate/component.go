@@ -1,9 +1,6 @@
 package validate
 
-import (
-	"fmt"
-	"reflect"
-)
+import "fmt"
 
 // ReportsPath is the spec's path of the reports resource as a whole (list, bulk, delete-oldest).
 const ReportsPath = "/{custNr}/fax/reports"
@@ -20,9 +17,5 @@ func NewSchemaDecoder[T any](name string) (*Decoder[T], error) {
 	if ref == nil || ref.Value == nil {
 		return nil, fmt.Errorf("openapi.yaml has no schema %s", name)
 	}
-	convert := converterFor(reflect.TypeFor[T](), map[reflect.Type]*converter{})
-	return &Decoder[T]{mediaType: "application/json", schema: ref.Value, build: func(doc any, _ []byte) (*T, error) {
-		v := new(T)
-		return v, convert(reflect.ValueOf(v).Elem(), doc)
-	}}, nil
+	return modelDecoder[T](ref.Value), nil
 }

@@ -91,10 +91,19 @@ var visitOptions = []openapi3.SchemaValidationOption{
 // NewDecoder resolves the JSON schema of the response with the given status of operation
 // (method, path) in the spec.
 func NewDecoder[T any](method, path string, status int) (*Decoder[T], error) {
+	schema, err := responseSchema(method, path, status)
+	if err != nil {
+		return nil, err
+	}
+	return modelDecoder[T](schema), nil
+}
+
+// modelDecoder is the Decoder of schema into the model T.
+func modelDecoder[T any](schema *openapi3.Schema) *Decoder[T] {
 	convert := converterFor(reflect.TypeFor[T](), map[reflect.Type]*converter{})
 	// A value with an interface field would hold parts of the document: then it is not reused.
 	keepsDoc := holdsInterface(reflect.TypeFor[T](), map[reflect.Type]bool{})
-	return newDecoder(method, path, status, keepsDoc, func(doc any, _ []byte) (*T, error) {
+	return schemaDecoder(schema, keepsDoc, func(doc any, _ []byte) (*T, error) {
 		v := new(T)
 		return v, convert(reflect.ValueOf(v).Elem(), doc)
 	})
@@ -108,12 +117,18 @@ type Raw struct {
 
 // NewRawDecoder is NewDecoder for callers that want the validated body byte for byte.
 func NewRawDecoder(method, path string, status int) (*Decoder[Raw], error) {
-	return newDecoder(method, path, status, true, func(doc any, body []byte) (*Raw, error) {
+	schema, err := responseSchema(method, path, status)
+	if err != nil {
+		return nil, err
+	}
+	return schemaDecoder(schema, true, func(doc any, body []byte) (*Raw, error) {
 		return &Raw{Body: append([]byte(nil), body...), Doc: doc}, nil
-	})
+	}), nil
 }
 
-func newDecoder[T any](method, path string, status int, keepsDoc bool, build func(any, []byte) (*T, error)) (*Decoder[T], error) {
+// responseSchema resolves the JSON schema of the response with the given status of operation
+// (method, path) in the spec.
+func responseSchema(method, path string, status int) (*openapi3.Schema, error) {
 	doc, err := Spec()
 	if err != nil {
 		return nil, err
@@ -126,14 +141,22 @@ func newDecoder[T any](method, path string, status int, keepsDoc bool, build fun
 	if resp == nil || resp.Value == nil {
 		return nil, fmt.Errorf("openapi.yaml has no %d response for %s %s", status, method, path)
 	}
-	const mediaType = "application/json"
-	content := resp.Value.Content.Get(mediaType)
+	content := resp.Value.Content.Get(jsonMediaType)
 	if content == nil || content.Schema == nil || content.Schema.Value == nil {
-		return nil, fmt.Errorf("openapi.yaml has no %s schema for %s %s %d", mediaType, method, path, status)
+		return nil, fmt.Errorf("openapi.yaml has no %s schema for %s %s %d", jsonMediaType, method, path, status)
 	}
+	return content.Schema.Value, nil
+}
+
+// jsonMediaType is the media type of every documented body.
+const jsonMediaType = "application/json"
+
+// schemaDecoder is the Decoder of JSON bodies valid against schema, built by build. keepsDoc
+// says that build's values hold parts of the parsed document, which is then not reused.
+func schemaDecoder[T any](schema *openapi3.Schema, keepsDoc bool, build func(any, []byte) (*T, error)) *Decoder[T] {
 	names := map[string]string{}
-	schemaNames(content.Schema.Value, names, map[*openapi3.Schema]bool{})
-	return &Decoder[T]{mediaType: mediaType, schema: content.Schema.Value, build: build, parsers: newDocParsers(names), keepsDoc: keepsDoc}, nil
+	schemaNames(schema, names, map[*openapi3.Schema]bool{})
+	return &Decoder[T]{mediaType: jsonMediaType, schema: schema, build: build, parsers: newDocParsers(names), keepsDoc: keepsDoc}
 }
 
 // Decode checks the content type and the body against the schema, then decodes the body.
