@@ -63,8 +63,11 @@ func (c *Client) bulkReadIn(ctx context.Context, dc *dataCenter, slot chan struc
 	for _, id := range ids {
 		asked[id] = true
 	}
-	list, err := ask(ctx, c, opBulkGet, dc, slot, c.sendBulk(actionGet, &ids), c.decode.bulkReports,
-		func(_ int, list *gen.StatusReportList) error {
+	list, err := ask(ctx, c, opBulkGet, "", dc, slot, c.sendBulk(actionGet, &ids), c.decode.bulkReports,
+		func(_ int, list *gen.StatusReportList, err error) error {
+			if err != nil {
+				return err
+			}
 			for _, r := range list.Reports {
 				if !asked[r.JobID] {
 					return c.notAskedFor(dc, r.JobID)
@@ -269,8 +272,13 @@ func (c *Client) deleteIn(ctx context.Context, dc *dataCenter, slot chan struct{
 		position[id] = i
 	}
 	pending := append([]string(nil), ids...)
-	_, err := ask(ctx, c, opBulkDelete, dc, slot, c.sendBulk(actionDelete, &pending), c.decode.bulkDeletion,
-		func(attempts int, list *gen.DeleteResultList) error {
+	bulkAttempts := 0
+	_, err := ask(ctx, c, opBulkDelete, "", dc, slot, c.sendBulk(actionDelete, &pending), c.decode.bulkDeletion,
+		func(attempts int, list *gen.DeleteResultList, err error) error {
+			bulkAttempts = attempts
+			if err != nil {
+				return err
+			}
 			asked := make(map[string]bool, len(pending))
 			for _, id := range pending {
 				asked[id] = true
@@ -295,20 +303,46 @@ func (c *Client) deleteIn(ctx context.Context, dc *dataCenter, slot chan struct{
 				outcome[position[r.JobID]] = c.deleted(dc, r.JobID, attempts, &r, nil)
 			}
 			for id := range asked { // jobs the answer left out
-				outcome[position[id]] = fmt.Errorf("%s: %w: bulk answer has no item for job %s", dc.url, ErrInvalidResponse, quoteID(id))
+				outcome[position[id]] = fmt.Errorf("%s: %w: bulk answer has no item for job %s", dc.url, ErrInvalidResponse, c.quoteAnswered(id))
 			}
 			pending = again
 			return internal
 		})
-	if err != nil {
-		if errors.Is(err, ErrNotFound) { // the whole request, not a job, was not found
-			err = fmt.Errorf("%s: %w: bulk delete answered %s", dc.url, ErrInvalidResponse, err.Error())
+	switch {
+	case err == nil:
+	case refusedBulkDelete(err):
+		// Refused, so not carried out: the data center (the vendor's older API has no bulk
+		// requests) is asked job by job. The attempts before the refusal failed without a
+		// usable answer and may have deleted the reports.
+		for _, id := range pending {
+			outcome[position[id]] = c.deleteOneIn(ctx, dc, slot, id, bulkAttempts-1)
 		}
+	default:
 		for _, id := range pending {
 			outcome[position[id]] = err
 		}
 	}
 	return outcome
+}
+
+// refusedBulkDelete reports a bulk DELETE that the data center refused with a 4xx other than
+// 401 and 429: it deleted nothing, and asking job by job may succeed. An invalid answer is not
+// a refusal: the deletions may have been carried out.
+func refusedBulkDelete(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && refusedBulk(apiErr)
+}
+
+// deleteOneIn deletes jobID's report in one data center with the single-report call, under the
+// rules of DeleteStatusReport; earlier counts the attempts that may already have deleted it.
+func (c *Client) deleteOneIn(ctx context.Context, dc *dataCenter, slot chan struct{}, jobID string, earlier int) error {
+	if err := checkJobID(jobID); err != nil {
+		return err
+	}
+	_, err := ask(ctx, c, opDelete, jobID, dc, slot, c.sendDelete(jobID), c.decode.deletions, func(attempts int, r *DeleteResult, err error) error {
+		return c.deleted(dc, jobID, earlier+attempts, r, err)
+	})
+	return err
 }
 
 // notAskedFor reports a bulk answer's item about a job the request did not ask for.

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"path"
+	"slices"
+	"sync/atomic"
 	"strings"
 	"testing"
 	"time"
@@ -222,10 +225,52 @@ func TestDeleteOldestIsNeverRetried(t *testing.T) {
 	}
 }
 
-func TestBulkDeleteRequestAnswered404IsNotNotFound(t *testing.T) {
-	c := newClient(t, newDataCenter(t, serveStatus(http.StatusNotFound)), newDataCenter(t, serveStatus(http.StatusNotFound)))
-	for _, r := range c.DeleteStatusReports(testContext(t), []string{"FJA"}) {
-		// A 404 for the whole request says nothing about the job: it may be there.
-		mustFail(t, r.Err, faxreport.ErrInvalidResponse, faxreport.ErrNotFound)
+// refusingBulk is a data center without bulk requests (the vendor's older API): it refuses every
+// POST with status, and deletes single reports of the jobs in held. lose makes it drop the
+// connection of that many first POSTs, as if their answers were lost.
+func refusingBulk(t *testing.T, status int, lose int64, held ...string) *dataCenter {
+	var posts atomic.Int64
+	return newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			if posts.Add(1) <= lose {
+				if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+					conn.Close()
+				}
+				return
+			}
+			serveStatus(status)(w, r)
+			return
+		}
+		id := path.Base(r.URL.Path)
+		deleted := slices.Contains(held, id)
+		reason := ""
+		if !deleted {
+			reason = `,"reason":"NOT_FOUND"`
+		}
+		serveJSON(200, []byte(fmt.Sprintf(`{"jobId":%q,"deleted":%t%s}`, id, deleted, reason)))(w, r)
+	})
+}
+
+// A data center that refuses bulk DELETE (405, 404, 400: it deleted nothing) is asked job by job,
+// under the single delete's rules.
+func TestBulkDeleteRefusedFallsBackToSingleDeletes(t *testing.T) {
+	for _, status := range []int{http.StatusMethodNotAllowed, http.StatusNotFound, http.StatusBadRequest} {
+		t.Run(fmt.Sprint(status), func(t *testing.T) {
+			c := newClient(t, refusingBulk(t, status, 0, "FJHERE"), refusingBulk(t, status, 0))
+			results := c.DeleteStatusReports(testContext(t), []string{"FJHERE", "FJNONE"})
+			if results[0].Err != nil {
+				t.Errorf("FJHERE: %v, want deleted", results[0].Err)
+			}
+			mustFail(t, results[1].Err, faxreport.ErrNotFound, faxreport.ErrDeleteUnconfirmed)
+		})
+	}
+}
+
+// A bulk DELETE whose answer was lost may have deleted the jobs: when the retry is refused and
+// the single call then finds a job gone, that is unconfirmed, never ErrNotFound.
+func TestBulkDeleteLostThenRefusedIsUnconfirmed(t *testing.T) {
+	c := newClient(t, refusingBulk(t, http.StatusBadRequest, 1), refusingBulk(t, http.StatusBadRequest, 0))
+	for _, r := range c.DeleteStatusReports(testContext(t), []string{"FJGONE"}) {
+		mustFail(t, r.Err, faxreport.ErrDeleteUnconfirmed, faxreport.ErrNotFound)
 	}
 }

@@ -32,11 +32,8 @@ func (c *Client) DeleteStatusReport(ctx context.Context, jobID string) (*DeleteR
 	if err := checkJobID(jobID); err != nil {
 		return nil, err
 	}
-	send := func(ctx context.Context, dc *dataCenter) (*http.Response, error) {
-		return dc.api.DeleteStatusReport(ctx, c.customerNumber, jobID, c.editors...)
-	}
 	return fetch(ctx, c, call[DeleteResult]{
-		op: opDelete, jobID: jobID, send: send, decoder: c.decode.deletions,
+		op: opDelete, jobID: jobID, send: c.sendDelete(jobID), decoder: c.decode.deletions,
 		accept: func(dc *dataCenter, attempts int, r *DeleteResult, err error) error {
 			return c.deleted(dc, jobID, attempts, r, err)
 		},
@@ -97,3 +94,10 @@ func (c *Client) notDeleted(dc *dataCenter, jobID string, r *DeleteResult) error
 type errNotNotFound struct{ err error }
 
 func (e errNotNotFound) Error() string { return e.err.Error() }
+
+// sendDelete sends the deleteStatusReport request for jobID.
+func (c *Client) sendDelete(jobID string) sendFunc {
+	return func(ctx context.Context, dc *dataCenter) (*http.Response, error) {
+		return dc.api.DeleteStatusReport(ctx, c.customerNumber, jobID, c.editors...)
+	}
+}

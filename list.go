@@ -98,7 +98,7 @@ func (c *Client) listIn(ctx context.Context, dc *dataCenter) ([]*Report, error) 
 	send := func(ctx context.Context, dc *dataCenter) (*http.Response, error) {
 		return dc.api.GetAllStatusReports(ctx, c.customerNumber, c.editors...)
 	}
-	list, err := ask(ctx, c, opList, dc, nil, send, c.decode.listing, nil)
+	list, err := ask(ctx, c, opList, "", dc, nil, send, c.decode.listing, nil)
 	if err != nil {
 		return nil, err
 	}

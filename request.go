@@ -287,6 +287,10 @@ func (c *Client) scrubbed(err error, body []byte) error {
 // maxQuotedID bounds how much of a job ID an error or log record quotes.
 const maxQuotedID = 64
 
+// quoteAnswered quotes a job ID that a data center sent, for an error: at most maxQuotedID
+// bytes of it, with any echoed credential scrubbed.
+func (c *Client) quoteAnswered(jobID string) string { return quoteID(c.scrub.String(jobID)) }
+
 // quoteID quotes a job ID for an error, at most maxQuotedID bytes of it.
 func quoteID(jobID string) string { return strconv.Quote(boundedID(jobID)) }
 
@@ -332,16 +336,19 @@ func transportError(ctx context.Context, err error) error {
 }
 
 // ask sends one operation to one data center with retries, as fetch does for each of its legs:
-// every attempt goes through attempt, then accept (when set) judges the decoded 200; attempts
-// counts the attempts made so far, this one included. send may change between attempts (a bulk
-// deletion resends only the jobs still to do).
-func ask[T any](ctx context.Context, c *Client, op string, dc *dataCenter, slot chan struct{}, send sendFunc, decoder *validate.Decoder[T], accept func(attempts int, v *T) error) (*T, error) {
+// every attempt goes through attempt, then accept (when set) judges its outcome, a decoded 200
+// (err nil) or an error, as fetch's call.accept does; attempts counts the attempts made so far,
+// this one included. jobID names the job for the debug log, "" for an operation on many. send
+// may change between attempts (a bulk deletion resends only the jobs still to do).
+func ask[T any](ctx context.Context, c *Client, op, jobID string, dc *dataCenter, slot chan struct{}, send sendFunc, decoder *validate.Decoder[T], accept func(attempts int, v *T, err error) error) (*T, error) {
 	attempts := 0
 	return retry.Do(ctx, c.retry, func() (*T, error) {
 		attempts++
-		v, err := attempt(ctx, c, op, "", attempts, dc, slot, send, decoder)
-		if err == nil && accept != nil {
-			err = accept(attempts, v)
+		v, err := attempt(ctx, c, op, jobID, attempts, dc, slot, send, decoder)
+		if accept != nil {
+			if err = accept(attempts, v, err); err != nil {
+				v = nil
+			}
 		}
 		return v, err
 	})
