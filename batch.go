@@ -96,7 +96,7 @@ func (c *Client) getEach(ctx context.Context, ids []string, workers int, slots [
 			for n := int(next.Add(1) - 1); n < len(ids); n = int(next.Add(1) - 1) {
 				id := ids[n]
 				if err := ctx.Err(); err != nil {
-					set(id, nil, fmt.Errorf("faxreport: job %q not fetched: %w", id, context.Cause(ctx)))
+					set(id, nil, fmt.Errorf("faxreport: job %s not fetched: %w", quoteID(id), context.Cause(ctx)))
 					continue
 				}
 				r, err := c.getStatusReport(ctx, id, slots)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -149,13 +150,17 @@ func (c *Client) readChunkEverywhere(ctx context.Context, ids []string, slots []
 		}()
 	}
 	found := make(map[string]*Report, len(ids))
+	from := make(map[string]int, len(ids)) // the data center each report was found in
 	errs := make([]error, len(c.dataCenters))
 	for range c.dataCenters {
 		a := <-answers
 		errs[a.i] = a.err
 		for id, r := range a.found {
-			if found[id] == nil {
-				found[id] = r
+			switch first, seen := found[id]; {
+			case !seen:
+				found[id], from[id] = r, a.i
+			case !reflect.DeepEqual(first, r): // a job lives in one data center: an invariant broken
+				c.warnDiffering(ctx, opBulkGet, id, from[id], a.i)
 			}
 		}
 		if len(found) == len(ids) {

@@ -7,8 +7,8 @@ import (
 	"net/http"
 	"path"
 	"slices"
-	"sync/atomic"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 

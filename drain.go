@@ -4,12 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"sync"
 	"sync/atomic"
-
-	"github.com/faxreport/faxreport/gen"
-	"github.com/faxreport/faxreport/internal/retry"
 )
 
 // DrainCounts says what DrainStatusReports did, over every data center.
@@ -43,7 +39,13 @@ var ErrDrainStalled = errors.New("drain stalled: a data center lists again repor
 //     again. handle must therefore be idempotent on the report's JobID.
 //   - A deletion whose answer is lost is retried; NOT_FOUND then counts as done (Gone), since
 //     handle has the report. A data center that lists again a report it was asked to delete
-//     stops its part of the drain with ErrDrainStalled rather than looping.
+//     (within its last few pages), or whose page of deletions finds every report already gone
+//     (NOT_FOUND, with no lost answer that could have deleted it), stops its part of the drain
+//     with ErrDrainStalled rather than looping.
+//   - Only final reports are handed over and deleted, each job once per page. A listed report
+//     with a PENDING recipient (the vendor lists only completed jobs) is left in place, unread,
+//     and stops that data center's part with ErrInvalidResponse once the rest of its page is
+//     done.
 //   - Memory holds at most one page per data center, whatever the total.
 //
 // handle is never called concurrently; it gets the drain's ctx and the page, oldest first, all
@@ -84,35 +86,70 @@ type drain struct {
 	handlerErr error
 }
 
+// recentPages is how many of its last pages a drain remembers per data center, to notice one
+// that lists again what it was asked to delete: a bound, so that memory stays a few pages.
+const recentPages = 4
+
 // dataCenter drains one data center; the handler's error is kept in d, not returned.
 func (d *drain) dataCenter(ctx context.Context, dc *dataCenter) error {
-	var asked map[string]bool // the jobs of the last page, asked to be deleted
+	var recent []map[string]bool // the jobs of the last pages, asked to be deleted, newest last
 	for !d.stop.Load() {
-		page, err := d.c.listIn(ctx, dc)
+		listed, err := d.c.listIn(ctx, dc)
 		if err != nil {
 			return err
 		}
-		if len(page) == 0 {
+		if len(listed) == 0 {
 			return nil
 		}
+		page, notFinal := finalOnce(listed)
 		for _, r := range page {
-			if asked[r.JobID] {
-				return fmt.Errorf("%w: job %s", ErrDrainStalled, quoteID(r.JobID))
+			for _, asked := range recent {
+				if asked[r.JobID] {
+					return fmt.Errorf("%w: job %s", ErrDrainStalled, d.c.quoteAnswered(r.JobID))
+				}
 			}
 		}
-		if !d.handOver(ctx, page) {
-			return nil
+		if len(page) > 0 {
+			if !d.handOver(ctx, page) {
+				return nil
+			}
+			ids := make([]string, len(page))
+			asked := make(map[string]bool, len(page))
+			for i, r := range page {
+				ids[i], asked[r.JobID] = r.JobID, true
+			}
+			recent = append(recent[max(len(recent)-recentPages+1, 0):], asked)
+			progress, err := d.deleted(d.c.deleteIn(ctx, dc, nil, ids))
+			if err != nil {
+				return err
+			}
+			if progress == 0 {
+				return fmt.Errorf("%w: every report of a page of %d was already gone", ErrDrainStalled, len(page))
+			}
 		}
-		ids := make([]string, len(page))
-		asked = make(map[string]bool, len(page))
-		for i, r := range page {
-			ids[i], asked[r.JobID] = r.JobID, true
-		}
-		if err := d.deleted(d.c.deleteIn(ctx, dc, nil, ids)); err != nil {
-			return err
+		if notFinal != "" {
+			// Listed, though only completed jobs are: left in place, unread, for a later drain.
+			return fmt.Errorf("%w: listed job %s still has a PENDING recipient; it was left in place", ErrInvalidResponse, d.c.quoteAnswered(notFinal))
 		}
 	}
 	return nil
+}
+
+// finalOnce returns the final reports of a listing, each job once, and the ID of one report
+// that is not final ("" when all are): that one is neither handed over nor deleted.
+func finalOnce(listed []*Report) (page []*Report, notFinal string) {
+	seen := make(map[string]bool, len(listed))
+	page = make([]*Report, 0, len(listed))
+	for _, r := range listed {
+		switch {
+		case !IsReportFinal(r):
+			notFinal = r.JobID
+		case !seen[r.JobID]:
+			seen[r.JobID] = true
+			page = append(page, r)
+		}
+	}
+	return page, notFinal
 }
 
 // handOver gives page to the handler and reports whether it accepted it.
@@ -132,57 +169,24 @@ func (d *drain) handOver(ctx context.Context, page []*Report) bool {
 	return true
 }
 
-// deleted counts the outcomes of deleting an accepted page and returns the first failure.
-func (d *drain) deleted(outcomes []error) error {
+// deleted counts the outcomes of deleting an accepted page. It returns how many reports this
+// drain deleted or probably deleted (an answer lost, then NOT_FOUND), and the first failure.
+func (d *drain) deleted(outcomes []error) (progress int, failed error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	var failed error
 	for _, err := range outcomes {
 		switch {
 		case err == nil:
 			d.counts.Deleted++
-		case errors.Is(err, ErrNotFound), errors.Is(err, ErrDeleteUnconfirmed):
+			progress++
+		case errors.Is(err, ErrDeleteUnconfirmed):
+			d.counts.Gone++
+			progress++
+		case errors.Is(err, ErrNotFound):
 			d.counts.Gone++
 		case failed == nil:
 			failed = err
 		}
 	}
-	return failed
-}
-
-// DeleteOldestStatusReports deletes up to ListLimit of the oldest reports of every data center,
-// whether anyone has read them or not, and returns the data centers' results.
-//
-// Warning: this deletes reports nobody may have read, including ones completed after a listing
-// was taken. Never use it to acknowledge what was read: delete the jobs read with
-// DeleteStatusReports, or use DrainStatusReports, which never calls this.
-//
-// Each data center is asked once, without retries: repeating a deletion whose answer was lost
-// would delete the next oldest reports too. A data center that fails makes the call return an
-// error naming it (*EndpointError, joined) with the results of the others.
-func (c *Client) DeleteOldestStatusReports(ctx context.Context) ([]DeleteResult, error) {
-	send := func(ctx context.Context, dc *dataCenter) (*http.Response, error) {
-		return dc.api.DeleteOldestStatusReports(ctx, c.customerNumber, c.editors...)
-	}
-	lists, errs := askEach(ctx, c, func(ctx context.Context, i int) ([]DeleteResult, error) {
-		list, err := retry.Do(ctx, retry.Policy{MaxAttempts: 1}, func() (*gen.DeleteResultList, error) {
-			return attempt(ctx, c, opDeleteOldest, "", 1, c.dataCenters[i], nil, send, c.decode.oldest)
-		})
-		if err != nil {
-			return nil, err
-		}
-		return list.Reports, nil
-	})
-	var results []DeleteResult
-	var failed []error
-	for i, list := range lists {
-		results = append(results, list...)
-		if errs[i] != nil {
-			failed = append(failed, &EndpointError{Endpoint: c.dataCenters[i].url, Err: errs[i]})
-		}
-	}
-	if len(failed) > 0 {
-		return results, fmt.Errorf("faxreport: delete oldest: %d of %d data centers failed: %w", len(failed), len(errs), errors.Join(failed...))
-	}
-	return results, nil
+	return progress, failed
 }

@@ -1,10 +1,16 @@
 package faxreport_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -234,4 +240,128 @@ func TestDrainNilHandlerIsAnInvalidArgument(t *testing.T) {
 	if n := len(s.Requests()); n != 0 {
 		t.Fatalf("%d requests sent", n)
 	}
+}
+
+// hostileLister is a data center whose n-th listing (from 1) is listing(n), given as report
+// bodies, and whose bulk DELETE answers each job with answer(jobID). It records the IDs each
+// bulk request carried.
+type hostileLister struct {
+	*dataCenter
+	mu      sync.Mutex
+	deletes [][]string
+}
+
+func newHostileLister(t *testing.T, listing func(n int) [][]byte, answer func(jobID string) string) *hostileLister {
+	h := &hostileLister{}
+	var lists atomic.Int64
+	h.dataCenter = newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			var req struct {
+				JobIDs []string `json:"jobIds"`
+			}
+			json.NewDecoder(r.Body).Decode(&req)
+			h.mu.Lock()
+			h.deletes = append(h.deletes, req.JobIDs)
+			h.mu.Unlock()
+			items := make([]string, len(req.JobIDs))
+			for i, id := range req.JobIDs {
+				items[i] = answer(id)
+			}
+			serveJSON(200, []byte(`{"reports":[`+strings.Join(items, ",")+`]}`))(w, r)
+			return
+		}
+		reports := listing(int(lists.Add(1)))
+		serveJSON(200, append(append([]byte(`{"reports":[`), bytes.Join(reports, []byte(","))...), "]}"...))(w, r)
+	})
+	return h
+}
+
+func reportOf(t *testing.T, jobID string) []byte { return withField(t, jobID, "jobId") }
+
+func deletedAnswer(id string) string { return fmt.Sprintf(`{"jobId":%q,"deleted":true}`, id) }
+func notFoundAnswer(id string) string {
+	return fmt.Sprintf(`{"jobId":%q,"deleted":false,"reason":"NOT_FOUND"}`, id)
+}
+
+// A data center that lists other reports in turn and never deletes them (saying NOT_FOUND, or
+// lying that it deleted them) stops the drain: it never loops.
+func TestDrainStopsADataCenterThatNeverDeletes(t *testing.T) {
+	for name, answer := range map[string]func(string) string{"not found": notFoundAnswer, "deleted, but listed again": deletedAnswer} {
+		t.Run(name, func(t *testing.T) {
+			dc := newHostileLister(t, func(n int) [][]byte { return [][]byte{reportOf(t, fmt.Sprint("FJ", n%2))} }, answer)
+			calls := 0
+			_, err := newClient(t, dc.dataCenter).DrainStatusReports(testContext(t), func(context.Context, []*faxreport.Report) error {
+				calls++
+				return nil
+			})
+			mustFail(t, err, faxreport.ErrDrainStalled)
+			if calls > 3 {
+				t.Fatalf("handler called %d times", calls)
+			}
+		})
+	}
+}
+
+// A listing of more than the vendor's 1000 breaks the contract: nothing is handed over or deleted.
+func TestDrainRefusesAListingOverTheLimit(t *testing.T) {
+	dc := newHostileLister(t, func(int) [][]byte {
+		reports := make([][]byte, faxreport.ListLimit+1)
+		for i := range reports {
+			reports[i] = reportOf(t, fmt.Sprint("FJ", i))
+		}
+		return reports
+	}, deletedAnswer)
+	_, err := newClient(t, dc.dataCenter).DrainStatusReports(testContext(t), func(context.Context, []*faxreport.Report) error {
+		t.Error("handler called")
+		return nil
+	})
+	mustFail(t, err, faxreport.ErrInvalidResponse)
+	if len(dc.deletes) != 0 {
+		t.Fatalf("%d deletions sent", len(dc.deletes))
+	}
+}
+
+// A page listing a job twice hands it over and deletes it once.
+func TestDrainHandsOverAndDeletesEachJobOnce(t *testing.T) {
+	dc := newHostileLister(t, func(n int) [][]byte {
+		if n > 1 {
+			return nil
+		}
+		return [][]byte{reportOf(t, "FJDUP"), reportOf(t, "FJDUP"), reportOf(t, "FJOTHER")}
+	}, deletedAnswer)
+	var handed []string
+	counts, err := newClient(t, dc.dataCenter).DrainStatusReports(testContext(t), func(_ context.Context, page []*faxreport.Report) error {
+		for _, r := range page {
+			handed = append(handed, r.JobID)
+		}
+		return nil
+	})
+	if err != nil || !slices.Equal(handed, []string{"FJDUP", "FJOTHER"}) || counts.Deleted != 2 || len(dc.deletes) != 1 || len(dc.deletes[0]) != 2 {
+		t.Fatalf("handed %v, counts %+v, deletions %v, err %v", handed, counts, dc.deletes, err)
+	}
+}
+
+// A listed report with a PENDING recipient is neither handed over nor deleted: its final outcome
+// would be lost. The rest of its page is; then that data center stops with ErrInvalidResponse.
+func TestDrainLeavesReportsThatAreNotFinal(t *testing.T) {
+	pending := withField(t, faxreport.StatusPending, "recipientStatus", 0, "status")
+	dc := newHostileLister(t, func(int) [][]byte { return [][]byte{pending, reportOf(t, "FJFINAL")} }, deletedAnswer)
+	var handed []string
+	_, err := newClient(t, dc.dataCenter).DrainStatusReports(testContext(t), func(_ context.Context, page []*faxreport.Report) error {
+		for _, r := range page {
+			handed = append(handed, r.JobID)
+		}
+		return nil
+	})
+	mustFail(t, err, faxreport.ErrInvalidResponse)
+	if !slices.Equal(handed, []string{"FJFINAL"}) || len(dc.deletes) != 1 || !slices.Equal(dc.deletes[0], []string{"FJFINAL"}) {
+		t.Fatalf("handed %v, deletions %v", handed, dc.deletes)
+	}
+}
+
+// Job IDs a data center sends are scrubbed from the drain's errors like everything it sends.
+func TestDrainErrorsScrubJobIDsTheServerSent(t *testing.T) {
+	dc := newHostileLister(t, func(int) [][]byte { return [][]byte{reportOf(t, testPassword)} }, deletedAnswer)
+	_, err := newClient(t, dc.dataCenter).DrainStatusReports(testContext(t), func(context.Context, []*faxreport.Report) error { return nil })
+	mustFail(t, err, faxreport.ErrDrainStalled) // listed again after its deletion, password and all
 }

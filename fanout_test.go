@@ -14,6 +14,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/faxreport/faxreport"
+	"github.com/faxreport/faxreport/api"
 )
 
 func TestGetStatusReportAsksEveryDataCenterWithAuth(t *testing.T) {
@@ -306,6 +307,29 @@ func TestDataCentersAnsweringDifferentlyIsLogged(t *testing.T) {
 		}
 		assertNoSecret(t, errors.New(w))
 	case <-time.After(5 * time.Second):
+		t.Fatal("no warning about two different answers")
+	}
+}
+
+// The same holds for a bulk read: the first report of a job is used, the difference logged.
+func TestDataCentersAnsweringDifferentlyInBulkIsLogged(t *testing.T) {
+	bulkOf := func(report []byte) http.HandlerFunc {
+		return serveJSON(200, append(append([]byte(`{"reports":[`), report...), "]}"...))
+	}
+	ok := newDataCenter(t, bulkOf(api.Example(api.ReportExample)))
+	busy := newDataCenter(t, bulkOf(withField(t, faxreport.StatusBusy, "recipientStatus", 0, "status")))
+	warned := make(warnings, 10)
+	c := newClientWith(t, func(cfg *faxreport.Config) { cfg.Logger = slog.New(warned) }, ok, busy)
+	// FJMISSING, which neither returns, keeps the chunk open until both have answered.
+	if r := c.GetStatusReports(testContext(t), []string{testJobID, "FJMISSING"})[0]; r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	select {
+	case w := <-warned:
+		if !strings.Contains(w, ok.BaseURL()) || !strings.Contains(w, busy.BaseURL()) || !strings.Contains(w, testJobID) {
+			t.Errorf("the warning does not name the job and both data centers: %s", w)
+		}
+	default:
 		t.Fatal("no warning about two different answers")
 	}
 }

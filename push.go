@@ -28,7 +28,8 @@ type PushConfig struct {
 	// Handle is called with each fetched, validated, final report. It must be idempotent on the
 	// report's JobID: the same job may be delivered more than once. Returning an error answers
 	// the push with 503, asking the sender to push again. ctx carries the push request's values
-	// but is not cancelled when the sender hangs up: a report fetched is a report handled.
+	// but is not cancelled when the sender hangs up: a report fetched is a report handled. The
+	// fetch and Handle of one job have at most 2 minutes together.
 	Handle func(ctx context.Context, r *Report) error
 	// MaxBodyBytes caps the size of a push's body; default DefaultMaxPushBytes.
 	MaxBodyBytes int64
@@ -238,8 +239,9 @@ func (e *handleError) Unwrap() error { return e.err }
 // a report handled. A panic in Handle is raised again in each push that shared it, as it would
 // be in a handler of one's own.
 func (h *pushHandler) deliver(ctx context.Context, jobID string) error {
-	ctx = context.WithoutCancel(ctx)
 	done := h.flights.DoChan(jobID, func() (_ any, err error) {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), pushDeliveryTimeout)
+		defer cancel()
 		defer func() {
 			if p := recover(); p != nil {
 				err = &handlePanic{value: p}
@@ -266,6 +268,10 @@ func (h *pushHandler) deliver(ctx context.Context, jobID string) error {
 	}
 	return res.Err
 }
+
+// pushDeliveryTimeout bounds the fetch and Handle of one pushed job, which the sender's hanging
+// up does not end: a data center that never answers cannot hold a push for long.
+const pushDeliveryTimeout = 2 * time.Minute
 
 // flightJoined, set only by tests, is called when a push has joined the delivery of its job,
 // so that a test can hold the delivery until every concurrent push has joined it.

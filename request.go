@@ -192,12 +192,16 @@ func (a *answers[T]) decide(ctx context.Context, c *Client, cl call[T], winner *
 }
 
 func (a *answers[T]) compare(ctx context.Context, c *Client, cl call[T], dc int, v *T) {
-	if reflect.DeepEqual(v, a.winner) {
-		return
+	if !reflect.DeepEqual(v, a.winner) {
+		c.warnDiffering(ctx, cl.op, cl.jobID, a.winDC, dc)
 	}
+}
+
+// warnDiffering logs that data centers used and ignored answered differently about one job.
+func (c *Client) warnDiffering(ctx context.Context, op, jobID string, used, ignored int) {
 	c.log.LogAttrs(ctx, slog.LevelWarn, "faxreport: two data centers answered differently about one job; the first answer is used",
-		slog.String("op", cl.op), slog.String("job", boundedID(cl.jobID)),
-		slog.String("used", c.dataCenters[a.winDC].url), slog.String("ignored", c.dataCenters[dc].url))
+		slog.String("op", op), slog.String("job", boundedID(c.scrub.String(jobID))),
+		slog.String("used", c.dataCenters[used].url), slog.String("ignored", c.dataCenters[ignored].url))
 }
 
 // attempt sends one request to one data center and classifies the outcome: the decoded 200, a

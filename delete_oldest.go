@@ -1,0 +1,48 @@
+package faxreport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/faxreport/faxreport/gen"
+	"github.com/faxreport/faxreport/internal/retry"
+)
+
+// DeleteOldestStatusReports deletes up to ListLimit of the oldest reports of every data center,
+// whether anyone has read them or not, and returns the data centers' results.
+//
+// Warning: this deletes reports nobody may have read, including ones completed after a listing
+// was taken. Never use it to acknowledge what was read: delete the jobs read with
+// DeleteStatusReports, or use DrainStatusReports, which never calls this.
+//
+// Each data center is asked once, without retries: repeating a deletion whose answer was lost
+// would delete the next oldest reports too. A data center that fails makes the call return an
+// error naming it (*EndpointError, joined) with the results of the others.
+func (c *Client) DeleteOldestStatusReports(ctx context.Context) ([]DeleteResult, error) {
+	send := func(ctx context.Context, dc *dataCenter) (*http.Response, error) {
+		return dc.api.DeleteOldestStatusReports(ctx, c.customerNumber, c.editors...)
+	}
+	lists, errs := askEach(ctx, c, func(ctx context.Context, i int) ([]DeleteResult, error) {
+		list, err := retry.Do(ctx, retry.Policy{MaxAttempts: 1}, func() (*gen.DeleteResultList, error) {
+			return attempt(ctx, c, opDeleteOldest, "", 1, c.dataCenters[i], nil, send, c.decode.oldest)
+		})
+		if err != nil {
+			return nil, err
+		}
+		return list.Reports, nil
+	})
+	var results []DeleteResult
+	var failed []error
+	for i, list := range lists {
+		results = append(results, list...)
+		if errs[i] != nil {
+			failed = append(failed, &EndpointError{Endpoint: c.dataCenters[i].url, Err: errs[i]})
+		}
+	}
+	if len(failed) > 0 {
+		return results, fmt.Errorf("faxreport: delete oldest: %d of %d data centers failed: %w", len(failed), len(errs), errors.Join(failed...))
+	}
+	return results, nil
+}
