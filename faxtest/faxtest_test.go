@@ -52,19 +52,19 @@ func send(t *testing.T, s *faxtest.Server, dc *faxtest.DataCenter, method, custN
 	if len(body) > 0 || resp.StatusCode < 400 {
 		// The vendor documents error bodies as "No Content" (openapi.yaml says so in prose):
 		// the empty ones, which Fault.EmptyBody makes on purpose, have no schema to check.
-		checkResponse(t, req, resp, body)
+		checkResponse(t, req, resp, body, validate.ReportPath)
 	}
 	return resp.StatusCode, resp.Header, body
 }
 
-// checkResponse validates a response of the fake against openapi.yaml with kin-openapi.
-func checkResponse(t *testing.T, req *http.Request, resp *http.Response, body []byte) {
+// checkResponse validates a response of the fake to a request for the spec's path against
+// openapi.yaml with kin-openapi.
+func checkResponse(t *testing.T, req *http.Request, resp *http.Response, body []byte, path string) {
 	t.Helper()
 	doc, err := validate.Spec()
 	if err != nil {
 		t.Fatal(err)
 	}
-	const path = validate.ReportPath
 	item := doc.Paths.Value(path)
 	input := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{

@@ -33,29 +33,21 @@ func noArgs(cmd *cobra.Command, args []string) error {
 // --timeout (or defaultTimeout), and prints the results in argument order. Its error ends the
 // command with the exit code of the first job that failed.
 func (a *app) forEachJob(cmd *cobra.Command, jobs []string, defaultTimeout time.Duration, do func(context.Context, *faxreport.Client, string) result) error {
-	client, stop, err := a.newClient(cmd)
-	if err != nil {
-		return err
-	}
-	defer stop()
-	ctx, cancel := context.WithTimeout(cmd.Context(), a.opts.timeoutOr(defaultTimeout))
-	defer cancel()
-	results := make([]result, len(jobs))
-	slots := make(chan struct{}, jobsAtOnce)
-	var wg sync.WaitGroup
-	for i, id := range jobs {
-		slots <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-slots }()
-			results[i] = do(ctx, client, id)
-			results[i].jobID = id
-		})
-	}
-	wg.Wait()
-	if code := a.print(results); code != exitOK {
-		return &exitError{code: code}
-	}
-	return nil
+	return a.allJobsAtOnce(cmd, jobs, defaultTimeout, func(ctx context.Context, client *faxreport.Client, jobs []string) []result {
+		results := make([]result, len(jobs))
+		slots := make(chan struct{}, jobsAtOnce)
+		var wg sync.WaitGroup
+		for i, id := range jobs {
+			slots <- struct{}{}
+			wg.Go(func() {
+				defer func() { <-slots }()
+				results[i] = do(ctx, client, id)
+				results[i].jobID = id
+			})
+		}
+		wg.Wait()
+		return results
+	})
 }
 
 // allJobsAtOnce builds the client, runs do once for all the job IDs (a bulk call) under
