@@ -168,7 +168,7 @@ type decoders struct {
 	rawReports *validate.Decoder[validate.Raw]
 	deletions  *validate.Decoder[gen.DeleteResult]
 	// The reports resource as a whole: a listing, delete-oldest, and bulk answers by action.
-	listing      *validate.Decoder[gen.StatusReportList]
+	listing      *validate.Decoder[validate.List[gen.StatusReport]]
 	oldest       *validate.Decoder[gen.DeleteResultList]
 	bulkReports  *validate.Decoder[gen.StatusReportList]
 	bulkDeletion *validate.Decoder[gen.DeleteResultList]

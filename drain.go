@@ -2,6 +2,7 @@ package faxreport
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -56,6 +57,22 @@ func (c *Client) DrainStatusReports(ctx context.Context, handle func(ctx context
 	if handle == nil {
 		return DrainCounts{}, fmt.Errorf("faxreport: %w: nil drain handler", ErrInvalidArgument)
 	}
+	return c.drain(ctx, func(ctx context.Context, p page) error { return handle(ctx, p.reports) })
+}
+
+// DrainStatusReportsJSON is DrainStatusReports for callers that store or forward the reports as
+// the API sent them: handle gets each page's reports exactly as the data center listed them,
+// validated against openapi.yaml the same way, unknown fields and nulls included. The
+// guarantees are the same.
+func (c *Client) DrainStatusReportsJSON(ctx context.Context, handle func(ctx context.Context, reports []json.RawMessage) error) (DrainCounts, error) {
+	if handle == nil {
+		return DrainCounts{}, fmt.Errorf("faxreport: %w: nil drain handler", ErrInvalidArgument)
+	}
+	return c.drain(ctx, func(ctx context.Context, p page) error { return handle(ctx, p.raw) })
+}
+
+// drain runs a drain that hands each page to handle.
+func (c *Client) drain(ctx context.Context, handle func(context.Context, page) error) (DrainCounts, error) {
 	d := &drain{c: c, handle: handle}
 	_, errs := askEach(ctx, c, func(ctx context.Context, i int) (struct{}, error) {
 		return struct{}{}, d.dataCenter(ctx, c.dataCenters[i])
@@ -78,7 +95,7 @@ func (c *Client) DrainStatusReports(ctx context.Context, handle func(ctx context
 // drain is the state DrainStatusReports shares between its data centers.
 type drain struct {
 	c      *Client
-	handle func(context.Context, []*Report) error
+	handle func(context.Context, page) error
 	stop   atomic.Bool // set by a handler error: no data center lists another page
 
 	mu         sync.Mutex // serialises handle and guards what follows
@@ -98,24 +115,24 @@ func (d *drain) dataCenter(ctx context.Context, dc *dataCenter) error {
 		if err != nil {
 			return err
 		}
-		if len(listed) == 0 {
+		if len(listed.reports) == 0 {
 			return nil
 		}
-		page, notFinal := finalOnce(listed)
-		for _, r := range page {
+		p, notFinal := finalOnce(listed)
+		for _, r := range p.reports {
 			for _, asked := range recent {
 				if asked[r.JobID] {
 					return fmt.Errorf("%w: job %s", ErrDrainStalled, d.c.quoteAnswered(r.JobID))
 				}
 			}
 		}
-		if len(page) > 0 {
-			if !d.handOver(ctx, page) {
+		if len(p.reports) > 0 {
+			if !d.handOver(ctx, p) {
 				return nil
 			}
-			ids := make([]string, len(page))
-			asked := make(map[string]bool, len(page))
-			for i, r := range page {
+			ids := make([]string, len(p.reports))
+			asked := make(map[string]bool, len(p.reports))
+			for i, r := range p.reports {
 				ids[i], asked[r.JobID] = r.JobID, true
 			}
 			recent = append(recent[max(len(recent)-recentPages+1, 0):], asked)
@@ -124,7 +141,7 @@ func (d *drain) dataCenter(ctx context.Context, dc *dataCenter) error {
 				return err
 			}
 			if progress == 0 {
-				return fmt.Errorf("%w: every report of a page of %d was already gone", ErrDrainStalled, len(page))
+				return fmt.Errorf("%w: every report of a page of %d was already gone", ErrDrainStalled, len(p.reports))
 			}
 		}
 		if notFinal != "" {
@@ -137,31 +154,30 @@ func (d *drain) dataCenter(ctx context.Context, dc *dataCenter) error {
 
 // finalOnce returns the final reports of a listing, each job once, and the ID of one report
 // that is not final ("" when all are): that one is neither handed over nor deleted.
-func finalOnce(listed []*Report) (page []*Report, notFinal string) {
-	seen := make(map[string]bool, len(listed))
-	page = make([]*Report, 0, len(listed))
-	for _, r := range listed {
+func finalOnce(listed page) (p page, notFinal string) {
+	seen := make(map[string]bool, len(listed.reports))
+	for i, r := range listed.reports {
 		switch {
 		case !IsReportFinal(r):
 			notFinal = r.JobID
 		case !seen[r.JobID]:
 			seen[r.JobID] = true
-			page = append(page, r)
+			p.reports, p.raw = append(p.reports, r), append(p.raw, listed.raw[i])
 		}
 	}
-	return page, notFinal
+	return p, notFinal
 }
 
-// handOver gives page to the handler and reports whether it accepted it.
-func (d *drain) handOver(ctx context.Context, page []*Report) bool {
+// handOver gives p to the handler and reports whether it accepted it.
+func (d *drain) handOver(ctx context.Context, p page) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.stop.Load() {
 		return false
 	}
 	d.counts.Pages++
-	d.counts.Reports += len(page)
-	if err := d.handle(ctx, page); err != nil {
+	d.counts.Reports += len(p.reports)
+	if err := d.handle(ctx, p); err != nil {
 		d.handlerErr = err
 		d.stop.Store(true)
 		return false

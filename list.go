@@ -2,6 +2,7 @@ package faxreport
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -32,6 +33,10 @@ type Listing struct {
 type ListPart struct {
 	Endpoint string    // the data center's base URL
 	Reports  []*Report // its oldest completed reports, oldest first; nil when Err is set
+	// JSON holds each report of Reports exactly as the data center sent it (validated against
+	// openapi.yaml like Reports), unknown fields and nulls included: for callers that store or
+	// forward reports, as GetStatusReportJSON does for one.
+	JSON []json.RawMessage
 	// Truncated says the data center listed ListLimit reports: it may hold more, which it lists
 	// only once these are deleted.
 	Truncated bool
@@ -77,8 +82,8 @@ func (l *Listing) Truncated() bool {
 // others returned. A partial listing is thus never taken for a complete one.
 func (c *Client) ListStatusReports(ctx context.Context) (*Listing, error) {
 	parts, errs := askEach(ctx, c, func(ctx context.Context, i int) (ListPart, error) {
-		reports, err := c.listIn(ctx, c.dataCenters[i])
-		return ListPart{Endpoint: c.dataCenters[i].url, Reports: reports, Truncated: len(reports) >= ListLimit, Err: err}, err
+		page, err := c.listIn(ctx, c.dataCenters[i])
+		return ListPart{Endpoint: c.dataCenters[i].url, Reports: page.reports, JSON: page.raw, Truncated: len(page.reports) >= ListLimit, Err: err}, err
 	})
 	listing := &Listing{Parts: parts}
 	var failed []error
@@ -93,16 +98,22 @@ func (c *Client) ListStatusReports(ctx context.Context) (*Listing, error) {
 	return listing, nil
 }
 
+// page is one data center's listing: its reports, and each one's JSON as sent.
+type page struct {
+	reports []*Report
+	raw     []json.RawMessage
+}
+
 // listIn asks one data center for its listing.
-func (c *Client) listIn(ctx context.Context, dc *dataCenter) ([]*Report, error) {
+func (c *Client) listIn(ctx context.Context, dc *dataCenter) (page, error) {
 	send := func(ctx context.Context, dc *dataCenter) (*http.Response, error) {
 		return dc.api.GetAllStatusReports(ctx, c.customerNumber, c.editors...)
 	}
 	list, err := ask(ctx, c, opList, "", dc, nil, send, c.decode.listing, nil)
 	if err != nil {
-		return nil, err
+		return page{}, err
 	}
-	return pointers(list.Reports), nil
+	return page{reports: pointers(list.Items), raw: list.Raw}, nil
 }
 
 // pointers returns pointers to the elements of reports, which it does not copy.
@@ -117,7 +128,7 @@ func pointers(reports []Report) []*Report {
 // loadBulkDecoders adds the decoders of the reports resource as a whole to d.
 func loadBulkDecoders(d decoders) (decoders, error) {
 	var err error
-	if d.listing, err = validate.NewDecoder[gen.StatusReportList](http.MethodGet, validate.ReportsPath, http.StatusOK); err != nil {
+	if d.listing, err = validate.NewListDecoder[gen.StatusReport](http.MethodGet, validate.ReportsPath, http.StatusOK); err != nil {
 		return d, err
 	}
 	if d.oldest, err = validate.NewDecoder[gen.DeleteResultList](http.MethodDelete, validate.ReportsPath, http.StatusOK); err != nil {

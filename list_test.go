@@ -1,11 +1,15 @@
 package faxreport_test
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/faxreport/faxreport"
+	"github.com/faxreport/faxreport/api"
 	"github.com/faxreport/faxreport/faxtest"
 )
 
@@ -76,5 +80,30 @@ func TestListShowsOnlyCompletedReports(t *testing.T) {
 	}
 	if !slices.Equal(got, []string{"FJDONE"}) || listing.Truncated() {
 		t.Fatalf("listed %v", got)
+	}
+}
+
+// The listing and the drain give each report as the API sent it too: unknown fields, nulls and
+// the order of the fields kept, byte for byte.
+func TestListAndDrainJSONAreTheAPIsBytes(t *testing.T) {
+	s, c := fakeClient(t, faxtest.Options{DataCenters: 1})
+	body := append(bytes.TrimSuffix(bytes.TrimSpace(api.Example(api.ReportExample)), []byte("}")), []byte(`, "vendorExtra": {"a": [1, null]}}`)...)
+	s.PutJSON(body)
+	listing, err := c.ListStatusReports(testContext(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := listing.Parts[0].JSON; len(got) != 1 || !bytes.Equal(got[0], body) || listing.Parts[0].Reports[0].JobID != testJobID {
+		t.Fatalf("listed JSON %s, want %s", got, body)
+	}
+	var drained []json.RawMessage
+	if _, err := c.DrainStatusReportsJSON(testContext(t), func(_ context.Context, page []json.RawMessage) error {
+		drained = append(drained, page...)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(drained) != 1 || !bytes.Equal(drained[0], body) || s.Count() != 0 {
+		t.Fatalf("drained %s, want %s, %d left", drained, body, s.Count())
 	}
 }

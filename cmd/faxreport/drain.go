@@ -9,8 +9,6 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
-
-	"github.com/faxreport/faxreport"
 )
 
 const drainLong = `Reads and deletes every completed report of every data center, safely: in each data
@@ -19,8 +17,8 @@ line, syncs the file to disk, and only then deletes exactly those jobs with a bu
 repeats until no data center lists anything. A page whose write fails is cut off the file
 again and not deleted, and the drain stops. No report is deleted before it is on disk.
 
-The lines are the reports as decoded and validated, re-encoded compact (as list --json prints
-them), not the API's own bytes: the bulk calls give the client validated reports.
+The lines are the reports as the API listed them, validated, with only insignificant
+whitespace removed (as get --json and list --json print them): unknown fields and nulls kept.
 
 It is safe to run again after a crash, an interrupt (SIGINT, SIGTERM) or a failure: a page
 written but not yet deleted is listed, and written, again. Delivery is thus at least once: the
@@ -76,14 +74,10 @@ func (a *app) drain(cmd *cobra.Command, out string) error {
 		defer cancel()
 	}
 	progress := newProgress(a.stderr)
-	counts, err := client.DrainStatusReports(ctx, func(_ context.Context, page []*faxreport.Report) error {
+	counts, err := client.DrainStatusReportsJSON(ctx, func(_ context.Context, page []json.RawMessage) error {
 		var lines bytes.Buffer
-		for _, r := range page {
-			line, err := reportLine(r)
-			if err != nil {
-				return err
-			}
-			lines.Write(line)
+		for _, raw := range page {
+			lines.Write(jsonLine(raw))
 		}
 		if err := sink.write(lines.Bytes()); err != nil { // the whole page, then one sync
 			return err

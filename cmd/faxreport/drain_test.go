@@ -128,3 +128,22 @@ func TestDrainRerunAfterAnInterruptionLosesNothing(t *testing.T) {
 		}
 	}
 }
+
+// list --json and drain print the reports as the API sent them, as get --json does: unknown
+// fields and nulls kept, only insignificant whitespace removed.
+func TestListAndDrainPrintTheAPIsBytes(t *testing.T) {
+	s, _, env := seededEnv(t, 0)
+	body := `{"jobId":"FJEXTRA","recipientStatus":[{"number":"+49 1","properties":null,"status":"OK","reason":"OK","durationInSecs":3,"vendorKey":[1,null]}],"pages":1,"topExtra":{"a":true}}`
+	s.PutJSON([]byte(strings.ReplaceAll(body, ",", ", "))) // with insignificant whitespace
+	inv := runCLI(t, env, "", "list", "--json")
+	if inv.code != exitOK || inv.stdout != body+"\n" {
+		t.Fatalf("list --json: exit %d, %q, want %q", inv.code, inv.stdout, body)
+	}
+	out := filepath.Join(t.TempDir(), "reports.ndjson")
+	if inv := runCLI(t, env, "", "drain", "--out", out); inv.code != exitOK {
+		t.Fatalf("drain: exit %d %q", inv.code, inv.stderr)
+	}
+	if data, _ := os.ReadFile(out); string(data) != body+"\n" {
+		t.Fatalf("drained %q, want %q", data, body)
+	}
+}

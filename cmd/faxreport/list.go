@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -21,9 +20,9 @@ is what drain does). The table has one row per report, data center by data cente
 first, then one line per data center with its count, whether it hit the limit (it may hold
 more), or that it failed.
 
-With --json, stdout has one line per report (NDJSON): the report as decoded and validated,
-re-encoded compact (the model's field order, absent optional fields left out), not the API's
-own bytes as get --json prints them; counts and the limit are then not printed.
+With --json, stdout has one line per report (NDJSON): the report as the API listed it,
+validated, with only insignificant whitespace removed, as get --json prints one; counts and
+the limit are then not printed.
 
 A data center that fails does not hide the others: their reports are printed, then the
 failure, naming the data center, on stderr, and the exit code is that of the failure (6 for
@@ -47,12 +46,10 @@ func newListCommand(a *app) *cobra.Command {
 			listing, err := client.ListStatusReports(ctx)
 			if listing != nil {
 				if a.opts.json {
-					for _, r := range listing.Reports() {
-						line, err := reportLine(r)
-						if err != nil {
-							return err
+					for _, part := range listing.Parts {
+						for _, raw := range part.JSON {
+							a.stdout.Write(jsonLine(raw))
 						}
-						a.stdout.Write(line)
 					}
 				} else {
 					writeListing(a.stdout, listing)
@@ -66,16 +63,6 @@ func newListCommand(a *app) *cobra.Command {
 			return nil
 		},
 	}
-}
-
-// reportLine is a report as list --json and drain write it: re-encoded compact by
-// encoding/json, one line of NDJSON.
-func reportLine(r *faxreport.Report) ([]byte, error) {
-	line, err := json.Marshal(r)
-	if err != nil {
-		return nil, fmt.Errorf("encoding the report of job %s: %w", r.JobID, err)
-	}
-	return append(line, '\n'), nil
 }
 
 // writeListing prints a listing as a table, one row per report, then a line per data center.

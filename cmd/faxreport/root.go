@@ -95,9 +95,8 @@ JSON output (--json):
   stdout: one line per job done, in argument order: the report as the API sent it (its own
     fields, order and nulls; only insignificant whitespace removed), or for delete the
     service's answer as decoded, {"deleted":true,"jobId":…}. That is NDJSON: one JSON
-    document per line. Reports read in bulk (list, and the lines drain writes to --out) are
-    the validated report re-encoded compact instead: the model's field order, absent optional
-    fields left out. drain prints its counts as one object.
+    document per line. list prints its reports, and drain writes them to --out, the same way.
+    drain prints its counts as one object.
   stderr: one line per failed job (or one for a failure that concerns no job), for example
     {"jobId":"FJ1","kind":"not_found","exitCode":3,"message":"get job \"FJ1\": not found …"}
     kind is one of invalid_input, not_found, unauthorized, invalid_response, unavailable,

@@ -19,3 +19,4 @@ func NewSchemaDecoder[T any](name string) (*Decoder[T], error) {
 	}
 	return modelDecoder[T](ref.Value), nil
 }
+
