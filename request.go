@@ -285,7 +285,7 @@ func (c *Client) scrubbed(err error, body []byte) error {
 	if !errors.As(err, &ve) {
 		return errors.New(c.scrub.String(err.Error()))
 	}
-	return &validate.Error{Field: c.scrub.String(ve.Field), Reason: c.scrub.String(ve.Reason), Excerpt: httpbody.Excerpt(c.scrub.Bytes(body))}
+	return &validate.Error{Field: c.scrub.String(ve.Field), Job: boundedID(c.scrub.String(ve.Job)), Reason: c.scrub.String(ve.Reason), Excerpt: httpbody.Excerpt(c.scrub.Bytes(body))}
 }
 
 // maxQuotedID bounds how much of a job ID an error or log record quotes.

@@ -70,7 +70,9 @@ type DeleteResultList struct {
 
 // Error defines model for Error.
 type Error struct {
-	// Code Example: 401
+	// Code The HTTP status, as a rule. Our reading, no source states it, a 32-bit integer.
+	//
+	// Example: 401
 	Code *int `json:"code,omitempty"`
 
 	// Message Example: Authenication failed
@@ -116,7 +118,10 @@ type RecipientStatus struct {
 	// SentToNumber Number to which the fax was sent.
 	SentToNumber *string `json:"sentToNumber,omitempty"`
 
-	// SentTS Timestamp which indicates when the fax was sent (in ISO 8601 format).
+	// SentTS Timestamp which indicates when the fax was sent (in ISO 8601 format). Our reading,
+	// stricter than the seed's "ISO 8601": an RFC 3339 date-time (OpenAPI's `date-time`,
+	// the ISO 8601 profile of every vendor example, such as 2017-08-10T13:05:09Z); other
+	// ISO 8601 forms (basic format, no time zone) are refused.
 	SentTS *time.Time `json:"sentTs,omitempty"`
 
 	// Status The recipient's transmission status. Known values: OK (delivered), PENDING (still
@@ -340,7 +345,9 @@ type ClientInterface interface {
 	// Deletes up to the 1000 oldest reports of the data center asked, whether anyone has read
 	// them or not. Never use it to acknowledge what was listed: use bulkStatusReports with
 	// action DELETE and the job IDs read. The old Swagger file gives a bare array as the
-	// answer; the current documentation the object below, which this contract follows.
+	// answer; the current documentation the object below, which this contract follows. The
+	// 404 and 500 are our reading (statuses of the resource's other operations), not
+	// documented for this one.
 	//
 	// Corresponds with DELETE /{custNr}/fax/reports (the `DeleteOldestStatusReports` operationId).
 	DeleteOldestStatusReports(ctx context.Context, custNr CustNr, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -372,7 +379,9 @@ type ClientInterface interface {
 	// warns that a data center "could return an error about unknown job IDs". Since a job
 	// lives in one data center, every other one sees unknown IDs: clients must work whether
 	// they are left out of the items or refused with an error (the 400 and 404 below, not
-	// documented by the vendor for this operation).
+	// documented by the vendor for this operation). The vendor documents 200, 401, 503 and
+	// 520 here; the 500 is our reading, as for every other operation of the resource. A
+	// client that is refused a bulk request (a 4xx other than 401 and 429) can ask job by job.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -389,7 +398,9 @@ type ClientInterface interface {
 	// warns that a data center "could return an error about unknown job IDs". Since a job
 	// lives in one data center, every other one sees unknown IDs: clients must work whether
 	// they are left out of the items or refused with an error (the 400 and 404 below, not
-	// documented by the vendor for this operation).
+	// documented by the vendor for this operation). The vendor documents 200, 401, 503 and
+	// 520 here; the 500 is our reading, as for every other operation of the resource. A
+	// client that is refused a bulk request (a 4xx other than 401 and 429) can ask job by job.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -399,7 +410,9 @@ type ClientInterface interface {
 	// DeleteStatusReport Delete the status report of a single job
 	//
 	// Deletes the report data of a job. Like a report read, a deletion must reach the data
-	// center that holds the report; the others answer that it was not found.
+	// center that holds the report; the others answer that it was not found. The vendor's
+	// material gives 200 and 400 (report not available) for a deletion; 401, 404, 500, 503
+	// and 520 are our reading, the statuses documented for reading the report.
 	//
 	// Corresponds with DELETE /{custNr}/fax/reports/{jobId} (the `DeleteStatusReport` operationId).
 	DeleteStatusReport(ctx context.Context, custNr CustNr, jobID JobID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -423,7 +436,9 @@ type ClientInterface interface {
 // Deletes up to the 1000 oldest reports of the data center asked, whether anyone has read
 // them or not. Never use it to acknowledge what was listed: use bulkStatusReports with
 // action DELETE and the job IDs read. The old Swagger file gives a bare array as the
-// answer; the current documentation the object below, which this contract follows.
+// answer; the current documentation the object below, which this contract follows. The
+// 404 and 500 are our reading (statuses of the resource's other operations), not
+// documented for this one.
 //
 // Corresponds with DELETE /{custNr}/fax/reports (the `DeleteOldestStatusReports` operationId).
 func (c *Client) DeleteOldestStatusReports(ctx context.Context, custNr CustNr, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -475,7 +490,9 @@ func (c *Client) GetAllStatusReports(ctx context.Context, custNr CustNr, reqEdit
 // warns that a data center "could return an error about unknown job IDs". Since a job
 // lives in one data center, every other one sees unknown IDs: clients must work whether
 // they are left out of the items or refused with an error (the 400 and 404 below, not
-// documented by the vendor for this operation).
+// documented by the vendor for this operation). The vendor documents 200, 401, 503 and
+// 520 here; the 500 is our reading, as for every other operation of the resource. A
+// client that is refused a bulk request (a 4xx other than 401 and 429) can ask job by job.
 //
 // Takes any type of body and a specified content type.
 //
@@ -502,7 +519,9 @@ func (c *Client) BulkStatusReportsWithBody(ctx context.Context, custNr CustNr, c
 // warns that a data center "could return an error about unknown job IDs". Since a job
 // lives in one data center, every other one sees unknown IDs: clients must work whether
 // they are left out of the items or refused with an error (the 400 and 404 below, not
-// documented by the vendor for this operation).
+// documented by the vendor for this operation). The vendor documents 200, 401, 503 and
+// 520 here; the 500 is our reading, as for every other operation of the resource. A
+// client that is refused a bulk request (a 4xx other than 401 and 429) can ask job by job.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -522,7 +541,9 @@ func (c *Client) BulkStatusReports(ctx context.Context, custNr CustNr, body Bulk
 // DeleteStatusReport Delete the status report of a single job
 //
 // Deletes the report data of a job. Like a report read, a deletion must reach the data
-// center that holds the report; the others answer that it was not found.
+// center that holds the report; the others answer that it was not found. The vendor's
+// material gives 200 and 400 (report not available) for a deletion; 401, 404, 500, 503
+// and 520 are our reading, the statuses documented for reading the report.
 //
 // Corresponds with DELETE /{custNr}/fax/reports/{jobId} (the `DeleteStatusReport` operationId).
 func (c *Client) DeleteStatusReport(ctx context.Context, custNr CustNr, jobID JobID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -806,7 +827,9 @@ type ClientWithResponsesInterface interface {
 	// Deletes up to the 1000 oldest reports of the data center asked, whether anyone has read
 	// them or not. Never use it to acknowledge what was listed: use bulkStatusReports with
 	// action DELETE and the job IDs read. The old Swagger file gives a bare array as the
-	// answer; the current documentation the object below, which this contract follows.
+	// answer; the current documentation the object below, which this contract follows. The
+	// 404 and 500 are our reading (statuses of the resource's other operations), not
+	// documented for this one.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -842,7 +865,9 @@ type ClientWithResponsesInterface interface {
 	// warns that a data center "could return an error about unknown job IDs". Since a job
 	// lives in one data center, every other one sees unknown IDs: clients must work whether
 	// they are left out of the items or refused with an error (the 400 and 404 below, not
-	// documented by the vendor for this operation).
+	// documented by the vendor for this operation). The vendor documents 200, 401, 503 and
+	// 520 here; the 500 is our reading, as for every other operation of the resource. A
+	// client that is refused a bulk request (a 4xx other than 401 and 429) can ask job by job.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -859,7 +884,9 @@ type ClientWithResponsesInterface interface {
 	// warns that a data center "could return an error about unknown job IDs". Since a job
 	// lives in one data center, every other one sees unknown IDs: clients must work whether
 	// they are left out of the items or refused with an error (the 400 and 404 below, not
-	// documented by the vendor for this operation).
+	// documented by the vendor for this operation). The vendor documents 200, 401, 503 and
+	// 520 here; the 500 is our reading, as for every other operation of the resource. A
+	// client that is refused a bulk request (a 4xx other than 401 and 429) can ask job by job.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -869,7 +896,9 @@ type ClientWithResponsesInterface interface {
 	// DeleteStatusReportWithResponse Delete the status report of a single job
 	//
 	// Deletes the report data of a job. Like a report read, a deletion must reach the data
-	// center that holds the report; the others answer that it was not found.
+	// center that holds the report; the others answer that it was not found. The vendor's
+	// material gives 200 and 400 (report not available) for a deletion; 401, 404, 500, 503
+	// and 520 are our reading, the statuses documented for reading the report.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1312,7 +1341,9 @@ func (r GetStatusReportResponse) ContentType() string {
 // Deletes up to the 1000 oldest reports of the data center asked, whether anyone has read
 // them or not. Never use it to acknowledge what was listed: use bulkStatusReports with
 // action DELETE and the job IDs read. The old Swagger file gives a bare array as the
-// answer; the current documentation the object below, which this contract follows.
+// answer; the current documentation the object below, which this contract follows. The
+// 404 and 500 are our reading (statuses of the resource's other operations), not
+// documented for this one.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -1360,7 +1391,9 @@ func (c *ClientWithResponses) GetAllStatusReportsWithResponse(ctx context.Contex
 // warns that a data center "could return an error about unknown job IDs". Since a job
 // lives in one data center, every other one sees unknown IDs: clients must work whether
 // they are left out of the items or refused with an error (the 400 and 404 below, not
-// documented by the vendor for this operation).
+// documented by the vendor for this operation). The vendor documents 200, 401, 503 and
+// 520 here; the 500 is our reading, as for every other operation of the resource. A
+// client that is refused a bulk request (a 4xx other than 401 and 429) can ask job by job.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -1383,7 +1416,9 @@ func (c *ClientWithResponses) BulkStatusReportsWithBodyWithResponse(ctx context.
 // warns that a data center "could return an error about unknown job IDs". Since a job
 // lives in one data center, every other one sees unknown IDs: clients must work whether
 // they are left out of the items or refused with an error (the 400 and 404 below, not
-// documented by the vendor for this operation).
+// documented by the vendor for this operation). The vendor documents 200, 401, 503 and
+// 520 here; the 500 is our reading, as for every other operation of the resource. A
+// client that is refused a bulk request (a 4xx other than 401 and 429) can ask job by job.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -1399,7 +1434,9 @@ func (c *ClientWithResponses) BulkStatusReportsWithResponse(ctx context.Context,
 // DeleteStatusReportWithResponse Delete the status report of a single job
 //
 // Deletes the report data of a job. Like a report read, a deletion must reach the data
-// center that holds the report; the others answer that it was not found.
+// center that holds the report; the others answer that it was not found. The vendor's
+// material gives 200 and 400 (report not available) for a deletion; 401, 404, 500, 503
+// and 520 are our reading, the statuses documented for reading the report.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -1778,75 +1815,80 @@ func ParseGetStatusReportResponse(rsp *http.Response) (*GetStatusReportResponse,
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fv9cts4kn+VLt5Wxa6lZfkjX8pfTux4PeO1p2znZnci3xgiWxJsEuAAoGVtzlX3EPeE9yRX3QApUqI/",
-	"Zi5J1dXuX5EloNFAd//61w3kS5TovNAKlbPR4EtUCCNydGj4rw+ldSeGPqVoEyMLJ7WKBvy9ztHASZmP",
-	"0ERxJOnrQrhpFEdK5BgNosRPjiODv5XSYBoNnCkxjmwyxVyQVDcvaKR1RqpJdH8fRz/o0VG6uuDFFOEH",
-	"PYKj/V73Ytc87/esdU+DbaGVRd7re5Ge4W8lWkd/JVo5VPxRFEUmE0GabF5bUudLQ+yfDI6jQfRvm4tz",
-	"3PS/2s0DY7TxS7W3s1e6qTbyHywUpihSNJBLa6WagDaQi2ysTY5pD2jnI53OIRdzGCFgXrh5L7qPoyPl",
-	"0CiRnaO5RePX+uaaV4uC5VUBaeBjWp5o91GXKv32qp1oMFho42CsDbipcHDtXeYR9ejwZIKflLgVMhOj",
-	"DL+9oqSN9euCtKBv0WRapJiS6aWCXEhaXqgEH1P9kxLBjfA5p4t3Ii+q7aUYDXb7W3GUo7VigsEnUYVZ",
-	"MBYyw5SW+Qqujsq15T6+rRulZ+o7+XNY7Sk/rs/BQ0WZ3TSwojC6QOOkxxGReNHLEHZ4cEH23T84Prg4",
-	"iMnOQs0hERYJ0mrr0LgoJnSjQIsG0X+sfT6cXH4+wMvPF+7yPz/vp/6P46z+kv5d/1MUL2Nc7GHRtsz/",
-	"Ofr4ww+vXh3+5fBvW/2Xv/zy/ujg+N8/nGxFl3EkHea2AyzjKBd3R/7HrX6/H0e5VNXf9bLCGDGPPLBW",
-	"KPy5Oo9al8t6vB5dY+JIuj9QW2bezGp+Oo4Gnx836bkTrrRnHPHH0pKcxyfsY4YO/TJ+wmVXZAplZ2jA",
-	"aRiV2U1zFTsAAcvLMtj4PcLhwUUMApYXGqrGGG//HnzIJGkHyRSTG5AOxERIZR24KYJWSP/KelYisszS",
-	"Ur2hogNrLtGdLRfbEJDSaKlVD674I6ZXDDw8XmQDXvMWVarNCwvnMzGZoIGxzBAyaZ0FrbL5UF2xBa9i",
-	"wFs0czg7OL+A4FaQCGMk2sUCMQiVtgUfajjf/xEMitSCUEHFoZpJN9Wl40OwMIyCiGHUg3O9GAjVuMUm",
-	"aIn6W4PCanUFOQplaeWhCvlgJiyEObBGKnlNXljWRarJ+rsO4aPS8bcgatkx6TgTdqiUdl6U/wWsmFuY",
-	"TefrZKB4CRKCyFVD/TxFNyUrsaBlXd+BRfYD8C78gn6pp8NsigrEyKJyLQTxxCfE2EjrDIWqseAparXA",
-	"oQdQogNk/BF07W6+vDM6trC7OOju9+HPdQAnpxe/fjz9dLJPWHl0cnFwdrJ3/OvB2dnp2VCtpTopc1Rk",
-	"x1uRlWjfsUShAFWZx2C1z/sCFM44iqRf0yBBDabBPItd1uutbmwJx/zxdaHXCrCsnMR+CEAwPMiCHrN2",
-	"qXACEtqQgTXBgFMnCG3CSW3oLEXr1nuw5yDX1gFDsPfwOrgymUsPRiPtpl1e6M3AH2ucfy5edqWAR1G/",
-	"WqzrvOrU3tbPs5JGpmKCQjxYuGgQSeV2thdWIoo04dLjbmOiNxbfsqoVq2lI6yY4XVZfUfgnr+d8Vecb",
-	"nK9a+0TkSBYm37/BeTusbnC+tb3TFUbs0d3xyT+BsFZOFKYE6p2yeVin9CXrkNrVgl0WOsNEFpSffLbr",
-	"IDkZlwFO3qIvAe2q4qcMbcr/DM5ITAMzlwS8YYUenGhHbIhxDjGFKsjfcfLBNPzY8PVWhqIcUBhkKFmz",
-	"Okcnc7SgyixbZ5YFVZkHiShcabok/iBuBSensbyjIdYH0MN8iMT7aqEFtyEY4igtDfvZkTrHpONw9sPv",
-	"lZ+MxR04I5TlKlArKJWTGR0TyltMYTSvhzWO7rQ0VQobgBiqne2NkaTT5NiAtSsfPQPg4LkK6PeHQsrb",
-	"sds9W1q9sFAYmQszD7aHNamCtxDbAL98DNib9GL48+7bN2+3tnd2X71+s97riovlXNpc/Sc0loRSDeTR",
-	"tLS1myEkVFtBISbMsZ+FenWsP8PIDyW+g7siE6plX8uB1OtOn7l2+MHKjuT8UdzB0T7MpjKZgkypkBoT",
-	"zVr1hS7JFBMX+uQBy/nvCUy8+Eom5Wn7qMgOQ1xQ0DmRF5WuKiWkRevT+7Js8gk4Oj+FN6/6W8Ej2Pq1",
-	"b6bC4QaFcqcWNSytOmPTEVsRFUwAP3LB5/nDAE5/hLUUM3mLBtP1GH46ONk/OjmENetklg3VCKWaQGF0",
-	"gtYSJ/P8PJsHUGa+EVjGWCqRrcfw/tP53z07zKRC3vSotPP1GE5OP+79bajWlObjyEUypRGe4PL6POLX",
-	"/aNzWBo0gFTaRCvliUw18uK0GjhU9Ug6txR06dZjODs6OaxG+XUGQOdI22qNO/irX9ZTNvJJsDLFoWqt",
-	"24PTAtUGqpQoXIN9DUAz4PuD5QJaFAUK4yuBwJORQkMqO1SLqCA4nmmTBtB9PHWpquMYfKCOwhXM7U5s",
-	"YzSoElxNaSOZZVJNPgQWstz28o7JEa0CtlgXuNu74MHkB8KMpDOEfmu5uOvBmz4kU2FE4tDY9Xa+3u5v",
-	"b2/0dzdeX2xtDfq7g53Xvf7L17/82lSFedcxqombRoM3/Y5gCKNJxVXF99JUBtxleBxziyn08JKqjSuS",
-	"RFPCUZP/u9asx9NaV2vv41gqTLsqk48GMZtvpH4E4aCfHnTcfvnq9yu5umxL1e2Xr57FCJtdgFVX+maV",
-	"FmUy+yCS6zGnOluxqTGdUpsiwFMMoVFDDZVHOKWpXpbKwVRnqQVmb2POsyNGQZlyYMSgkNLtaA4pJppW",
-	"XKq2/iidN6t0dNHO+rLCtbbeLuhK9Ofdt/DmLRDDePnq9cabt/3+UmVEWX6Ry6PTH6N2TiYRm2/ebi6J",
-	"aCfXqN+viMzLV6+bQyx749brjf6bja3+xdbOoP9y0H/7ywLCeM37y2cSlGVuft/FSxoo97isamB3tbt6",
-	"9JUPXj4RFN11sB8RGgIPVcHE+qWacAXsljpZXCEfHlwsFcODoRItMYu2FUj6wBU0DwU6Bt8KCmr4/BRk",
-	"G9/WrftZwg1VvUy4T7A+R7ZL75iTWeCeVIKvf40avIUzX68GZyKXlEa6+Tmt5JWbOle8F1YmVCnXvXXu",
-	"ItG3i2Clgb6ZLjuTDgFdIYyryO8ZOmFKC8RmuWu499MR3G55nPHtwAYbCO0iPQbhuSKRoGs96g3VUO1V",
-	"PxNjqyzs4a5pf5Zckzb++VqPGNyS0Hj9rUQz963MoWrODUobnFC2X3PhtoaK2BFmerbO/uKxjn78yx5M",
-	"tXU94L5GXW0SFSDytGhZhRrO+41vdZ5o+ODvN4bRILR8+f5BUnQ4VP4Gglekr4hhzaRFX75e8YpX4M0a",
-	"2JN0nFQ6z/x//uu/26dMAU0783a73SIf0wUqUchoEO30+r0dfxkxZQ/Z/OIvde83x+Jus+HMvlP1QOML",
-	"LZRF1bTgOArx2MCBZQMKe0P8chYapELNCSmmwrdsmT3mBBBKux6csC1KiyAd40Ryo/Qsw3SCMCNPIAbu",
-	"mwkDHrbS2edG71C1evR1A7uKelrZXxHpLG03ISbsjQJGwiBwNJJ92UgevnzdkJTGkEdXTuEJJVcUbELv",
-	"YHFdkEkLiVaOKA6MdZbpWeDIhCk+56X1KZ/yoba2FS3dcW/3+1/tSm31OmX1du1UkUkwhwJNFbh1I95b",
-	"L/Y9dkJpn4LX+RZw12vapUC9o83GlT1P2Xp6SuvSlCftPj2pvsO+j6OXz1Gs62qe5+48PbfjRpqmbvef",
-	"s7nG1SmDfJnnwsxrF/Gu5oPPPpWLY3b4EGSkwwQ7UvoxZ9oV+GaBi1R7rUcWppjVINgR60GvsTTWxUMl",
-	"Gvk9IETO0WdCV5/ILrNap+uLEoV3jvZh4+Bn1XVaiN6hOpY3GC6wqkRTxRKhh7Ss2kZQzRaYyLFMBqQk",
-	"oEimsJoqhsrnirgjKVDOIsTgbA9TcRsudKSaZNXNyAsLdioKhLWrZvQSGb9itnUFVVoHqZKsTJF2crHI",
-	"JalG34GwYl5jZjWX+Xo9HUTdVnWYvwtHUV3j6TExqcaAmggRw2lkL38h6eqd8aZEjrX5hW1slE5IpJ5o",
-	"kZf57WZI41gUGpgKlWZYqxcHRrbBTugZWuvUhkpk8gZ7sLea+TMUt6wz6NJxq9+2CpVFw8uzgYbWlFqE",
-	"a4p8QQUVz65ze2VpwfeYPkWT2l3gfIhuL8u+GyyvXot3P0BpbzDEXhc3boThv5D5GyAzPyLwDaUmWr54",
-	"GqB9R2DxXu+BBxOLIZvhPR/VmoXuKtB+plx85WnQFRVajQqM4oBjnTjO4l7XwpgssARetKurcK0+VIFQ",
-	"uSnOGaKoRmIwJWpV4ZVcuqi/WmYYBIhMFjxRGKrFZTE/sGBpy8mlhsapztLeYm9ErYTFDaksKiudvMUa",
-	"rLtQdapnjfoTnEHhbE0NH131HUg3VDNh+FkCX083xw6jRJcZhZwrjWJA4UJCjAi8yvBAKazEjyKkStBv",
-	"d6h8HSTVavb2yO6bsgy6SEQ8iDvat4O6FMpL62CmzU1lC+bXczZ0hmOPooGkexfgOsf3gPwTiUppLpd2",
-	"+31G7N3+bsVolXaP1EL1tWANnetdUPp+mbaHB59o3Xudzr8ahjbfd923q2pnSrz/hvDdeAn1FJ8mjwih",
-	"d3hwsU42qb5mRgVrPuzWe/Az5zvKUIHjhGJiqMZG5yGYeb8vbB0i4anR7lfc3aNPIqvWy0wsGoxrjBSB",
-	"nOSagUeoVjMmBm1i8ify8dDpZB7T6tFQ9HFTaSmePCOi81v0m7oe50o7VL/ngW51dn888X2fd4/Lx9Bx",
-	"ktB1kI+94Px/mojPQrXTKBxWU7BvZFT+152V7+PuRsnmF+6q3j+nYdJ4N8WyuRt2rUc94AJGVD8GXl0/",
-	"8fNYbji5VklpqJrc2DfxF/LDjSbBvq17rXypuXiyxTDzcOeh1aX8Ti2HLqd+/DkdwWD90sy3Huo3g9Xz",
-	"ve+PeaxluD+u3fkpLOr+vwKevHwLLPpnao90daF93XmtRw+2QZg4s8WsldYJYmgMndLCp7Njqhx1aRKk",
-	"WG2v4Klr6HFDIhSMuF7mZOiZEsNGaH9f69ELW4nwo7mVLTENb4Z8K20BHbIRAX/XJU+SSjopHA5VDRzN",
-	"JuxozlU5eVi6EuG+jG+8X1/Mm8ksY/VF6XQunCQp85rSl0XoduJdIdvvnxKtxnJSGjIoP0uAMVUtsMa3",
-	"iWNRZm6odvqQirldf6DM/l4w1L6UeeD/dzRt/K+6+RuE7Ed0Icd1xVM7ZP9YlRw/OdL/b7X7y+aFGq+w",
-	"dJX2+ZJK7nCL5O+s2w/GSqMLjOGjEepmXLL7liYLV212sEk0YmZ7KW71jL/Y6SU6p4Nym3xr85DEv5ZK",
-	"JtMHxW0/U9xejkYmIoY9Ox2VRj0gsLRbv1fgOSaiTPhmuVvic1U8n0n3DzSZUOkDspLpc7U7l2oiCm3w",
-	"AUl28oCky/v/DQAA//8=",
+	"7Fvvcts4kn+VLt5W2aqlZflfEiufnNjxeCZrp2znZnci3xgiWxJiEtAAoGVNzlX3EPeE9yRX3QApUqL/",
+	"zFySqqvdT7YloNEAun/96274S5TofKoVKmej/pdoKozI0aHhv94W1p0a+i1Fmxg5dVKrqM+f6xwNnBb5",
+	"EE0UR5I+ngo3ieJIiRyjfpT4yXFk8LdCGkyjvjMFxpFNJpgLkurmUxppnZFqHN3fx9GPeniSri54OUH4",
+	"UQ/h5LDbvthnnvdH1rqnwXaqlUXe6xuRnuNvBVpHfyVaOVT8q5hOM5kI0mTzsyV1vtTE/sXgKOpH/7a5",
+	"OMdN/63dPDJGG79UczsHhZtoI39noTBBkaKBXFor1Ri0gVxkI21yTLtAOx/qdA65mMMQAfOpm3ej+zg6",
+	"UQ6NEtkFmls0fq1vrnm5KFheFZAGPqblqXbvdKHSb6/aqQaDU20cjLQBNxEOPnuTeUQ9OjyZ4EclboXM",
+	"xDDDb68oaWP9uiAt6Fs0mRYppnT1UkEuJC0vVIKPqf5RiWBG+JzTxTuRT8vtpRj1d3tbcZSjtWKMwSZR",
+	"hVkwEjLDlJb5CqaOyjXlPr6tG6Vn6jvZc1jtKTuuzsFDRZHd1LBiavQUjZMeR0TiRS9D2PHRJd3v4dH7",
+	"o8ujmO5ZqDkkwiJBWnU7NC6KCd3I0aJ+9B/rn47HV5+O8OrTpbv6z0+Hqf/jfVZ9SD87f4niZYyLPSza",
+	"xvV/it79+OOLF8c/HP99q7f3yy9vTo7e//vb063oKo6kw9y2gGUc5eLuxH+51ev14iiXqvy7WlYYI+aR",
+	"B9YShT+V51HpclWN18PPmDiS7g/UFpm/ZjU/G0X9T49f6YUTrrDn7PHvpSU5j084xAwd+mX8hKs2zxTK",
+	"ztCA0zAsspv6KrYPApaXZbDxe4Tjo8sYBCwvNFC1Mf7+u/A2k6QdJBNMbkA6EGMhlXXgJghaIf2U1axE",
+	"ZJmlpboDRQdWX6I9Wi62ISCl0VKrLlzzr5heM/DweJH1ec1bVKk2axYuZmI8RgMjmSFk0joLWmXzgbrm",
+	"G7yOAW/RzOH86OISgllBIoyRaBcLxCBU2hR8rOHi8CcwKFILQgUVB2om3UQXjg/BwiAKIgZRFy70YiCU",
+	"4xaboCWqTw0Kq9U15CiUpZUHKsSDmbAQ5sA6qeQ1WbOsi1TjzusW4cPC8acgKtkx6TgTdqCUdl6U/was",
+	"mFuYTeYduqB4CRKCyNWL+nmCbkK3xIKWdX0NFtkOwJvwGn1TTYfZBBWIoUXlGgjiiU/wsaHWGQpVYcFT",
+	"1GqBQw+gRAvI+CNo2918eWd0bGF3cdDd78Ofax9Ozy5/fXf28fSQsPLk9PLo/PTg/a9H5+dn5wO1nuqk",
+	"yFHRPd6KrED7miUKBaiKPAarfdwXoHDGXiT9mgYJajAN17PYZbXe6saWcMwfXxt6rQDLykkcBgcEw4Ms",
+	"6BFrlwonIKENGVgXDDhVgNAmnNSGzlK0rtOFAwe5tg4Ygr2FV86VyVx6MBpqN2mzQn8N/GuF88/Fy7YQ",
+	"8Cjql4u1nVcV2pv6eVbSZp4/XF5+AMvAGxNECDBFhl04K0zpwTEoDVYXJkEeiRakIzDe2d4YSgfEqMZo",
+	"GibOBIh4tnBRP5LK7WwvrCBMiOLobmOsNxaf8lGUrKkWV9sJVJtVrRzIB38O89UzucH56pGcihzJgsi3",
+	"bnDedNsbnG9t77S5KXtM+wHzVyCslWOFKQWNVtk8rFX60u2T2uWCbRZwjomcUvzz0bSFRGWcZjh5iz7F",
+	"tKuKnzF0Kv81OCMxDcxfErCHFbpwqun6PY4iplCCyGsObpiGL2u+1IiAFGOmBhmq1q3O0ckcLagiyzrM",
+	"4qBMIyERU1eYNok/ilvBwW8k72iI9Q76MN8i8T4bacB5cLY4SgvDdnaiLjBpOZzD8H1pJyNxB84IZTnL",
+	"1AoK5WRGx4TyFlMYzqthtaOrOVgfxEA1nQnWr7339IGd5zqg659yKX+P7ebZ0GrNwtTIXJh5uHtYlypY",
+	"C7EZ8MvHgN1xN4a/7u6/2t/a3tl98fJVp9vmF8uxur76BzSWhFKO5dG6sJWZISSUu8FUjJnDPwtVK19/",
+	"xiU/FFiP7qaZUI379ejYbQ/PuXb41sqW4P9O3MHJIcwmMpmATClRGxGNW7WFNsnkE5f69IGb858TmHjx",
+	"pUziAfZRkS0XcUlO50Q+LXVVKSEtWk8flmWTTcDJxRm8etHbChbRaQaMgaJVE8f0SyzwYY0oaDl1EPWJ",
+	"XZy/ews7Ozv7ZAK4QQAA62dTVAcfTtaI85afXscDRXKqladGM4joUSDNHhFK2hyDLZIJhbTt3tbLjd6r",
+	"ja3e5dZOv7fX7+3/0nkNmjBuoBo7sbA+FFYmlaErDazS71phB4QhxjUiO11yx0rN1oOvkHjV/+q+1wCR",
+	"YHXwE+fQnpL14ewnWE8xk7doMO3E8OHo9PDk9BjWrZNZNlBDlGpMR5OgtURzfcqTzUMcYgoXiNtIKpF1",
+	"Ynjz8eIfnnBnUiHf87Cw804Mp2fvDv4+UOtKswXkIpnQCJ8z8Po84tfDkwtYGtSHVNpEK+W5YTny8qwc",
+	"OFDVSDq3FHThOjGcn5wel6P8On2gc6RtNcYd/c0v61kwuSFYmeJANdbtAtnSBqqUWHGN0Pb9/YeD5ZqE",
+	"mE5RGJ9chdQDCQ2kst70/JVQBJppk4Y483i0VmURN9hABTwrYaY9lo/QoEpwNYoPZZZJNX7bSuxOlDdM",
+	"BjEV4NS6QIdfB+smOxBmKJ0hwF/PxV0XXvUgmQgjyHdtp0lRtnvb2xu93Y2Xl1tb/d5uf+dlt7f38pdf",
+	"66owlX2PauwmUf9Vr8UZwmhScVXxgzSVIdRwRBhx1S6URZOyMi6SRFOMVeP/u9asx9Nal2sf4kgqTNuS",
+	"vXcGMZtvpH4EQb+fHnTc3nvxx5VcXbah6vbei2eR4HphZdWUvlnySsHbPhi89Iijuy0J5IhOqcmK4ClS",
+	"VEtLB8ojnNJwrOl7mOgstcCElSGbiNityGTKjhGDorBBH6aYaFpxKYH9sxmMWWXgiwrhlxV6ubW/YGjR",
+	"X3f34dU+EKnae/Fy49V+r7eUbBKxWdCX6OynqElDSMTmq/3NJRFNPhH1eiV323vxsj7EsjWuBswFhPGa",
+	"91fP5GTL6ch9GxWrodzjssqB7QWE1aMvbfDqCadoLy34EaHG8lBhgRIdTpIDb60XB7nocHx0uVRf6A+U",
+	"aIhZVAJB0i9clOChQMfgq2tBDR+fgmzjK+VViVC4gaqWCS0a62Nks5oR+0w+raoana9R1mjgzNcrazB3",
+	"TQoj3fyCVvLKTZybviGydlAQFoZ2BRfm6NOFs9JA35+QrUGHgG4qjCv5/jk6YQoLROC5EHvw4QRutzzO",
+	"+AprjQ2ECpwegfD0mEjQZz3sDtRAHZRfE2Mrb9jDXf3+WXJF2vjrz3rI4JaEWvZvBVFcJroDVZ8blDY4",
+	"pmi/7kIDjPL2IWZ61mF78VhHX/5wABNtXRe4VFQl2EQFiDwtqoAhbQ2smqvHpxre+pYRkXdfReeWjiTv",
+	"cKh8U4dXpI+IYc2kRZ+xX/OK1+CvNbAn6TiotJ75//zXfzdPmRyadubv7XaLbExPUYmpjPrRTrfX3fH9",
+	"nQlbyOYX3ye/3xyJu82aMfvi3wO1RLRQTMs6DftR8McaDixfoLA3xC9noeYs1JyQYiJ8FZzZY04AobTr",
+	"winfRWERpGOcSG6UnmWYjhFmZAnEwH39pM/DVpolXDsfqEbbo+oJlF5PK/uum87SZt1lzNYoYEgJDXsj",
+	"3S9fkocvnzckhTFk0aVReELJGQVfoTewuMpBpYVEK0cUB0Y6y/TMsgIDtdvbZf32ej1OovQizFPqQltD",
+	"uzBlX2xcCxYEBEm8tu0wh2+YaVWW0gq9TVXDidWEOz3jK2wcYrT0SGG71/tqPdHVfthqe/RMkQFgDlM0",
+	"JUxUnRRvK7FvklBM8AG/w23cXa9pmwLVjjZrby54ytbTUxpdb560+/Sk6hHCfRztPUextrcVPHfn6bkt",
+	"Twpo6nbvOZur9b45pBR5Lsy8MhFv2N7V7VORP2bzDS5NOoyxhUC857i+EixY4CKwf9ZDCxPMKshtQZag",
+	"10ga6+KBEjU2EdwmZ1czoS1D1Jo5tNNVp0vhnaN92DjYWdkPDVgxUO/lDYZiShnWSl8irJKWVdsIqtkp",
+	"JnIkkz4pCSiSCawGpoHykSluCUEUIQmfmFvARNyGjpxU46xsba1ZsBMxRVi/rnsvUf9r5nbXUJIIkCrJ",
+	"ipRrM5eLyJVq9PUOK+YVQpdzOTuopoOo6tYO89fhKMo+rB4Rb6sNqGgX8alarPQdZVftjDclcqyuX9ja",
+	"RumEROppHVmZ326GNI5FoYGJUGmGlXpx4H8bbISeDzZObaBEJm+wCwerPCNDccs6gy4c91JsIy1aVBQ9",
+	"96hpTYFMuLrINUrfeHbFJMqbFtyI9oSA1G4D52N0B1n23WB59V1D+wui5gaD77Ux8Zob/guZvwEy8ysQ",
+	"X76qo+Xa0wDt6w+LB5cPvHhZDNkMDzIps53qtnTwZ4rF1550XVNaV8v3yA/Y14ndLBrzFkZ0A0vgRbu6",
+	"Du8iBirQNzfBOUMUERoGUyJyJV7JpZcW18sMgwCRyYInCgO16PbzCxmWthxcKmic6CztLvZGRE5Y3JDK",
+	"orLSyVuswLoNVSd6Vst2wRkUzlZE9NFVX4N0AzUTht+V8PuC+thBlOgiI5dzhVEMKJy2iCGBVxFemIWV",
+	"+FWLVAn67Q6Uz7qkWo3eHtkDvVTcnbCVuJND268Sr7ywDmba3JR3wWx+zhed4cijaGCu3gQ4q/IVJ//G",
+	"pVSak7NdosAqBaLEgT8vU9pm5rUguCV0djytr27CT7Sw3evFsNvbimGvt0OLDNTedg+IFXhCT/SbBNV7",
+	"+8J6i6sfSBX0lxh5Fw4GKkSFspNQbnWpIrEuYPfuLgjkJtBub8tvfHu/A4lQzBro5obzkC+vhIc3y4lP",
+	"eIWM1r3R6fyrxYX6o8P7Zl3CmQLvv2FIqj3PeypHoLMKcHJ8dNkhOys/ZpYI6x5KOl34mWM4Rd3A20I6",
+	"NlAjo/Nwp7zfNVu5fXj/tvsVd/foO93SVGZiYUXro0UHD3LNYCpUo5wVgzYxGQ35bZlEEjdrVLkIUdi+",
+	"lzDCszw6v0XFru3FuLQD9UdejZdn9+eD+fd5jLt8DC0nCW0H+diz4v+n5OI8ZHC1ZGiVVvhSUGl/7Uzj",
+	"Pm4vNW1+4br0/XNKTrXHfCyb64kEi8BJmSi/DLlC9e7UxyfDhKEMtANV5/u+DbKQH3rCBMy2qlYzmC/e",
+	"ETLM1KPMGrmDcGikyEL5aLsKZD1YD9pxg7W8o05gHqWqr31s2u3tUoDqcZQaKC4Lba+UheLafaCFpYJP",
+	"aayLXT1c+mkUpb9TzafNAx9/kEqYXb3V9LWf6tVt+QD2+wM0axmeC1T3+hRwtv+3jWeP3wI4/5nqU21N",
+	"B5/4f9bDB+tQnLnwjVkrrRNEkRnnpYWP5+8rfkfA0lzBe3BoaTBrG3LBgiO3p6qMcaHb8VkP12wpwo/m",
+	"zoXENLyK87XMBc7Jmgf8Qxc8SSrppHA4UBXK1WvuwzmXRcjC0hUP93WU2n+ALObNZJax+qJwOhdOkpR5",
+	"lVMV01DcxrupbPLfRKuRHBeGLtS/BxpR2gjr3DweiSJzA7XTg1TMbeeBOsf3gqFmD+6B/5Cq3/G/Chff",
+	"wGXfoQsBuc2fmi7758oU8ZMj/f973l/V+6e8wlLn9NPV/RWN4Kahf6LQfBJZGD3FGN4ZoW5GBZtvYbLQ",
+	"WbX9TeI8M9tNcatrfB+vm+icDsptcpPuIYl/K5RMJg+K236muIMcjUxEDAd2MiyMekBgYbf+qMALTESR",
+	"8EOCdonPVfFiJt3vaDKh0gdkJZPnanch1VhMtcEHJNnxA5Ku7v83AAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

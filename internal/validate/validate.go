@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"mime"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -38,6 +39,7 @@ var Spec = sync.OnceValues(func() (*openapi3.T, error) {
 // of the body.
 type Error struct {
 	Field   string // JSON pointer of the offending value, "" for the document itself
+	Job     string // the jobId of the report the offending value is in, "" when unknown
 	Reason  string // what is wrong
 	Excerpt string // a short, quoted excerpt of the body
 }
@@ -47,6 +49,11 @@ func (e *Error) Error() string {
 	if e.Field != "" {
 		b.WriteString("field ")
 		b.WriteString(e.Field)
+		if e.Job != "" {
+			b.WriteString(" (job ")
+			b.WriteString(strconv.Quote(e.Job))
+			b.WriteString(")")
+		}
 		b.WriteString(": ")
 	}
 	b.WriteString(e.Reason)
@@ -175,7 +182,7 @@ func (d *Decoder[T]) Decode(contentType string, body []byte) (*T, error) {
 		return d.buildWhileValidating(doc, body)
 	}
 	if err := d.schema.VisitJSON(doc, visitOptions...); err != nil {
-		return nil, schemaError(err, body)
+		return nil, schemaError(err, body, doc)
 	}
 	v, err := d.build(doc, body)
 	if err != nil {
@@ -200,7 +207,7 @@ func (d *Decoder[T]) buildWhileValidating(doc any, body []byte) (*T, error) {
 	err := d.schema.VisitJSON(doc, visitOptions...)
 	<-built
 	if err != nil {
-		return nil, schemaError(err, body)
+		return nil, schemaError(err, body, doc)
 	}
 	if buildErr != nil {
 		return nil, &Error{Reason: bounded(buildErr.Error()), Excerpt: httpbody.Excerpt(body)}
@@ -286,7 +293,7 @@ const maxReason = 200
 
 func bounded(reason string) string { return httpbody.Truncate(reason, maxReason) }
 
-func schemaError(err error, body []byte) *Error {
+func schemaError(err error, body []byte, doc any) *Error {
 	var se *openapi3.SchemaError
 	if !errors.As(err, &se) {
 		return &Error{Reason: err.Error(), Excerpt: httpbody.Excerpt(body)}
@@ -296,5 +303,34 @@ func schemaError(err error, body []byte) *Error {
 	if reason == "" {
 		reason = "fails " + se.SchemaField
 	}
-	return &Error{Field: field, Reason: bounded(reason), Excerpt: httpbody.Excerpt(body)}
+	return &Error{Field: field, Job: jobOn(doc, se.JSONPointer()), Reason: bounded(reason), Excerpt: httpbody.Excerpt(body)}
+}
+
+// jobOn returns the jobId of the innermost object on the path from doc to the value at pointer
+// that has a string one ("" when none has): the job a report in a list was about, for an error
+// that would otherwise name it only by its index.
+func jobOn(doc any, pointer []string) string {
+	job := ""
+	node := doc
+	for _, step := range pointer {
+		if m, ok := node.(map[string]any); ok {
+			if id, ok := m["jobId"].(string); ok {
+				job = id
+			}
+			node = m[step]
+			continue
+		}
+		items, ok := node.([]any)
+		i, err := strconv.Atoi(step)
+		if !ok || err != nil || i < 0 || i >= len(items) {
+			return job
+		}
+		node = items[i]
+	}
+	if m, ok := node.(map[string]any); ok {
+		if id, ok := m["jobId"].(string); ok {
+			job = id
+		}
+	}
+	return job
 }
