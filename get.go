@@ -44,10 +44,19 @@ func (c *Client) getStatusReport(ctx context.Context, jobID string, slots []chan
 // sent it: the body is validated against openapi.yaml the same way, then returned byte for
 // byte, unknown fields included.
 func (c *Client) GetStatusReportJSON(ctx context.Context, jobID string) (json.RawMessage, error) {
+	raw, err := c.getStatusReportRaw(ctx, jobID)
+	if err != nil {
+		return nil, err
+	}
+	return raw.Body, nil
+}
+
+// getStatusReportRaw is GetStatusReportJSON with the document the body was validated as.
+func (c *Client) getStatusReportRaw(ctx context.Context, jobID string) (*validate.Raw, error) {
 	if err := checkJobID(jobID); err != nil {
 		return nil, err
 	}
-	raw, err := fetch(ctx, c, call[validate.Raw]{
+	return fetch(ctx, c, call[validate.Raw]{
 		op: opGet, jobID: jobID, send: c.sendGet(jobID), decoder: c.decode.rawReports,
 		accept: func(dc *dataCenter, _ int, raw *validate.Raw, err error) error {
 			if err != nil {
@@ -57,10 +66,6 @@ func (c *Client) GetStatusReportJSON(ctx context.Context, jobID string) (json.Ra
 			return c.sameJob(dc, jobID, got)
 		},
 	})
-	if err != nil {
-		return nil, err
-	}
-	return raw.Body, nil
 }
 
 // sameJob reports a response about another job than the one asked for (a misrouting proxy or

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -29,11 +30,22 @@ type PushConfig struct {
 	// report's JobID: the same job may be delivered more than once. Returning an error answers
 	// the push with 503, asking the sender to push again. ctx carries the push request's values
 	// but is not cancelled when the sender hangs up: a report fetched is a report handled. The
-	// fetch and Handle of one job have at most 2 minutes together.
+	// fetch and Handle of one job have at most Timeout together.
 	Handle func(ctx context.Context, r *Report) error
+	// HandleJSON, set instead of Handle, is called with each report exactly as the API sent it
+	// (fetched with GetStatusReportJSON, validated the same way), for receivers that store or
+	// forward the bytes; everything said of Handle holds for it.
+	HandleJSON func(ctx context.Context, jobID string, report json.RawMessage) error
 	// MaxBodyBytes caps the size of a push's body; default DefaultMaxPushBytes.
 	MaxBodyBytes int64
+	// Timeout bounds the fetch and Handle of one job, which the sender's hanging up does not
+	// end; default DefaultPushTimeout.
+	Timeout time.Duration
 }
+
+// MaxPushJobs is the most job IDs one push may name; a push with more is answered 400. Retarus
+// pushes one job at a time; the cap keeps a forged push from costing thousands of fetches.
+const MaxPushJobs = 100
 
 // DefaultMaxPushBytes is the default cap on the body of a push.
 const DefaultMaxPushBytes = 1 << 20
@@ -71,7 +83,8 @@ const pushRetryAfter = "60"
 //   - 401 with a WWW-Authenticate header for missing or wrong credentials (compared in
 //     constant time); nothing is read or fetched;
 //   - 413 for a body larger than cfg.MaxBodyBytes;
-//   - 400 for a body that does not parse or holds no valid job ID;
+//   - 400 for a body that does not parse, holds no valid job ID, or names more than
+//     MaxPushJobs jobs;
 //   - 503 with Retry-After when a fetch failed in a way that may pass (a data center
 //     unavailable, the report not found anywhere yet or still PENDING there) or Handle
 //     returned an error, so that a sender that retries will push again;
@@ -98,10 +111,12 @@ func NewPushHandler(c *Client, cfg PushConfig) (http.Handler, error) {
 	switch {
 	case c == nil:
 		problem = "nil Client"
-	case cfg.Handle == nil:
-		problem = "PushConfig.Handle is nil"
+	case (cfg.Handle == nil) == (cfg.HandleJSON == nil):
+		problem = "PushConfig needs exactly one of Handle and HandleJSON"
 	case cfg.MaxBodyBytes < 0:
 		problem = "PushConfig.MaxBodyBytes is negative"
+	case cfg.Timeout < 0:
+		problem = "PushConfig.Timeout is negative"
 	case cfg.AllowUnauthenticated && hasCredentials:
 		problem = "PushConfig.AllowUnauthenticated is set together with credentials"
 	case !cfg.AllowUnauthenticated && (cfg.Username == "" || cfg.Password == ""):
@@ -113,7 +128,9 @@ func NewPushHandler(c *Client, cfg PushConfig) (http.Handler, error) {
 	h := &pushHandler{
 		client:  c,
 		handle:  cfg.Handle,
+		json:    cfg.HandleJSON,
 		maxBody: cmp.Or(cfg.MaxBodyBytes, DefaultMaxPushBytes),
+		timeout: cmp.Or(cfg.Timeout, DefaultPushTimeout),
 		auth:    !cfg.AllowUnauthenticated,
 	}
 	h.username = sha256.Sum256([]byte(cfg.Username))
@@ -125,7 +142,9 @@ func NewPushHandler(c *Client, cfg PushConfig) (http.Handler, error) {
 type pushHandler struct {
 	client  *Client
 	handle  func(context.Context, *Report) error
+	json    func(context.Context, string, json.RawMessage) error // instead of handle
 	maxBody int64
+	timeout time.Duration // of one job's fetch and handling
 	// auth says whether credentials are required; username and password are their SHA-256
 	// sums, so that comparing them takes the same time whatever their lengths.
 	auth               bool
@@ -159,9 +178,15 @@ func (h *pushHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	http.Error(w, http.StatusText(res.status), res.status)
 }
 
-// logPush writes the debug record of one push: never a header, at most an excerpt of the body.
+// logPush writes the record of one push, at debug level when it was answered 2xx and at warn
+// level otherwise (a receiver that answers every push 503 must not look healthy): never a
+// header, at most an excerpt of the body.
 func (h *pushHandler) logPush(r *http.Request, res pushResult, elapsed time.Duration) {
-	if !h.client.log.Enabled(r.Context(), slog.LevelDebug) {
+	level := slog.LevelDebug
+	if res.status >= 300 {
+		level = slog.LevelWarn
+	}
+	if !h.client.log.Enabled(r.Context(), level) {
 		return
 	}
 	attrs := []slog.Attr{
@@ -176,7 +201,7 @@ func (h *pushHandler) logPush(r *http.Request, res pushResult, elapsed time.Dura
 	if res.excerpt != "" {
 		attrs = append(attrs, slog.String("body_excerpt", res.excerpt))
 	}
-	h.client.log.LogAttrs(r.Context(), slog.LevelDebug, "faxreport push", attrs...)
+	h.client.log.LogAttrs(r.Context(), level, "faxreport push", attrs...)
 }
 
 // receive checks, reads and delivers one push.
@@ -197,6 +222,9 @@ func (h *pushHandler) receive(w http.ResponseWriter, r *http.Request) pushResult
 	jobIDs, err := ParsePush(r.Header.Get("Content-Type"), body)
 	if err != nil {
 		return pushResult{status: http.StatusBadRequest, err: err, excerpt: httpbody.Excerpt(body)}
+	}
+	if len(jobIDs) > MaxPushJobs {
+		return pushResult{status: http.StatusBadRequest, err: fmt.Errorf("%d job IDs in one push, more than %d", len(jobIDs), MaxPushJobs)}
 	}
 	res := pushResult{status: http.StatusNoContent, jobIDs: jobIDs}
 	var errs []error
@@ -240,22 +268,15 @@ func (e *handleError) Unwrap() error { return e.err }
 // be in a handler of one's own.
 func (h *pushHandler) deliver(ctx context.Context, jobID string) error {
 	done := h.flights.DoChan(jobID, func() (_ any, err error) {
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), pushDeliveryTimeout)
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.timeout)
 		defer cancel()
 		defer func() {
 			if p := recover(); p != nil {
 				err = &handlePanic{value: p}
 			}
 		}()
-		report, err := h.client.GetStatusReport(ctx, jobID)
-		if err != nil {
-			return nil, err
-		}
-		if !IsReportFinal(report) {
-			return nil, fmt.Errorf("faxreport: job %s: %w", quoteID(jobID), errNotFinal)
-		}
-		if err := h.handle(ctx, report); err != nil {
-			return nil, fmt.Errorf("faxreport: job %s: %w", quoteID(jobID), &handleError{err})
+		if err := h.fetchAndHandle(ctx, jobID); err != nil {
+			return nil, fmt.Errorf("faxreport: job %s: %w", quoteID(jobID), err)
 		}
 		return nil, nil
 	})
@@ -269,9 +290,50 @@ func (h *pushHandler) deliver(ctx context.Context, jobID string) error {
 	return res.Err
 }
 
-// pushDeliveryTimeout bounds the fetch and Handle of one pushed job, which the sender's hanging
-// up does not end: a data center that never answers cannot hold a push for long.
-const pushDeliveryTimeout = 2 * time.Minute
+// fetchAndHandle fetches jobID's report, as a model or as JSON, and hands it to the callback
+// once it is final; a callback's error is a *handleError.
+func (h *pushHandler) fetchAndHandle(ctx context.Context, jobID string) error {
+	if h.json != nil {
+		raw, err := h.client.getStatusReportRaw(ctx, jobID)
+		switch {
+		case err != nil:
+			return err
+		case !isFinalDoc(raw.Doc):
+			return errNotFinal
+		}
+		if err := h.json(ctx, jobID, raw.Body); err != nil {
+			return &handleError{err}
+		}
+		return nil
+	}
+	report, err := h.client.GetStatusReport(ctx, jobID)
+	switch {
+	case err != nil:
+		return err
+	case !IsReportFinal(report):
+		return errNotFinal
+	}
+	if err := h.handle(ctx, report); err != nil {
+		return &handleError{err}
+	}
+	return nil
+}
+
+// isFinalDoc is IsReportFinal of a validated report document.
+func isFinalDoc(doc any) bool {
+	recipients, _ := doc.(map[string]any)["recipientStatus"].([]any)
+	for _, r := range recipients {
+		status, _ := r.(map[string]any)["status"].(string)
+		if !IsFinalStatus(status) {
+			return false
+		}
+	}
+	return len(recipients) > 0
+}
+
+// DefaultPushTimeout is the default of PushConfig.Timeout: a data center that never answers
+// cannot hold a push for long.
+const DefaultPushTimeout = 2 * time.Minute
 
 // flightJoined, set only by tests, is called when a push has joined the delivery of its job,
 // so that a test can hold the delivery until every concurrent push has joined it.

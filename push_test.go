@@ -3,6 +3,7 @@ package faxreport_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/faxreport/faxreport"
+	"github.com/faxreport/faxreport/api"
 	"github.com/faxreport/faxreport/faxtest"
 )
 
@@ -51,7 +53,7 @@ func newPushEnv(t *testing.T, edit func(*faxreport.PushConfig)) *pushEnv {
 	if edit != nil {
 		edit(&pushCfg)
 	}
-	if pushCfg.Handle == nil {
+	if pushCfg.Handle == nil && pushCfg.HandleJSON == nil {
 		pushCfg.Handle = env.record
 	}
 	h, err := faxreport.NewPushHandler(client, pushCfg)
@@ -313,6 +315,7 @@ func TestPushBadRequests(t *testing.T) {
 		"JSON without jobId":         {http.MethodPost, "application/json", `{"reports":[{"id":"FJ1"}]}`, http.StatusBadRequest},
 		"a job ID changing the path": {http.MethodPost, "application/json", `{"jobId":".."}`, http.StatusBadRequest},
 		"neither XML nor JSON":       {http.MethodPost, "text/plain", `jobId=FJ1`, http.StatusBadRequest},
+		"too many jobs":              {http.MethodPost, "application/json", manyJobs(faxreport.MaxPushJobs + 1), http.StatusBadRequest},
 	} {
 		t.Run(name, func(t *testing.T) {
 			env := newPushEnv(t, nil)
@@ -402,7 +405,7 @@ func TestPushLogsJobIDsAndOutcomeWithoutSecrets(t *testing.T) {
 	wantStatus(t, env.post(t, http.MethodPost, "text/xml", []byte(unparsable)), http.StatusBadRequest)
 
 	logged := env.log.String()
-	for _, want := range []string{"faxreport push", exampleJobID, "status=204", "status=401", "status=400", "body_excerpt"} {
+	for _, want := range []string{"faxreport push", exampleJobID, "level=DEBUG msg=\"faxreport push\" status=204", "level=WARN msg=\"faxreport push\" status=401", "level=WARN msg=\"faxreport push\" status=400", "body_excerpt"} {
 		if !strings.Contains(logged, want) {
 			t.Errorf("log lacks %q:\n%s", want, logged)
 		}
@@ -507,4 +510,49 @@ func TestPushConcurrentPushes(t *testing.T) {
 			t.Errorf("job %s: %d fetches and %d Handle calls for %d concurrent pushes, want 1 and 1", id, fetches, handles, pushesPerJob)
 		}
 	}
+}
+
+// manyJobs is a JSON push naming n jobs.
+func manyJobs(n int) string {
+	items := make([]string, n)
+	for i := range items {
+		items[i] = fmt.Sprintf(`{"jobId":"FJMANY%04d"}`, i)
+	}
+	return `{"reports":[` + strings.Join(items, ",") + `]}`
+}
+
+// HandleJSON gets the report exactly as the API sent it, once per job, with the same rules.
+func TestPushHandleJSONGetsTheAPIsBytes(t *testing.T) {
+	var got []string
+	env := newPushEnv(t, func(c *faxreport.PushConfig) {
+		c.HandleJSON = func(_ context.Context, jobID string, report json.RawMessage) error {
+			got = append(got, jobID+" "+string(report))
+			return nil
+		}
+	})
+	env.fake.LoadExamples()
+	wantStatus(t, env.push(t, exampleJobID), http.StatusNoContent)
+	if want := exampleJobID + " " + string(api.Example(api.ReportExample)); len(got) != 1 || got[0] != want {
+		t.Fatalf("HandleJSON got %q, want %q", got, want)
+	}
+	wantStatus(t, env.push(t, "FJ0PENDING0REPORT00001"), http.StatusServiceUnavailable) // still PENDING
+	if len(got) != 1 {
+		t.Fatalf("a PENDING report was handed over: %q", got[1:])
+	}
+	for _, both := range []faxreport.PushConfig{
+		{Username: "u", Password: "p"},
+		{Username: "u", Password: "p", Handle: env.record, HandleJSON: func(context.Context, string, json.RawMessage) error { return nil }},
+	} {
+		_, err := faxreport.NewPushHandler(faxreportClient(t, env), both)
+		mustFail(t, err, faxreport.ErrInvalidArgument)
+	}
+}
+
+// faxreportClient is a client of env's fake.
+func faxreportClient(t *testing.T, env *pushEnv) *faxreport.Client {
+	c, err := faxreport.New(env.fake.Config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"fmt"
 	"log"
 	"net"
@@ -37,7 +38,8 @@ Retarus) come from the environment:
   FAXREPORT_PUSH_PASSWORD   the password pushes must carry
 Without both, listen refuses to start, unless --allow-unauthenticated (authMethod NONE) is given.
 The API's credentials are those of the other commands (or --demo). --timeout bounds each
-report's fetch (default 30s); --verbose also logs each push (its job IDs and answer).
+report's fetch and write (default 30s). A push answered with an error is logged on stderr
+(its job IDs and answer, never credentials); --verbose logs every push.
 
 Plain HTTP is served only on a loopback address (behind a TLS-terminating proxy, say): serve
 HTTPS with --tls-cert and --tls-key, or accept the risk with --allow-insecure-http.
@@ -89,19 +91,12 @@ func (a *app) listen(cmd *cobra.Command, o *listenOptions) error {
 		return err
 	}
 	defer func() { _ = sink.close() }() // on the way out after a failure; the normal end checks it
-	fetchTimeout := a.opts.timeoutOr(30 * time.Second)
-	cfg.Handle = func(ctx context.Context, r *faxreport.Report) error {
-		// The handler has fetched and validated r; fetch it once more as JSON so that the line
-		// is the API's own bytes (its fields, their order, its nulls), as get --json prints
-		// them, rather than a re-encoding of the decoded report that could drift from it. The
-		// report is final, so it stays so; a failure answers 503 and the sender pushes again.
-		ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
-		defer cancel()
-		raw, err := client.GetStatusReportJSON(ctx, r.JobID)
-		if err != nil {
-			return err
-		}
-		return sink.write(jsonLine(raw)) // synced before Handle returns, so before the 204
+	cfg.Timeout = a.opts.timeoutOr(30 * time.Second)
+	cfg.HandleJSON = func(_ context.Context, _ string, report json.RawMessage) error {
+		// The API's own bytes (its fields, their order, its nulls), as get --json prints them,
+		// fetched once per job however many pushes name it; a failure answers 503 and the
+		// sender pushes again.
+		return sink.write(jsonLine(report)) // synced before HandleJSON returns, so before the 204
 	}
 	handler, err := faxreport.NewPushHandler(client, cfg)
 	if err != nil {

@@ -268,6 +268,13 @@ func TestListenRefusesWrongCredentials(t *testing.T) {
 	if written, _ := os.ReadFile(out); len(written) != 0 || len(s.Requests()) != 0 {
 		t.Fatalf("wrote %q, sent %d requests", written, len(s.Requests()))
 	}
+	// A refused push is logged without --verbose: a receiver that refuses everything shows it.
+	if n := strings.Count(l.stderr.String(), "level=WARN msg=\"faxreport push\" status=401"); n != 3 {
+		t.Errorf("%d warnings of refused pushes on stderr, want 3:\n%s", n, l.stderr.String())
+	}
+	if strings.Contains(l.stderr.String(), pushPassword) {
+		t.Error("stderr shows the push password")
+	}
 }
 
 // listen refuses to start insecurely unless told to, and then warns.

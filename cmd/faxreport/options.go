@@ -78,10 +78,18 @@ func (d *positiveDuration) Type() string { return "duration" }
 // a built-in fake service; stop releases what it holds. Its errors say what is missing or
 // wrong and where the value came from, and wrap faxreport.ErrInvalidArgument.
 func (a *app) newClient(cmd *cobra.Command) (client *faxreport.Client, stop func(), err error) {
-	var logger *slog.Logger
+	// The library's warnings (a push answered with an error, two data centers that disagree)
+	// always reach stderr; --verbose adds a record of every HTTP attempt. With --json, they are
+	// JSON too.
+	level := slog.LevelWarn
 	if a.opts.verbose {
-		logger = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		level = slog.LevelDebug
 	}
+	var handler slog.Handler = slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level})
+	if a.opts.json {
+		handler = slog.NewJSONHandler(a.stderr, &slog.HandlerOptions{Level: level})
+	}
+	logger := slog.New(handler)
 	if a.opts.demo {
 		if given := changedFlags(cmd, connectionFlags); len(given) > 0 {
 			return nil, nil, usagef("--demo serves a built-in fake region and takes no %s", strings.Join(given, ", "))

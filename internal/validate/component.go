@@ -19,4 +19,3 @@ func NewSchemaDecoder[T any](name string) (*Decoder[T], error) {
 	}
 	return modelDecoder[T](ref.Value), nil
 }
-

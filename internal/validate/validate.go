@@ -306,31 +306,36 @@ func schemaError(err error, body []byte, doc any) *Error {
 	return &Error{Field: field, Job: jobOn(doc, se.JSONPointer()), Reason: bounded(reason), Excerpt: httpbody.Excerpt(body)}
 }
 
-// jobOn returns the jobId of the innermost object on the path from doc to the value at pointer
-// that has a string one ("" when none has): the job a report in a list was about, for an error
-// that would otherwise name it only by its index.
+// jobOn returns the jobId of the innermost object below the document's root, on the path to the
+// value at pointer, that has a string one ("" when none has): the job a report in a list was
+// about, for an error that would otherwise name it only by its index. At most maxJob bytes of
+// it.
 func jobOn(doc any, pointer []string) string {
 	job := ""
 	node := doc
-	for _, step := range pointer {
-		if m, ok := node.(map[string]any); ok {
+	for depth := 0; ; depth++ {
+		if m, ok := node.(map[string]any); ok && depth > 0 {
 			if id, ok := m["jobId"].(string); ok {
-				job = id
+				job = httpbody.Truncate(id, maxJob)
 			}
-			node = m[step]
-			continue
 		}
-		items, ok := node.([]any)
-		i, err := strconv.Atoi(step)
-		if !ok || err != nil || i < 0 || i >= len(items) {
+		if depth == len(pointer) {
 			return job
 		}
-		node = items[i]
-	}
-	if m, ok := node.(map[string]any); ok {
-		if id, ok := m["jobId"].(string); ok {
-			job = id
+		switch n := node.(type) {
+		case map[string]any:
+			node = n[pointer[depth]]
+		case []any:
+			i, err := strconv.Atoi(pointer[depth])
+			if err != nil || i < 0 || i >= len(n) {
+				return job
+			}
+			node = n[i]
+		default:
+			return job
 		}
 	}
-	return job
 }
+
+// maxJob bounds the job ID an Error names.
+const maxJob = 64
