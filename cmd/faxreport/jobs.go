@@ -29,15 +29,21 @@ func noArgs(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
-// forEachJob builds the client, runs do for every job ID, jobsAtOnce at a time, under
-// --timeout (or defaultTimeout), and prints the results in argument order. Its error ends the
-// command with the exit code of the first job that failed.
+// forEachJob builds the client, runs do for every distinct job ID, jobsAtOnce at a time, under
+// --timeout (or defaultTimeout), and prints the results in argument order: a duplicated ID is
+// handled once and its result printed for each time it was given. Its error ends the command
+// with the exit code of the first job that failed.
 func (a *app) forEachJob(cmd *cobra.Command, jobs []string, defaultTimeout time.Duration, do func(context.Context, *faxreport.Client, string) result) error {
 	return a.allJobsAtOnce(cmd, jobs, defaultTimeout, func(ctx context.Context, client *faxreport.Client, jobs []string) []result {
+		first := make(map[string]int, len(jobs)) // ID -> index of its first occurrence
 		results := make([]result, len(jobs))
 		slots := make(chan struct{}, jobsAtOnce)
 		var wg sync.WaitGroup
 		for i, id := range jobs {
+			if _, seen := first[id]; seen {
+				continue
+			}
+			first[id] = i
 			slots <- struct{}{}
 			wg.Go(func() {
 				defer func() { <-slots }()
@@ -46,6 +52,9 @@ func (a *app) forEachJob(cmd *cobra.Command, jobs []string, defaultTimeout time.
 			})
 		}
 		wg.Wait()
+		for i, id := range jobs {
+			results[i] = results[first[id]]
+		}
 		return results
 	})
 }
