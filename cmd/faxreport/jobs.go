@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -21,10 +22,11 @@ func jobArgs(_ *cobra.Command, args []string) error {
 	return nil
 }
 
-// noArgs refuses arguments.
+// noArgs refuses arguments. The message names the command without the program's name, which
+// the "faxreport: " prefix of every error line gives already.
 func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return usagef("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
+		return usagef("%s takes no arguments, got %q", strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" "), args[0])
 	}
 	return nil
 }
@@ -61,7 +63,8 @@ func (a *app) forEachJob(cmd *cobra.Command, jobs []string, defaultTimeout time.
 
 // allJobsAtOnce builds the client, runs do once for all the job IDs (a bulk call) under
 // --timeout (or defaultTimeout), and prints its results, one per ID in order, as forEachJob
-// does.
+// does. When the first job that failed has an invalid ID, the usage hint follows, as for any
+// invalid input.
 func (a *app) allJobsAtOnce(cmd *cobra.Command, jobs []string, defaultTimeout time.Duration, do func(context.Context, *faxreport.Client, []string) []result) error {
 	client, stop, err := a.newClient(cmd)
 	if err != nil {
@@ -70,7 +73,11 @@ func (a *app) allJobsAtOnce(cmd *cobra.Command, jobs []string, defaultTimeout ti
 	defer stop()
 	ctx, cancel := context.WithTimeout(cmd.Context(), a.opts.timeoutOr(defaultTimeout))
 	defer cancel()
-	if code := a.print(do(ctx, client, jobs)); code != exitOK {
+	code := a.print(do(ctx, client, jobs))
+	if code == exitUsage { // an invalid job ID, refused before sending: invalid input as any other
+		a.printUsageHint(cmd)
+	}
+	if code != exitOK {
 		return &exitError{code: code}
 	}
 	return nil
