@@ -1,9 +1,15 @@
 package faxtest
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
+	"unicode/utf8"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
 
 	"github.com/faxreport/faxreport/internal/reqpath"
 	"github.com/faxreport/faxreport/internal/validate"
@@ -50,4 +56,53 @@ func dataCenterIndex(i, n int) int {
 		panic(fmt.Sprintf("faxtest: DataCenter(%d): the server has %d data centers, DataCenter(0) to DataCenter(%d)", i, n, n-1))
 	}
 	return i
+}
+
+// maxContractMessage bounds the message of the answer to a request that breaks the contract.
+const maxContractMessage = 200
+
+// contractError is a request that breaks openapi.yaml. Its text, the message of the 400 (or
+// 405) answer, names the failing part, field and rule only, at most maxContractMessage bytes;
+// kin-openapi's own text, with the schema and the value dumped (hundreds of bytes, thousands
+// for a long list), is kept for the test's failure (fullError).
+type contractError struct{ err error }
+
+func (e *contractError) Error() string {
+	msg := e.err.Error()
+	var reqErr *openapi3filter.RequestError
+	if errors.As(e.err, &reqErr) {
+		part := "request"
+		switch {
+		case reqErr.Parameter != nil:
+			part = fmt.Sprintf("parameter %q in %s", reqErr.Parameter.Name, reqErr.Parameter.In)
+		case reqErr.RequestBody != nil:
+			part = "request body"
+		}
+		reason := reqErr.Reason
+		if schemaErr, ok := errors.AsType[*openapi3.SchemaError](e.err); ok {
+			reason = "/" + strings.Join(schemaErr.JSONPointer(), "/") + ": " + schemaErr.Reason
+		} else if reqErr.Err != nil && reqErr.Err.Error() != reason {
+			reason = strings.TrimPrefix(reason+": "+reqErr.Err.Error(), ": ")
+		}
+		msg = part + ": " + reason
+	}
+	msg, _, _ = strings.Cut(msg, "\n")
+	if len(msg) <= maxContractMessage {
+		return msg
+	}
+	cut := maxContractMessage - len("…")
+	for cut > 0 && !utf8.RuneStart(msg[cut]) {
+		cut--
+	}
+	return msg[:cut] + "…"
+}
+
+func (e *contractError) Unwrap() error { return e.err }
+
+// fullError is err's whole text: for a contractError, kin-openapi's own.
+func fullError(err error) string {
+	if c, ok := errors.AsType[*contractError](err); ok {
+		return c.err.Error()
+	}
+	return err.Error()
 }

@@ -80,12 +80,15 @@ func (dc *DataCenter) URL() string { return dc.server.URL + basePath }
 // Close stops the data center: from then on, connecting to it is refused.
 func (dc *DataCenter) Close() { dc.server.Close() }
 
-// Put stores a final report in this data center. It panics when the report breaks
-// openapi.yaml (no recipients, no job ID, …), with a message that names the rule.
+// Put stores a final report in this data center. It is served re-encoded by encoding/json (the
+// struct's field order, its omitempty fields left out), not in the API's own shape: to serve
+// given bytes, use PutJSON. It panics when the report breaks openapi.yaml (no recipients, no
+// job ID, …), with a message that names the rule.
 func (dc *DataCenter) Put(r *faxreport.Report) { dc.PutPending(r, Pending{}) }
 
-// PutPending stores a report that is served as not yet final until p says it is. Like Put and
-// PutJSON, it panics when the report breaks openapi.yaml.
+// PutPending stores a report that is served as not yet final until p says it is, re-encoded by
+// encoding/json as Put serves it (PutJSON serves bytes as given). Like Put and PutJSON, it
+// panics when the report breaks openapi.yaml.
 func (dc *DataCenter) PutPending(final *faxreport.Report, p Pending) {
 	body, err := json.Marshal(final)
 	if err != nil {

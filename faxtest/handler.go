@@ -158,16 +158,17 @@ func (dc *DataCenter) checkRequest(r *http.Request, path string, params map[stri
 		if errors.As(err, &secErr) {
 			return errBadAuthorization
 		}
-		return err
+		return &contractError{err: err}
 	}
 	return nil
 }
 
 // specViolation reports a request that openapi.yaml does not allow: loudly, when the server
-// has a test.
+// has a test, with the validator's whole account (the schema and the value included), where
+// the answer's message has only the field and the rule.
 func (dc *DataCenter) specViolation(r *http.Request, err error) {
 	if dc.t != nil {
-		dc.t.Errorf("faxtest: %s %s does not match openapi.yaml: %v", r.Method, r.URL.EscapedPath(), err)
+		dc.t.Errorf("faxtest: %s %s does not match openapi.yaml: %v", r.Method, r.URL.EscapedPath(), fullError(err))
 	}
 }
 

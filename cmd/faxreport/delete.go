@@ -24,7 +24,8 @@ Job IDs come from the arguments; "-" as an argument reads more from standard inp
 jobs are deleted in bulk (up to 1000 per request to each data center), with the same rules:
 with --json each line is then the outcome as decided from the bulk answers,
 {"deleted":true,"jobId":…}. A deletion whose answer was lost is reported as unconfirmed
-(exit code 1), never as not found.`,
+(exit code 1), never as not found. A job ID given more than once is deleted once and its
+outcome printed each time.`,
 		Example: "  faxreport delete FJJ66GHGX105ZZBIELVCN1\n  faxreport delete - < job-ids.txt",
 		Args:    cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -32,7 +33,7 @@ with --json each line is then the outcome as decided from the bulk answers,
 			if err != nil {
 				return err
 			}
-			if distinct(jobs) {
+			if len(jobs) > 1 { // duplicates included: the bulk call deletes one once, repeats its result
 				return a.allJobsAtOnce(cmd, jobs, 30*time.Second, a.deleteInBulk)
 			}
 			return a.forEachJob(cmd, jobs, 30*time.Second, func(ctx context.Context, client *faxreport.Client, id string) result {

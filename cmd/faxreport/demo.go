@@ -1,10 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"time"
 
-	"github.com/faxreport/faxreport"
 	"github.com/faxreport/faxreport/api"
 	"github.com/faxreport/faxreport/faxtest"
 )
@@ -27,7 +27,7 @@ func startDemo() *demo {
 	s := faxtest.NewServer(faxtest.Options{})
 	s.LoadExamples()
 	final := demoFinal()
-	return &demo{Server: s, done: time.AfterFunc(demoPendingFor, func() { s.Put(final) })}
+	return &demo{Server: s, done: time.AfterFunc(demoPendingFor, func() { s.PutJSON(final) })}
 }
 
 // Close stops the fake.
@@ -36,32 +36,25 @@ func (d *demo) Close() {
 	d.Server.Close()
 }
 
-// demoFinal is the pending example once its pending recipients have been delivered, with a
-// sent time, duration and the number dialled, as a delivered recipient has.
-func demoFinal() *faxreport.Report {
-	var r faxreport.Report
-	if err := json.Unmarshal(api.Example(api.ReportPending), &r); err != nil {
-		panic("the pending example is not a report: " + err.Error()) // embedded and tested
-	}
-	for i := range r.RecipientStatus {
-		rs := &r.RecipientStatus[i]
-		if rs.Status != faxreport.StatusPending {
-			continue
-		}
-		sent := time.Date(2024, 3, 1, 9, 31, 5, 0, time.UTC)
-		dialled := "00" + digits(rs.Number)
-		rs.Status, rs.Reason, rs.SentTS, rs.DurationInSecs, rs.SentToNumber = faxreport.StatusOK, "OK", &sent, 47, &dialled
-	}
-	return &r
-}
+// demoPending and demoDelivered are the pending example's pending recipient, compact, before
+// and after its delivery, with a sent time, duration and the number dialled, as a delivered
+// recipient has.
+const (
+	demoPending   = `"number":"+1 212 5550100","properties":[{"key":"name","value":"Jane Doe"}],"status":"PENDING","reason":"In progress","durationInSecs":0}`
+	demoDelivered = `"number":"+1 212 5550100","properties":[{"key":"name","value":"Jane Doe"}],"status":"OK","reason":"OK","sentTs":"2024-03-01T09:31:05Z","durationInSecs":47,"sentToNumber":"0012125550100"}`
+)
 
-// digits keeps the digits of a phone number, as a dialled number shows them.
-func digits(number string) string {
-	var b []byte
-	for _, c := range []byte(number) {
-		if c >= '0' && c <= '9' {
-			b = append(b, c)
-		}
+// demoFinal is the pending example once its pending recipient has been delivered. It is the
+// example's own bytes (compacted) with that recipient edited in place, so that the demo serves
+// it in the API's shape, its field order and nulls, as it serves every other report (Put would
+// re-encode it).
+func demoFinal() []byte {
+	var b bytes.Buffer
+	if err := json.Compact(&b, api.Example(api.ReportPending)); err != nil {
+		panic("the pending example is not JSON: " + err.Error()) // embedded and tested
 	}
-	return string(b)
+	if bytes.Count(b.Bytes(), []byte(demoPending)) != 1 {
+		panic("the pending example has changed: update demoPending and demoDelivered")
+	}
+	return bytes.Replace(b.Bytes(), []byte(demoPending), []byte(demoDelivered), 1)
 }

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/faxreport/faxreport/api"
 )
 
 const pendingDemoJob = "FJ0PENDING0REPORT00001"
@@ -65,6 +68,33 @@ func TestHelpNamesTheDemoJobs(t *testing.T) {
 		}
 		if inv := runCLI(t, nil, "", "get", "--demo", id); inv.code != exitOK {
 			t.Errorf("get --demo %s: exit %d %s", id, inv.code, inv.stderr)
+		}
+	}
+}
+
+// Every demo job prints in the API's shape with --json, the pending one once final too: the
+// example's field order and its nulls, not a re-encoding (review item 7).
+func TestDemoJobsPrintTheAPIShape(t *testing.T) {
+	for _, name := range api.Reports() {
+		example := api.Example(name)
+		var id struct{ JobID string }
+		if err := json.Unmarshal(example, &id); err != nil {
+			t.Fatal(err)
+		}
+		inv := runCLI(t, nil, "", "wait", "--json", "--demo", id.JobID)
+		if inv.code != exitOK {
+			t.Fatalf("%s: exit %d %s", id.JobID, inv.code, inv.stderr)
+		}
+		if id.JobID != pendingDemoJob {
+			if want := compact(t, example); inv.stdout != want {
+				t.Errorf("%s: %s, want %s", id.JobID, inv.stdout, want)
+			}
+			continue
+		}
+		delivered := `{"number":"+1 212 5550101","properties":null,"status":"OK","reason":"OK","sentTs":"2024-03-01T09:30:00Z","durationInSecs":42,"sentToNumber":"0012125550101","remoteCsid":""}`
+		if !strings.HasPrefix(inv.stdout, `{"jobId":"FJ0PENDING0REPORT00001","recipientStatus":[{"number":"+1 212 5550100","properties":[`) ||
+			!strings.Contains(inv.stdout, `"status":"OK","reason":"OK","sentTs":"2024-03-01T09:31:05Z","durationInSecs":47,"sentToNumber":"0012125550100"},`+delivered+`],"pages":3,`) {
+			t.Errorf("the final pending job is not in the example's shape: %s", inv.stdout)
 		}
 	}
 }

@@ -2,8 +2,11 @@ package main
 
 import (
 	"log/slog"
+	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/faxreport/faxreport/faxtest"
 )
 
 // An error is printed with one "faxreport: " prefix, however many errors it wraps (item 13).
@@ -63,5 +66,32 @@ func TestVerboseLogsRequestsWithoutCredentials(t *testing.T) {
 	// The demo logs too.
 	if inv := runCLI(t, nil, "", "get", "--verbose", "--demo", exampleJob); !strings.Contains(inv.stderr, "level="+slog.LevelDebug.String()) {
 		t.Fatalf("--demo --verbose: %q", inv.stderr)
+	}
+}
+
+// No error repeats the program's name after the prefix: the commands that take no arguments
+// name themselves without it (review item 3).
+func TestNoArgumentsErrorNamesTheCommandOnce(t *testing.T) {
+	for _, command := range []string{"list", "version", "drain", "listen"} {
+		inv := runCLI(t, nil, "", command, "x")
+		want := "faxreport: " + command + ` takes no arguments, got "x"` + "\n" + "Run 'faxreport " + command + " --help' for usage.\n"
+		if inv.code != exitUsage || inv.stderr != want {
+			t.Errorf("%s x: exit %d %q, want %q", command, inv.code, inv.stderr, want)
+		}
+	}
+}
+
+// An error that joins several (every data center of a list failing) is printed on one line,
+// its parts separated by "; " (review item 3).
+func TestJoinedErrorsOnOneLineWithSemicolons(t *testing.T) {
+	s, env := fakeEnv(t)
+	for _, dc := range s.DataCenters() {
+		dc.Inject(faxtest.Fault{Status: http.StatusBadRequest})
+	}
+	inv := runCLI(t, env, "", "list")
+	line := strings.TrimSuffix(inv.stderr, "\n")
+	if inv.code == exitOK || strings.Contains(line, "\n") || !strings.Contains(line, "2 of 2 data centers failed: http://") ||
+		strings.Count(line, "; http://127.0.0.1:") != 1 {
+		t.Fatalf("exit %d %q", inv.code, inv.stderr)
 	}
 }

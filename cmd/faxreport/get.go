@@ -23,7 +23,8 @@ Job IDs come from the arguments; "-" as an argument reads more from standard inp
 jobs are read in bulk (up to 1000 per request to each data center; a job that no data center
 returned is confirmed with the single-report call before it is called not found). With
 --json they are read one at a time instead (8 at once), since only that call gives the API's
-own bytes, which --json prints.`,
+own bytes, which --json prints. A job ID given more than once is read once and printed
+each time.`,
 		Example: "  faxreport get FJJ66GHGX105ZZBIELVCN1 FJ0MINIMAL0REPORT00001\n" +
 			"  faxreport get --json --demo FJJ66GHGX105ZZBIELVCN1\n" +
 			"  faxreport get - < job-ids.txt",
@@ -33,7 +34,7 @@ own bytes, which --json prints.`,
 			if err != nil {
 				return err
 			}
-			if !a.opts.json && distinct(jobs) {
+			if !a.opts.json && len(jobs) > 1 {
 				return a.allJobsAtOnce(cmd, jobs, 30*time.Second, getInBulk)
 			}
 			return a.forEachJob(cmd, jobs, 30*time.Second, func(ctx context.Context, client *faxreport.Client, id string) result {

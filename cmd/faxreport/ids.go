@@ -85,16 +85,6 @@ func readIDs(r io.Reader, where string) ([]string, error) {
 	return ids, nil
 }
 
-// distinct reports whether ids holds more than one distinct ID: then the bulk calls pay.
-func distinct(ids []string) bool {
-	for _, id := range ids[1:] {
-		if id != ids[0] {
-			return true
-		}
-	}
-	return false
-}
-
 // addIDsFile registers --ids-file on cmd.
 func addIDsFile(cmd *cobra.Command, idsFile *string) {
 	cmd.Flags().StringVar(idsFile, "ids-file", "", idsFileUsage)

@@ -131,3 +131,31 @@ func TestEndpointErrorsGiveCLIAdvice(t *testing.T) {
 		t.Fatalf("loopback: exit %d %s", inv.code, inv.stderr)
 	}
 }
+
+// "help" of a topic that is no command is invalid input: one error line, the hint, exit code
+// 2, not the whole usage and success (review item 4). A real topic still gets its help.
+func TestHelpOfUnknownTopicIsInvalidInput(t *testing.T) {
+	for _, args := range [][]string{{"help", "bogus"}, {"help", "get", "bogus", "more"}, {"help", "a", "b"}} {
+		inv := runCLI(t, nil, "", args...)
+		lines := strings.Split(strings.TrimSuffix(inv.stderr, "\n"), "\n")
+		if inv.code != exitUsage || inv.stdout != "" || len(lines) != 2 ||
+			!strings.HasPrefix(lines[0], "faxreport: unknown help topic ") || lines[1] != "Run 'faxreport --help' for usage." {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q", args, inv.code, inv.stdout, inv.stderr)
+		}
+	}
+	if inv := runCLI(t, nil, "", "help", "get"); inv.code != exitOK || !strings.Contains(inv.stdout, "faxreport get [flags] JOBID...") {
+		t.Errorf("help get: exit %d %q", inv.code, inv.stderr)
+	}
+}
+
+// An invalid job ID, refused by the library before sending, is invalid input like any other:
+// exit code 2 and the command's usage hint (review item 5).
+func TestInvalidJobIDGetsTheUsageHint(t *testing.T) {
+	for _, args := range [][]string{{"get", ""}, {"get", "..", exampleJob}, {"delete", ""}, {"wait", ".."}} {
+		inv := runCLI(t, nil, "", append([]string{"--demo"}, args...)...)
+		if hint := "Run 'faxreport " + args[0] + " --help' for usage.\n"; inv.code != exitUsage || !strings.HasSuffix(inv.stderr, hint) ||
+			!strings.HasPrefix(inv.stderr, "faxreport: invalid argument: ") {
+			t.Errorf("%q: exit %d %q", args, inv.code, inv.stderr)
+		}
+	}
+}

@@ -83,10 +83,22 @@ func (a *app) reportCommandError(cmd *cobra.Command, err error) int {
 		code = exitUsage
 	}
 	a.printError("", code, err)
-	if code == exitUsage && !a.opts.json {
-		fmt.Fprintf(a.stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
+	if code == exitUsage {
+		a.printUsageHint(cmd)
 	}
 	return code
+}
+
+// printUsageHint follows the error line of an invalid input with a line that points at the
+// command's help (not with --json, whose stderr holds JSON only).
+func (a *app) printUsageHint(cmd *cobra.Command) {
+	if a.opts.json {
+		return
+	}
+	if cmd.Name() == "help" && cmd.Parent() == cmd.Root() { // help's help would not say more
+		cmd = cmd.Root()
+	}
+	fmt.Fprintf(a.stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
 }
 
 // printError prints one failure on stderr: a line "faxreport: message", or with --json one
@@ -107,11 +119,16 @@ func (a *app) printError(jobID string, code int, err error) {
 }
 
 // message is the error's text on one line, with the "faxreport: " prefixes of the errors it
-// wraps taken out: the CLI prints its one prefix itself.
+// wraps taken out: the CLI prints its one prefix itself. The lines of an error that joins
+// several (errors.Join) are joined with "; ".
 func message(err error) string {
-	msg := strings.ReplaceAll(err.Error(), "\n", " ")
-	msg = strings.ReplaceAll(msg, "faxreport: ", "")
-	return strings.TrimSpace(msg)
+	var parts []string
+	for line := range strings.Lines(err.Error()) {
+		if line = strings.TrimSpace(strings.ReplaceAll(line, "faxreport: ", "")); line != "" {
+			parts = append(parts, line)
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 // result is one job's outcome, printed as the first of these that is set: an error, JSON, a

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"runtime"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -61,7 +62,30 @@ func (a *app) rootCommand() *cobra.Command {
 	for _, newCommand := range subcommands {
 		root.AddCommand(newCommand(a))
 	}
+	refuseUnknownHelpTopics(root)
 	return root
+}
+
+// refuseUnknownHelpTopics makes "help TOPIC" of a topic that is no command an invalid input
+// (exit code 2, one error line and the hint), where cobra's help command prints the whole usage
+// and exits 0 ("help get bogus" too, where cobra would print get's help). Its help and
+// completion stay cobra's.
+func refuseUnknownHelpTopics(root *cobra.Command) {
+	root.InitDefaultHelpCmd()
+	for _, help := range root.Commands() {
+		if help.Name() != "help" || help.Run == nil {
+			continue
+		}
+		show := help.Run
+		help.Run = nil
+		help.RunE = func(cmd *cobra.Command, args []string) error {
+			if topic, rest, err := cmd.Root().Find(args); topic == nil || err != nil || len(rest) > 0 {
+				return usagef("unknown help topic %q: want a command, such as get", strings.Join(args, " "))
+			}
+			show(cmd, args)
+			return nil
+		}
+	}
 }
 
 // versionLine is what --version and the version command print.

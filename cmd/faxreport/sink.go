@@ -13,14 +13,19 @@ import (
 // 503 (if at all), and the sender pushes again.
 var errSinkClosed = errors.New("output closed: shutting down")
 
-// reportSink is where listen writes the reports: a file, each line synced to disk before write
-// returns, or stdout. Writes come from concurrent pushes and are serialised; once closed, it
-// refuses them, so that a push still running after the command has returned writes nothing.
+// reportSink is where listen and drain write the reports (--out): a file, each line synced to
+// disk before write returns, or stdout. Writes come from concurrent pushes and are serialised;
+// once closed, it refuses them, so that a push still running after the command has returned
+// writes nothing.
+//
+// One file should have one writer: lines are appended (O_APPEND), and a line written in part is
+// cut off again back to the file's size just before that write, which keeps whatever another
+// process had appended until then, but a line another process appends while this one's write
+// is failing may be cut with it. Give each listen or drain a file of its own.
 type reportSink struct {
 	mu     sync.Mutex
 	w      io.Writer
 	file   *os.File // nil for stdout
-	size   int64    // of file: where the next line starts
 	err    error    // a write that could not be undone: every write that follows fails with it
 	closed bool
 }
@@ -35,13 +40,8 @@ func openSink(path string, stdout io.Writer) (*reportSink, error) {
 	if err != nil {
 		return nil, usagef("--out: %v", err)
 	}
-	info, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, usagef("--out: %v", err)
-	}
 	syncDir(filepath.Dir(path)) // so that a file just created survives a crash too
-	return &reportSink{w: f, file: f, size: info.Size()}, nil
+	return &reportSink{w: f, file: f}, nil
 }
 
 // syncDir syncs a directory's entries, where the system allows it (not on Windows): best effort.
@@ -53,7 +53,9 @@ func syncDir(dir string) {
 }
 
 // write appends one line, and for a file syncs it to disk. A line written in part is cut off
-// again, so that the next line starts on a line of its own.
+// again, back to the file's size taken just before the write (not one remembered from earlier,
+// which would cut what another process appended since), so that the next line starts on a line
+// of its own.
 func (s *reportSink) write(line []byte) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -63,21 +65,24 @@ func (s *reportSink) write(line []byte) error {
 	case s.err != nil:
 		return s.err
 	}
-	_, err := s.w.Write(line)
 	if s.file == nil {
+		_, err := s.w.Write(line)
 		return err
 	}
-	if err == nil {
+	info, err := s.file.Stat()
+	if err != nil {
+		return fmt.Errorf("--out: %w", err) // nothing written, nothing to undo
+	}
+	if _, err = s.w.Write(line); err == nil {
 		err = s.file.Sync()
 	}
 	if err != nil {
-		if cut := s.file.Truncate(s.size); cut != nil {
+		if cut := s.file.Truncate(info.Size()); cut != nil {
 			s.err = fmt.Errorf("--out: a write failed (%w) and could not be undone: %w", err, cut)
 			return s.err
 		}
 		return fmt.Errorf("--out: %w", err)
 	}
-	s.size += int64(len(line))
 	return nil
 }
 
