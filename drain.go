@@ -43,10 +43,11 @@ var ErrDrainStalled = errors.New("drain stalled: a data center lists again repor
 //     (within its last few pages), or whose page of deletions finds every report already gone
 //     (NOT_FOUND, with no lost answer that could have deleted it), stops its part of the drain
 //     with ErrDrainStalled rather than looping.
-//   - Only final reports are handed over and deleted, each job once per page. A listed report
-//     with a PENDING recipient (the vendor lists only completed jobs) is left in place, unread,
-//     and stops that data center's part with ErrInvalidResponse once the rest of its page is
-//     done.
+//   - Only final, valid reports are handed over and deleted, each job once per page. A listed
+//     report with a PENDING recipient (the vendor lists only completed jobs), or one that breaks
+//     the contract of openapi.yaml, is left in place, unread; the drain goes on with the others,
+//     and once a data center lists nothing else, its part ends with ErrInvalidResponse naming
+//     those jobs.
 //   - Memory holds at most one page per data center, whatever the total.
 //
 // handle is never called concurrently; it gets the drain's ctx and the page, oldest first, all
@@ -115,7 +116,7 @@ func (d *drain) dataCenter(ctx context.Context, dc *dataCenter) error {
 		if err != nil {
 			return err
 		}
-		if len(listed.reports) == 0 {
+		if len(listed.reports) == 0 && len(listed.invalid) == 0 {
 			return nil
 		}
 		p, notFinal := finalOnce(listed)
@@ -126,40 +127,38 @@ func (d *drain) dataCenter(ctx context.Context, dc *dataCenter) error {
 				}
 			}
 		}
-		if len(p.reports) > 0 {
-			if !d.handOver(ctx, p) {
-				return nil
-			}
-			ids := make([]string, len(p.reports))
-			asked := make(map[string]bool, len(p.reports))
-			for i, r := range p.reports {
-				ids[i], asked[r.JobID] = r.JobID, true
-			}
-			recent = append(recent[max(len(recent)-recentPages+1, 0):], asked)
-			progress, err := d.deleted(d.c.deleteIn(ctx, dc, nil, ids))
-			if err != nil {
-				return err
-			}
-			if progress == 0 {
-				return fmt.Errorf("%w: every report of a page of %d was already gone", ErrDrainStalled, len(p.reports))
-			}
+		if len(p.reports) == 0 {
+			// Only reports that cannot be taken are listed: they stay, unread, for a later drain.
+			return d.c.leftOut(dc, listed.invalid, notFinal)
 		}
-		if notFinal != "" {
-			// Listed, though only completed jobs are: left in place, unread, for a later drain.
-			return fmt.Errorf("%w: listed job %s still has a PENDING recipient; it was left in place", ErrInvalidResponse, d.c.quoteAnswered(notFinal))
+		if !d.handOver(ctx, p) {
+			return nil
+		}
+		ids := make([]string, len(p.reports))
+		asked := make(map[string]bool, len(p.reports))
+		for i, r := range p.reports {
+			ids[i], asked[r.JobID] = r.JobID, true
+		}
+		recent = append(recent[max(len(recent)-recentPages+1, 0):], asked)
+		progress, err := d.deleted(d.c.deleteIn(ctx, dc, nil, ids))
+		if err != nil {
+			return err
+		}
+		if progress == 0 {
+			return fmt.Errorf("%w: every report of a page of %d was already gone", ErrDrainStalled, len(p.reports))
 		}
 	}
 	return nil
 }
 
-// finalOnce returns the final reports of a listing, each job once, and the ID of one report
-// that is not final ("" when all are): that one is neither handed over nor deleted.
-func finalOnce(listed page) (p page, notFinal string) {
+// finalOnce returns the final reports of a listing, each job once, and the IDs of those that are
+// not final: those are neither handed over nor deleted.
+func finalOnce(listed page) (p page, notFinal []string) {
 	seen := make(map[string]bool, len(listed.reports))
 	for i, r := range listed.reports {
 		switch {
 		case !IsReportFinal(r):
-			notFinal = r.JobID
+			notFinal = append(notFinal, r.JobID)
 		case !seen[r.JobID]:
 			seen[r.JobID] = true
 			p.reports, p.raw = append(p.reports, r), append(p.raw, listed.raw[i])

@@ -342,10 +342,16 @@ func TestDrainHandsOverAndDeletesEachJobOnce(t *testing.T) {
 }
 
 // A listed report with a PENDING recipient is neither handed over nor deleted: its final outcome
-// would be lost. The rest of its page is; then that data center stops with ErrInvalidResponse.
+// would be lost. The rest is; once nothing else is listed, that data center stops with
+// ErrInvalidResponse naming the job.
 func TestDrainLeavesReportsThatAreNotFinal(t *testing.T) {
 	pending := withField(t, faxreport.StatusPending, "recipientStatus", 0, "status")
-	dc := newHostileLister(t, func(int) [][]byte { return [][]byte{pending, reportOf(t, "FJFINAL")} }, deletedAnswer)
+	dc := newHostileLister(t, func(n int) [][]byte {
+		if n == 1 {
+			return [][]byte{pending, reportOf(t, "FJFINAL")}
+		}
+		return [][]byte{pending} // FJFINAL deleted
+	}, deletedAnswer)
 	var handed []string
 	_, err := newClient(t, dc.dataCenter).DrainStatusReports(testContext(t), func(_ context.Context, page []*faxreport.Report) error {
 		for _, r := range page {
@@ -364,4 +370,33 @@ func TestDrainErrorsScrubJobIDsTheServerSent(t *testing.T) {
 	dc := newHostileLister(t, func(int) [][]byte { return [][]byte{reportOf(t, testPassword)} }, deletedAnswer)
 	_, err := newClient(t, dc.dataCenter).DrainStatusReports(testContext(t), func(context.Context, []*faxreport.Report) error { return nil })
 	mustFail(t, err, faxreport.ErrDrainStalled) // listed again after its deletion, password and all
+}
+
+// A listed report that breaks the contract is left out, named by its job; the others of its
+// page are handed over and deleted, and the listing shows them with the error.
+func TestDrainAndListLeaveOutReportsThatBreakTheContract(t *testing.T) {
+	bad := bytes.Replace(withField(t, "2017-08-10T13:05:09+0200", "recipientStatus", 0, "sentTs"), []byte(testJobID), []byte("FJBADDATE"), 1)
+	dc := newHostileLister(t, func(n int) [][]byte {
+		if n <= 2 { // the listing of ListStatusReports, then the drain's first
+			return [][]byte{reportOf(t, "FJ1"), bad, reportOf(t, "FJ2")}
+		}
+		return [][]byte{bad}
+	}, deletedAnswer)
+	c := newClient(t, dc.dataCenter)
+	listing, err := c.ListStatusReports(testContext(t))
+	mustFail(t, err, faxreport.ErrInvalidResponse)
+	if part := listing.Parts[0]; len(part.Reports) != 2 || len(part.JSON) != 2 || !strings.Contains(err.Error(), `(job "FJBADDATE")`) {
+		t.Fatalf("listed %d reports, error %v", len(part.Reports), err)
+	}
+	var handed []string
+	_, err = c.DrainStatusReports(testContext(t), func(_ context.Context, page []*faxreport.Report) error {
+		for _, r := range page {
+			handed = append(handed, r.JobID)
+		}
+		return nil
+	})
+	mustFail(t, err, faxreport.ErrInvalidResponse)
+	if !slices.Equal(handed, []string{"FJ1", "FJ2"}) || len(dc.deletes) != 1 || !slices.Equal(dc.deletes[0], []string{"FJ1", "FJ2"}) || !strings.Contains(err.Error(), "FJBADDATE") {
+		t.Fatalf("handed %v, deletions %v, err %v", handed, dc.deletes, err)
+	}
 }

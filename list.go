@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/faxreport/faxreport/gen"
 	"github.com/faxreport/faxreport/internal/validate"
@@ -40,7 +41,9 @@ type ListPart struct {
 	// Truncated says the data center listed ListLimit reports: it may hold more, which it lists
 	// only once these are deleted.
 	Truncated bool
-	Err       error // why this data center gave no listing; nil when it did
+	// Err says why this data center gave no listing, or why Reports lacks some of what it
+	// listed (reports that break the contract, named by job, are left out); nil when neither.
+	Err error
 }
 
 // Count returns how many reports the listing holds in all.
@@ -82,8 +85,13 @@ func (l *Listing) Truncated() bool {
 // others returned. A partial listing is thus never taken for a complete one.
 func (c *Client) ListStatusReports(ctx context.Context) (*Listing, error) {
 	parts, errs := askEach(ctx, c, func(ctx context.Context, i int) (ListPart, error) {
-		page, err := c.listIn(ctx, c.dataCenters[i])
-		return ListPart{Endpoint: c.dataCenters[i].url, Reports: page.reports, JSON: page.raw, Truncated: len(page.reports) >= ListLimit, Err: err}, err
+		dc := c.dataCenters[i]
+		page, err := c.listIn(ctx, dc)
+		if err == nil && page.invalid != nil {
+			err = c.leftOut(dc, page.invalid, nil)
+		}
+		listed := len(page.reports) + len(page.invalid)
+		return ListPart{Endpoint: dc.url, Reports: page.reports, JSON: page.raw, Truncated: listed >= ListLimit, Err: err}, err
 	})
 	listing := &Listing{Parts: parts}
 	var failed []error
@@ -98,10 +106,29 @@ func (c *Client) ListStatusReports(ctx context.Context) (*Listing, error) {
 	return listing, nil
 }
 
-// page is one data center's listing: its reports, and each one's JSON as sent.
+// page is one data center's listing: its reports, each one's JSON as sent, and the errors of
+// the listed reports that broke the contract and were left out.
 type page struct {
 	reports []*Report
 	raw     []json.RawMessage
+	invalid []*validate.Error
+}
+
+// leftOut is the error of a data center whose listing left reports out (the job IDs of reports
+// that broke the contract, or were not final): they are still there, unread.
+func (c *Client) leftOut(dc *dataCenter, invalid []*validate.Error, notFinal []string) error {
+	var parts []string
+	for _, e := range invalid {
+		parts = append(parts, c.scrub.String(e.Error()))
+	}
+	for _, id := range notFinal {
+		parts = append(parts, "job "+c.quoteAnswered(id)+" still has a PENDING recipient")
+	}
+	const most = 5
+	if len(parts) > most {
+		parts = append(parts[:most], fmt.Sprintf("and %d more", len(parts)-most))
+	}
+	return fmt.Errorf("%s: %w: listed reports left out, still in place: %s", dc.url, ErrInvalidResponse, strings.Join(parts, "; "))
 }
 
 // listIn asks one data center for its listing.
@@ -113,7 +140,7 @@ func (c *Client) listIn(ctx context.Context, dc *dataCenter) (page, error) {
 	if err != nil {
 		return page{}, err
 	}
-	return page{reports: pointers(list.Items), raw: list.Raw}, nil
+	return page{reports: pointers(list.Items), raw: list.Raw, invalid: list.Invalid}, nil
 }
 
 // pointers returns pointers to the elements of reports, which it does not copy.

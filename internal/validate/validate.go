@@ -78,6 +78,9 @@ type Decoder[T any] struct {
 	build     func(doc any, body []byte) (*T, error)
 	parsers   *docParsers
 	keepsDoc  bool // the value holds the document: its objects are not reused
+	// salvage, when set, is given a document that failed validation (and the failure), and
+	// returns what of it is valid, or the failure (a list keeps its valid items).
+	salvage func(doc any, body []byte, failure *Error) (*T, error)
 }
 
 // visitOptions validate as a response, and check date-time with the standard library's strict
@@ -182,13 +185,21 @@ func (d *Decoder[T]) Decode(contentType string, body []byte) (*T, error) {
 		return d.buildWhileValidating(doc, body)
 	}
 	if err := d.schema.VisitJSON(doc, visitOptions...); err != nil {
-		return nil, schemaError(err, body, doc)
+		return d.invalid(doc, body, schemaError(err, body, doc))
 	}
 	v, err := d.build(doc, body)
 	if err != nil {
 		return nil, &Error{Reason: bounded(err.Error()), Excerpt: httpbody.Excerpt(body)}
 	}
 	return v, nil
+}
+
+// invalid returns the failure of a document that failed validation, or what salvage makes of it.
+func (d *Decoder[T]) invalid(doc any, body []byte, failure *Error) (*T, error) {
+	if d.salvage == nil {
+		return nil, failure
+	}
+	return d.salvage(doc, body, failure)
 }
 
 // buildWhileValidating builds the value while kin-openapi validates, and drops it if the
@@ -207,7 +218,7 @@ func (d *Decoder[T]) buildWhileValidating(doc any, body []byte) (*T, error) {
 	err := d.schema.VisitJSON(doc, visitOptions...)
 	<-built
 	if err != nil {
-		return nil, schemaError(err, body, doc)
+		return d.invalid(doc, body, schemaError(err, body, doc))
 	}
 	if buildErr != nil {
 		return nil, &Error{Reason: bounded(buildErr.Error()), Excerpt: httpbody.Excerpt(body)}
