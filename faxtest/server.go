@@ -105,9 +105,10 @@ func (s *Server) Home(jobID string) *DataCenter {
 	return s.dataCenters[int(h.Sum32()%uint32(len(s.dataCenters)))]
 }
 
-// Put stores a report in its job's home data center and returns that data center. It panics
-// when the report breaks openapi.yaml (no recipients, no job ID, …), with a message that names
-// the rule, as PutJSON does.
+// Put stores a report in its job's home data center and returns that data center; it is served
+// re-encoded by encoding/json (PutJSON serves bytes as given). It panics when the report breaks
+// openapi.yaml (no recipients, no job ID, …), with a message that names the rule, as PutJSON
+// does.
 func (s *Server) Put(r *faxreport.Report) *DataCenter {
 	dc := s.Home(r.JobID)
 	dc.Put(r)
@@ -115,7 +116,7 @@ func (s *Server) Put(r *faxreport.Report) *DataCenter {
 }
 
 // PutPending stores a report in its job's home data center that is served as still pending
-// until p says it is final.
+// until p says it is final, re-encoded by encoding/json as Put serves it.
 func (s *Server) PutPending(final *faxreport.Report, p Pending) *DataCenter {
 	dc := s.Home(final.JobID)
 	dc.PutPending(final, p)
