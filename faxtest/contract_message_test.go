@@ -12,7 +12,7 @@ import (
 
 // A request that breaks the contract is answered with a message that names the failing field
 // and the rule, in at most about 200 bytes, not kin-openapi's dump of the schema and the value;
-// the test's failure keeps the whole account (review item 6).
+// the test's failure keeps the whole account.
 func TestContractViolationMessageNamesFieldAndRule(t *testing.T) {
 	rec := &recordingTB{TB: t}
 	s := faxtest.NewServer(faxtest.Options{T: rec, DataCenters: 1})

@@ -73,7 +73,7 @@ func TestHelpNamesTheDemoJobs(t *testing.T) {
 }
 
 // Every demo job prints in the API's shape with --json, the pending one once final too: the
-// example's field order and its nulls, not a re-encoding (review item 7).
+// example's field order and its nulls, not a re-encoding.
 func TestDemoJobsPrintTheAPIShape(t *testing.T) {
 	for _, name := range api.Reports() {
 		example := api.Example(name)

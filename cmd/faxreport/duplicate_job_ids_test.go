@@ -21,7 +21,7 @@ func singleGets(s *faxtest.Server, jobID string) int {
 }
 
 // A job ID given twice to delete is deleted once, and "deleted" printed for each time, not
-// "deleted" then "not found" (review item 1).
+// "deleted" then "not found".
 func TestDeleteDuplicateIDDeletedOnce(t *testing.T) {
 	s, env := fakeEnv(t)
 	inv := runCLI(t, env, "", "delete", exampleJob, exampleJob)
@@ -40,7 +40,7 @@ func TestDeleteDuplicateIDDeletedOnce(t *testing.T) {
 }
 
 // get with a job ID given twice prints its report twice, reading it once: in bulk for the
-// table, with one single-report GET for --json (review item 1).
+// table, with one single-report GET for --json.
 func TestGetDuplicateIDReadOnce(t *testing.T) {
 	s, env := fakeEnv(t)
 	inv := runCLI(t, env, "", "get", exampleJob, exampleJob)

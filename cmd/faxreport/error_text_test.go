@@ -70,7 +70,7 @@ func TestVerboseLogsRequestsWithoutCredentials(t *testing.T) {
 }
 
 // No error repeats the program's name after the prefix: the commands that take no arguments
-// name themselves without it (review item 3).
+// name themselves without it.
 func TestNoArgumentsErrorNamesTheCommandOnce(t *testing.T) {
 	for _, command := range []string{"list", "version", "drain", "listen"} {
 		inv := runCLI(t, nil, "", command, "x")
@@ -82,7 +82,7 @@ func TestNoArgumentsErrorNamesTheCommandOnce(t *testing.T) {
 }
 
 // An error that joins several (every data center of a list failing) is printed on one line,
-// its parts separated by "; " (review item 3).
+// its parts separated by "; ".
 func TestJoinedErrorsOnOneLineWithSemicolons(t *testing.T) {
 	s, env := fakeEnv(t)
 	for _, dc := range s.DataCenters() {

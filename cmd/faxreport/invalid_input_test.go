@@ -133,7 +133,7 @@ func TestEndpointErrorsGiveCLIAdvice(t *testing.T) {
 }
 
 // "help" of a topic that is no command is invalid input: one error line, the hint, exit code
-// 2, not the whole usage and success (review item 4). A real topic still gets its help.
+// 2, not the whole usage and success. A real topic still gets its help.
 func TestHelpOfUnknownTopicIsInvalidInput(t *testing.T) {
 	for _, args := range [][]string{{"help", "bogus"}, {"help", "get", "bogus", "more"}, {"help", "a", "b"}} {
 		inv := runCLI(t, nil, "", args...)
@@ -148,8 +148,18 @@ func TestHelpOfUnknownTopicIsInvalidInput(t *testing.T) {
 	}
 }
 
+// Completion for a shell cobra has no script for is invalid input too; the others still work.
+func TestCompletionOfUnknownShellIsInvalidInput(t *testing.T) {
+	if inv := runCLI(t, nil, "", "completion", "bogus"); inv.code != exitUsage || !strings.HasPrefix(inv.stderr, "faxreport: no completion for shell \"bogus\"") {
+		t.Errorf("completion bogus: exit %d, stderr %q", inv.code, inv.stderr)
+	}
+	if inv := runCLI(t, nil, "", "completion", "bash"); inv.code != exitOK || !strings.Contains(inv.stdout, "bash completion") {
+		t.Errorf("completion bash: exit %d, stderr %q", inv.code, inv.stderr)
+	}
+}
+
 // An invalid job ID, refused by the library before sending, is invalid input like any other:
-// exit code 2 and the command's usage hint (review item 5).
+// exit code 2 and the command's usage hint.
 func TestInvalidJobIDGetsTheUsageHint(t *testing.T) {
 	for _, args := range [][]string{{"get", ""}, {"get", "..", exampleJob}, {"delete", ""}, {"wait", ".."}} {
 		inv := runCLI(t, nil, "", append([]string{"--demo"}, args...)...)

@@ -63,7 +63,26 @@ func (a *app) rootCommand() *cobra.Command {
 		root.AddCommand(newCommand(a))
 	}
 	refuseUnknownHelpTopics(root)
+	refuseUnknownShells(root)
 	return root
+}
+
+// refuseUnknownShells makes "completion SHELL" of a shell cobra has no script for an invalid
+// input, where cobra prints the completion help and exits 0.
+func refuseUnknownShells(root *cobra.Command) {
+	root.InitDefaultCompletionCmd()
+	for _, completion := range root.Commands() {
+		if completion.Name() != "completion" || completion.Runnable() {
+			continue
+		}
+		completion.Args = cobra.ArbitraryArgs
+		completion.RunE = func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usagef("no completion for shell %q: want bash, zsh, fish or powershell", args[0])
+			}
+			return cmd.Help()
+		}
+	}
 }
 
 // refuseUnknownHelpTopics makes "help TOPIC" of a topic that is no command an invalid input

@@ -16,7 +16,7 @@ func (h halfWriter) Write(b []byte) (int, error) {
 }
 
 // A failed write is cut off back to the file's size just before it, not to a size remembered
-// from earlier: a line another process appended since stays (review item 2).
+// from earlier: a line another process appended since stays.
 func TestSinkRollbackKeepsLinesAppendedByOthers(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "reports.ndjson")
 	sink, err := openSink(path, nil)
