@@ -27,7 +27,7 @@ func TestFlagsAnywhereOnTheLine(t *testing.T) {
 	}
 }
 
-// "help get" is the help of get (item 2).
+// "help get" is the help of get.
 func TestHelpOfACommand(t *testing.T) {
 	for _, args := range [][]string{{"help", "get"}, {"get", "--help"}, {"get", "-h"}} {
 		inv := runCLI(t, nil, "", args...)
@@ -42,7 +42,7 @@ func TestHelpOfACommand(t *testing.T) {
 	}
 }
 
-// --version and version print the library's version (item 3).
+// --version and version print the library's version.
 func TestVersion(t *testing.T) {
 	for _, args := range [][]string{{"--version"}, {"version"}} {
 		inv := runCLI(t, nil, "", args...)
@@ -58,8 +58,7 @@ func TestVersion(t *testing.T) {
 	}
 }
 
-// Shell completion: scripts for the usual shells, and completion of commands and of --region
-// (item 4).
+// Shell completion: scripts for the usual shells, and completion of commands and of --region.
 func TestShellCompletion(t *testing.T) {
 	for _, shell := range []string{"bash", "zsh", "fish", "powershell"} {
 		inv := runCLI(t, nil, "", "completion", shell)
@@ -82,7 +81,7 @@ func TestShellCompletion(t *testing.T) {
 }
 
 // A flag error is one line of error and one line pointing at the command's help, not the
-// usage (item 5).
+// usage.
 func TestFlagErrorIsTwoLines(t *testing.T) {
 	for _, tc := range []struct {
 		args []string

@@ -10,7 +10,7 @@ import (
 
 const pendingDemoJob = "FJ0PENDING0REPORT00001"
 
-// --demo refuses the flags that choose a real service, rather than ignore them (item 10).
+// --demo refuses the flags that choose a real service, rather than ignore them.
 func TestDemoRefusesConnectionFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"--region", "america"}, {"--custnr", "1"}, {"--username", "u"}, {"--password-file", "-"},

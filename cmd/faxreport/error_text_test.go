@@ -9,7 +9,7 @@ import (
 	"github.com/faxreport/faxreport/faxtest"
 )
 
-// An error is printed with one "faxreport: " prefix, however many errors it wraps (item 13).
+// An error is printed with one "faxreport: " prefix, however many errors it wraps.
 func TestErrorTextHasOnePrefix(t *testing.T) {
 	_, env := fakeEnv(t)
 	for _, args := range [][]string{
@@ -25,7 +25,7 @@ func TestErrorTextHasOnePrefix(t *testing.T) {
 }
 
 // --verbose gives the library a debug logger on stderr: one record per HTTP attempt, never a
-// credential (item 14).
+// credential.
 func TestVerboseLogsRequestsWithoutCredentials(t *testing.T) {
 	s, env := fakeEnv(t)
 	quiet := runCLI(t, env, "", "get", exampleJob)

@@ -7,8 +7,7 @@ import (
 	"testing"
 )
 
-// Missing credentials: the message names exactly what is missing and where it may come from
-// (item 6).
+// Missing credentials: the message names exactly what is missing and where it may come from.
 func TestMissingCredentialsNamed(t *testing.T) {
 	s, env := fakeEnv(t)
 	delete(env, "FAXREPORT_PASSWORD")
@@ -72,7 +71,7 @@ func TestDurationFlagsWantAPositiveDurationWithAUnit(t *testing.T) {
 	}
 }
 
-// wait's option errors name the flags (item 8).
+// wait's option errors name the flags.
 func TestWaitOptionErrorsNameTheFlag(t *testing.T) {
 	_, env := fakeEnv(t)
 	for _, tc := range []struct {
@@ -91,7 +90,7 @@ func TestWaitOptionErrorsNameTheFlag(t *testing.T) {
 	}
 }
 
-// Bad endpoints get advice a CLI user can follow, naming where the list came from (item 9).
+// Bad endpoints get advice a CLI user can follow, naming where the list came from.
 func TestEndpointErrorsGiveCLIAdvice(t *testing.T) {
 	s, env := fakeEnv(t)
 	for _, tc := range []struct {

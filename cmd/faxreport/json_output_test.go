@@ -11,7 +11,7 @@ import (
 )
 
 // get --json and wait --json print the same thing for the same report: the API's own bytes
-// (field order, "properties": null), compact, one report per line (item 11).
+// (field order, "properties": null), compact, one report per line.
 func TestJSONIsTheAPIsBytesWhateverTheCommand(t *testing.T) {
 	_, env := fakeEnv(t)
 	want := compact(t, api.Example(api.ReportExample)) + compact(t, api.Example(api.ReportMinimal))
@@ -73,7 +73,7 @@ func errorLines(t *testing.T, stderr string) []jsonError {
 }
 
 // With --json, every failed job is one JSON object on stderr: the job ID, the kind that
-// matches the exit code, and the message; reports stay alone on stdout (item 12).
+// matches the exit code, and the message; reports stay alone on stdout.
 func TestJSONErrorsPerJob(t *testing.T) {
 	s, env := fakeEnv(t)
 	inv := runCLI(t, env, "", "get", "--json", "FJNOSUCHJOB", exampleJob, "..")
