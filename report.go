@@ -12,14 +12,15 @@ import "github.com/faxreport/faxreport/gen"
 //
 // Each RecipientStatus has:
 //
-//	Number          string       number          the recipient's primary number, international format
-//	Status          string       status          see below
-//	Reason          string       reason          the status in words
-//	SentTS          *time.Time   sentTs          when the fax was sent; nil until it was
-//	DurationInSecs  int          durationInSecs  transmission time
-//	SentToNumber    *string      sentToNumber    the number actually dialled
-//	RemoteCsid      *string      remoteCsid      the fax ID of the receiving machine
-//	Properties      *[]Property  properties      personalized cover-page data (key, value)
+//	Number              string       number              the recipient's primary number, international format
+//	Status              string       status              see below
+//	Reason              string       reason              the status in words
+//	SentTS              *time.Time   sentTs              when the fax was sent; nil until it was
+//	DurationInSecs      int          durationInSecs      transmission time
+//	SentToNumber        *string      sentToNumber        the number actually dialled
+//	RemoteCsid          *string      remoteCsid          the fax ID of the receiving machine
+//	Properties          *[]Property  properties          personalized cover-page data (key, value)
+//	AlternativeNumbers  *[]string    alternativeNumbers  other numbers tried; not in the API document
 //
 // Status is a string, not an enum: the API documents it as open-ended. The known values are
 // StatusOK (delivered), StatusPending ("PENDING", still being processed: the only value that
