@@ -319,9 +319,16 @@ func (c *Client) deleteIn(ctx context.Context, dc *dataCenter, slot chan struct{
 		// Refused, so not carried out: the data center (the vendor's older API has no bulk
 		// requests) is asked job by job. The attempts before the refusal failed without a
 		// usable answer and may have deleted the reports.
+		workers := make(chan struct{}, DefaultConcurrency) // a few at a time, not a thousand
+		var wg sync.WaitGroup
 		for _, id := range pending {
-			outcome[position[id]] = c.deleteOneIn(ctx, dc, slot, id, bulkAttempts-1)
+			workers <- struct{}{}
+			wg.Go(func() {
+				defer func() { <-workers }()
+				outcome[position[id]] = c.deleteOneIn(ctx, dc, slot, id, bulkAttempts-1)
+			})
 		}
+		wg.Wait()
 	default:
 		for _, id := range pending {
 			outcome[position[id]] = err

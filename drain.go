@@ -1,6 +1,7 @@
 package faxreport
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -21,8 +22,10 @@ type DrainCounts struct {
 }
 
 // ErrDrainStalled is matched by the error of a drain that stopped because a data center listed
-// again a report it had been asked to delete: going on would hand the same page over forever.
-var ErrDrainStalled = errors.New("drain stalled: a data center lists again reports it was asked to delete")
+// again a report it had been asked to delete, or had every report of a page already gone
+// (another drain running at the same time, or a data center that does not delete): going on
+// could hand the same pages over forever.
+var ErrDrainStalled = errors.New("drain stalled: a data center's listing does not shrink as its reports are deleted")
 
 // DrainStatusReports reads and deletes every completed report of the region, the vendor's
 // read-and-delete workflow done safely. In each data center, concurrently, it lists a page (the
@@ -43,11 +46,11 @@ var ErrDrainStalled = errors.New("drain stalled: a data center lists again repor
 //     (within its last few pages), or whose page of deletions finds every report already gone
 //     (NOT_FOUND, with no lost answer that could have deleted it), stops its part of the drain
 //     with ErrDrainStalled rather than looping.
-//   - Only final, valid reports are handed over and deleted, each job once per page. A listed
-//     report with a PENDING recipient (the vendor lists only completed jobs), or one that breaks
-//     the contract of openapi.yaml, is left in place, unread; the drain goes on with the others,
-//     and once a data center lists nothing else, its part ends with ErrInvalidResponse naming
-//     those jobs.
+//   - Only final, valid reports are handed over and deleted, each job once per page. A job
+//     listed with a PENDING recipient (the vendor lists only completed jobs) or twice with
+//     different reports, and a report that breaks the contract of openapi.yaml, are left in
+//     place, unread; the drain goes on with the others, and once a data center lists nothing
+//     else, its part ends with ErrInvalidResponse naming those jobs.
 //   - Memory holds at most one page per data center, whatever the total.
 //
 // handle is never called concurrently; it gets the drain's ctx and the page, oldest first, all
@@ -119,7 +122,7 @@ func (d *drain) dataCenter(ctx context.Context, dc *dataCenter) error {
 		if len(listed.reports) == 0 && len(listed.invalid) == 0 {
 			return nil
 		}
-		p, notFinal := finalOnce(listed)
+		p, doubtful := finalOnce(listed)
 		for _, r := range p.reports {
 			for _, asked := range recent {
 				if asked[r.JobID] {
@@ -129,7 +132,7 @@ func (d *drain) dataCenter(ctx context.Context, dc *dataCenter) error {
 		}
 		if len(p.reports) == 0 {
 			// Only reports that cannot be taken are listed: they stay, unread, for a later drain.
-			return d.c.leftOut(dc, listed.invalid, notFinal)
+			return d.c.leftOut(dc, listed.invalid, doubtful)
 		}
 		if !d.handOver(ctx, p) {
 			return nil
@@ -151,20 +154,31 @@ func (d *drain) dataCenter(ctx context.Context, dc *dataCenter) error {
 	return nil
 }
 
-// finalOnce returns the final reports of a listing, each job once, and the IDs of those that are
-// not final: those are neither handed over nor deleted.
-func finalOnce(listed page) (p page, notFinal []string) {
-	seen := make(map[string]bool, len(listed.reports))
+// finalOnce returns the reports of a listing that can be taken, each job once, and the IDs of
+// the jobs that cannot: a job listed with a recipient still PENDING, or listed twice with
+// different reports, is neither handed over nor deleted.
+func finalOnce(listed page) (p page, leftOut []string) {
+	first := make(map[string]int, len(listed.reports)) // job ID -> index of its first copy
+	doubtful := map[string]bool{}
+	for i, r := range listed.reports {
+		j, seen := first[r.JobID]
+		if !seen {
+			first[r.JobID] = i
+		}
+		if !IsReportFinal(r) || seen && !bytes.Equal(listed.raw[j], listed.raw[i]) {
+			doubtful[r.JobID] = true
+		}
+	}
 	for i, r := range listed.reports {
 		switch {
-		case !IsReportFinal(r):
-			notFinal = append(notFinal, r.JobID)
-		case !seen[r.JobID]:
-			seen[r.JobID] = true
+		case first[r.JobID] != i:
+		case doubtful[r.JobID]:
+			leftOut = append(leftOut, r.JobID)
+		default:
 			p.reports, p.raw = append(p.reports, r), append(p.raw, listed.raw[i])
 		}
 	}
-	return p, notFinal
+	return p, leftOut
 }
 
 // handOver gives p to the handler and reports whether it accepted it.

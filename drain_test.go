@@ -400,3 +400,31 @@ func TestDrainAndListLeaveOutReportsThatBreakTheContract(t *testing.T) {
 		t.Fatalf("handed %v, deletions %v, err %v", handed, dc.deletes, err)
 	}
 }
+
+// A job listed twice, once still PENDING (or with two different reports), is left out whole:
+// deleting it would delete what nobody read.
+func TestDrainLeavesOutAJobListedTwiceDifferently(t *testing.T) {
+	pending := withField(t, faxreport.StatusPending, "recipientStatus", 0, "status")
+	busy := withField(t, faxreport.StatusBusy, "recipientStatus", 0, "status")
+	for name, other := range map[string][]byte{"pending": pending, "different": busy} {
+		t.Run(name, func(t *testing.T) {
+			dc := newHostileLister(t, func(n int) [][]byte {
+				if n == 1 {
+					return [][]byte{other, reportOf(t, testJobID), reportOf(t, "FJX")}
+				}
+				return [][]byte{other, reportOf(t, testJobID)}
+			}, deletedAnswer)
+			var handed []string
+			_, err := newClient(t, dc.dataCenter).DrainStatusReports(testContext(t), func(_ context.Context, page []*faxreport.Report) error {
+				for _, r := range page {
+					handed = append(handed, r.JobID)
+				}
+				return nil
+			})
+			mustFail(t, err, faxreport.ErrInvalidResponse)
+			if !slices.Equal(handed, []string{"FJX"}) || len(dc.deletes) != 1 || !slices.Equal(dc.deletes[0], []string{"FJX"}) || !strings.Contains(err.Error(), testJobID) {
+				t.Fatalf("handed %v, deletions %v, err %v", handed, dc.deletes, err)
+			}
+		})
+	}
+}

@@ -33,7 +33,7 @@ type Listing struct {
 // ListPart is one data center's listing.
 type ListPart struct {
 	Endpoint string    // the data center's base URL
-	Reports  []*Report // its oldest completed reports, oldest first; nil when Err is set
+	Reports  []*Report // its oldest completed reports, oldest first; nil when it gave no listing
 	// JSON holds each report of Reports exactly as the data center sent it (validated against
 	// openapi.yaml like Reports), unknown fields and nulls included: for callers that store or
 	// forward reports, as GetStatusReportJSON does for one.
@@ -87,7 +87,7 @@ func (c *Client) ListStatusReports(ctx context.Context) (*Listing, error) {
 	parts, errs := askEach(ctx, c, func(ctx context.Context, i int) (ListPart, error) {
 		dc := c.dataCenters[i]
 		page, err := c.listIn(ctx, dc)
-		if err == nil && page.invalid != nil {
+		if err == nil && len(page.invalid) > 0 {
 			err = c.leftOut(dc, page.invalid, nil)
 		}
 		listed := len(page.reports) + len(page.invalid)
@@ -114,15 +114,15 @@ type page struct {
 	invalid []*validate.Error
 }
 
-// leftOut is the error of a data center whose listing left reports out (the job IDs of reports
-// that broke the contract, or were not final): they are still there, unread.
-func (c *Client) leftOut(dc *dataCenter, invalid []*validate.Error, notFinal []string) error {
+// leftOut is the error of a data center whose listing left reports out (reports that broke the
+// contract, and jobs listed not final or twice, differently): they are still there, unread.
+func (c *Client) leftOut(dc *dataCenter, invalid []*validate.Error, doubtful []string) error {
 	var parts []string
-	for _, e := range invalid {
-		parts = append(parts, c.scrub.String(e.Error()))
+	for _, e := range invalid { // scrubbed by listIn
+		parts = append(parts, e.Error())
 	}
-	for _, id := range notFinal {
-		parts = append(parts, "job "+c.quoteAnswered(id)+" still has a PENDING recipient")
+	for _, id := range doubtful {
+		parts = append(parts, "job "+c.quoteAnswered(id)+" is listed not final, or twice with different reports")
 	}
 	const most = 5
 	if len(parts) > most {
@@ -140,7 +140,11 @@ func (c *Client) listIn(ctx context.Context, dc *dataCenter) (page, error) {
 	if err != nil {
 		return page{}, err
 	}
-	return page{reports: pointers(list.Items), raw: list.Raw, invalid: list.Invalid}, nil
+	var invalid []*validate.Error
+	for i, e := range list.Invalid {
+		invalid = append(invalid, c.scrubbedValidation(e, list.InvalidRaw[i]))
+	}
+	return page{reports: pointers(list.Items), raw: list.Raw, invalid: invalid}, nil
 }
 
 // pointers returns pointers to the elements of reports, which it does not copy.

@@ -52,8 +52,8 @@ const DefaultMaxPushBytes = 1 << 20
 
 // String describes the configuration with the password redacted.
 func (c PushConfig) String() string {
-	return fmt.Sprintf("faxreport.PushConfig{Username:%q Password:%s AllowUnauthenticated:%t Handle:%s MaxBodyBytes:%d}",
-		c.Username, redacted(c.Password), c.AllowUnauthenticated, setOrNil(c.Handle != nil), c.MaxBodyBytes)
+	return fmt.Sprintf("faxreport.PushConfig{Username:%q Password:%s AllowUnauthenticated:%t Handle:%s HandleJSON:%s MaxBodyBytes:%d Timeout:%v}",
+		c.Username, redacted(c.Password), c.AllowUnauthenticated, setOrNil(c.Handle != nil), setOrNil(c.HandleJSON != nil), c.MaxBodyBytes, c.Timeout)
 }
 
 // GoString is String, so that %#v redacts the password too.
@@ -73,9 +73,11 @@ const pushRetryAfter = "60"
 // NewPushHandler returns an http.Handler that receives Retarus' HTTP status push.
 //
 // A push is trusted as a signal only: it says which jobs finished. For each job ID in it, the
-// handler fetches the report with c.GetStatusReport, validated against openapi.yaml like every
-// other answer, and passes that report, never the push's own data, to cfg.Handle. A forged or
-// altered push can therefore at worst trigger a fetch. See ParsePush for the bodies accepted.
+// handler fetches the report with c.GetStatusReport (c.GetStatusReportJSON for cfg.HandleJSON),
+// validated against openapi.yaml like every other answer, and passes that report, never the
+// push's own data, to cfg.Handle (or cfg.HandleJSON) once it is final, within cfg.Timeout. A
+// forged or altered push can therefore at worst trigger a fetch. See ParsePush for the bodies
+// accepted.
 //
 // The answers:
 //   - 204 when every job's report was fetched and handled;
@@ -99,12 +101,13 @@ const pushRetryAfter = "60"
 // report stays in the API for its retention period, where ListStatusReports and
 // DrainStatusReports collect it.
 //
-// Each request is logged at debug level on the client's Logger, with the job IDs and the
-// outcome; never the credentials, and at most a short excerpt of a body that does not parse.
+// Each request is logged on the client's Logger, at debug level when answered 2xx and at warn
+// level otherwise, with the job IDs and the outcome; never the credentials, and at most a short
+// excerpt of a body that does not parse.
 //
-// It refuses with ErrInvalidArgument a nil c, a nil Handle, a negative MaxBodyBytes, a config
-// without both Username and Password unless AllowUnauthenticated is set, and
-// AllowUnauthenticated together with credentials.
+// It refuses with ErrInvalidArgument a nil c, a config with neither or both of Handle and
+// HandleJSON, a negative MaxBodyBytes or Timeout, a config without both Username and Password
+// unless AllowUnauthenticated is set, and AllowUnauthenticated together with credentials.
 func NewPushHandler(c *Client, cfg PushConfig) (http.Handler, error) {
 	hasCredentials := cfg.Username != "" || cfg.Password != ""
 	var problem string

@@ -285,7 +285,13 @@ func (c *Client) scrubbed(err error, body []byte) error {
 	if !errors.As(err, &ve) {
 		return errors.New(c.scrub.String(err.Error()))
 	}
-	return &validate.Error{Field: c.scrub.String(ve.Field), Job: boundedID(c.scrub.String(ve.Job)), Reason: c.scrub.String(ve.Reason), Excerpt: httpbody.Excerpt(c.scrub.Bytes(body))}
+	return c.scrubbedValidation(ve, body)
+}
+
+// scrubbedValidation is a validation error with every credential removed from what it quotes:
+// its excerpt is made anew from quoted, scrubbed, and the job ID is cut only once scrubbed.
+func (c *Client) scrubbedValidation(ve *validate.Error, quoted []byte) *validate.Error {
+	return &validate.Error{Field: c.scrub.String(ve.Field), Job: boundedID(c.scrub.String(ve.Job)), Reason: c.scrub.String(ve.Reason), Excerpt: httpbody.Excerpt(c.scrub.Bytes(quoted))}
 }
 
 // maxQuotedID bounds how much of a job ID an error or log record quotes.

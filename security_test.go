@@ -1,6 +1,7 @@
 package faxreport_test
 
 import (
+	"bytes"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -148,4 +149,49 @@ func jsonEscaped(s string) string {
 		fmt.Fprintf(&b, "\\u%04x", r)
 	}
 	return b.String()
+}
+
+// assertNoSecretPart fails if err shows any 5 bytes of the password: what an error cuts short
+// must be scrubbed first, or a cut password no longer matches and its start shows.
+func assertNoSecretPart(t *testing.T, err error) {
+	t.Helper()
+	for i := 0; i+5 <= len(testPassword); i++ {
+		if part := testPassword[i : i+5]; strings.Contains(err.Error(), part) {
+			t.Fatalf("error shows %q of the password: %v", part, err)
+		}
+	}
+}
+
+// Job IDs and excerpts are scrubbed before they are cut, so that a password straddling the cut
+// shows no part of itself.
+func TestScrubbingHappensBeforeCutting(t *testing.T) {
+	straddling := strings.Repeat("A", 60) + testPassword
+	badDate := withField(t, "not a date", "recipientStatus", 0, "sentTs")
+	for name, list := range map[string][]byte{
+		"job ID of an invalid listed report": bytes.Replace(badDate, []byte(testJobID), []byte(straddling), 1),
+		"excerpt of an invalid listed report": withField(t, strings.Repeat("B", 72)+testPassword,
+			"recipientStatus", 0, "sentTs"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			body := append(append([]byte(`{"reports":[`), list...), "]}"...)
+			_, err := newClient(t, newDataCenter(t, serveJSON(200, body))).ListStatusReports(testContext(t))
+			mustFail(t, err, faxreport.ErrInvalidResponse)
+			assertNoSecretPart(t, err)
+		})
+	}
+	t.Run("job ID of an invalid bulk delete item", func(t *testing.T) {
+		dc := newDataCenter(t, serveJSON(200, []byte(`{"reports":[{"jobId":"`+strings.Repeat("A", 55)+testPassword+`","deleted":"yes"}]}`)))
+		for _, r := range newClient(t, dc).DeleteStatusReports(testContext(t), []string{"FJ1"}) {
+			mustFail(t, r.Err, faxreport.ErrInvalidResponse)
+			assertNoSecretPart(t, r.Err)
+		}
+	})
+}
+
+// A listing that is not an object, however large, is an invalid response, never a crash (the
+// model is built while a large body is validated).
+func TestListThatIsNoObjectIsInvalid(t *testing.T) {
+	huge := []byte(`"` + strings.Repeat("x", 70<<10) + `"`)
+	_, err := newClient(t, newDataCenter(t, serveJSON(200, huge))).ListStatusReports(testContext(t))
+	mustFail(t, err, faxreport.ErrInvalidResponse)
 }

@@ -26,7 +26,9 @@ the limit are then not printed.
 
 A data center that fails does not hide the others: their reports are printed, then the
 failure, naming the data center, on stderr, and the exit code is that of the failure (6 for
-a data center unavailable): the listing is partial, never presented as complete.`
+a data center unavailable): the listing is partial, never presented as complete. A listed
+report that breaks the API's contract is left out and named by its job the same way (exit 5),
+with the data center's other reports printed.`
 
 func newListCommand(a *app) *cobra.Command {
 	return &cobra.Command{
@@ -83,8 +85,10 @@ func writeListing(w io.Writer, listing *faxreport.Listing) {
 	fmt.Fprintln(w)
 	for _, part := range listing.Parts {
 		switch {
-		case part.Err != nil:
+		case part.Err != nil && part.Reports == nil:
 			fmt.Fprintf(w, "%s: failed, its reports are missing above (see the error)\n", part.Endpoint)
+		case part.Err != nil:
+			fmt.Fprintf(w, "%s: %d reports, not all it listed (see the error)\n", part.Endpoint, len(part.Reports))
 		case part.Truncated:
 			fmt.Fprintf(w, "%s: %d reports, the most a data center lists: it may hold more (drain reads them all)\n", part.Endpoint, len(part.Reports))
 		default:

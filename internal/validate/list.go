@@ -20,6 +20,9 @@ type List[T any] struct {
 	Items   []T
 	Raw     []json.RawMessage
 	Invalid []*Error // one per item left out; its Field says where, its Job which job
+	// InvalidRaw holds the JSON of each item of Invalid, in the same order; Invalid's
+	// excerpts quote it, not the body's start.
+	InvalidRaw []json.RawMessage
 }
 
 // listKey is the member that holds a list body's items.
@@ -53,6 +56,8 @@ func listDecoder[T any](schema *openapi3.Schema) *Decoder[List[T]] {
 			for i, ok := range keep {
 				if ok {
 					valid, validRaw = append(valid, items[i]), append(validRaw, raw[i])
+				} else {
+					l.InvalidRaw = append(l.InvalidRaw, raw[i])
 				}
 			}
 			items, raw = valid, validRaw
@@ -64,7 +69,9 @@ func listDecoder[T any](schema *openapi3.Schema) *Decoder[List[T]] {
 		return l, nil
 	}
 	d := schemaDecoder(schema, keepsDoc, func(doc any, body []byte) (*List[T], error) {
-		items, _ := doc.(map[string]any)[listKey].([]any)
+		// Built while kin-openapi validates, for a large body: doc may not be valid yet.
+		obj, _ := doc.(map[string]any)
+		items, _ := obj[listKey].([]any)
 		return build(items, nil, body)
 	})
 	d.salvage = func(doc any, body []byte, failure *Error) (*List[T], error) {
@@ -75,6 +82,9 @@ func listDecoder[T any](schema *openapi3.Schema) *Decoder[List[T]] {
 		l, err := build(items, keep, body)
 		if err != nil {
 			return nil, &Error{Reason: bounded(err.Error()), Excerpt: failure.Excerpt}
+		}
+		for i, e := range invalid {
+			e.Excerpt = httpbody.Excerpt(l.InvalidRaw[i])
 		}
 		l.Invalid = invalid
 		return l, nil
@@ -110,7 +120,7 @@ func invalidItems(schema *openapi3.Schema, doc any, body []byte) (items []any, k
 			e.Field = bounded(fmt.Sprintf("/%s/%d%s", listKey, i, e.Field))
 			if m, ok := item.(map[string]any); ok {
 				if id, ok := m["jobId"].(string); ok {
-					e.Job = httpbody.Truncate(id, maxJob)
+					e.Job = id // whole: a caller that scrubs it must see all of it
 				}
 			}
 			invalid = append(invalid, e)

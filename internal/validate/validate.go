@@ -39,7 +39,7 @@ var Spec = sync.OnceValues(func() (*openapi3.T, error) {
 // of the body.
 type Error struct {
 	Field   string // JSON pointer of the offending value, "" for the document itself
-	Job     string // the jobId of the report the offending value is in, "" when unknown
+	Job     string // the jobId of the report the offending value is in, "" when unknown; whole
 	Reason  string // what is wrong
 	Excerpt string // a short, quoted excerpt of the body
 }
@@ -51,7 +51,7 @@ func (e *Error) Error() string {
 		b.WriteString(e.Field)
 		if e.Job != "" {
 			b.WriteString(" (job ")
-			b.WriteString(strconv.Quote(e.Job))
+			b.WriteString(strconv.Quote(httpbody.Truncate(e.Job, maxJob)))
 			b.WriteString(")")
 		}
 		b.WriteString(": ")
@@ -319,15 +319,15 @@ func schemaError(err error, body []byte, doc any) *Error {
 
 // jobOn returns the jobId of the innermost object below the document's root, on the path to the
 // value at pointer, that has a string one ("" when none has): the job a report in a list was
-// about, for an error that would otherwise name it only by its index. At most maxJob bytes of
-// it.
+// about, for an error that would otherwise name it only by its index. It is not cut, so that a
+// caller that scrubs what an error quotes sees all of it; Error quotes at most maxJob bytes.
 func jobOn(doc any, pointer []string) string {
 	job := ""
 	node := doc
 	for depth := 0; ; depth++ {
 		if m, ok := node.(map[string]any); ok && depth > 0 {
 			if id, ok := m["jobId"].(string); ok {
-				job = httpbody.Truncate(id, maxJob)
+				job = id
 			}
 		}
 		if depth == len(pointer) {
