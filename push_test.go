@@ -15,6 +15,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/faxreport/faxreport"
 	"github.com/faxreport/faxreport/api"
@@ -555,4 +556,21 @@ func faxreportClient(t *testing.T, env *pushEnv) *faxreport.Client {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// PushConfig.Timeout bounds a job's fetch: a data center that never answers gets the push 503.
+func TestPushTimeoutBoundsTheFetch(t *testing.T) {
+	env := newPushEnv(t, func(c *faxreport.PushConfig) { c.Timeout = 200 * time.Millisecond })
+	env.fake.LoadExamples()
+	for _, dc := range env.fake.DataCenters() {
+		dc.SetLatency(time.Minute)
+	}
+	start := time.Now()
+	wantStatus(t, env.push(t, exampleJobID), http.StatusServiceUnavailable)
+	if elapsed := time.Since(start); elapsed > 10*time.Second { // loose: a hang would take a minute
+		t.Fatalf("answered after %v", elapsed)
+	}
+	if n := len(env.reports()); n != 0 {
+		t.Fatalf("%d reports handled", n)
+	}
 }
