@@ -352,13 +352,7 @@ func TestDrainLeavesReportsThatAreNotFinal(t *testing.T) {
 		}
 		return [][]byte{pending} // FJFINAL deleted
 	}, deletedAnswer)
-	var handed []string
-	_, err := newClient(t, dc.dataCenter).DrainStatusReports(testContext(t), func(_ context.Context, page []*faxreport.Report) error {
-		for _, r := range page {
-			handed = append(handed, r.JobID)
-		}
-		return nil
-	})
+	handed, err := drainedJobs(t, newClient(t, dc.dataCenter))
 	mustFail(t, err, faxreport.ErrInvalidResponse)
 	if !slices.Equal(handed, []string{"FJFINAL"}) || len(dc.deletes) != 1 || !slices.Equal(dc.deletes[0], []string{"FJFINAL"}) {
 		t.Fatalf("handed %v, deletions %v", handed, dc.deletes)
@@ -388,13 +382,7 @@ func TestDrainAndListLeaveOutReportsThatBreakTheContract(t *testing.T) {
 	if part := listing.Parts[0]; len(part.Reports) != 2 || len(part.JSON) != 2 || !strings.Contains(err.Error(), `(job "FJBADDATE")`) {
 		t.Fatalf("listed %d reports, error %v", len(part.Reports), err)
 	}
-	var handed []string
-	_, err = c.DrainStatusReports(testContext(t), func(_ context.Context, page []*faxreport.Report) error {
-		for _, r := range page {
-			handed = append(handed, r.JobID)
-		}
-		return nil
-	})
+	handed, err := drainedJobs(t, c)
 	mustFail(t, err, faxreport.ErrInvalidResponse)
 	if !slices.Equal(handed, []string{"FJ1", "FJ2"}) || len(dc.deletes) != 1 || !slices.Equal(dc.deletes[0], []string{"FJ1", "FJ2"}) || !strings.Contains(err.Error(), "FJBADDATE") {
 		t.Fatalf("handed %v, deletions %v, err %v", handed, dc.deletes, err)
@@ -414,17 +402,24 @@ func TestDrainLeavesOutAJobListedTwiceDifferently(t *testing.T) {
 				}
 				return [][]byte{other, reportOf(t, testJobID)}
 			}, deletedAnswer)
-			var handed []string
-			_, err := newClient(t, dc.dataCenter).DrainStatusReports(testContext(t), func(_ context.Context, page []*faxreport.Report) error {
-				for _, r := range page {
-					handed = append(handed, r.JobID)
-				}
-				return nil
-			})
+			handed, err := drainedJobs(t, newClient(t, dc.dataCenter))
 			mustFail(t, err, faxreport.ErrInvalidResponse)
 			if !slices.Equal(handed, []string{"FJX"}) || len(dc.deletes) != 1 || !slices.Equal(dc.deletes[0], []string{"FJX"}) || !strings.Contains(err.Error(), testJobID) {
 				t.Fatalf("handed %v, deletions %v, err %v", handed, dc.deletes, err)
 			}
 		})
 	}
+}
+
+// drainedJobs drains c with a handler that accepts every page, and returns the job IDs handed
+// over, in order, with the drain's error.
+func drainedJobs(t *testing.T, c *faxreport.Client) ([]string, error) {
+	var handed []string
+	_, err := c.DrainStatusReports(testContext(t), func(_ context.Context, page []*faxreport.Report) error {
+		for _, r := range page {
+			handed = append(handed, r.JobID)
+		}
+		return nil
+	})
+	return handed, err
 }
