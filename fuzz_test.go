@@ -83,7 +83,7 @@ func (s *fuzzServer) client(f *testing.F) *faxreport.Client {
 	return c
 }
 
-// lockedBuffer is a log sink safe for the client's goroutines.
+// lockedBuffer is a log sink safe for the client's and the test's goroutines.
 type lockedBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
@@ -95,6 +95,14 @@ func (b *lockedBuffer) Write(p []byte) (int, error) {
 	return b.buf.Write(p)
 }
 
+// String returns what was written.
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// take returns what was written and forgets it.
 func (b *lockedBuffer) take() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()

@@ -33,7 +33,7 @@ const (
 type pushEnv struct {
 	fake    *faxtest.Server
 	url     string
-	log     *pushLogSink
+	log     *lockedBuffer
 	mu      sync.Mutex
 	handled []*faxreport.Report
 }
@@ -42,7 +42,7 @@ type pushEnv struct {
 // (a nil Handle is replaced by the recording one).
 func newPushEnv(t *testing.T, edit func(*faxreport.PushConfig)) *pushEnv {
 	t.Helper()
-	env := &pushEnv{fake: faxtest.NewServer(faxtest.Options{T: t}), log: &pushLogSink{}}
+	env := &pushEnv{fake: faxtest.NewServer(faxtest.Options{T: t}), log: &lockedBuffer{}}
 	cfg := env.fake.Config()
 	cfg.Retry = fastRetry
 	cfg.Logger = slog.New(slog.NewTextHandler(env.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -133,24 +133,6 @@ func wantStatus(t *testing.T, resp *http.Response, want int) {
 	if want == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") == "" {
 		t.Errorf("503 without Retry-After")
 	}
-}
-
-// pushLogSink is a log sink safe for the handler's and the test's goroutines.
-type pushLogSink struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *pushLogSink) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *pushLogSink) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 func TestPushDocumentedExampleDeliversTheAPIsReport(t *testing.T) {

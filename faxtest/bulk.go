@@ -3,7 +3,6 @@ package faxtest
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	"github.com/faxreport/faxreport"
-	"github.com/faxreport/faxreport/api"
 	"github.com/faxreport/faxreport/internal/validate"
 )
 
@@ -59,21 +57,9 @@ func splitReportsPath(escaped string) (custNr string, ok bool) {
 func (dc *DataCenter) serveReports(w http.ResponseWriter, r *http.Request, custNr string, entry int) {
 	body, _ := io.ReadAll(r.Body) // buffered by bufferBody
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	if err := dc.checkRequest(r, validate.ReportsPath, map[string]string{"custNr": custNr}); err != nil {
-		if errors.Is(err, errBadAuthorization) {
-			writeError(w, http.StatusBadRequest, "Authorization header missing or malformed")
-			return
-		}
-		dc.specViolation(r, err)
-		writeError(w, http.StatusBadRequest, err.Error())
+	if !dc.admit(w, r, entry, validate.ReportsPath, map[string]string{"custNr": custNr}, http.StatusBadRequest) {
 		return
 	}
-	user, pass, _ := r.BasicAuth()
-	if user != dc.region.Username || pass != dc.region.Password || custNr != dc.region.CustomerNumber {
-		writeJSON(w, http.StatusUnauthorized, api.Example(api.Error401))
-		return
-	}
-	dc.updateLog(entry, func(r *Request) { r.Authorized = true })
 	switch r.Method {
 	case http.MethodGet:
 		_, bodies := dc.oldest(faxreport.ListLimit, false)

@@ -117,11 +117,7 @@ func TestReportsResourceAnswersMatchTheSpec(t *testing.T) {
 func TestBulkRequestsBeyondTheLimitAreRefused(t *testing.T) {
 	rec := &recordingTB{TB: t}
 	s := faxtest.NewServer(faxtest.Options{T: rec, DataCenters: 1})
-	ids := make([]string, 1001)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("FJ%04d", i)
-	}
-	body, _ := json.Marshal(map[string]any{"action": "GET", "jobIds": ids})
+	body := tooManyJobs()
 	if status, _ := sendReports(t, s, s.DataCenter(0), http.MethodPost, string(body)); status != 400 {
 		t.Fatalf("1001 IDs: %d", status)
 	}
@@ -186,4 +182,14 @@ func TestListLeavesOutReportsWithPendingRecipients(t *testing.T) {
 			t.Fatalf("listed %s with a PENDING recipient", r.JobID)
 		}
 	}
+}
+
+// tooManyJobs is a bulk GET request of 1001 job IDs, one more than the vendor allows.
+func tooManyJobs() []byte {
+	ids := make([]string, 1001)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("FJ%04d", i)
+	}
+	body, _ := json.Marshal(map[string]any{"action": "GET", "jobIds": ids})
+	return body
 }

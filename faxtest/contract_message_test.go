@@ -2,7 +2,6 @@ package faxtest_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -16,11 +15,7 @@ import (
 func TestContractViolationMessageNamesFieldAndRule(t *testing.T) {
 	rec := &recordingTB{TB: t}
 	s := faxtest.NewServer(faxtest.Options{T: rec, DataCenters: 1})
-	ids := make([]string, 1001)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("FJ%04d", i)
-	}
-	tooMany, _ := json.Marshal(map[string]any{"action": "GET", "jobIds": ids})
+	tooMany := tooManyJobs()
 	for _, tc := range []struct{ body, want string }{
 		{string(tooMany), "request body: /jobIds: maximum number of items is 1000"},
 		{`{"action":"PURGE","jobIds":["FJ1"]}`, `request body: /action: string doesn't match the regular expression`},

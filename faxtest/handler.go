@@ -64,21 +64,9 @@ func (dc *DataCenter) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	dc.updateLog(entry, func(r *Request) { r.JobID = jobID })
-	if err := dc.checkRequest(r, validate.ReportPath, map[string]string{"custNr": custNr, "jobId": jobID}); err != nil {
-		if errors.Is(err, errBadAuthorization) {
-			writeError(rec, http.StatusBadRequest, "Authorization header missing or malformed")
-			return
-		}
-		dc.specViolation(r, err)
-		writeError(rec, http.StatusMethodNotAllowed, err.Error())
+	if !dc.admit(rec, r, entry, validate.ReportPath, map[string]string{"custNr": custNr, "jobId": jobID}, http.StatusMethodNotAllowed) {
 		return
 	}
-	user, pass, _ := r.BasicAuth()
-	if user != dc.region.Username || pass != dc.region.Password || custNr != dc.region.CustomerNumber {
-		writeJSON(rec, http.StatusUnauthorized, api.Example(api.Error401))
-		return
-	}
-	dc.updateLog(entry, func(r *Request) { r.Authorized = true })
 	if r.Method == http.MethodDelete {
 		body, _ := json.Marshal(dc.removeEach([]string{jobID})[0])
 		writeJSON(rec, http.StatusOK, body)
@@ -124,6 +112,29 @@ func (dc *DataCenter) serveFault(w http.ResponseWriter, f *Fault) bool {
 		return true
 	}
 	return false
+}
+
+// admit checks a request to the spec's path with its path parameters against openapi.yaml and
+// the credentials, and answers it when it fails: 400 without an Authorization header, invalid
+// (a spec violation, reported to the test) with the given status, 401 for wrong credentials or
+// another customer number. It reports whether the request may be served, logged as authorized.
+func (dc *DataCenter) admit(w http.ResponseWriter, r *http.Request, entry int, path string, params map[string]string, invalid int) bool {
+	if err := dc.checkRequest(r, path, params); err != nil {
+		if errors.Is(err, errBadAuthorization) {
+			writeError(w, http.StatusBadRequest, "Authorization header missing or malformed")
+			return false
+		}
+		dc.specViolation(r, err)
+		writeError(w, invalid, err.Error())
+		return false
+	}
+	user, pass, _ := r.BasicAuth()
+	if user != dc.region.Username || pass != dc.region.Password || params["custNr"] != dc.region.CustomerNumber {
+		writeJSON(w, http.StatusUnauthorized, api.Example(api.Error401))
+		return false
+	}
+	dc.updateLog(entry, func(r *Request) { r.Authorized = true })
+	return true
 }
 
 // checkRequest validates the request against the operation (method, path) of openapi.yaml,

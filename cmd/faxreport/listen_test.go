@@ -355,16 +355,25 @@ func newGate(t *testing.T, endpoint string) (*gate, string) {
 
 func (g *gate) release() { g.once.Do(func() { close(g.open) }) }
 
-// An interrupt in the middle of a burst of pushes finishes the pushes in progress: each is
-// answered 204 with its report in --out, and the run exits 0. No push answered 2xx is lost.
-func TestListenShutdownMidBurstLosesNothing(t *testing.T) {
+// gatedListen runs listen against a one-data-center region holding n jobs, whose fetches a gate
+// holds until released, writing to a new file: for tests of a shutdown while pushes are in
+// progress.
+func gatedListen(t *testing.T, n int, args ...string) (*faxtest.Server, []string, *gate, string, *listening) {
+	t.Helper()
 	s := faxtest.NewServer(faxtest.Options{T: t, DataCenters: 1})
-	ids := putJobs(s, 12)
+	ids := putJobs(s, n)
 	g, endpoint := newGate(t, s.Endpoints()[0])
 	env := listenEnv(s)
 	env["FAXREPORT_ENDPOINTS"] = endpoint
 	out := filepath.Join(t.TempDir(), "reports.ndjson")
-	l := startListen(t, env, "--addr", "127.0.0.1:0", "--out", out)
+	l := startListen(t, env, append([]string{"--addr", "127.0.0.1:0", "--out", out}, args...)...)
+	return s, ids, g, out, l
+}
+
+// An interrupt in the middle of a burst of pushes finishes the pushes in progress: each is
+// answered 204 with its report in --out, and the run exits 0. No push answered 2xx is lost.
+func TestListenShutdownMidBurstLosesNothing(t *testing.T) {
+	s, ids, g, out, l := gatedListen(t, 12)
 
 	answers := make(chan map[string]int, 1)
 	go func() { answers <- pushAll(s, l.url, ids, faxtest.PushBasicAuth(pushUser, pushPassword)) }()
@@ -405,13 +414,7 @@ func TestListenShutdownMidBurstLosesNothing(t *testing.T) {
 // A push still in progress when --shutdown-timeout expires is abandoned unanswered, nothing is
 // written for it, and the run exits 1 saying so.
 func TestListenShutdownTimeoutAbandonsUnansweredPushes(t *testing.T) {
-	s := faxtest.NewServer(faxtest.Options{T: t, DataCenters: 1})
-	ids := putJobs(s, 1)
-	g, endpoint := newGate(t, s.Endpoints()[0])
-	env := listenEnv(s)
-	env["FAXREPORT_ENDPOINTS"] = endpoint
-	out := filepath.Join(t.TempDir(), "reports.ndjson")
-	l := startListen(t, env, "--addr", "127.0.0.1:0", "--out", out, "--shutdown-timeout", "50ms")
+	s, ids, g, out, l := gatedListen(t, 1, "--shutdown-timeout", "50ms")
 
 	answers := make(chan map[string]int, 1)
 	go func() { answers <- pushAll(s, l.url, ids, faxtest.PushBasicAuth(pushUser, pushPassword)) }()
