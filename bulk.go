@@ -51,8 +51,8 @@ func forEachChunk(ids []string, workers int, do func(chunk []string)) {
 
 // sendBulk sends a bulkStatusReports request; ids is read at each attempt, so that a retry may
 // carry fewer jobs than the first attempt.
-func (c *Client) sendBulk(action string, ids *[]string) sendFunc {
-	return func(ctx context.Context, dc *dataCenter) (*http.Response, error) {
+func sendBulk(action string, ids *[]string) sendFunc {
+	return func(ctx context.Context, c *Client, dc *dataCenter, _ string) (*http.Response, error) {
 		return dc.api.BulkStatusReports(ctx, c.customerNumber, gen.BulkRequest{Action: action, JobIds: *ids}, c.editors...)
 	}
 }
@@ -64,7 +64,7 @@ func (c *Client) bulkReadIn(ctx context.Context, dc *dataCenter, slot chan struc
 	for _, id := range ids {
 		asked[id] = true
 	}
-	list, err := ask(ctx, c, opBulkGet, "", dc, slot, c.sendBulk(actionGet, &ids), c.decode.bulkReports,
+	list, err := ask(ctx, c, opBulkGet, "", dc, slot, sendBulk(actionGet, &ids), c.decode.bulkReports,
 		func(_ int, list *gen.StatusReportList, err error) error {
 			if err != nil {
 				return err
@@ -278,7 +278,7 @@ func (c *Client) deleteIn(ctx context.Context, dc *dataCenter, slot chan struct{
 	}
 	pending := append([]string(nil), ids...)
 	bulkAttempts := 0
-	_, err := ask(ctx, c, opBulkDelete, "", dc, slot, c.sendBulk(actionDelete, &pending), c.decode.bulkDeletion,
+	_, err := ask(ctx, c, opBulkDelete, "", dc, slot, sendBulk(actionDelete, &pending), c.decode.bulkDeletion,
 		func(attempts int, list *gen.DeleteResultList, err error) error {
 			bulkAttempts = attempts
 			if err != nil {
@@ -351,7 +351,7 @@ func (c *Client) deleteOneIn(ctx context.Context, dc *dataCenter, slot chan stru
 	if err := checkJobID(jobID); err != nil {
 		return err
 	}
-	_, err := ask(ctx, c, opDelete, jobID, dc, slot, c.sendDelete(jobID), c.decode.deletions, func(attempts int, r *DeleteResult, err error) error {
+	_, err := ask(ctx, c, opDelete, jobID, dc, slot, sendDelete, c.decode.deletions, func(attempts int, r *DeleteResult, err error) error {
 		return c.deleted(dc, jobID, earlier+attempts, r, err)
 	})
 	return err

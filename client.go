@@ -3,7 +3,6 @@ package faxreport
 import (
 	"cmp"
 	"context"
-	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -30,7 +29,9 @@ const stragglerGrace = 250 * time.Millisecond
 // concurrent use and reuses connections; create one and share it.
 type Client struct {
 	customerNumber string
-	httpClient     *http.Client
+	doer           doer          // every request leaves through it (transport.go)
+	attemptTimeout time.Duration // each attempt's deadline, when the doer has no timeout of its own
+	attemptCause   error         // the error of an attempt that outlived attemptTimeout
 	dataCenters    []*dataCenter
 	editors        []gen.RequestEditorFn // auth and user agent, applied to every request
 	retry          retry.Policy
@@ -127,15 +128,18 @@ func New(cfg Config) (*Client, error) {
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	userAgent := cmp.Or(cfg.UserAgent, "faxreport-go/"+Version)
+	// One value slice per header for every request: a request's headers are never changed once
+	// built (http.RoundTripper's contract), and the slice is full, so an Add copies it.
+	userAgent := []string{cmp.Or(cfg.UserAgent, "faxreport-go/"+Version)}
 	c.editors = []gen.RequestEditorFn{
 		auth.Basic(cfg.Username, cfg.Password, cfg.AllowInsecureHTTP),
 		func(_ context.Context, req *http.Request) error {
-			req.Header.Set("User-Agent", userAgent)
+			req.Header["User-Agent"] = userAgent
 			return nil
 		},
 	}
-	c.httpClient = ownHTTPClient(cfg.HTTPClient, cmp.Or(cfg.MaxConnsPerDataCenter, DefaultMaxConnsPerDataCenter))
+	c.doer, c.attemptTimeout = newDoer(cfg.HTTPClient, cmp.Or(cfg.MaxConnsPerDataCenter, DefaultMaxConnsPerDataCenter))
+	c.attemptCause = &attemptTimeoutError{c.attemptTimeout}
 	seen := map[string]bool{}
 	for _, raw := range urls {
 		base, err := endpoint.Parse(raw, cfg.AllowInsecureHTTP)
@@ -146,7 +150,7 @@ func New(cfg Config) (*Client, error) {
 			continue
 		}
 		seen[base] = true
-		api, err := gen.NewClient(base, gen.WithHTTPClient(c.httpClient))
+		api, err := gen.NewClient(base, gen.WithHTTPClient(c.doer))
 		if err != nil {
 			return nil, fmt.Errorf("faxreport: %w: %w", ErrInvalidArgument, err)
 		}
@@ -198,7 +202,7 @@ func (c *Client) Endpoints() []string {
 
 // CloseIdleConnections closes the connections that the client keeps open for reuse, as
 // http.Client.CloseIdleConnections does.
-func (c *Client) CloseIdleConnections() { c.httpClient.CloseIdleConnections() }
+func (c *Client) CloseIdleConnections() { c.doer.CloseIdleConnections() }
 
 // String describes the client without its credentials.
 func (c *Client) String() string {
@@ -207,47 +211,6 @@ func (c *Client) String() string {
 
 // GoString is String, so that %#v shows no credentials either.
 func (c *Client) GoString() string { return c.String() }
-
-// defaultHTTPClient pools connections, at most maxConns to each data center (a burst of calls
-// queues for them rather than open thousands of sockets), bounds response headers and requires
-// TLS 1.2 or later; like any client, it gets its per-attempt timeout and redirect policy from
-// ownHTTPClient.
-func defaultHTTPClient(maxConns int) *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxConnsPerHost = maxConns
-	t.MaxIdleConnsPerHost = maxConns
-	t.MaxResponseHeaderBytes = DefaultMaxResponseHeaderBytes
-	t.ResponseHeaderTimeout = 30 * time.Second
-	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-	return &http.Client{Transport: t} // ownHTTPClient adds the timeout
-}
-
-// attemptTimeout bounds each attempt of a client whose http.Client has no timeout of its own,
-// so that a data center that never answers cannot hold a call without a deadline forever.
-const attemptTimeout = 60 * time.Second
-
-// ownHTTPClient returns a copy of hc (or the default client) that the client can rely on: it
-// has a timeout, and it follows a redirect only where hc's own policy allows it and only to the
-// same host without leaving https. Without a policy of its own it follows none: an API that
-// redirects is misbehaving, and a redirect must not carry the credentials elsewhere.
-func ownHTTPClient(hc *http.Client, maxConns int) *http.Client {
-	if hc == nil {
-		hc = defaultHTTPClient(maxConns)
-	}
-	copied := *hc
-	if copied.Timeout == 0 {
-		copied.Timeout = attemptTimeout
-	}
-	own := copied.CheckRedirect
-	copied.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		from := via[0].URL
-		if own == nil || req.URL.Host != from.Host || from.Scheme == "https" && req.URL.Scheme != "https" {
-			return http.ErrUseLastResponse
-		}
-		return own(req, via)
-	}
-	return &copied
-}
 
 // checkJobID reports a job ID that would change the request path or that no job can have
 // (control characters, invalid UTF-8). Its format is not checked: the API does not document it.

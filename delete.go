@@ -33,10 +33,7 @@ func (c *Client) DeleteStatusReport(ctx context.Context, jobID string) (*DeleteR
 		return nil, err
 	}
 	return fetch(ctx, c, call[DeleteResult]{
-		op: opDelete, jobID: jobID, send: c.sendDelete(jobID), decoder: c.decode.deletions,
-		accept: func(dc *dataCenter, attempts int, r *DeleteResult, err error) error {
-			return c.deleted(dc, jobID, attempts, r, err)
-		},
+		op: opDelete, jobID: jobID, send: sendDelete, decoder: c.decode.deletions, accept: (*Client).deleted,
 	})
 }
 
@@ -96,8 +93,6 @@ type errNotNotFound struct{ err error }
 func (e errNotNotFound) Error() string { return e.err.Error() }
 
 // sendDelete sends the deleteStatusReport request for jobID.
-func (c *Client) sendDelete(jobID string) sendFunc {
-	return func(ctx context.Context, dc *dataCenter) (*http.Response, error) {
-		return dc.api.DeleteStatusReport(ctx, c.customerNumber, jobID, c.editors...)
-	}
+func sendDelete(ctx context.Context, c *Client, dc *dataCenter, jobID string) (*http.Response, error) {
+	return dc.api.DeleteStatusReport(ctx, c.customerNumber, jobID, c.editors...)
 }

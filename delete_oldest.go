@@ -21,12 +21,9 @@ import (
 // would delete the next oldest reports too. A data center that fails makes the call return an
 // error naming it (*EndpointError, joined) with the results of the others.
 func (c *Client) DeleteOldestStatusReports(ctx context.Context) ([]DeleteResult, error) {
-	send := func(ctx context.Context, dc *dataCenter) (*http.Response, error) {
-		return dc.api.DeleteOldestStatusReports(ctx, c.customerNumber, c.editors...)
-	}
 	lists, errs := askEach(ctx, c, func(ctx context.Context, i int) ([]DeleteResult, error) {
-		list, err := retry.Do(ctx, retry.Policy{MaxAttempts: 1}, func() (*gen.DeleteResultList, error) {
-			return attempt(ctx, c, opDeleteOldest, "", 1, c.dataCenters[i], nil, send, c.decode.oldest)
+		list, err := retry.Do(ctx, retry.Policy{MaxAttempts: 1}, func(int) (*gen.DeleteResultList, error) {
+			return attempt(ctx, c, opDeleteOldest, "", 1, c.dataCenters[i], nil, sendDeleteOldest, c.decode.oldest)
 		})
 		if err != nil {
 			return nil, err
@@ -45,4 +42,9 @@ func (c *Client) DeleteOldestStatusReports(ctx context.Context) ([]DeleteResult,
 		return results, fmt.Errorf("faxreport: delete oldest: %d of %d data centers failed: %w", len(failed), len(errs), errors.Join(failed...))
 	}
 	return results, nil
+}
+
+// sendDeleteOldest sends the deleteOldestStatusReports request.
+func sendDeleteOldest(ctx context.Context, c *Client, dc *dataCenter, _ string) (*http.Response, error) {
+	return dc.api.DeleteOldestStatusReports(ctx, c.customerNumber, c.editors...)
 }

@@ -30,14 +30,16 @@ func (c *Client) getStatusReport(ctx context.Context, jobID string, slots []chan
 		return nil, err
 	}
 	return fetch(ctx, c, call[Report]{
-		op: opGet, jobID: jobID, send: c.sendGet(jobID), decoder: c.decode.reports, slots: slots,
-		accept: func(dc *dataCenter, _ int, r *Report, err error) error {
-			if err != nil {
-				return err
-			}
-			return c.sameJob(dc, jobID, r.JobID)
-		},
+		op: opGet, jobID: jobID, send: sendGet, decoder: c.decode.reports, slots: slots, accept: acceptReport,
 	})
+}
+
+// acceptReport accepts a report about the job asked for.
+func acceptReport(c *Client, dc *dataCenter, jobID string, _ int, r *Report, err error) error {
+	if err != nil {
+		return err
+	}
+	return c.sameJob(dc, jobID, r.JobID)
 }
 
 // GetStatusReportJSON is GetStatusReport for callers that want the report exactly as the API
@@ -57,15 +59,17 @@ func (c *Client) getStatusReportRaw(ctx context.Context, jobID string) (*validat
 		return nil, err
 	}
 	return fetch(ctx, c, call[validate.Raw]{
-		op: opGet, jobID: jobID, send: c.sendGet(jobID), decoder: c.decode.rawReports,
-		accept: func(dc *dataCenter, _ int, raw *validate.Raw, err error) error {
-			if err != nil {
-				return err
-			}
-			got, _ := raw.Doc.(map[string]any)["jobId"].(string) // validated: an object with a string jobId
-			return c.sameJob(dc, jobID, got)
-		},
+		op: opGet, jobID: jobID, send: sendGet, decoder: c.decode.rawReports, accept: acceptRawReport,
 	})
+}
+
+// acceptRawReport accepts a report about the job asked for, as the API sent it.
+func acceptRawReport(c *Client, dc *dataCenter, jobID string, _ int, raw *validate.Raw, err error) error {
+	if err != nil {
+		return err
+	}
+	got, _ := raw.Doc.(map[string]any)["jobId"].(string) // validated: an object with a string jobId
+	return c.sameJob(dc, jobID, got)
 }
 
 // sameJob reports a response about another job than the one asked for (a misrouting proxy or
@@ -81,17 +85,15 @@ func (c *Client) sameJob(dc *dataCenter, asked, got string) error {
 // (gen.Client.GetStatusReport), with the same URL, editors and http.Client, but with the URL
 // built from the data center's reportsURL and the escaped job ID instead of parsing and
 // resolving the base URL on every call (TestReportURLIsTheGeneratedOne).
-func (c *Client) sendGet(jobID string) sendFunc {
-	return func(ctx context.Context, dc *dataCenter) (*http.Response, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, dc.reportsURL+url.PathEscape(jobID), nil)
-		if err != nil {
+func sendGet(ctx context.Context, c *Client, dc *dataCenter, jobID string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, dc.reportsURL+url.PathEscape(jobID), nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, edit := range c.editors {
+		if err := edit(ctx, req); err != nil {
 			return nil, err
 		}
-		for _, edit := range c.editors {
-			if err := edit(ctx, req); err != nil {
-				return nil, err
-			}
-		}
-		return c.httpClient.Do(req)
 	}
+	return c.doer.Do(req)
 }

@@ -133,10 +133,7 @@ func (c *Client) leftOut(dc *dataCenter, invalid []*validate.Error, doubtful []s
 
 // listIn asks one data center for its listing.
 func (c *Client) listIn(ctx context.Context, dc *dataCenter) (page, error) {
-	send := func(ctx context.Context, dc *dataCenter) (*http.Response, error) {
-		return dc.api.GetAllStatusReports(ctx, c.customerNumber, c.editors...)
-	}
-	list, err := ask(ctx, c, opList, "", dc, nil, send, c.decode.listing, nil)
+	list, err := ask(ctx, c, opList, "", dc, nil, sendList, c.decode.listing, nil)
 	if err != nil {
 		return page{}, err
 	}
@@ -170,4 +167,9 @@ func loadBulkDecoders(d decoders) (decoders, error) {
 	}
 	d.bulkDeletion, err = validate.NewSchemaDecoder[gen.DeleteResultList]("DeleteResultList")
 	return d, err
+}
+
+// sendList sends the getAllStatusReports request.
+func sendList(ctx context.Context, c *Client, dc *dataCenter, _ string) (*http.Response, error) {
+	return dc.api.GetAllStatusReports(ctx, c.customerNumber, c.editors...)
 }

@@ -32,17 +32,17 @@ func TestReportURLIsTheGeneratedOne(t *testing.T) {
 					continue
 				}
 				ask := func(send sendFunc) seen {
-					resp, err := send(context.Background(), dc)
+					resp, err := send(context.Background(), c, dc, id)
 					if err != nil {
 						t.Fatalf("endpoint %q, customer %q, job %q: %v", path, custNr, id, err)
 					}
 					resp.Body.Close()
 					return <-got
 				}
-				generated := ask(func(ctx context.Context, dc *dataCenter) (*http.Response, error) {
+				generated := ask(func(ctx context.Context, c *Client, dc *dataCenter, id string) (*http.Response, error) {
 					return dc.api.GetStatusReport(ctx, c.customerNumber, id, c.editors...)
 				})
-				if built := ask(c.sendGet(id)); built != generated {
+				if built := ask(sendGet); built != generated {
 					t.Errorf("endpoint %q, customer %q, job %q: sent %+v, the generated client %+v", path, custNr, id, built, generated)
 				}
 			}

@@ -24,8 +24,10 @@ import (
 	"github.com/faxreport/faxreport/internal/validate"
 )
 
-// sendFunc sends one request to a data center.
-type sendFunc func(ctx context.Context, dc *dataCenter) (*http.Response, error)
+// sendFunc sends one request about jobID ("" for a request about many jobs) to a data center,
+// through c.doer, with ctx's deadline. A plain function, not a closure, where it can be: it is
+// called on every attempt and made on every call.
+type sendFunc func(ctx context.Context, c *Client, dc *dataCenter, jobID string) (*http.Response, error)
 
 // Operations, as named in errors and logs.
 const (
@@ -38,10 +40,10 @@ type call[T any] struct {
 	op, jobID string
 	send      sendFunc
 	decoder   *validate.Decoder[T]
-	// accept judges the outcome of an attempt, a decoded 200 (err nil) or an error: nil wins;
-	// an error (maybe retry.Temporary) does not. attempts counts the attempts made to dc so far,
-	// this one included. Without accept, every 200 wins.
-	accept func(dc *dataCenter, attempts int, v *T, err error) error
+	// accept judges the outcome of an attempt about jobID, a decoded 200 (err nil) or an error:
+	// nil wins; an error (maybe retry.Temporary) does not. attempts counts the attempts made to
+	// dc so far, this one included. Without accept, every 200 wins.
+	accept func(c *Client, dc *dataCenter, jobID string, attempts int, v *T, err error) error
 	// slots, when set, bounds the requests in flight to each data center (one buffered channel
 	// per data center, a slot held for each request).
 	slots []chan struct{}
@@ -62,44 +64,28 @@ func fetch[T any](ctx context.Context, c *Client, cl call[T]) (*T, error) {
 			legDone[i] = make(chan struct{})
 		}
 	}
-	var won atomic.Bool
-	var seen *answers[T]
-	if len(c.dataCenters) > 1 {
-		seen = &answers[T]{}
-	}
-	v, errs, ok := fanout.First(ctx, len(c.dataCenters), stragglerGrace, func(ctx context.Context, i int) (*T, error) {
-		dc := c.dataCenters[i]
-		if legDone != nil {
-			defer close(legDone[i])
+	var (
+		v    *T
+		errs []error
+		ok   bool
+	)
+	if len(c.dataCenters) == 1 { // nothing to race: no goroutine, no closure
+		var err error
+		if v, err = fetchFrom(ctx, c, cl, 0, nil, nil, nil); err != nil {
+			errs = []error{err}
 		}
-		var slot chan struct{}
-		if cl.slots != nil {
-			slot = cl.slots[i]
-		}
-		attempts := 0
-		v, err := retry.Do(ctx, c.retry, func() (*T, error) {
-			if won.Load() {
-				return nil, fanout.ErrStraggler
-			}
-			attempts++
-			v, err := attempt(ctx, c, cl.op, cl.jobID, attempts, dc, slot, cl.send, cl.decoder)
-			if cl.accept != nil {
-				if err = cl.accept(dc, attempts, v, err); err != nil {
-					v = nil
-				}
-			}
-			return v, err
+		ok = err == nil
+	} else {
+		won, seen := new(atomic.Bool), &answers[T]{}
+		v, errs, ok = fanout.First(ctx, len(c.dataCenters), stragglerGrace, func(ctx context.Context, i int) (*T, error) {
+			return fetchFrom(ctx, c, cl, i, won, legDone, seen)
 		})
-		if err == nil && seen != nil {
-			seen.add(ctx, c, cl, i, v)
-		}
-		return v, err
-	})
-	if ok {
-		won.Store(true)
-		if seen != nil {
+		if ok {
+			won.Store(true)
 			seen.decide(ctx, c, cl, v)
 		}
+	}
+	if ok {
 		for i, done := range legDone {
 			select {
 			case <-done:
@@ -121,6 +107,36 @@ func fetch[T any](ctx context.Context, c *Client, cl call[T]) (*T, error) {
 		return nil, c.notFoundEverywhere(cl.op, cl.jobID, errs)
 	}
 	return nil, regionErr
+}
+
+// fetchFrom is fetch's leg to data center i: the call with retries, which stop once won is
+// set (nil with a single data center). It closes legDone[i] (when there are legDone) as it
+// ends, and adds its answer to seen (when set).
+func fetchFrom[T any](ctx context.Context, c *Client, cl call[T], i int, won *atomic.Bool, legDone []chan struct{}, seen *answers[T]) (*T, error) {
+	dc := c.dataCenters[i]
+	if legDone != nil {
+		defer close(legDone[i])
+	}
+	var slot chan struct{}
+	if cl.slots != nil {
+		slot = cl.slots[i]
+	}
+	v, err := retry.Do(ctx, c.retry, func(attempts int) (*T, error) {
+		if won != nil && won.Load() {
+			return nil, fanout.ErrStraggler
+		}
+		v, err := attempt(ctx, c, cl.op, cl.jobID, attempts, dc, slot, cl.send, cl.decoder)
+		if cl.accept != nil {
+			if err = cl.accept(c, dc, cl.jobID, attempts, v, err); err != nil {
+				v = nil
+			}
+		}
+		return v, err
+	})
+	if err == nil && seen != nil {
+		seen.add(ctx, c, cl, i, v)
+	}
+	return v, err
 }
 
 // notFoundEverywhere is the error of a call about jobID that every data center answered with
@@ -206,7 +222,9 @@ func (c *Client) warnDiffering(ctx context.Context, op, jobID string, used, igno
 
 // attempt sends one request to one data center and classifies the outcome: the decoded 200, a
 // permanent error, or one marked retry.Temporary. With a slot, it holds it until the response
-// has been read. jobID and n (the attempt's number) are for the debug log.
+// has been read. The request and the reading of its answer end at the client's attempt timeout
+// (when its doer has none of its own), as a temporary failure. jobID is the request's, and
+// also for the debug log with n, the attempt's number.
 func attempt[T any](ctx context.Context, c *Client, op, jobID string, n int, dc *dataCenter, slot chan struct{}, send sendFunc, decoder *validate.Decoder[T]) (*T, error) {
 	if slot != nil {
 		select {
@@ -216,8 +234,14 @@ func attempt[T any](ctx context.Context, c *Client, op, jobID string, n int, dc 
 			return nil, context.Cause(ctx)
 		}
 	}
+	sendCtx := ctx
+	if deadline, ok := ctx.Deadline(); c.attemptTimeout > 0 && (!ok || time.Until(deadline) > c.attemptTimeout) { // else ctx's is sooner
+		var cancel context.CancelFunc
+		sendCtx, cancel = context.WithTimeoutCause(ctx, c.attemptTimeout, c.attemptCause)
+		defer cancel()
+	}
 	start := time.Now()
-	resp, err := send(ctx, dc)
+	resp, err := send(sendCtx, c, dc, jobID)
 	logging := c.log.Enabled(ctx, slog.LevelDebug)
 	if err != nil {
 		err = transportError(ctx, err)
@@ -351,9 +375,7 @@ func transportError(ctx context.Context, err error) error {
 // this one included. jobID names the job for the debug log, "" for an operation on many. send
 // may change between attempts (a bulk deletion resends only the jobs still to do).
 func ask[T any](ctx context.Context, c *Client, op, jobID string, dc *dataCenter, slot chan struct{}, send sendFunc, decoder *validate.Decoder[T], accept func(attempts int, v *T, err error) error) (*T, error) {
-	attempts := 0
-	return retry.Do(ctx, c.retry, func() (*T, error) {
-		attempts++
+	return retry.Do(ctx, c.retry, func(attempts int) (*T, error) {
 		v, err := attempt(ctx, c, op, jobID, attempts, dc, slot, send, decoder)
 		if accept != nil {
 			if err = accept(attempts, v, err); err != nil {

@@ -2,32 +2,29 @@ package faxreport
 
 import (
 	"crypto/tls"
-	"errors"
 	"net/http"
 	"testing"
 )
 
 // The default transport's policies, which no loopback server can show: TLS 1.2 or later (Go's
-// own client default today, pinned here), timeouts, and no redirects.
+// own client default today, pinned here) and timeouts. (That no redirect is followed, and that
+// an attempt ends at its timeout, loopback servers show: TestRedirectsNeverCarryCredentials,
+// TestAttemptTimeoutEndsAnAttemptThatNeverAnswers.)
 func TestDefaultHTTPClientPolicies(t *testing.T) {
 	c, err := New(Config{CustomerNumber: "1", Username: "u", Password: "p"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, ok := c.httpClient.Transport.(*http.Transport)
+	d, ok := c.doer.(transportDoer)
 	if !ok {
-		t.Fatalf("transport %T", c.httpClient.Transport)
+		t.Fatalf("doer %T", c.doer)
 	}
+	tr := d.transport
 	if tr.TLSClientConfig == nil || tr.TLSClientConfig.MinVersion != tls.VersionTLS12 {
 		t.Errorf("TLS minimum version not 1.2: %+v", tr.TLSClientConfig)
 	}
-	if tr.ResponseHeaderTimeout == 0 || c.httpClient.Timeout == 0 {
-		t.Errorf("no timeouts: header %v, overall %v", tr.ResponseHeaderTimeout, c.httpClient.Timeout)
-	}
-	from, _ := http.NewRequest(http.MethodGet, "https://faxws.de1.retarus.com/rest/v1/1/fax/reports/J", nil)
-	to, _ := http.NewRequest(http.MethodGet, "https://faxws.de1.retarus.com/rest/v1/1/fax/reports/K", nil)
-	if !errors.Is(c.httpClient.CheckRedirect(to, []*http.Request{from}), http.ErrUseLastResponse) {
-		t.Error("redirects are followed")
+	if tr.ResponseHeaderTimeout == 0 || c.attemptTimeout != attemptTimeout {
+		t.Errorf("no timeouts: header %v, attempt %v", tr.ResponseHeaderTimeout, c.attemptTimeout)
 	}
 }
 
@@ -38,7 +35,7 @@ func TestOwnHTTPClientGetsATimeout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.httpClient.Timeout != attemptTimeout {
-		t.Fatalf("timeout %v", c.httpClient.Timeout)
+	if hc, ok := c.doer.(*http.Client); !ok || hc.Timeout != attemptTimeout || c.attemptTimeout != 0 {
+		t.Fatalf("doer %T, attempt timeout %v", c.doer, c.attemptTimeout)
 	}
 }

@@ -14,12 +14,14 @@ import (
 // sent, a request whose URL would carry them over plain http to a host that is not loopback,
 // unless allowInsecure is set.
 func Basic(username, password string, allowInsecure bool) gen.RequestEditorFn {
-	header := "Basic " + base64.StdEncoding.EncodeToString([]byte(username+":"+password)) // as SetBasicAuth, once
+	// As SetBasicAuth, once; one value slice for every request (a request's headers are never
+	// changed once built, and the slice is full, so an Add copies it).
+	header := []string{"Basic " + base64.StdEncoding.EncodeToString([]byte(username+":"+password))}
 	return func(_ context.Context, req *http.Request) error {
 		if err := endpoint.SecureEnough(req.URL, allowInsecure); err != nil {
 			return err
 		}
-		req.Header.Set("Authorization", header)
+		req.Header["Authorization"] = header
 		return nil
 	}
 }

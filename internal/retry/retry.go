@@ -67,28 +67,40 @@ func Temporary(err error, retryAfter time.Duration) error {
 }
 
 // Do calls op until it succeeds, returns an error not marked Temporary, or the policy or the
-// context ends the retries. The error returned is op's last one, never a wrapper of this package;
-// when the context ended the wait, it wraps both the context's cause and op's last error.
-func Do[T any](ctx context.Context, p Policy, op func() (T, error)) (T, error) {
+// context ends the retries; op gets the number of its attempt, from 1. The error returned is
+// op's last one, never a wrapper of this package; when the context ended the wait, it wraps both
+// the context's cause and op's last error.
+func Do[T any](ctx context.Context, p Policy, op func(attempt int) (T, error)) (T, error) {
 	// The first attempt runs before any retry machinery is set up: most calls need no more.
-	v, err := op()
-	var t *temporary
-	if err == nil || !errors.As(err, &t) || p.MaxAttempts == 1 {
+	v, err := op(1)
+	if err == nil || !isTemporary(err) || p.MaxAttempts == 1 {
 		return v, unwrapMarks(err)
 	}
-	first := true
-	return retryAfterFirst(ctx, p.WithDefaults(), func() (T, error) {
-		if first {
-			first = false
+	return retryAfterFirst(ctx, p.WithDefaults(), op, v, err)
+}
+
+// isTemporary reports whether err is marked Temporary (a function of its own, so that the
+// target errors.As needs is allocated only for an error).
+func isTemporary(err error) bool {
+	var t *temporary
+	return errors.As(err, &t)
+}
+
+// retryAfterFirst runs op under backoff.Retry, from its second attempt: the first one's outcome
+// was v, err. (Kept apart from Do so that nothing of the first attempt escapes to the heap
+// unless there is a retry.)
+func retryAfterFirst[T any](ctx context.Context, p Policy, op func(attempt int) (T, error), v T, err error) (T, error) {
+	n := 0
+	return retryOutcomes(ctx, p, func() (T, error) {
+		if n++; n == 1 {
 			return v, err
 		}
-		return op()
+		return op(n)
 	})
 }
 
-// retryAfterFirst runs op under backoff.Retry; op's first call hands back the outcome of the
-// attempt Do already made.
-func retryAfterFirst[T any](ctx context.Context, p Policy, op func() (T, error)) (T, error) {
+// retryOutcomes runs op under backoff.Retry.
+func retryOutcomes[T any](ctx context.Context, p Policy, op func() (T, error)) (T, error) {
 	deadline, _ := ctx.Deadline()
 	var last error
 	attempt := func() (T, error) {

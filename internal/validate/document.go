@@ -169,13 +169,23 @@ func (d *docParser) unquote(raw jsontext.Value) []byte {
 // values, names), the same any as the last time, which costs no allocation; a new one
 // otherwise. json.Unmarshal's decoder keeps recent strings the same way (but boxes them anew).
 // Strings are immutable: sharing one between documents shares nothing that changes.
+//
+// A string may sit in either of two slots chosen by its hash, and a new one takes a free slot
+// of its two first: two strings of one document that hash to the same slot then both stay
+// (with one slot each, such a pair replaced each other on every document).
 func (d *docParser) makeString(b []byte) any {
 	if len(b) < 2 || len(b) > 64 {
 		return string(b)
 	}
-	i := maphash.Bytes(stringSeed, b) % uint64(len(d.recent))
-	if s, ok := d.recent[i].(string); ok && s == string(b) {
-		return d.recent[i]
+	h := maphash.Bytes(stringSeed, b)
+	i, j := h%uint64(len(d.recent)), (h>>32)%uint64(len(d.recent))
+	for _, k := range [2]uint64{i, j} {
+		if s, ok := d.recent[k].(string); ok && s == string(b) {
+			return d.recent[k]
+		}
+	}
+	if d.recent[i] != nil && d.recent[j] == nil {
+		i = j
 	}
 	var s any = string(b)
 	d.recent[i] = s

@@ -1,0 +1,95 @@
+package faxreport
+
+import (
+	"crypto/tls"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// How a request leaves the client. Every attempt goes through attempt (request.go), which gives
+// it its deadline, and then through the client's doer: the http.Client of the caller's own, or
+// the default client's transport, directly.
+
+// doer sends a request, as http.Client.Do does, and closes the idle connections it keeps.
+type doer interface {
+	Do(req *http.Request) (*http.Response, error)
+	CloseIdleConnections()
+}
+
+// newDoer returns the doer of a client whose Config.HTTPClient is hc, and the timeout that
+// attempt gives each request on top of it (0 when the doer has one of its own).
+func newDoer(hc *http.Client, maxConns int) (doer, time.Duration) {
+	if hc == nil {
+		return transportDoer{defaultTransport(maxConns)}, attemptTimeout
+	}
+	return ownHTTPClient(hc), 0
+}
+
+// transportDoer sends the requests of the default client straight to its transport. That
+// client follows no redirect, keeps no cookies and has no timeout of its own (attempt's
+// context carries the per-attempt deadline), so http.Client.Do would add nothing to what it
+// sends, only its own per-request work: a copy of the headers for redirects and a timer for
+// Client.Timeout, about ten allocations per request. Errors are wrapped in *url.Error as
+// http.Client.Do wraps them.
+type transportDoer struct{ transport *http.Transport }
+
+func (d transportDoer) Do(req *http.Request) (*http.Response, error) {
+	resp, err := d.transport.RoundTrip(req)
+	if err != nil {
+		return nil, &url.Error{Op: req.Method[:1] + strings.ToLower(req.Method[1:]), URL: req.URL.String(), Err: err}
+	}
+	return resp, nil
+}
+
+func (d transportDoer) CloseIdleConnections() { d.transport.CloseIdleConnections() }
+
+// defaultTransport pools connections, at most maxConns to each data center (a burst of calls
+// queues for them rather than open thousands of sockets), bounds response headers and requires
+// TLS 1.2 or later.
+func defaultTransport(maxConns int) *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxConnsPerHost = maxConns
+	t.MaxIdleConnsPerHost = maxConns
+	t.MaxResponseHeaderBytes = DefaultMaxResponseHeaderBytes
+	t.ResponseHeaderTimeout = 30 * time.Second
+	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	return t
+}
+
+// attemptTimeout bounds each attempt (its answer read to the end) of a client without an
+// http.Client of the caller's own, and of a caller's http.Client without a timeout, so that a
+// data center that never answers cannot hold a call without a deadline forever.
+const attemptTimeout = 60 * time.Second
+
+// attemptTimeoutError is the cause of an attempt that outlived the client's attempt timeout.
+type attemptTimeoutError struct{ after time.Duration }
+
+func (e *attemptTimeoutError) Error() string {
+	return fmt.Sprintf("no complete answer within the attempt timeout (%v)", e.after)
+}
+
+// Timeout reports true, as net.Error's Timeout does for a timeout.
+func (e *attemptTimeoutError) Timeout() bool { return true }
+
+// ownHTTPClient returns a copy of hc that the client can rely on: it has a timeout, and it
+// follows a redirect only where hc's own policy allows it and only to the same host without
+// leaving https. Without a policy of its own it follows none: an API that redirects is
+// misbehaving, and a redirect must not carry the credentials elsewhere.
+func ownHTTPClient(hc *http.Client) *http.Client {
+	copied := *hc
+	if copied.Timeout == 0 {
+		copied.Timeout = attemptTimeout
+	}
+	own := copied.CheckRedirect
+	copied.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		from := via[0].URL
+		if own == nil || req.URL.Host != from.Host || from.Scheme == "https" && req.URL.Scheme != "https" {
+			return http.ErrUseLastResponse
+		}
+		return own(req, via)
+	}
+	return &copied
+}
