@@ -45,7 +45,7 @@ func nullable(c converter) converter {
 
 func build(t reflect.Type, seen map[reflect.Type]*converter) converter {
 	switch t.Kind() {
-	case reflect.Pointer:
+	case reflect.Pointer: // a pointer that is not a struct field (those use structConverter's shadow)
 		elem := converterFor(t.Elem(), seen)
 		return func(dst reflect.Value, v any) error {
 			p := reflect.New(t.Elem())
@@ -98,18 +98,26 @@ func build(t reflect.Type, seen map[reflect.Type]*converter) converter {
 		}
 	case reflect.Slice:
 		elem := converterFor(t.Elem(), seen)
+		empty := reflect.MakeSlice(t, 0, 0) // [] is an empty slice, not nil, as for json.Unmarshal
 		return func(dst reflect.Value, v any) error {
 			items, ok := v.([]any)
 			if !ok {
 				return mismatch(v, t)
 			}
-			s := reflect.MakeSlice(t, len(items), len(items))
+			if len(items) == 0 {
+				dst.Set(empty)
+				return nil
+			}
+			// Growing dst itself from nil allocates the items' own array and nothing else;
+			// reflect.MakeSlice would also allocate the slice header it returns.
+			dst.SetZero()
+			dst.Grow(len(items))
+			dst.SetLen(len(items))
 			for i, item := range items {
-				if err := elem(s.Index(i), item); err != nil {
+				if err := elem(dst.Index(i), item); err != nil {
 					return fmt.Errorf("%d: %w", i, err)
 				}
 			}
-			dst.Set(s)
 			return nil
 		}
 	case reflect.Struct:
@@ -121,14 +129,20 @@ func build(t reflect.Type, seen map[reflect.Type]*converter) converter {
 	return func(dst reflect.Value, v any) error { return mismatch(v, t) }
 }
 
-// structConverter sets each field whose JSON name the object has.
+// structConverter sets each field whose JSON name the object has. The values of an object's
+// pointer fields live in one shadow struct, a struct of their element types built once per type
+// and allocated once per object that has a pointer field to set, rather than one allocation per
+// field: each pointer points at a field of its own in it, so no two share memory. JSON null
+// leaves a pointer nil.
 func structConverter(t reflect.Type, seen map[reflect.Type]*converter) converter {
 	type field struct {
 		name    string
 		index   int
-		convert converter
+		shadow  int       // the index of the field's value in the shadow struct; -1 if not a pointer
+		convert converter // converts into the field, or for a pointer into its shadow field
 	}
 	var fields []field
+	var shadowFields []reflect.StructField
 	for i := range t.NumField() {
 		sf := t.Field(i)
 		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
@@ -138,19 +152,49 @@ func structConverter(t reflect.Type, seen map[reflect.Type]*converter) converter
 		if name == "" {
 			name = sf.Name
 		}
-		fields = append(fields, field{name: name, index: i, convert: converterFor(sf.Type, seen)})
+		f := field{name: name, index: i, shadow: -1}
+		if sf.Type.Kind() == reflect.Pointer {
+			f.shadow = len(shadowFields)
+			shadowFields = append(shadowFields, reflect.StructField{Name: fmt.Sprintf("F%d", f.shadow), Type: sf.Type.Elem()})
+			f.convert = converterFor(sf.Type.Elem(), seen)
+		} else {
+			f.convert = converterFor(sf.Type, seen)
+		}
+		fields = append(fields, f)
+	}
+	var shadowType reflect.Type
+	if len(shadowFields) > 0 {
+		shadowType = reflect.StructOf(shadowFields)
 	}
 	return func(dst reflect.Value, v any) error {
 		m, ok := v.(map[string]any)
 		if !ok {
 			return mismatch(v, t)
 		}
+		var shadow reflect.Value // allocated for the first pointer field to set
 		for _, f := range fields {
-			if mv, present := m[f.name]; present {
+			mv, present := m[f.name]
+			if !present {
+				continue
+			}
+			if f.shadow < 0 {
 				if err := f.convert(dst.Field(f.index), mv); err != nil {
 					return fmt.Errorf("%s: %w", f.name, err)
 				}
+				continue
 			}
+			if mv == nil {
+				dst.Field(f.index).SetZero()
+				continue
+			}
+			if !shadow.IsValid() {
+				shadow = reflect.New(shadowType).Elem()
+			}
+			elem := shadow.Field(f.shadow)
+			if err := f.convert(elem, mv); err != nil {
+				return fmt.Errorf("%s: %w", f.name, err)
+			}
+			dst.Field(f.index).Set(elem.Addr())
 		}
 		return nil
 	}
