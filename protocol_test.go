@@ -3,10 +3,14 @@ package faxreport_test
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -154,5 +158,45 @@ func TestResponseHeadersAreBounded(t *testing.T) {
 	mustFail(t, err, faxreport.ErrUnavailable, faxreport.ErrNotFound)
 	if !strings.Contains(err.Error(), "headers exceeded") {
 		t.Errorf("error does not say why: %v", err)
+	}
+}
+
+// Transport errors read the same with the default client, whose requests go straight to its
+// transport, as with an http.Client of the caller's own: http.Client.Do's *url.Error naming
+// the method and URL; and a plain-http server behind an https endpoint is
+// http.ErrSchemeMismatch, a final failure, not retried.
+func TestTransportErrorsReadAsHTTPClientDoErrors(t *testing.T) {
+	clients := map[string]*http.Client{"default client": nil, "own client": {}}
+	for name, hc := range clients {
+		t.Run(name+", connection refused", func(t *testing.T) {
+			s := httptest.NewServer(http.NotFoundHandler())
+			s.Close()
+			c := newClientWith(t, func(cfg *faxreport.Config) {
+				cfg.Endpoints, cfg.HTTPClient, cfg.Retry.MaxAttempts = []string{s.URL + "/rest/v1"}, hc, 1
+			})
+			_, err := c.GetStatusReport(testContext(t), testJobID)
+			var ue *url.Error
+			if !errors.As(err, &ue) || ue.Op != "Get" || !strings.Contains(err.Error(), `Get "`+s.URL+"/rest/v1/") || !errors.Is(err, faxreport.ErrUnavailable) {
+				t.Fatalf("got %v", err)
+			}
+		})
+		t.Run(name+", plain http behind https", func(t *testing.T) {
+			var conns atomic.Int32
+			s := httptest.NewUnstartedServer(serveReport())
+			s.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+				if state == http.StateNew {
+					conns.Add(1)
+				}
+			}
+			s.Start()
+			defer s.Close()
+			c := newClientWith(t, func(cfg *faxreport.Config) {
+				cfg.Endpoints, cfg.HTTPClient = []string{strings.Replace(s.URL, "http:", "https:", 1) + "/rest/v1"}, hc
+			})
+			_, err := c.GetStatusReport(testContext(t), testJobID)
+			if !errors.Is(err, http.ErrSchemeMismatch) || !errors.Is(err, faxreport.ErrUnavailable) || conns.Load() != 1 {
+				t.Fatalf("%d connections: %v", conns.Load(), err)
+			}
+		})
 	}
 }

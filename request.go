@@ -363,7 +363,8 @@ func transportError(ctx context.Context, err error) error {
 		return err
 	case errors.Is(err, endpoint.ErrInvalid):
 		return fmt.Errorf("%w: %w", ErrInvalidArgument, err)
-	case errors.As(err, &unknownAuthority), errors.As(err, &hostname), errors.As(err, &invalidCert), errors.As(err, &tlsRecord):
+	case errors.As(err, &unknownAuthority), errors.As(err, &hostname), errors.As(err, &invalidCert), errors.As(err, &tlsRecord),
+		errors.Is(err, http.ErrSchemeMismatch): // a plain-http server behind an https endpoint
 		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	return retry.Temporary(fmt.Errorf("%w: %w", ErrUnavailable, err), 0)

@@ -1,7 +1,9 @@
 package faxreport
 
 import (
+	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -32,19 +34,31 @@ func newDoer(hc *http.Client, maxConns int) (doer, time.Duration) {
 // client follows no redirect, keeps no cookies and has no timeout of its own (attempt's
 // context carries the per-attempt deadline), so http.Client.Do would add nothing to what it
 // sends, only its own per-request work: a copy of the headers for redirects and a timer for
-// Client.Timeout, about ten allocations per request. Errors are wrapped in *url.Error as
-// http.Client.Do wraps them.
+// Client.Timeout, about ten allocations per request. Errors come back as http.Client.Do returns
+// them: in a *url.Error, and a plain-http answer to https as http.ErrSchemeMismatch.
 type transportDoer struct{ transport *http.Transport }
 
 func (d transportDoer) Do(req *http.Request) (*http.Response, error) {
 	resp, err := d.transport.RoundTrip(req)
 	if err != nil {
-		return nil, &url.Error{Op: req.Method[:1] + strings.ToLower(req.Method[1:]), URL: req.URL.String(), Err: err}
+		var record tls.RecordHeaderError
+		if errors.As(err, &record) && string(record.RecordHeader[:]) == "HTTP/" {
+			err = fmt.Errorf("%w (%w)", http.ErrSchemeMismatch, err)
+		}
+		return nil, &url.Error{Op: urlErrorOp(req.Method), URL: req.URL.String(), Err: err}
 	}
 	return resp, nil
 }
 
 func (d transportDoer) CloseIdleConnections() { d.transport.CloseIdleConnections() }
+
+// urlErrorOp is the Op of http.Client.Do's *url.Error for method: "Get", "Delete", "Post".
+func urlErrorOp(method string) string {
+	if method == "" {
+		return "Get"
+	}
+	return method[:1] + strings.ToLower(method[1:])
+}
 
 // defaultTransport pools connections, at most maxConns to each data center (a burst of calls
 // queues for them rather than open thousands of sockets), bounds response headers and requires
@@ -73,6 +87,9 @@ func (e *attemptTimeoutError) Error() string {
 
 // Timeout reports true, as net.Error's Timeout does for a timeout.
 func (e *attemptTimeoutError) Timeout() bool { return true }
+
+// Is matches context.DeadlineExceeded, as net/http's own timeout errors do.
+func (e *attemptTimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
 
 // ownHTTPClient returns a copy of hc that the client can rely on: it has a timeout, and it
 // follows a redirect only where hc's own policy allows it and only to the same host without

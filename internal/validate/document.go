@@ -35,6 +35,7 @@ type docParser struct {
 	text    []byte            // unquoting scratch
 	in      bytes.Buffer      // the body being parsed
 	recent  [256]any          // strings recently parsed, boxed (see makeString)
+	evict   uint8             // which of its two slots a string takes when both are full
 	objects []map[string]any
 	nobj    int
 	arrays  [][]any
@@ -170,9 +171,10 @@ func (d *docParser) unquote(raw jsontext.Value) []byte {
 // otherwise. json.Unmarshal's decoder keeps recent strings the same way (but boxes them anew).
 // Strings are immutable: sharing one between documents shares nothing that changes.
 //
-// A string may sit in either of two slots chosen by its hash, and a new one takes a free slot
-// of its two first: two strings of one document that hash to the same slot then both stay
-// (with one slot each, such a pair replaced each other on every document).
+// A string may sit in either of two slots chosen by its hash. A new one takes a free slot of its
+// two, or when both are full, one or the other in turn: two strings of one document that hash
+// to the same first slot do not replace each other on every document, as they did with one
+// slot each.
 func (d *docParser) makeString(b []byte) any {
 	if len(b) < 2 || len(b) > 64 {
 		return string(b)
@@ -184,9 +186,10 @@ func (d *docParser) makeString(b []byte) any {
 			return d.recent[k]
 		}
 	}
-	if d.recent[i] != nil && d.recent[j] == nil {
+	if d.recent[i] != nil && (d.recent[j] == nil || d.evict&1 == 1) {
 		i = j
 	}
+	d.evict++
 	var s any = string(b)
 	d.recent[i] = s
 	return s
