@@ -82,7 +82,7 @@ func (c *Client) sameJob(dc *dataCenter, asked, got string) error {
 }
 
 // sendGet sends the getStatusReport request for jobID: the generated client's request
-// (gen.Client.GetStatusReport), with the same URL, editors and http.Client, but with the URL
+// (gen.Client.GetStatusReport), with the same URL, editors and doer, but with the URL
 // built from the data center's reportsURL and the escaped job ID instead of parsing and
 // resolving the base URL on every call (TestReportURLIsTheGeneratedOne).
 func sendGet(ctx context.Context, c *Client, dc *dataCenter, jobID string) (*http.Response, error) {
