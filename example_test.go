@@ -68,6 +68,31 @@ func ExampleClient_WaitForStatusReport() {
 	// Output: OK true
 }
 
+func ExampleClient_WaitForStatusReportJSON() {
+	fake := faxtest.NewServer(faxtest.Options{})
+	defer fake.Close()
+	final := &faxreport.Report{JobID: "FJNEWJOB", Pages: 1, RecipientStatus: []faxreport.RecipientStatus{
+		{Number: "+49 89 1234567", Status: faxreport.StatusOK, Reason: "OK", DurationInSecs: 12},
+	}}
+	fake.PutPending(final, faxtest.Pending{NotFoundReads: 1, Reads: 2}) // just sent
+
+	client, _ := faxreport.New(fake.Config())
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	raw, err := client.WaitForStatusReportJSON(ctx, "FJNEWJOB",
+		faxreport.WithPollInterval(10*time.Millisecond, 100*time.Millisecond)) // seconds, in real life
+	var waitErr *faxreport.WaitError
+	switch {
+	case errors.As(err, &waitErr) && waitErr.LastJSON != nil:
+		fmt.Printf("not final yet; last seen: %s\n", waitErr.LastJSON)
+	case err != nil:
+		log.Fatal(err)
+	default:
+		fmt.Printf("%s\n", raw) // the final poll's body, as the API sent it
+	}
+	// Output: {"jobId":"FJNEWJOB","pages":1,"recipientStatus":[{"durationInSecs":12,"number":"+49 89 1234567","reason":"OK","status":"OK"}]}
+}
+
 func ExampleClient_GetStatusReports() {
 	fake := faxtest.NewServer(faxtest.Options{})
 	defer fake.Close()

@@ -2,6 +2,7 @@ package faxreport
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -10,7 +11,7 @@ import (
 	"github.com/cenkalti/backoff/v5"
 )
 
-// WaitOption configures WaitForStatusReport.
+// WaitOption configures WaitForStatusReport and WaitForStatusReportJSON.
 type WaitOption func(*waitConfig)
 
 type waitConfig struct {
@@ -40,7 +41,7 @@ func WithMaxWait(d time.Duration) WaitOption { return func(c *waitConfig) { c.ma
 // processed, before the wait fails with ErrNotFound. Default 10.
 func WithNotFoundLimit(n int) WaitOption { return func(c *waitConfig) { c.notFoundLimit = n } }
 
-// WaitError says that WaitForStatusReport stopped before the report was final: the deadline
+// WaitError says that WaitForStatusReport (or WaitForStatusReportJSON) stopped before the report was final: the deadline
 // came, the report never appeared, or a poll failed. It wraps the reason (Err), so
 // errors.Is(err, context.DeadlineExceeded) tells a timeout.
 type WaitError struct {
@@ -48,7 +49,10 @@ type WaitError struct {
 	Waited time.Duration // from the call to the stop
 	Polls  int           // polls made
 	Last   *Report       // the last report seen, nil if none was
-	Err    error         // why the wait stopped
+	// LastJSON is Last as the API sent it, byte for byte, when the wait read reports so
+	// (WaitForStatusReportJSON); nil otherwise.
+	LastJSON json.RawMessage
+	Err      error // why the wait stopped
 }
 
 func (e *WaitError) Error() string {
@@ -87,15 +91,32 @@ func (e *WaitError) Unwrap() error { return e.Err }
 // the last poll's error when that poll failed, so errors.Is(err, ErrUnavailable) tells a wait
 // that ended while the region was failing.
 func (c *Client) WaitForStatusReport(ctx context.Context, jobID string, opts ...WaitOption) (*Report, error) {
+	final, err := c.wait(ctx, jobID, opts, func(ctx context.Context) (polled, error) {
+		r, err := c.GetStatusReport(ctx, jobID)
+		return polled{report: r}, err
+	})
+	return final.report, err
+}
+
+// polled is what one poll of a wait read: the report, and the body it came in when the poll
+// reads reports as the API sent them (nil otherwise).
+type polled struct {
+	report *Report
+	body   json.RawMessage
+}
+
+// wait polls jobID's report with poll until the report is final, as WaitForStatusReport
+// describes, and returns the poll that found it so.
+func (c *Client) wait(ctx context.Context, jobID string, opts []WaitOption, poll func(context.Context) (polled, error)) (polled, error) {
 	cfg := waitConfig{minDelay: DefaultMinPollInterval, maxDelay: DefaultMaxPollInterval, notFoundLimit: DefaultNotFoundLimit}
 	for _, opt := range opts {
 		opt(&cfg)
 	}
 	if err := cfg.check(); err != nil {
-		return nil, err
+		return polled{}, err
 	}
 	if err := checkJobID(jobID); err != nil {
-		return nil, err
+		return polled{}, err
 	}
 	if cfg.maxWait > 0 {
 		var cancel context.CancelFunc
@@ -112,27 +133,27 @@ func (c *Client) WaitForStatusReport(ctx context.Context, jobID string, opts ...
 	notFound, lastPoll := 0, false
 	var lastErr error // the error of the last poll that the deadline did not cut, nil for a report
 	for {
-		r, err := c.GetStatusReport(ctx, jobID)
+		p, err := poll(ctx)
 		stop.Polls++
 		switch {
-		case err == nil && IsReportFinal(r):
-			return r, nil
+		case err == nil && IsReportFinal(p.report):
+			return p, nil
 		case ctx.Err() != nil: // the deadline or a cancel ended the poll, whatever else it says
-			return nil, stop.at(start, context.Cause(ctx), lastErr)
+			return polled{}, stop.at(start, context.Cause(ctx), lastErr)
 		}
 		lastErr = err
 		switch {
 		case err == nil:
-			stop.Last = r
+			stop.Last, stop.LastJSON = p.report, p.body
 		case errors.Is(err, ErrInvalidArgument), errors.Is(err, ErrUnauthorized), errors.Is(err, ErrInvalidResponse):
-			return nil, err
+			return polled{}, err
 		case errors.Is(err, ErrNotFound):
 			if notFound++; notFound > cfg.notFoundLimit {
-				return nil, stop.at(start, err, nil)
+				return polled{}, stop.at(start, err, nil)
 			}
 		}
 		if lastPoll {
-			return nil, stop.at(start, context.DeadlineExceeded, lastErr)
+			return polled{}, stop.at(start, context.DeadlineExceeded, lastErr)
 		}
 		var delay time.Duration
 		delay, lastPoll = nextPoll(ctx, delays, cfg.minDelay)
@@ -141,7 +162,7 @@ func (c *Client) WaitForStatusReport(ctx context.Context, jobID string, opts ...
 		case <-timer.C:
 		case <-ctx.Done():
 			timer.Stop()
-			return nil, stop.at(start, context.Cause(ctx), lastErr)
+			return polled{}, stop.at(start, context.Cause(ctx), lastErr)
 		}
 	}
 }

@@ -110,13 +110,29 @@ func NewDecoder[T any](method, path string, status int) (*Decoder[T], error) {
 
 // modelDecoder is the Decoder of schema into the model T.
 func modelDecoder[T any](schema *openapi3.Schema) *Decoder[T] {
-	convert := converterFor(reflect.TypeFor[T](), map[reflect.Type]*converter{})
+	model := NewModel[T]()
 	// A value with an interface field would hold parts of the document: then it is not reused.
 	keepsDoc := holdsInterface(reflect.TypeFor[T](), map[reflect.Type]bool{})
-	return schemaDecoder(schema, keepsDoc, func(doc any, _ []byte) (*T, error) {
-		v := new(T)
-		return v, convert(reflect.ValueOf(v).Elem(), doc)
-	})
+	return schemaDecoder(schema, keepsDoc, func(doc any, _ []byte) (*T, error) { return model.Of(doc) })
+}
+
+// Model builds the model T from a validated document, as a Decoder of T does: for a caller that
+// holds a Raw (its Doc) and also wants the model, without parsing the body again.
+type Model[T any] struct{ convert converter }
+
+// NewModel builds T's converter; the Model is safe for concurrent use. Build it once.
+func NewModel[T any]() *Model[T] {
+	return &Model[T]{convert: converterFor(reflect.TypeFor[T](), map[reflect.Type]*converter{})}
+}
+
+// Of returns the T built from doc, a document a Decoder validated against T's schema (Raw.Doc).
+// The error of a document that does not fit T is the converter's, without the body.
+func (m *Model[T]) Of(doc any) (*T, error) {
+	v := new(T)
+	if err := m.convert(reflect.ValueOf(v).Elem(), doc); err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 // Raw is a validated body byte for byte, with the document it was validated as.
