@@ -2,7 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/faxreport/faxreport"
@@ -127,5 +132,45 @@ func TestJSONErrorKindsDocumented(t *testing.T) {
 		if !strings.Contains(help, kind) {
 			t.Errorf("help does not document the kind %s of exit code %d", kind, code)
 		}
+	}
+}
+
+// wait --json prints, for each job, the bytes of the poll that found its report final, and
+// makes no request after it: the server changes an unknown field and the whitespace on every
+// poll, so that a later read would differ.
+func TestWaitJSONPrintsTheFinalPollsBytes(t *testing.T) {
+	const finalPoll = 3
+	var (
+		mu     sync.Mutex
+		served = map[string][][]byte{}
+	)
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		job := path.Base(r.URL.Path)
+		mu.Lock()
+		n := len(served[job]) + 1
+		status := faxreport.StatusPending
+		if n >= finalPoll {
+			status = faxreport.StatusOK
+		}
+		body := fmt.Appendf(nil, `{"jobId":%q,%s"poll":%d,"recipientStatus":[{"number":"+1 555 0100","status":%q,"reason":"r","durationInSecs":0}],"pages":1}`,
+			job, strings.Repeat(" ", n), n, status)
+		served[job] = append(served[job], body)
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(body)
+	}))
+	t.Cleanup(server.Close)
+	env := map[string]string{
+		"FAXREPORT_CUSTNR": "12345", "FAXREPORT_USERNAME": "user", "FAXREPORT_PASSWORD": "password",
+		"FAXREPORT_ENDPOINTS": server.URL + "/rest/v1",
+	}
+	inv := runCLI(t, env, "", "wait", "--json", "--poll-min", "1ms", "--poll-max", "5ms", "FJFIRST", "FJSECOND")
+	mu.Lock()
+	defer mu.Unlock()
+	if inv.code != exitOK || len(served["FJFIRST"]) != finalPoll || len(served["FJSECOND"]) != finalPoll {
+		t.Fatalf("exit %d, polls %d and %d, want %d each\n%s%s", inv.code, len(served["FJFIRST"]), len(served["FJSECOND"]), finalPoll, inv.stdout, inv.stderr)
+	}
+	if want := compact(t, served["FJFIRST"][finalPoll-1]) + compact(t, served["FJSECOND"][finalPoll-1]); inv.stdout != want {
+		t.Fatalf("printed\n%swant the final polls'\n%s", inv.stdout, want)
 	}
 }

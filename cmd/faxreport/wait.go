@@ -46,14 +46,12 @@ printed in argument order. A timeout exits with code 6 and says what was seen la
 				faxreport.WithNotFoundLimit(o.notFoundLimit),
 			}
 			return a.forEachJob(cmd, jobs, 10*time.Minute, func(ctx context.Context, client *faxreport.Client, id string) result {
-				report, err := client.WaitForStatusReport(ctx, id, opts...)
-				if err != nil || !a.opts.json {
-					return result{report: report, err: err}
+				if a.opts.json { // the API's own bytes, as get prints them: those of the final poll
+					raw, err := client.WaitForStatusReportJSON(ctx, id, opts...)
+					return result{raw: raw, err: err}
 				}
-				// One more request, so that --json prints the API's own bytes, as get does, rather
-				// than a re-encoding of the decoded report. The report is final, so it stays so.
-				raw, err := client.GetStatusReportJSON(ctx, id)
-				return result{raw: raw, err: err}
+				report, err := client.WaitForStatusReport(ctx, id, opts...)
+				return result{report: report, err: err}
 			})
 		},
 	}
