@@ -71,26 +71,20 @@ func ExampleClient_WaitForStatusReport() {
 func ExampleClient_WaitForStatusReportJSON() {
 	fake := faxtest.NewServer(faxtest.Options{})
 	defer fake.Close()
-	final := &faxreport.Report{JobID: "FJNEWJOB", Pages: 1, RecipientStatus: []faxreport.RecipientStatus{
-		{Number: "+49 89 1234567", Status: faxreport.StatusOK, Reason: "OK", DurationInSecs: 12},
-	}}
-	fake.PutPending(final, faxtest.Pending{NotFoundReads: 1, Reads: 2}) // just sent
+	busy := faxreport.RecipientStatus{Number: "+41 44 1234567", Status: faxreport.StatusBusy, Reason: "BUSY"}
+	fake.PutPending(&faxreport.Report{JobID: "FJSENT", Pages: 2, RecipientStatus: []faxreport.RecipientStatus{busy}},
+		faxtest.Pending{Reads: 2}) // PENDING twice, then final
 
 	client, _ := faxreport.New(fake.Config())
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	raw, err := client.WaitForStatusReportJSON(ctx, "FJNEWJOB",
-		faxreport.WithPollInterval(10*time.Millisecond, 100*time.Millisecond)) // seconds, in real life
-	var waitErr *faxreport.WaitError
-	switch {
-	case errors.As(err, &waitErr) && waitErr.LastJSON != nil:
-		fmt.Printf("not final yet; last seen: %s\n", waitErr.LastJSON)
-	case err != nil:
+	raw, err := client.WaitForStatusReportJSON(context.Background(), "FJSENT",
+		faxreport.WithMaxWait(10*time.Minute), faxreport.WithPollInterval(10*time.Millisecond, 100*time.Millisecond))
+	if waitErr := (*faxreport.WaitError)(nil); errors.As(err, &waitErr) {
+		log.Fatalf("not final yet, last seen %s: %v", waitErr.LastJSON, err)
+	} else if err != nil {
 		log.Fatal(err)
-	default:
-		fmt.Printf("%s\n", raw) // the final poll's body, as the API sent it
 	}
-	// Output: {"jobId":"FJNEWJOB","pages":1,"recipientStatus":[{"durationInSecs":12,"number":"+49 89 1234567","reason":"OK","status":"OK"}]}
+	fmt.Printf("%s\n", raw) // the body of the poll that found it final, as the API sent it
+	// Output: {"jobId":"FJSENT","pages":2,"recipientStatus":[{"durationInSecs":0,"number":"+41 44 1234567","reason":"BUSY","status":"BUSY"}]}
 }
 
 func ExampleClient_GetStatusReports() {

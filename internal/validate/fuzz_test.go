@@ -34,11 +34,19 @@ const maxErrorLen = 1024
 //     spec, and re-marshalled it passes the schema again;
 //   - a *validate.Error that quotes the body only through httpbody.Excerpt and is otherwise
 //     short, so that no more than a bounded excerpt of a hostile body reaches an error message.
+//
+// The raw decoder accepts exactly the same bodies, and the model built from its document
+// (validate.Model) is the report: a raw read says what a model read says.
 func FuzzDecode(f *testing.F) {
 	d, err := validate.NewDecoder[gen.StatusReport](http.MethodGet, validate.ReportPath, http.StatusOK)
 	if err != nil {
 		f.Fatal(err)
 	}
+	rawDecoder, err := validate.NewRawDecoder(http.MethodGet, validate.ReportPath, http.StatusOK)
+	if err != nil {
+		f.Fatal(err)
+	}
+	model := validate.NewModel[gen.StatusReport]()
 	doc, err := validate.Spec()
 	if err != nil {
 		f.Fatal(err)
@@ -104,6 +112,7 @@ func FuzzDecode(f *testing.F) {
 		if !bytes.Equal(body, orig) {
 			t.Fatalf("Decode modified its input")
 		}
+		checkRawAgrees(t, rawDecoder, model, contentType, body, report, err)
 		if err != nil {
 			if report != nil {
 				t.Fatalf("Decode returned both a report and an error: %v", err)
@@ -151,6 +160,26 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("decoded report differs from the validated document:\nbody:      %q\nvalidated: %s\ndecoded:   %s", body, wantJSON, gotJSON)
 		}
 	})
+}
+
+// checkRawAgrees asserts that the raw decoder accepts body exactly when the model decoder did
+// (report, err), and that the model built from the raw document is that report.
+func checkRawAgrees(t *testing.T, rawDecoder *validate.Decoder[validate.Raw], model *validate.Model[gen.StatusReport], contentType string, body []byte, report *gen.StatusReport, err error) {
+	t.Helper()
+	raw, rawErr := rawDecoder.Decode(contentType, body)
+	if (rawErr == nil) != (err == nil) {
+		t.Fatalf("the raw decoder says %v, the model decoder %v", rawErr, err)
+	}
+	if rawErr != nil {
+		return
+	}
+	if !bytes.Equal(raw.Body, body) {
+		t.Fatalf("raw body %q, not the body %q", raw.Body, body)
+	}
+	built, err := model.Of(raw.Doc)
+	if err != nil || !reflect.DeepEqual(built, report) {
+		t.Fatalf("model of the raw document: %+v, %v; the decoded report: %+v", built, err, report)
+	}
 }
 
 // fuzzVisitOptions are the options of the decoder: validate as a response, date-time as RFC 3339
