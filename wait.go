@@ -41,9 +41,9 @@ func WithMaxWait(d time.Duration) WaitOption { return func(c *waitConfig) { c.ma
 // processed, before the wait fails with ErrNotFound. Default 10.
 func WithNotFoundLimit(n int) WaitOption { return func(c *waitConfig) { c.notFoundLimit = n } }
 
-// WaitError says that WaitForStatusReport (or WaitForStatusReportJSON) stopped before the report was final: the deadline
-// came, the report never appeared, or a poll failed. It wraps the reason (Err), so
-// errors.Is(err, context.DeadlineExceeded) tells a timeout.
+// WaitError says that WaitForStatusReport (or WaitForStatusReportJSON) stopped before the
+// report was final: the deadline came, the report never appeared, or a poll failed. It wraps the
+// reason (Err), so errors.Is(err, context.DeadlineExceeded) tells a timeout.
 type WaitError struct {
 	JobID  string
 	Waited time.Duration // from the call to the stop
