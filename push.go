@@ -297,14 +297,14 @@ func (h *pushHandler) deliver(ctx context.Context, jobID string) error {
 // once it is final; a callback's error is a *handleError.
 func (h *pushHandler) fetchAndHandle(ctx context.Context, jobID string) error {
 	if h.json != nil {
-		raw, err := h.client.getStatusReportRaw(ctx, jobID)
+		p, err := h.client.pollJSON(ctx, jobID)
 		switch {
 		case err != nil:
 			return err
-		case !isFinalDoc(raw.Doc):
+		case !IsReportFinal(p.report):
 			return errNotFinal
 		}
-		if err := h.json(ctx, jobID, raw.Body); err != nil {
+		if err := h.json(ctx, jobID, p.body); err != nil {
 			return &handleError{err}
 		}
 		return nil
@@ -320,18 +320,6 @@ func (h *pushHandler) fetchAndHandle(ctx context.Context, jobID string) error {
 		return &handleError{err}
 	}
 	return nil
-}
-
-// isFinalDoc is IsReportFinal of a validated report document.
-func isFinalDoc(doc any) bool {
-	recipients, _ := doc.(map[string]any)["recipientStatus"].([]any)
-	for _, r := range recipients {
-		status, _ := r.(map[string]any)["status"].(string)
-		if !IsFinalStatus(status) {
-			return false
-		}
-	}
-	return len(recipients) > 0
 }
 
 // DefaultPushTimeout is the default of PushConfig.Timeout: a data center that never answers
