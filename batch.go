@@ -2,19 +2,24 @@ package faxreport
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"sync/atomic"
 )
 
-// ReportResult is the outcome of one job of GetStatusReports: a report or an error.
+// ReportResult is the outcome of one job of GetStatusReports or GetStatusReportsJSON: a report
+// (or its JSON) or an error.
 type ReportResult struct {
 	JobID  string
-	Report *Report
-	Err    error
+	Report *Report // GetStatusReports's; nil from GetStatusReportsJSON
+	// JSON is the report exactly as the API sent it, validated against openapi.yaml like
+	// Report, unknown fields included: GetStatusReportsJSON's, nil from GetStatusReports.
+	JSON json.RawMessage
+	Err  error
 }
 
-// BatchOption configures GetStatusReports.
+// BatchOption configures GetStatusReports and GetStatusReportsJSON.
 type BatchOption func(*batchConfig)
 
 type batchConfig struct{ concurrency int }
@@ -35,7 +40,8 @@ func WithConcurrency(n int) BatchOption { return func(c *batchConfig) { c.concur
 // no data center returned is confirmed with the single-report call (GetStatusReport's rules)
 // before it is called not found, so ErrNotFound still means that every data center answered
 // 404 for it. A data center that refuses a bulk request (a 4xx other than 401 and 429) or
-// answers it unusably is asked job by job for that chunk's jobs that the others did not
+// answers it unusably (one report that breaks the contract, or one about a job not asked for,
+// spoils its whole answer) is asked job by job for that chunk's jobs that the others did not
 // return; one that fails otherwise (401, 5xx or no answer after the retries) makes those jobs'
 // errors a *RegionError naming it. The bulk reads of a chunk end as soon as the answers in hand
 // hold all its jobs; until then, a data center that does not answer holds the chunk up until
@@ -45,6 +51,30 @@ func WithConcurrency(n int) BatchOption { return func(c *batchConfig) { c.concur
 // flight to each data center bounds this call's requests to each data center by the
 // concurrency (WithConcurrency).
 func (c *Client) GetStatusReports(ctx context.Context, jobIDs []string, opts ...BatchOption) []ReportResult {
+	return c.getBatch(ctx, jobIDs, false, opts)
+}
+
+// GetStatusReportsJSON is GetStatusReports for callers that want each report exactly as the
+// API sent it, as GetStatusReportJSON gives one: each result's JSON holds the report byte for
+// byte (its item of a bulk answer, or the body of the single-report call that confirmed it),
+// validated against openapi.yaml the same way, unknown fields included; Report is nil. The
+// requests, the order of the results and the errors are GetStatusReports's.
+func (c *Client) GetStatusReportsJSON(ctx context.Context, jobIDs []string, opts ...BatchOption) []ReportResult {
+	return c.getBatch(ctx, jobIDs, true, opts)
+}
+
+// batch is one call of GetStatusReports or GetStatusReportsJSON.
+type batch struct {
+	c       *Client
+	json    bool // each job's JSON as the API sent it, not its report
+	workers int
+	slots   []chan struct{} // one per data center, a slot held for each request in flight there
+	results []ReportResult
+	index   map[string]int // each distinct ID's first position in results
+}
+
+// getBatch is GetStatusReports, or GetStatusReportsJSON when asJSON is set.
+func (c *Client) getBatch(ctx context.Context, jobIDs []string, asJSON bool, opts []BatchOption) []ReportResult {
 	cfg := batchConfig{concurrency: DefaultConcurrency}
 	for _, opt := range opts {
 		opt(&cfg)
@@ -60,49 +90,78 @@ func (c *Client) GetStatusReports(ctx context.Context, jobIDs []string, opts ...
 		}
 		return results
 	}
-	ids, index := uniqueIDs(jobIDs, func(i int, err error) { results[i] = ReportResult{JobID: jobIDs[i], Err: err} })
-	slots := make([]chan struct{}, len(c.dataCenters))
-	for i := range slots {
-		slots[i] = make(chan struct{}, cfg.concurrency)
+	b := &batch{c: c, json: asJSON, workers: cfg.concurrency, slots: make([]chan struct{}, len(c.dataCenters)), results: results}
+	for i := range b.slots {
+		b.slots[i] = make(chan struct{}, cfg.concurrency)
 	}
-	set := func(id string, r *Report, err error) {
-		results[index[id]] = ReportResult{JobID: id, Report: r, Err: err}
-	}
+	var ids []string
+	ids, b.index = uniqueIDs(jobIDs, func(i int, err error) { results[i] = ReportResult{JobID: jobIDs[i], Err: err} })
 
 	var mu sync.Mutex
 	var confirm []string
 	forEachChunk(ids, cfg.concurrency, func(chunk []string) {
-		unreturned := c.readChunk(ctx, chunk, slots, set)
+		unreturned := b.readChunk(ctx, chunk)
 		mu.Lock()
 		confirm = append(confirm, unreturned...)
 		mu.Unlock()
 	})
-	c.getEach(ctx, confirm, cfg.concurrency, slots, set)
+	b.getEach(ctx, confirm)
 
 	for i, id := range jobIDs {
-		if first := index[id]; first != i {
+		if first := b.index[id]; first != i {
 			results[i] = results[first]
 		}
 	}
 	return results
 }
 
-// getEach fetches each of ids with the single-report call, with a pool of workers.
-func (c *Client) getEach(ctx context.Context, ids []string, workers int, slots []chan struct{}, set func(id string, r *Report, err error)) {
+// set stores the outcome of job id.
+func (b *batch) set(id string, r ReportResult) {
+	r.JobID = id
+	b.results[b.index[id]] = r
+}
+
+// found is the outcome of a job whose report was read: the report, or its JSON as sent.
+func (b *batch) found(report *Report, raw json.RawMessage) ReportResult {
+	if b.json {
+		return ReportResult{JSON: raw}
+	}
+	return ReportResult{Report: report}
+}
+
+// notFetched is the outcome of a job left unread when ctx ended.
+func notFetched(ctx context.Context, id string) ReportResult {
+	return ReportResult{Err: fmt.Errorf("faxreport: job %s not fetched: %w", quoteID(id), context.Cause(ctx))}
+}
+
+// getEach reads each of ids with the single-report call, with the batch's pool of workers.
+func (b *batch) getEach(ctx context.Context, ids []string) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(workers, len(ids)) {
+	for range min(b.workers, len(ids)) {
 		wg.Go(func() {
 			for n := int(next.Add(1) - 1); n < len(ids); n = int(next.Add(1) - 1) {
 				id := ids[n]
-				if err := ctx.Err(); err != nil {
-					set(id, nil, fmt.Errorf("faxreport: job %s not fetched: %w", quoteID(id), context.Cause(ctx)))
+				if ctx.Err() != nil {
+					b.set(id, notFetched(ctx, id))
 					continue
 				}
-				r, err := c.getStatusReport(ctx, id, slots)
-				set(id, r, err)
+				b.set(id, b.getOne(ctx, id))
 			}
 		})
 	}
 	wg.Wait()
+}
+
+// getOne reads jobID with the single-report call, under GetStatusReport's rules.
+func (b *batch) getOne(ctx context.Context, jobID string) ReportResult {
+	if !b.json {
+		r, err := b.c.getStatusReport(ctx, jobID, b.slots)
+		return ReportResult{Report: r, Err: err}
+	}
+	raw, err := b.c.getStatusReportRaw(ctx, jobID, b.slots)
+	if err != nil {
+		return ReportResult{Err: err}
+	}
+	return b.found(nil, raw.Body)
 }

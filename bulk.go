@@ -13,6 +13,7 @@ import (
 	"github.com/faxreport/faxreport/gen"
 	"github.com/faxreport/faxreport/internal/httpbody"
 	"github.com/faxreport/faxreport/internal/retry"
+	"github.com/faxreport/faxreport/internal/validate"
 )
 
 // Bulk actions of bulkStatusReports.
@@ -57,19 +58,24 @@ func sendBulk(action string, ids *[]string) sendFunc {
 	}
 }
 
-// bulkReadIn reads the reports of ids (at most ListLimit) from one data center in one bulk GET,
-// with retries. An item about a job not asked for makes the answer invalid.
-func (c *Client) bulkReadIn(ctx context.Context, dc *dataCenter, slot chan struct{}, ids []string) (map[string]*Report, error) {
+// bulkReadIn reads the reports of ids (at most ListLimit) from data center i in one bulk GET,
+// with retries, and returns each job's outcome found. An item about a job not asked for, or
+// one that breaks the contract, makes the whole answer invalid.
+func (b *batch) bulkReadIn(ctx context.Context, i int, ids []string) (map[string]ReportResult, error) {
+	c, dc := b.c, b.c.dataCenters[i]
 	asked := make(map[string]bool, len(ids))
 	for _, id := range ids {
 		asked[id] = true
 	}
-	list, err := ask(ctx, c, opBulkGet, "", dc, slot, sendBulk(actionGet, &ids), c.decode.bulkReports,
-		func(_ int, list *gen.StatusReportList, err error) error {
+	list, err := ask(ctx, c, opBulkGet, "", dc, b.slots[i], sendBulk(actionGet, &ids), c.decode.bulkReports,
+		func(_ int, list *validate.List[gen.StatusReport], err error) error {
 			if err != nil {
 				return err
 			}
-			for _, r := range list.Reports {
+			if len(list.Invalid) > 0 { // the decoder keeps a list's valid items: not here
+				return fmt.Errorf("%s: %w: %w", dc.url, ErrInvalidResponse, c.scrubbedValidation(list.Invalid[0], list.InvalidRaw[0]))
+			}
+			for _, r := range list.Items {
 				if !asked[r.JobID] {
 					return c.notAskedFor(dc, r.JobID)
 				}
@@ -79,9 +85,9 @@ func (c *Client) bulkReadIn(ctx context.Context, dc *dataCenter, slot chan struc
 	if err != nil {
 		return nil, err
 	}
-	found := make(map[string]*Report, len(list.Reports))
-	for i := range list.Reports {
-		found[list.Reports[i].JobID] = &list.Reports[i]
+	found := make(map[string]ReportResult, len(list.Items))
+	for n := range list.Items {
+		found[list.Items[n].JobID] = b.found(&list.Items[n], list.Raw[n])
 	}
 	return found, nil
 }
@@ -99,11 +105,11 @@ func refusedBulk(err error) bool {
 }
 
 // readChunk reads one chunk of ids from every data center in bulk. It stores the reports found
-// and the errors of jobs that cannot be decided with set, and returns the IDs that no data
-// center returned and that must be confirmed with the single-report call: a bulk answer
-// without a job is not the documented "not found".
-func (c *Client) readChunk(ctx context.Context, ids []string, slots []chan struct{}, set func(id string, r *Report, err error)) (confirm []string) {
-	found, errs := c.readChunkEverywhere(ctx, ids, slots)
+// and the errors of jobs that cannot be decided, and returns the IDs that no data center
+// returned and that must be confirmed with the single-report call: a bulk answer without a job
+// is not the documented "not found".
+func (b *batch) readChunk(ctx context.Context, ids []string) (confirm []string) {
+	found, errs := b.readChunkEverywhere(ctx, ids)
 	undecidable := false // a data center failed in a way that asking per job would not mend
 	for _, err := range errs {
 		if err != nil && !refusedBulk(err) {
@@ -111,15 +117,15 @@ func (c *Client) readChunk(ctx context.Context, ids []string, slots []chan struc
 		}
 	}
 	for _, id := range ids {
-		if report := found[id]; report != nil {
-			set(id, report, nil)
+		if r, ok := found[id]; ok {
+			b.set(id, r)
 			continue
 		}
 		switch {
 		case ctx.Err() != nil:
-			set(id, nil, fmt.Errorf("faxreport: job %s not fetched: %w", quoteID(id), context.Cause(ctx)))
+			b.set(id, notFetched(ctx, id))
 		case undecidable:
-			set(id, nil, c.regionError(ctx, id, errs))
+			b.set(id, ReportResult{Err: b.c.regionError(ctx, id, errs)})
 		default:
 			confirm = append(confirm, id)
 		}
@@ -131,25 +137,26 @@ func (c *Client) readChunk(ctx context.Context, ids []string, slots []chan struc
 var errChunkComplete = errors.New("every job of the chunk was returned by other data centers")
 
 // readChunkEverywhere sends the bulk GET of ids to every data center at once and returns the
-// reports found and each data center's error. As soon as the answers in hand hold every job,
+// outcomes of the jobs found and each data center's error. As soon as the answers in hand hold every job,
 // the data centers still working are cancelled (their error is then errChunkComplete's): a slow
 // or hanging data center holds nothing up that it could not change.
-func (c *Client) readChunkEverywhere(ctx context.Context, ids []string, slots []chan struct{}) (map[string]*Report, []error) {
+func (b *batch) readChunkEverywhere(ctx context.Context, ids []string) (map[string]ReportResult, []error) {
+	c := b.c
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	type answer struct {
 		i     int
-		found map[string]*Report
+		found map[string]ReportResult
 		err   error
 	}
 	answers := make(chan answer, len(c.dataCenters))
-	for i, dc := range c.dataCenters {
+	for i := range c.dataCenters {
 		go func() {
-			found, err := c.bulkReadIn(ctx, dc, slots[i], ids)
+			found, err := b.bulkReadIn(ctx, i, ids)
 			answers <- answer{i, found, err}
 		}()
 	}
-	found := make(map[string]*Report, len(ids))
+	found := make(map[string]ReportResult, len(ids))
 	from := make(map[string]int, len(ids)) // the data center each report was found in
 	errs := make([]error, len(c.dataCenters))
 	for range c.dataCenters {

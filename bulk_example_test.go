@@ -55,6 +55,33 @@ func ExampleClient_GetStatusReports_bulk() {
 	// 3000 reports in 10 requests
 }
 
+func ExampleClient_GetStatusReportsJSON() {
+	fake := faxtest.NewServer(faxtest.Options{})
+	defer fake.Close()
+	// A report as a data center may send it: a field faxreport does not know, its own order.
+	fake.PutJSON([]byte(`{"pages":1,"jobId":"FJ1","recipientStatus":[{"number":"+49 89 1234567","status":"OK","reason":"OK","durationInSecs":9}],"vendorExtra":true}`))
+
+	client, _ := faxreport.New(fake.Config())
+	results := client.GetStatusReportsJSON(context.Background(), []string{"FJ1", "FJUNKNOWN", "FJ1"})
+	for _, r := range results {
+		if errors.Is(r.Err, faxreport.ErrNotFound) {
+			fmt.Println(r.JobID, "not found")
+			continue
+		}
+		if r.Err != nil {
+			log.Fatal(r.Err) // a data center failed: worth another try
+		}
+		fmt.Printf("%s\n", r.JSON) // as the API sent it: store or forward it as it is
+	}
+	// One bulk request per data center, then one single read each to confirm the unknown job.
+	fmt.Println(len(fake.Requests()), "requests")
+	// Output:
+	// {"pages":1,"jobId":"FJ1","recipientStatus":[{"number":"+49 89 1234567","status":"OK","reason":"OK","durationInSecs":9}],"vendorExtra":true}
+	// FJUNKNOWN not found
+	// {"pages":1,"jobId":"FJ1","recipientStatus":[{"number":"+49 89 1234567","status":"OK","reason":"OK","durationInSecs":9}],"vendorExtra":true}
+	// 4 requests
+}
+
 func ExampleClient_DeleteStatusReports() {
 	fake := faxtest.NewServer(faxtest.Options{})
 	defer fake.Close()

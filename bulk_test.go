@@ -1,6 +1,7 @@
 package faxreport_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -27,71 +28,152 @@ func singleGets(dc *faxtest.DataCenter) int {
 	return n
 }
 
-func TestBulkGetConfirmsUnreturnedJobsOneByOne(t *testing.T) {
-	s, c := fakeClient(t, faxtest.Options{})
-	s.DataCenter(0).Put(finalReport("FJIN0", faxreport.StatusOK))
-	s.DataCenter(1).Put(finalReport("FJIN1", faxreport.StatusOK))
-	results := c.GetStatusReports(testContext(t), []string{"FJIN0", "FJMISSING", "FJIN1"})
-	if results[0].Err != nil || results[2].Err != nil || results[0].Report.JobID != "FJIN0" || results[2].Report.JobID != "FJIN1" {
-		t.Fatalf("%+v", results)
+// bulkReads are the two bulk reads, which read alike: GetStatusReports gives each report,
+// GetStatusReportsJSON each report's JSON as the API sent it.
+var bulkReads = []struct {
+	name string
+	json bool
+	read func(*faxreport.Client, context.Context, []string, ...faxreport.BatchOption) []faxreport.ReportResult
+}{
+	{"reports", false, (*faxreport.Client).GetStatusReports},
+	{"JSON", true, (*faxreport.Client).GetStatusReportsJSON},
+}
+
+// sentReport is a valid report of jobID as a data center may send it: an unknown field, the
+// fields in an unusual order, a null, and whitespace, which GetStatusReportsJSON keeps.
+func sentReport(jobID string) []byte {
+	return []byte(`{ "vendorExtra": {"a": [1, null]},
+	"pages":   2,
+	"recipientStatus": [ {"status": "OK", "number": "+49 89 1234567", "reason": "OK", "properties": null, "durationInSecs": 7} ],
+	"jobId": "` + jobID + `" }`)
+}
+
+// assertRead fails unless r is the read of its job as the data center sent it, body: those very
+// bytes from GetStatusReportsJSON, the report they hold from GetStatusReports.
+func assertRead(t *testing.T, asJSON bool, r faxreport.ReportResult, body []byte) {
+	t.Helper()
+	switch {
+	case r.Err != nil:
+		t.Errorf("%s: %v", r.JobID, r.Err)
+	case asJSON && (r.Report != nil || !bytes.Equal(r.JSON, body)):
+		t.Errorf("%s: JSON %s (report %v), want the bytes sent:\n%s", r.JobID, r.JSON, r.Report, body)
+	case !asJSON && (r.JSON != nil || r.Report == nil || r.Report.JobID != r.JobID || r.Report.Pages != 2):
+		t.Errorf("%s: report %+v (JSON %s)", r.JobID, r.Report, r.JSON)
 	}
-	mustFail(t, results[1].Err, faxreport.ErrNotFound)
-	for i, dc := range s.DataCenters() {
-		// One bulk request each, then the single-report call for the job nobody returned.
-		if posts, gets := bulkPosts(dc), singleGets(dc); len(posts) != 1 || gets != 1 {
-			t.Errorf("data center %d: %d bulk requests, %d single reads; want 1 and 1", i, len(posts), gets)
-		}
+}
+
+func TestBulkGetConfirmsUnreturnedJobsOneByOne(t *testing.T) {
+	for _, bulk := range bulkReads {
+		t.Run(bulk.name, func(t *testing.T) {
+			s, c := fakeClient(t, faxtest.Options{})
+			sent := map[string][]byte{}
+			for i, id := range []string{"FJIN0", "FJIN1", "FJIN2"} {
+				sent[id] = sentReport(id)
+				s.DataCenter(i % 2).PutJSON(sent[id])
+			}
+			ids := []string{"FJIN0", "FJMISSING", "FJIN1", "FJIN2", "FJIN0"} // FJIN0 twice: read once
+			for i, r := range bulk.read(c, testContext(t), ids) {
+				switch {
+				case r.JobID != ids[i]:
+					t.Fatalf("result %d is for %s, want %s", i, r.JobID, ids[i])
+				case r.JobID == "FJMISSING":
+					mustFail(t, r.Err, faxreport.ErrNotFound)
+				default:
+					assertRead(t, bulk.json, r, sent[r.JobID])
+				}
+			}
+			for i, dc := range s.DataCenters() {
+				// One bulk request each for the 4 distinct jobs, then the single-report call for
+				// the job nobody returned.
+				if posts, gets := bulkPosts(dc), singleGets(dc); len(posts) != 1 || len(posts[0]) != 4 || gets != 1 {
+					t.Errorf("data center %d: bulk requests %v, %d single reads; want 1 of 4 jobs and 1", i, posts, gets)
+				}
+			}
+		})
 	}
 }
 
 func TestBulkGetRefusedForUnknownJobsFallsBackToSingleReads(t *testing.T) {
-	s, c := fakeClient(t, faxtest.Options{})
-	var ids []string
-	for i := range 20 {
-		id := fmt.Sprintf("FJREFUSED%02d", i)
-		s.Put(finalReport(id, faxreport.StatusOK))
-		ids = append(ids, id)
+	for _, bulk := range bulkReads {
+		t.Run(bulk.name, func(t *testing.T) {
+			s, c := fakeClient(t, faxtest.Options{})
+			var ids []string
+			for i := range 20 {
+				ids = append(ids, fmt.Sprintf("FJREFUSED%02d", i))
+				s.PutJSON(sentReport(ids[i]))
+			}
+			for _, dc := range s.DataCenters() { // the vendor's other reading: an error about unknown IDs
+				dc.RefuseUnknownInBulkGet(http.StatusNotFound)
+			}
+			for _, r := range bulk.read(c, testContext(t), append(ids, "FJMISSING")) {
+				if r.JobID == "FJMISSING" {
+					mustFail(t, r.Err, faxreport.ErrNotFound)
+					continue
+				}
+				assertRead(t, bulk.json, r, sentReport(r.JobID))
+			}
+			confirmed := map[string]bool{}
+			for _, r := range s.Requests() {
+				if r.Method == http.MethodGet && r.JobID != "" {
+					confirmed[r.JobID] = true
+				}
+			}
+			if len(confirmed) != 21 {
+				t.Errorf("%d jobs read one by one, want 21 (every job confirmed)", len(confirmed))
+			}
+		})
 	}
-	for _, dc := range s.DataCenters() { // the vendor's other reading: an error about unknown IDs
-		dc.RefuseUnknownInBulkGet(http.StatusNotFound)
-	}
-	for _, r := range c.GetStatusReports(testContext(t), append(ids, "FJMISSING")) {
-		switch {
-		case r.JobID == "FJMISSING":
-			mustFail(t, r.Err, faxreport.ErrNotFound)
-		case r.Err != nil || r.Report.JobID != r.JobID:
-			t.Fatalf("%s: %+v", r.JobID, r)
+}
+
+// A bulk answer with a report that breaks the contract, or with one about a job not asked for,
+// is unusable as a whole, as GetStatusReport's answer would be: its jobs are read one by one,
+// and only the bad one fails, without the credential it echoes.
+func TestBulkGetSpoiledAnswerFallsBackToSingleReads(t *testing.T) {
+	bad := []byte(`{"jobId":"FJBAD","pages":"` + testPassword + `","recipientStatus":[]}`)
+	for spoiled, spoiler := range map[string][]byte{"invalid report": bad, "job not asked for": sentReport("FJOTHER")} {
+		for _, bulk := range bulkReads {
+			t.Run(spoiled+"/"+bulk.name, func(t *testing.T) {
+				dc := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
+					switch {
+					case r.Method == http.MethodPost:
+						serveJSON(200, slices.Concat([]byte(`{"reports":[`), sentReport("FJGOOD"), []byte(","), spoiler, []byte("]}")))(w, r)
+					case path.Base(r.URL.Path) == "FJGOOD":
+						serveJSON(200, sentReport("FJGOOD"))(w, r)
+					default:
+						serveJSON(200, bad)(w, r)
+					}
+				})
+				results := bulk.read(newClient(t, dc), testContext(t), []string{"FJGOOD", "FJBAD"})
+				assertRead(t, bulk.json, results[0], sentReport("FJGOOD"))
+				mustFail(t, results[1].Err, faxreport.ErrInvalidResponse, faxreport.ErrNotFound)
+				if n := dc.requests.Load(); n != 3 {
+					t.Errorf("%d requests, want the bulk one and one per job", n)
+				}
+			})
 		}
-	}
-	confirmed := map[string]bool{}
-	for _, r := range s.Requests() {
-		if r.Method == http.MethodGet && r.JobID != "" {
-			confirmed[r.JobID] = true
-		}
-	}
-	if len(confirmed) != 21 {
-		t.Errorf("%d jobs read one by one, want 21 (every job confirmed)", len(confirmed))
 	}
 }
 
 func TestBulkGetFailingDataCenterIsNeverNotFound(t *testing.T) {
-	s, c := fakeClient(t, faxtest.Options{})
-	s.DataCenter(0).Put(finalReport("FJIN0", faxreport.StatusOK))
-	s.DataCenter(1).Put(finalReport("FJIN1", faxreport.StatusOK))
-	s.DataCenter(0).Inject(faxtest.Fault{Status: http.StatusServiceUnavailable})
-	results := c.GetStatusReports(testContext(t), []string{"FJIN0", "FJIN1", "FJMISSING"})
-	if results[1].Err != nil || results[1].Report.JobID != "FJIN1" {
-		t.Fatalf("healthy data center's job: %+v", results[1])
-	}
-	for _, r := range []faxreport.ReportResult{results[0], results[2]} {
-		mustFail(t, r.Err, faxreport.ErrUnavailable, faxreport.ErrNotFound)
-		var regionErr *faxreport.RegionError
-		if !errors.As(r.Err, &regionErr) || len(regionErr.Failed) != 1 || regionErr.Failed[0].Endpoint != s.DataCenter(0).URL() {
-			t.Errorf("%s: %v does not name the failing data center", r.JobID, r.Err)
-		}
-	}
-	if gets := singleGets(s.DataCenter(1)); gets != 0 {
-		t.Errorf("%d single reads: a failing data center is not mended by asking per job", gets)
+	for _, bulk := range bulkReads {
+		t.Run(bulk.name, func(t *testing.T) {
+			s, c := fakeClient(t, faxtest.Options{})
+			s.DataCenter(0).PutJSON(sentReport("FJIN0"))
+			s.DataCenter(1).PutJSON(sentReport("FJIN1"))
+			s.DataCenter(0).Inject(faxtest.Fault{Status: http.StatusServiceUnavailable})
+			results := bulk.read(c, testContext(t), []string{"FJIN0", "FJIN1", "FJMISSING"})
+			assertRead(t, bulk.json, results[1], sentReport("FJIN1")) // the healthy data center's job
+			for _, r := range []faxreport.ReportResult{results[0], results[2]} {
+				mustFail(t, r.Err, faxreport.ErrUnavailable, faxreport.ErrNotFound)
+				var regionErr *faxreport.RegionError
+				if !errors.As(r.Err, &regionErr) || len(regionErr.Failed) != 1 || regionErr.Failed[0].Endpoint != s.DataCenter(0).URL() {
+					t.Errorf("%s: %v does not name the failing data center", r.JobID, r.Err)
+				}
+			}
+			if gets := singleGets(s.DataCenter(1)); gets != 0 {
+				t.Errorf("%d single reads: a failing data center is not mended by asking per job", gets)
+			}
+		})
 	}
 }
 

@@ -174,7 +174,7 @@ type decoders struct {
 	// The reports resource as a whole: a listing, delete-oldest, and bulk answers by action.
 	listing      *validate.Decoder[validate.List[gen.StatusReport]]
 	oldest       *validate.Decoder[gen.DeleteResultList]
-	bulkReports  *validate.Decoder[gen.StatusReportList]
+	bulkReports  *validate.Decoder[validate.List[gen.StatusReport]]
 	bulkDeletion *validate.Decoder[gen.DeleteResultList]
 }
 

@@ -316,20 +316,24 @@ func TestDataCentersAnsweringDifferentlyInBulkIsLogged(t *testing.T) {
 	bulkOf := func(report []byte) http.HandlerFunc {
 		return serveJSON(200, append(append([]byte(`{"reports":[`), report...), "]}"...))
 	}
-	ok := newDataCenter(t, bulkOf(api.Example(api.ReportExample)))
-	busy := newDataCenter(t, bulkOf(withField(t, faxreport.StatusBusy, "recipientStatus", 0, "status")))
-	warned := make(warnings, 10)
-	c := newClientWith(t, func(cfg *faxreport.Config) { cfg.Logger = slog.New(warned) }, ok, busy)
-	// FJMISSING, which neither returns, keeps the chunk open until both have answered.
-	if r := c.GetStatusReports(testContext(t), []string{testJobID, "FJMISSING"})[0]; r.Err != nil {
-		t.Fatal(r.Err)
-	}
-	select {
-	case w := <-warned:
-		if !strings.Contains(w, ok.BaseURL()) || !strings.Contains(w, busy.BaseURL()) || !strings.Contains(w, testJobID) {
-			t.Errorf("the warning does not name the job and both data centers: %s", w)
-		}
-	default:
-		t.Fatal("no warning about two different answers")
+	for _, bulk := range bulkReads {
+		t.Run(bulk.name, func(t *testing.T) {
+			ok := newDataCenter(t, bulkOf(api.Example(api.ReportExample)))
+			busy := newDataCenter(t, bulkOf(withField(t, faxreport.StatusBusy, "recipientStatus", 0, "status")))
+			warned := make(warnings, 10)
+			c := newClientWith(t, func(cfg *faxreport.Config) { cfg.Logger = slog.New(warned) }, ok, busy)
+			// FJMISSING, which neither returns, keeps the chunk open until both have answered.
+			if r := bulk.read(c, testContext(t), []string{testJobID, "FJMISSING"})[0]; r.Err != nil {
+				t.Fatal(r.Err)
+			}
+			select {
+			case w := <-warned:
+				if !strings.Contains(w, ok.BaseURL()) || !strings.Contains(w, busy.BaseURL()) || !strings.Contains(w, testJobID) {
+					t.Errorf("the warning does not name the job and both data centers: %s", w)
+				}
+			default:
+				t.Fatal("no warning about two different answers")
+			}
+		})
 	}
 }

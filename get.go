@@ -46,20 +46,21 @@ func acceptReport(c *Client, dc *dataCenter, jobID string, _ int, r *Report, err
 // sent it: the body is validated against openapi.yaml the same way, then returned byte for
 // byte, unknown fields included.
 func (c *Client) GetStatusReportJSON(ctx context.Context, jobID string) (json.RawMessage, error) {
-	raw, err := c.getStatusReportRaw(ctx, jobID)
+	raw, err := c.getStatusReportRaw(ctx, jobID, nil)
 	if err != nil {
 		return nil, err
 	}
 	return raw.Body, nil
 }
 
-// getStatusReportRaw is GetStatusReportJSON with the document the body was validated as.
-func (c *Client) getStatusReportRaw(ctx context.Context, jobID string) (*validate.Raw, error) {
+// getStatusReportRaw is GetStatusReportJSON with the document the body was validated as, and
+// with optional per-data-center request slots.
+func (c *Client) getStatusReportRaw(ctx context.Context, jobID string, slots []chan struct{}) (*validate.Raw, error) {
 	if err := checkJobID(jobID); err != nil {
 		return nil, err
 	}
 	return fetch(ctx, c, call[validate.Raw]{
-		op: opGet, jobID: jobID, send: sendGet, decoder: c.decode.rawReports, accept: acceptRawReport,
+		op: opGet, jobID: jobID, send: sendGet, decoder: c.decode.rawReports, slots: slots, accept: acceptRawReport,
 	})
 }
 

@@ -162,7 +162,7 @@ func loadBulkDecoders(d decoders) (decoders, error) {
 	if d.oldest, err = validate.NewDecoder[gen.DeleteResultList](http.MethodDelete, validate.ReportsPath, http.StatusOK); err != nil {
 		return d, err
 	}
-	if d.bulkReports, err = validate.NewSchemaDecoder[gen.StatusReportList]("StatusReportList"); err != nil {
+	if d.bulkReports, err = validate.NewSchemaListDecoder[gen.StatusReport]("StatusReportList"); err != nil {
 		return d, err
 	}
 	d.bulkDeletion, err = validate.NewSchemaDecoder[gen.DeleteResultList]("DeleteResultList")

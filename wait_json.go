@@ -27,7 +27,7 @@ func (c *Client) WaitForStatusReportJSON(ctx context.Context, jobID string, opts
 
 // pollJSON reads jobID's report as the API sent it, with its model.
 func (c *Client) pollJSON(ctx context.Context, jobID string) (polled, error) {
-	raw, err := c.getStatusReportRaw(ctx, jobID)
+	raw, err := c.getStatusReportRaw(ctx, jobID, nil)
 	if err != nil {
 		return polled{}, err
 	}

@@ -1,6 +1,10 @@
 package validate
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
 
 // ReportsPath is the spec's path of the reports resource as a whole (list, bulk, delete-oldest).
 const ReportsPath = "/{custNr}/fax/reports"
@@ -9,6 +13,25 @@ const ReportsPath = "/{custNr}/fax/reports"
 // whose operation documents several shapes (bulkStatusReports answers a StatusReportList or a
 // DeleteResultList, as its request's action says).
 func NewSchemaDecoder[T any](name string) (*Decoder[T], error) {
+	schema, err := componentSchema(name)
+	if err != nil {
+		return nil, err
+	}
+	return modelDecoder[T](schema), nil
+}
+
+// NewSchemaListDecoder is NewListDecoder for a named schema of the spec's components (the
+// StatusReportList of a bulk GET's answer).
+func NewSchemaListDecoder[T any](name string) (*Decoder[List[T]], error) {
+	schema, err := componentSchema(name)
+	if err != nil {
+		return nil, err
+	}
+	return listDecoder[T](schema), nil
+}
+
+// componentSchema resolves a named schema of the spec's components.
+func componentSchema(name string) (*openapi3.Schema, error) {
 	doc, err := Spec()
 	if err != nil {
 		return nil, err
@@ -17,5 +40,5 @@ func NewSchemaDecoder[T any](name string) (*Decoder[T], error) {
 	if ref == nil || ref.Value == nil {
 		return nil, fmt.Errorf("openapi.yaml has no schema %s", name)
 	}
-	return modelDecoder[T](ref.Value), nil
+	return ref.Value, nil
 }
