@@ -20,11 +20,10 @@ Reports are printed in the order of the job IDs.
 
 Job IDs come from the arguments; "-" as an argument reads more from standard input, and
 --ids-file from a file ("-": standard input), one per line or separated by spaces. Several
-jobs are read in bulk (up to 1000 per request to each data center; a job that no data center
-returned is confirmed with the single-report call before it is called not found). With
---json they are read one at a time instead (8 at once), since only that call gives the API's
-own bytes, which --json prints. A job ID given more than once is read once and printed
-each time.`,
+jobs are read in bulk, with --json too (up to 1000 per request to each data center; a job
+that no data center returned is confirmed with the single-report call before it is called
+not found); --json prints each report as the bulk answer, or that call, carried it. A job ID
+given more than once is read once and printed each time.`,
 		Example: "  faxreport get FJJ66GHGX105ZZBIELVCN1 FJ0MINIMAL0REPORT00001\n" +
 			"  faxreport get --json --demo FJJ66GHGX105ZZBIELVCN1\n" +
 			"  faxreport get - < job-ids.txt",
@@ -34,8 +33,8 @@ each time.`,
 			if err != nil {
 				return err
 			}
-			if !a.opts.json && len(jobs) > 1 {
-				return a.allJobsAtOnce(cmd, jobs, 30*time.Second, getInBulk)
+			if len(jobs) > 1 {
+				return a.allJobsAtOnce(cmd, jobs, 30*time.Second, a.getInBulk)
 			}
 			return a.forEachJob(cmd, jobs, 30*time.Second, func(ctx context.Context, client *faxreport.Client, id string) result {
 				if a.opts.json {
@@ -51,12 +50,17 @@ each time.`,
 	return cmd
 }
 
-// getInBulk reads the reports of jobs with the bulk call.
-func getInBulk(ctx context.Context, client *faxreport.Client, jobs []string) []result {
-	found := client.GetStatusReports(ctx, jobs)
+// getInBulk reads the reports of jobs with the bulk call: with --json, each report's JSON as
+// the API sent it.
+func (a *app) getInBulk(ctx context.Context, client *faxreport.Client, jobs []string) []result {
+	read := client.GetStatusReports
+	if a.opts.json {
+		read = client.GetStatusReportsJSON
+	}
+	found := read(ctx, jobs)
 	results := make([]result, len(found))
 	for i, f := range found {
-		results[i] = result{jobID: f.JobID, report: f.Report, err: f.Err}
+		results[i] = result{jobID: f.JobID, raw: f.JSON, report: f.Report, err: f.Err}
 	}
 	return results
 }

@@ -31,6 +31,44 @@ func TestJSONIsTheAPIsBytesWhateverTheCommand(t *testing.T) {
 	}
 }
 
+// get --json of several jobs reads them in bulk, one request per data center and one more each
+// to confirm the job nobody has, and prints each report as the API sent it (an unknown field,
+// the order of the fields, a null), compact, in the order of the IDs, a duplicate each time.
+func TestGetJSONOfSeveralJobsReadsInBulk(t *testing.T) {
+	s, env := fakeEnv(t)
+	args := []string{"get", "--json"}
+	want := ""
+	for i := range 6 {
+		id := fmt.Sprintf("FJBULKJSON%d", i)
+		sent := fmt.Sprintf(`{ "vendorExtra": [1, null], "pages": %d,
+			"recipientStatus": [{"status": "OK", "number": "+49 89 1234567", "reason": "OK", "properties": null, "durationInSecs": 7}],
+			"jobId": %q }`, i+1, id)
+		s.DataCenter(i % 2).PutJSON([]byte(sent))
+		args, want = append(args, id), want+compact(t, []byte(sent))
+	}
+	first := strings.SplitAfter(want, "\n")[0]
+	inv := runCLI(t, env, "", append(args, "FJNOSUCHJOB", "FJBULKJSON0")...)
+	if inv.code != exitNotFound || inv.stdout != want+first {
+		t.Fatalf("exit %d\n%s\nwant\n%s%s", inv.code, inv.stdout, want+first, inv.stderr)
+	}
+	if errs := errorLines(t, inv.stderr); len(errs) != 1 || errs[0].JobID == nil || *errs[0].JobID != "FJNOSUCHJOB" || errs[0].Kind != "not_found" {
+		t.Errorf("stderr %q, want one not_found error for FJNOSUCHJOB", inv.stderr)
+	}
+	for i, dc := range s.DataCenters() {
+		var posts, gets int
+		for _, r := range dc.Requests() {
+			if r.Method == http.MethodPost {
+				posts++
+			} else if r.JobID == "FJNOSUCHJOB" {
+				gets++
+			}
+		}
+		if n := dc.RequestCount(); posts != 1 || gets != 1 || n != 2 {
+			t.Errorf("data center %d: %d requests, %d bulk and %d for FJNOSUCHJOB; want 1 bulk and 1 to confirm", i, n, posts, gets)
+		}
+	}
+}
+
 // delete --json prints the service's answer, one line per job.
 func TestDeleteJSON(t *testing.T) {
 	_, env := fakeEnv(t)
