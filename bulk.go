@@ -2,6 +2,7 @@ package faxreport
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -67,7 +68,11 @@ func (b *batch) bulkReadIn(ctx context.Context, i int, ids []string) (map[string
 	for _, id := range ids {
 		asked[id] = true
 	}
-	list, err := ask(ctx, c, opBulkGet, "", dc, b.slots[i], sendBulk(actionGet, &ids), c.decode.bulkReports,
+	decoder := c.decode.bulkReports
+	if b.json {
+		decoder = c.decode.bulkRawReports
+	}
+	list, err := ask(ctx, c, opBulkGet, "", dc, b.slots[i], sendBulk(actionGet, &ids), decoder,
 		func(_ int, list *validate.List[gen.StatusReport], err error) error {
 			if err != nil {
 				return err
@@ -87,7 +92,11 @@ func (b *batch) bulkReadIn(ctx context.Context, i int, ids []string) (map[string
 	}
 	found := make(map[string]ReportResult, len(list.Items))
 	for n := range list.Items {
-		found[list.Items[n].JobID] = b.found(&list.Items[n], list.Raw[n])
+		var raw json.RawMessage
+		if b.json {
+			raw = list.Raw[n]
+		}
+		found[list.Items[n].JobID] = b.found(&list.Items[n], raw)
 	}
 	return found, nil
 }

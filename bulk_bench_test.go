@@ -22,11 +22,29 @@ import (
 // The benchmarks of the reports resource as a whole (issue 10's P6 and P7). Like bench_test.go,
 // each reports its figures as custom metrics of one run; they run only with -bench.
 
-// BenchmarkP6BulkGet: GetStatusReports of 10,000 jobs spread over two data centers with 20 ms
-// of server latency, against today's per-job path (GetStatusReport for each job, 8 at a time,
-// as GetStatusReports did before bulk reads) in the same run. Reports the requests of each and
-// the wall-time ratio per-job / bulk.
+// BenchmarkP6BulkGet: GetStatusReports (and GetStatusReportsJSON, which get --json uses) of
+// 10,000 jobs spread over two data centers with 20 ms of server latency, against the per-job
+// path (GetStatusReport, or GetStatusReportJSON, for each job, 8 at a time, as GetStatusReports
+// and get --json did before bulk reads) in the same run. Reports the requests of each and the
+// wall-time ratio per-job / bulk.
 func BenchmarkP6BulkGet(b *testing.B) {
+	perJobReads := map[bool]func(*faxreport.Client, context.Context, string) error{
+		false: func(c *faxreport.Client, ctx context.Context, id string) error {
+			_, err := c.GetStatusReport(ctx, id)
+			return err
+		},
+		true: func(c *faxreport.Client, ctx context.Context, id string) error {
+			_, err := c.GetStatusReportJSON(ctx, id)
+			return err
+		},
+	}
+	for _, bulk := range bulkReads {
+		b.Run(bulk.name, func(b *testing.B) { benchmarkBulkGet(b, bulk.read, perJobReads[bulk.json]) })
+	}
+}
+
+func benchmarkBulkGet(b *testing.B, bulkRead func(*faxreport.Client, context.Context, []string, ...faxreport.BatchOption) []faxreport.ReportResult,
+	perJobRead func(*faxreport.Client, context.Context, string) error) {
 	const jobs, latency, perJobConcurrency = 10_000, 20 * time.Millisecond, faxreport.DefaultConcurrency
 	s := faxtest.NewServer(faxtest.Options{})
 	b.Cleanup(s.Close)
@@ -41,7 +59,7 @@ func BenchmarkP6BulkGet(b *testing.B) {
 	for b.Loop() {
 		before := len(s.Requests())
 		start := time.Now()
-		for _, r := range c.GetStatusReports(ctx, ids) {
+		for _, r := range bulkRead(c, ctx, ids) {
 			if r.Err != nil {
 				b.Fatal(r.Err)
 			}
@@ -55,7 +73,7 @@ func BenchmarkP6BulkGet(b *testing.B) {
 		for range perJobConcurrency {
 			wg.Go(func() {
 				for n := next.Add(1) - 1; n < jobs; n = next.Add(1) - 1 {
-					if _, err := c.GetStatusReport(ctx, ids[n]); err != nil {
+					if err := perJobRead(c, ctx, ids[n]); err != nil {
 						b.Error(err)
 						return
 					}

@@ -172,10 +172,11 @@ type decoders struct {
 	rawReports *validate.Decoder[validate.Raw]
 	deletions  *validate.Decoder[gen.DeleteResult]
 	// The reports resource as a whole: a listing, delete-oldest, and bulk answers by action.
-	listing      *validate.Decoder[validate.List[gen.StatusReport]]
-	oldest       *validate.Decoder[gen.DeleteResultList]
-	bulkReports  *validate.Decoder[validate.List[gen.StatusReport]]
-	bulkDeletion *validate.Decoder[gen.DeleteResultList]
+	listing        *validate.Decoder[validate.List[gen.StatusReport]]
+	oldest         *validate.Decoder[gen.DeleteResultList]
+	bulkReports    *validate.Decoder[validate.List[gen.StatusReport]] // without each report's JSON
+	bulkRawReports *validate.Decoder[validate.List[gen.StatusReport]] // with it
+	bulkDeletion   *validate.Decoder[gen.DeleteResultList]
 }
 
 var loadDecoders = sync.OnceValues(func() (d decoders, err error) {

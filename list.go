@@ -162,7 +162,10 @@ func loadBulkDecoders(d decoders) (decoders, error) {
 	if d.oldest, err = validate.NewDecoder[gen.DeleteResultList](http.MethodDelete, validate.ReportsPath, http.StatusOK); err != nil {
 		return d, err
 	}
-	if d.bulkReports, err = validate.NewSchemaListDecoder[gen.StatusReport]("StatusReportList"); err != nil {
+	if d.bulkReports, err = validate.NewSchemaListDecoder[gen.StatusReport]("StatusReportList", false); err != nil {
+		return d, err
+	}
+	if d.bulkRawReports, err = validate.NewSchemaListDecoder[gen.StatusReport]("StatusReportList", true); err != nil {
 		return d, err
 	}
 	d.bulkDeletion, err = validate.NewSchemaDecoder[gen.DeleteResultList]("DeleteResultList")

@@ -21,13 +21,14 @@ func NewSchemaDecoder[T any](name string) (*Decoder[T], error) {
 }
 
 // NewSchemaListDecoder is NewListDecoder for a named schema of the spec's components (the
-// StatusReportList of a bulk GET's answer).
-func NewSchemaListDecoder[T any](name string) (*Decoder[List[T]], error) {
+// StatusReportList of a bulk GET's answer). withRaw says whether each List holds its items'
+// JSON as sent (Raw): finding it takes a second pass over the body.
+func NewSchemaListDecoder[T any](name string, withRaw bool) (*Decoder[List[T]], error) {
 	schema, err := componentSchema(name)
 	if err != nil {
 		return nil, err
 	}
-	return listDecoder[T](schema), nil
+	return listDecoder[T](schema, withRaw), nil
 }
 
 // componentSchema resolves a named schema of the spec's components.

@@ -13,8 +13,8 @@ import (
 	"github.com/faxreport/faxreport/internal/httpbody"
 )
 
-// List is a validated {"reports": [...]} body: its items as models, and each item's JSON exactly
-// as the body has it, in the same order. A body whose only faults are items that break the
+// List is a validated {"reports": [...]} body: its items as models, and (unless the decoder
+// was made without) each item's JSON exactly as the body has it, in the same order. A body whose only faults are items that break the
 // item schema is a List too: those items are left out of Items and Raw and listed in Invalid.
 type List[T any] struct {
 	Items   []T
@@ -34,20 +34,25 @@ func NewListDecoder[T any](method, path string, status int) (*Decoder[List[T]], 
 	if err != nil {
 		return nil, err
 	}
-	return listDecoder[T](schema), nil
+	return listDecoder[T](schema, true), nil
 }
 
-// listDecoder is the Decoder of a list body valid against schema.
-func listDecoder[T any](schema *openapi3.Schema) *Decoder[List[T]] {
+// listDecoder is the Decoder of a list body valid against schema. withRaw says whether the
+// List holds each item's JSON (Raw), which takes a second pass over the body; the JSON of the
+// items left out (InvalidRaw) is always there.
+func listDecoder[T any](schema *openapi3.Schema, withRaw bool) *Decoder[List[T]] {
 	convert := converterFor(reflect.TypeFor[[]T](), map[reflect.Type]*converter{})
 	keepsDoc := holdsInterface(reflect.TypeFor[T](), map[reflect.Type]bool{})
 	build := func(items []any, keep []bool, body []byte) (*List[T], error) {
-		raw, err := rawItems(body)
-		if err != nil {
-			return nil, err
-		}
-		if len(raw) != len(items) {
-			return nil, fmt.Errorf("%d items, %d raw", len(items), len(raw))
+		var raw []json.RawMessage
+		if withRaw || keep != nil {
+			var err error
+			if raw, err = rawItems(body); err != nil {
+				return nil, err
+			}
+			if len(raw) != len(items) {
+				return nil, fmt.Errorf("%d items, %d raw", len(items), len(raw))
+			}
 		}
 		l := new(List[T])
 		if keep != nil {
@@ -65,7 +70,9 @@ func listDecoder[T any](schema *openapi3.Schema) *Decoder[List[T]] {
 		if err := convert(reflect.ValueOf(&l.Items).Elem(), items); err != nil {
 			return nil, err
 		}
-		l.Raw = raw
+		if withRaw {
+			l.Raw = raw
+		}
 		return l, nil
 	}
 	d := schemaDecoder(schema, keepsDoc, func(doc any, body []byte) (*List[T], error) {
