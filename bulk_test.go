@@ -178,49 +178,58 @@ func TestBulkGetFailingDataCenterIsNeverNotFound(t *testing.T) {
 }
 
 func TestBulkGetSplitsAt1000AndSendsOneRequestPerChunkPerDataCenter(t *testing.T) {
-	s, c := fakeClient(t, faxtest.Options{})
-	ids := s.SeedReports(2500)
-	ids = append(ids, ids[:10]...) // duplicates: fetched once, result repeated
-	results := c.GetStatusReports(testContext(t), ids)
-	for i, r := range results {
-		if r.Err != nil || r.JobID != ids[i] || r.Report.JobID != ids[i] {
-			t.Fatalf("result %d: %+v", i, r)
-		}
-	}
-	if results[2500].Report != results[0].Report {
-		t.Error("a duplicate was fetched again")
-	}
-	for i, dc := range s.DataCenters() {
-		posts := bulkPosts(dc)
-		if len(posts) != 3 || singleGets(dc) != 0 {
-			t.Fatalf("data center %d: %d bulk requests, %d single reads; want 3 and 0", i, len(posts), singleGets(dc))
-		}
-		for _, p := range posts {
-			if len(p) > faxreport.ListLimit {
-				t.Errorf("a bulk request of %d IDs", len(p))
+	for _, bulk := range bulkReads {
+		t.Run(bulk.name, func(t *testing.T) {
+			s, c := fakeClient(t, faxtest.Options{})
+			ids := s.SeedReports(2500)
+			ids = append(ids, ids[:10]...) // duplicates: fetched once, result repeated
+			results := bulk.read(c, testContext(t), ids)
+			for i, r := range results {
+				if r.Err != nil || r.JobID != ids[i] || r.Report != nil && r.Report.JobID != ids[i] ||
+					r.Report == nil && !bytes.Contains(r.JSON, []byte(`{"jobId":"`+ids[i]+`"`)) {
+					t.Fatalf("result %d: %+v", i, r)
+				}
 			}
-		}
+			if results[2500].Report != results[0].Report || bulk.json && &results[2500].JSON[0] != &results[0].JSON[0] {
+				t.Error("a duplicate was fetched again")
+			}
+			for i, dc := range s.DataCenters() {
+				posts := bulkPosts(dc)
+				if len(posts) != 3 || singleGets(dc) != 0 {
+					t.Fatalf("data center %d: %d bulk requests, %d single reads; want 3 and 0", i, len(posts), singleGets(dc))
+				}
+				for _, p := range posts {
+					if len(p) > faxreport.ListLimit {
+						t.Errorf("a bulk request of %d IDs", len(p))
+					}
+				}
+			}
+			assertEachJobAskedAtMostOncePerDataCenter(t, s, 2500)
+		})
 	}
-	assertEachJobAskedAtMostOncePerDataCenter(t, s, 2500)
 }
 
 func TestBulkGetCancelledWhileInFlight(t *testing.T) {
-	s, c := fakeClient(t, faxtest.Options{})
-	ids := s.SeedReports(50)
-	for _, dc := range s.DataCenters() {
-		dc.SetLatency(time.Minute)
-	}
-	ctx, cancel := context.WithCancel(testContext(t))
-	go func() {
-		for s.DataCenter(0).RequestCount() == 0 || s.DataCenter(1).RequestCount() == 0 {
-			time.Sleep(time.Millisecond) // polling the fake's log, not synchronising the client
-		}
-		cancel()
-	}()
-	for _, r := range c.GetStatusReports(ctx, ids) {
-		if !errors.Is(r.Err, context.Canceled) || r.Report != nil {
-			t.Fatalf("%s: %+v", r.JobID, r)
-		}
+	for _, bulk := range bulkReads {
+		t.Run(bulk.name, func(t *testing.T) {
+			s, c := fakeClient(t, faxtest.Options{})
+			ids := s.SeedReports(50)
+			for _, dc := range s.DataCenters() {
+				dc.SetLatency(time.Minute)
+			}
+			ctx, cancel := context.WithCancel(testContext(t))
+			go func() {
+				for s.DataCenter(0).RequestCount() == 0 || s.DataCenter(1).RequestCount() == 0 {
+					time.Sleep(time.Millisecond) // polling the fake's log, not synchronising the client
+				}
+				cancel()
+			}()
+			for _, r := range bulk.read(c, ctx, ids) {
+				if !errors.Is(r.Err, context.Canceled) || r.Report != nil || r.JSON != nil {
+					t.Fatalf("%s: %+v", r.JobID, r)
+				}
+			}
+		})
 	}
 }
 
