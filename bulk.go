@@ -146,9 +146,9 @@ func (b *batch) readChunk(ctx context.Context, ids []string) (confirm []string) 
 var errChunkComplete = errors.New("every job of the chunk was returned by other data centers")
 
 // readChunkEverywhere sends the bulk GET of ids to every data center at once and returns the
-// outcomes of the jobs found and each data center's error. As soon as the answers in hand hold every job,
-// the data centers still working are cancelled (their error is then errChunkComplete's): a slow
-// or hanging data center holds nothing up that it could not change.
+// outcomes of the jobs found and each data center's error. As soon as the answers in hand hold
+// every job, the data centers still working are cancelled (their error is then
+// errChunkComplete's): a slow or hanging data center holds nothing up that it could not change.
 func (b *batch) readChunkEverywhere(ctx context.Context, ids []string) (map[string]ReportResult, []error) {
 	c := b.c
 	ctx, cancel := context.WithCancelCause(ctx)
