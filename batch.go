@@ -24,11 +24,12 @@ type BatchOption func(*batchConfig)
 
 type batchConfig struct{ concurrency int }
 
-// DefaultConcurrency is how many jobs GetStatusReports fetches at once by default.
+// DefaultConcurrency is how many jobs GetStatusReports and GetStatusReportsJSON fetch at once
+// by default.
 const DefaultConcurrency = 8
 
-// WithConcurrency sets how many jobs GetStatusReports fetches at once (0: the default, 8): at
-// most that many requests are in flight to each data center.
+// WithConcurrency sets how many jobs GetStatusReports or GetStatusReportsJSON fetches at once
+// (0: the default, 8): at most that many requests are in flight to each data center.
 func WithConcurrency(n int) BatchOption { return func(c *batchConfig) { c.concurrency = n } }
 
 // GetStatusReports fetches the reports of many jobs. The results are in the order of jobIDs,
@@ -40,8 +41,8 @@ func WithConcurrency(n int) BatchOption { return func(c *batchConfig) { c.concur
 // no data center returned is confirmed with the single-report call (GetStatusReport's rules)
 // before it is called not found, so ErrNotFound still means that every data center answered
 // 404 for it. A data center that refuses a bulk request (a 4xx other than 401 and 429) or
-// answers it unusably (one report that breaks the contract, or one about a job not asked for,
-// spoils its whole answer) is asked job by job for that chunk's jobs that the others did not
+// answers it unusably (one report that breaks the contract, one about a job not asked for, or a
+// job listed twice spoils its whole answer) is asked job by job for that chunk's jobs that the others did not
 // return; one that fails otherwise (401, 5xx or no answer after the retries) makes those jobs'
 // errors a *RegionError naming it. The bulk reads of a chunk end as soon as the answers in hand
 // hold all its jobs; until then, a data center that does not answer holds the chunk up until
@@ -57,8 +58,10 @@ func (c *Client) GetStatusReports(ctx context.Context, jobIDs []string, opts ...
 // GetStatusReportsJSON is GetStatusReports for callers that want each report exactly as the
 // API sent it, as GetStatusReportJSON gives one: each result's JSON holds the report byte for
 // byte (its item of a bulk answer, or the body of the single-report call that confirmed it),
-// validated against openapi.yaml the same way, unknown fields included; Report is nil. The
-// requests, the order of the results and the errors are GetStatusReports's.
+// validated against openapi.yaml the same way, unknown fields included; Report is nil. A
+// duplicated ID's results share one JSON. The requests, the order of the results and the
+// errors are GetStatusReports's, and so is the warning logged when two data centers return
+// different reports for a job: the reports are compared, not their bytes.
 func (c *Client) GetStatusReportsJSON(ctx context.Context, jobIDs []string, opts ...BatchOption) []ReportResult {
 	return c.getBatch(ctx, jobIDs, true, opts)
 }

@@ -59,10 +59,17 @@ func sendBulk(action string, ids *[]string) sendFunc {
 	}
 }
 
+// bulkItem is a report of a bulk answer: its model, and its bytes as sent when the batch wants
+// them.
+type bulkItem struct {
+	report *Report
+	raw    json.RawMessage
+}
+
 // bulkReadIn reads the reports of ids (at most ListLimit) from data center i in one bulk GET,
-// with retries, and returns each job's outcome found. An item about a job not asked for, or
-// one that breaks the contract, makes the whole answer invalid.
-func (b *batch) bulkReadIn(ctx context.Context, i int, ids []string) (map[string]ReportResult, error) {
+// with retries, and returns the reports found by job. An item that breaks the contract, one
+// about a job not asked for, or a job listed twice makes the whole answer invalid.
+func (b *batch) bulkReadIn(ctx context.Context, i int, ids []string) (map[string]bulkItem, error) {
 	c, dc := b.c, b.c.dataCenters[i]
 	asked := make(map[string]bool, len(ids))
 	for _, id := range ids {
@@ -80,23 +87,28 @@ func (b *batch) bulkReadIn(ctx context.Context, i int, ids []string) (map[string
 			if len(list.Invalid) > 0 { // the decoder keeps a list's valid items: not here
 				return fmt.Errorf("%s: %w: %w", dc.url, ErrInvalidResponse, c.scrubbedValidation(list.Invalid[0], list.InvalidRaw[0]))
 			}
+			listed := make(map[string]bool, len(list.Items))
 			for _, r := range list.Items {
-				if !asked[r.JobID] {
+				switch {
+				case !asked[r.JobID]:
 					return c.notAskedFor(dc, r.JobID)
+				case listed[r.JobID]:
+					return fmt.Errorf("%s: %w: bulk answer lists job %s twice", dc.url, ErrInvalidResponse, quoteID(r.JobID))
 				}
+				listed[r.JobID] = true
 			}
 			return nil
 		})
 	if err != nil {
 		return nil, err
 	}
-	found := make(map[string]ReportResult, len(list.Items))
+	found := make(map[string]bulkItem, len(list.Items))
 	for n := range list.Items {
-		var raw json.RawMessage
+		item := bulkItem{report: &list.Items[n]}
 		if b.json {
-			raw = list.Raw[n]
+			item.raw = list.Raw[n]
 		}
-		found[list.Items[n].JobID] = b.found(&list.Items[n], raw)
+		found[item.report.JobID] = item
 	}
 	return found, nil
 }
@@ -126,8 +138,8 @@ func (b *batch) readChunk(ctx context.Context, ids []string) (confirm []string) 
 		}
 	}
 	for _, id := range ids {
-		if r, ok := found[id]; ok {
-			b.set(id, r)
+		if item, ok := found[id]; ok {
+			b.set(id, b.found(item.report, item.raw))
 			continue
 		}
 		switch {
@@ -146,16 +158,16 @@ func (b *batch) readChunk(ctx context.Context, ids []string) (confirm []string) 
 var errChunkComplete = errors.New("every job of the chunk was returned by other data centers")
 
 // readChunkEverywhere sends the bulk GET of ids to every data center at once and returns the
-// outcomes of the jobs found and each data center's error. As soon as the answers in hand hold
+// reports found and each data center's error. As soon as the answers in hand hold
 // every job, the data centers still working are cancelled (their error is then
 // errChunkComplete's): a slow or hanging data center holds nothing up that it could not change.
-func (b *batch) readChunkEverywhere(ctx context.Context, ids []string) (map[string]ReportResult, []error) {
+func (b *batch) readChunkEverywhere(ctx context.Context, ids []string) (map[string]bulkItem, []error) {
 	c := b.c
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	type answer struct {
 		i     int
-		found map[string]ReportResult
+		found map[string]bulkItem
 		err   error
 	}
 	answers := make(chan answer, len(c.dataCenters))
@@ -165,7 +177,7 @@ func (b *batch) readChunkEverywhere(ctx context.Context, ids []string) (map[stri
 			answers <- answer{i, found, err}
 		}()
 	}
-	found := make(map[string]ReportResult, len(ids))
+	found := make(map[string]bulkItem, len(ids))
 	from := make(map[string]int, len(ids)) // the data center each report was found in
 	errs := make([]error, len(c.dataCenters))
 	for range c.dataCenters {
@@ -175,7 +187,7 @@ func (b *batch) readChunkEverywhere(ctx context.Context, ids []string) (map[stri
 			switch first, seen := found[id]; {
 			case !seen:
 				found[id], from[id] = r, a.i
-			case !reflect.DeepEqual(first, r): // a job lives in one data center: an invariant broken
+			case !reflect.DeepEqual(first.report, r.report): // a job lives in one data center: an invariant broken
 				c.warnDiffering(ctx, opBulkGet, id, from[id], a.i)
 			}
 		}

@@ -130,7 +130,8 @@ func TestBulkGetRefusedForUnknownJobsFallsBackToSingleReads(t *testing.T) {
 // and only the bad one fails, without the credential it echoes.
 func TestBulkGetSpoiledAnswerFallsBackToSingleReads(t *testing.T) {
 	bad := []byte(`{"jobId":"FJBAD","pages":"` + testPassword + `","recipientStatus":[]}`)
-	for spoiled, spoiler := range map[string][]byte{"invalid report": bad, "job not asked for": sentReport("FJOTHER")} {
+	spoilers := map[string][]byte{"invalid report": bad, "job not asked for": sentReport("FJOTHER"), "job listed twice": sentReport("FJGOOD")}
+	for spoiled, spoiler := range spoilers {
 		for _, bulk := range bulkReads {
 			t.Run(spoiled+"/"+bulk.name, func(t *testing.T) {
 				dc := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
@@ -151,6 +152,26 @@ func TestBulkGetSpoiledAnswerFallsBackToSingleReads(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// A spoiled bulk answer reaches the caller when another data center failed (the job's error is
+// then a *RegionError naming both): what it quotes of the invalid item is scrubbed.
+func TestBulkGetSpoiledAnswerInARegionErrorIsScrubbed(t *testing.T) {
+	bad := []byte(`{"jobId":"FJBAD","pages":"` + testPassword + `","recipientStatus":[]}`)
+	for _, bulk := range bulkReads {
+		t.Run(bulk.name, func(t *testing.T) {
+			spoiling := newDataCenter(t, serveJSON(200, slices.Concat([]byte(`{"reports":[`), bad, []byte("]}"))))
+			failing := newDataCenter(t, serveStatus(http.StatusServiceUnavailable))
+			results := bulk.read(newClient(t, spoiling, failing), testContext(t), []string{"FJBAD"})
+			err := results[0].Err
+			mustFail(t, err, faxreport.ErrInvalidResponse, faxreport.ErrNotFound)
+			var regionErr *faxreport.RegionError
+			if !errors.As(err, &regionErr) || len(regionErr.Failed) != 2 || !errors.Is(err, faxreport.ErrUnavailable) {
+				t.Fatalf("want a region error naming both data centers: %v", err)
+			}
+			assertNoSecret(t, err)
+		})
 	}
 }
 

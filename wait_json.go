@@ -33,7 +33,7 @@ func (c *Client) pollJSON(ctx context.Context, jobID string) (polled, error) {
 	}
 	r, err := reportModel().Of(raw.Doc)
 	if err != nil { // validation refuses what the model cannot hold (int32 in openapi.yaml): a spec bug
-		return polled{}, fmt.Errorf("faxreport: get job %s: %w: %w", quoteID(jobID), ErrInvalidResponse, err)
+		return polled{}, fmt.Errorf("faxreport: get job %s: %w: %s", quoteID(jobID), ErrInvalidResponse, c.scrub.String(err.Error()))
 	}
 	return polled{report: r, body: raw.Body}, nil
 }
