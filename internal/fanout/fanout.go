@@ -28,13 +28,6 @@ type result[T any] struct {
 // is, but not when the caller cancels ctx after First has returned: the grace, not the caller,
 // bounds the stragglers.
 func First[T any](ctx context.Context, n int, grace time.Duration, call func(ctx context.Context, i int) (T, error)) (value T, errs []error, ok bool) {
-	if n == 1 { // nothing to race: no goroutine, no straggler
-		v, err := call(ctx, 0)
-		if err != nil {
-			return value, []error{err}, false
-		}
-		return v, nil, true
-	}
 	callCtx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
 	if deadline, has := ctx.Deadline(); has {
 		var cancelDeadline context.CancelFunc

@@ -87,24 +87,17 @@ func isTemporary(err error) bool {
 }
 
 // retryAfterFirst runs op under backoff.Retry, from its second attempt: the first one's outcome
-// was v, err. (Kept apart from Do so that nothing of the first attempt escapes to the heap
-// unless there is a retry.)
-func retryAfterFirst[T any](ctx context.Context, p Policy, op func(attempt int) (T, error), v T, err error) (T, error) {
-	n := 0
-	return retryOutcomes(ctx, p, func() (T, error) {
-		if n++; n == 1 {
-			return v, err
-		}
-		return op(n)
-	})
-}
-
-// retryOutcomes runs op under backoff.Retry.
-func retryOutcomes[T any](ctx context.Context, p Policy, op func() (T, error)) (T, error) {
+// (handed back by the first call of backoff's attempt) was first, firstErr. Kept apart from Do
+// so that nothing of the first attempt escapes to the heap unless there is a retry.
+func retryAfterFirst[T any](ctx context.Context, p Policy, op func(attempt int) (T, error), first T, firstErr error) (T, error) {
 	deadline, _ := ctx.Deadline()
 	var last error
+	n := 0
 	attempt := func() (T, error) {
-		v, err := op()
+		v, err := first, firstErr
+		if n++; n > 1 {
+			v, err = op(n)
+		}
 		if last == nil || ctx.Err() == nil { // an attempt the context cut short says less than the one before
 			last = err
 		}
