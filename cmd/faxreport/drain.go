@@ -9,6 +9,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/faxreport/faxreport"
 )
 
 const drainLong = `Reads and deletes every completed report of every data center, safely: in each data
@@ -74,17 +76,17 @@ func (a *app) drain(cmd *cobra.Command, out string) error {
 		defer cancel()
 	}
 	progress := newProgress(a.stderr)
-	counts, err := client.DrainStatusReportsJSON(ctx, func(_ context.Context, page []json.RawMessage) error {
+	counts, err := client.DrainStatusReports(ctx, faxreport.DrainConfig{HandleJSON: func(_ context.Context, page []faxreport.RawReport) error {
 		var lines bytes.Buffer
-		for _, raw := range page {
-			lines.Write(jsonLine(raw))
+		for _, r := range page {
+			lines.Write(jsonLine(r.JSON))
 		}
 		if err := sink.write(lines.Bytes()); err != nil { // the whole page, then one sync
 			return err
 		}
 		progress.page(len(page))
 		return nil
-	})
+	}})
 	if closeErr := sink.close(); err == nil && closeErr != nil {
 		err = closeErr
 	}
