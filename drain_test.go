@@ -423,3 +423,32 @@ func drainedJobs(t *testing.T, c *faxreport.Client) ([]string, error) {
 	}})
 	return handed, err
 }
+
+// A job listed with a valid copy and one that breaks the contract is doubtful: with quarantine
+// or without, neither copy is handed over, the job is not deleted, and the error names it.
+func TestDrainLeavesInPlaceAJobListedValidAndInvalid(t *testing.T) {
+	for _, quarantine := range []bool{false, true} {
+		t.Run(fmt.Sprint("quarantine ", quarantine), func(t *testing.T) {
+			sh := newShelf()
+			sh.put("FJDUP valid", reportOf(t, "FJDUP"))
+			sh.put("FJDUP invalid", invalidReportOf(t, "FJDUP"))
+			sh.put("FJX", reportOf(t, "FJX"))
+			dc := newHostileLister(t, sh.list, func(id string) string {
+				if id == "FJDUP" {
+					t.Error("FJDUP deleted")
+				}
+				return sh.remove(id)
+			})
+			q := newQuarantine()
+			cfg := q.config()
+			if !quarantine {
+				cfg.HandleInvalid = nil
+			}
+			_, err := newClient(t, dc.dataCenter).DrainStatusReports(testContext(t), cfg)
+			mustFail(t, err, faxreport.ErrInvalidResponse)
+			if _, ok := q.valid["FJX"]; !ok || len(q.valid) != 1 || len(q.invalid) != 0 || sh.count() != 2 || !strings.Contains(err.Error(), `"FJDUP"`) {
+				t.Fatalf("handed over %d valid, %d invalid; %d left; err %v", len(q.valid), len(q.invalid), sh.count(), err)
+			}
+		})
+	}
+}
