@@ -25,5 +25,5 @@ func newHandlerPanicError(dataCenter string, v any) *HandlerPanicError {
 }
 
 func (e *HandlerPanicError) Error() string {
-	return fmt.Sprintf("drain handler panicked on a page of %s: %v", e.DataCenter, e.Value)
+	return fmt.Sprintf("%s: drain handler panicked: %v", e.DataCenter, e.Value)
 }

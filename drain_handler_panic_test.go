@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/faxreport/faxreport"
@@ -36,7 +37,8 @@ func TestDrainRecoversAHandlerPanic(t *testing.T) {
 			if !errors.As(err, &panicked) || panicked.Value != "boom" || !slices.Contains(c.Endpoints(), panicked.DataCenter) || len(panicked.Stack) == 0 {
 				t.Fatalf("err %v, want a *HandlerPanicError naming a data center", err)
 			}
-			if !errors.As(err, &failed) || len(failed.Failed) != 1 || failed.Failed[0].Endpoint != panicked.DataCenter {
+			if !errors.As(err, &failed) || len(failed.Failed) != 1 || failed.Failed[0].Endpoint != panicked.DataCenter ||
+				!strings.HasSuffix(err.Error(), panicked.DataCenter+": drain handler panicked: boom") {
 				t.Fatalf("err %v: want only the panicking data center to have failed", err)
 			}
 			if calls != 1 || s.Count() != 10 {
