@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"runtime"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -55,7 +53,7 @@ func (a *app) rootCommand() *cobra.Command {
 	root.SetIn(a.stdin)
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
-	root.SetVersionTemplate(versionLine() + "\n")
+	root.SetVersionTemplate(readBuildInfo().String() + "\n")
 	root.SetHelpTemplate(root.HelpTemplate() + helpFooter)
 	root.Flags().Bool("version", false, "print the version of faxreport") // cobra's would add -v
 	a.opts.register(root)
@@ -104,23 +102,6 @@ func refuseUnknownHelpTopics(root *cobra.Command) {
 			show(cmd, args)
 			return nil
 		}
-	}
-}
-
-// versionLine is what --version and the version command print.
-func versionLine() string {
-	return fmt.Sprintf("faxreport %s (%s %s/%s)", faxreport.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
-}
-
-func newVersionCommand(a *app) *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version of faxreport",
-		Args:  noArgs,
-		RunE: func(*cobra.Command, []string) error {
-			fmt.Fprintln(a.stdout, versionLine())
-			return nil
-		},
 	}
 }
 
