@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/faxreport/faxreport"
 	"github.com/faxreport/faxreport/api"
@@ -217,17 +216,6 @@ func TestWaitPrintsTheFinalReport(t *testing.T) {
 	var r faxreport.Report
 	if inv.code != exitOK || json.Unmarshal([]byte(inv.stdout), &r) != nil || r.JobID != "FJWAIT" {
 		t.Fatalf("--json: exit %d\n%s%s", inv.code, inv.stdout, inv.stderr)
-	}
-}
-
-func TestWaitTimeout(t *testing.T) {
-	s, env := fakeEnv(t)
-	s.PutPending(&faxreport.Report{JobID: "FJSLOW", Pages: 1, RecipientStatus: []faxreport.RecipientStatus{
-		{Number: "+1 555 0100", Status: faxreport.StatusOK, Reason: "OK"},
-	}}, faxtest.Pending{For: time.Hour})
-	inv := runCLI(t, env, "", "wait", "--timeout", "200ms", "--poll-min", "10ms", "--poll-max", "20ms", "FJSLOW")
-	if inv.code != exitUnavailable || !strings.Contains(inv.stderr, "1 of 1 recipients pending") {
-		t.Fatalf("exit %d: %q", inv.code, inv.stderr)
 	}
 }
 
