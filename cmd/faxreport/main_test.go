@@ -68,7 +68,7 @@ func TestGetTable(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", inv.code, inv.stderr)
 	}
 	for _, want := range []string{
-		"Job FJJ66GHGX105ZZBIELVCN1, 1 page(s), customer ID 2022-04-7T11:04:37.057Z_customerDefinedId",
+		"Job FJJ66GHGX105ZZBIELVCN1, 1 page, customer ID 2022-04-7T11:04:37.057Z_customerDefinedId",
 		"NUMBER", "STATUS", "REASON", "SENT", "DURATION", "SENT TO", "REMOTE CSID",
 		"+49 89 1234567-8900", "2017-08-10T13:05:09Z", "19s", "00498912345678900", "+49/89/1234567-8900",
 	} {
