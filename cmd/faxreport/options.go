@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/url"
 	"os"
 	"strings"
@@ -78,18 +77,7 @@ func (d *positiveDuration) Type() string { return "duration" }
 // a built-in fake service; stop releases what it holds. Its errors say what is missing or
 // wrong and where the value came from, and wrap faxreport.ErrInvalidArgument.
 func (a *app) newClient(cmd *cobra.Command) (client *faxreport.Client, stop func(), err error) {
-	// The library's warnings (a push answered with an error, two data centers that disagree)
-	// always reach stderr; --verbose adds a record of every HTTP attempt. With --json, they are
-	// JSON too.
-	level := slog.LevelWarn
-	if a.opts.verbose {
-		level = slog.LevelDebug
-	}
-	var handler slog.Handler = slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level})
-	if a.opts.json {
-		handler = slog.NewJSONHandler(a.stderr, &slog.HandlerOptions{Level: level})
-	}
-	logger := slog.New(handler)
+	logger := newLogger(a.stderr, a.opts.json, a.opts.verbose)
 	if a.opts.demo {
 		if given := changedFlags(cmd, connectionFlags); len(given) > 0 {
 			return nil, nil, usagef("--demo serves a built-in fake region and takes no %s", strings.Join(given, ", "))
