@@ -193,16 +193,6 @@ func TestDemo(t *testing.T) {
 	}
 }
 
-func TestHelp(t *testing.T) {
-	for _, args := range [][]string{{"help"}, {"get", "--help"}, {"wait", "--help"}, {"delete", "--help"}, {"list", "--help"}, {"drain", "--help"}, {"listen", "--help"}} {
-		inv := runCLI(t, nil, "", args...)
-		out := inv.stdout + inv.stderr
-		if inv.code != exitOK || !strings.Contains(out, "Exit codes") || !strings.Contains(out, "FAXREPORT_PASSWORD") {
-			t.Errorf("%v: exit %d\n%s", args, inv.code, out)
-		}
-	}
-}
-
 func TestWaitPrintsTheFinalReport(t *testing.T) {
 	s, env := fakeEnv(t)
 	s.PutPending(&faxreport.Report{JobID: "FJWAIT", Pages: 1, RecipientStatus: []faxreport.RecipientStatus{

@@ -88,6 +88,11 @@ func (a *app) reportCommandError(cmd *cobra.Command, err error) int {
 	code := exitCode(err)
 	if code == exitFailure { // cobra's own errors wrap none of the library's
 		code = exitUsage
+		if !a.opts.json { // its "Did you mean this?" suggestions keep their lines
+			fmt.Fprintln(a.stderr, "faxreport: "+strings.TrimRight(err.Error(), "\n"))
+			a.printUsageHint(cmd)
+			return code
+		}
 	}
 	a.printError("", code, err)
 	if code == exitUsage {

@@ -54,7 +54,9 @@ func (a *app) rootCommand() *cobra.Command {
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
 	root.SetVersionTemplate(readBuildInfo().String() + "\n")
-	root.SetHelpTemplate(root.HelpTemplate() + helpFooter)
+	usage := root.HelpTemplate() // cobra's
+	root.SetHelpTemplate(usage + helpFooter)
+	root.SetFlagErrorFunc(explainFlagError)
 	root.Flags().Bool("version", false, "print the version of faxreport") // cobra's would add -v
 	a.opts.register(root)
 	for _, newCommand := range subcommands {
@@ -62,7 +64,19 @@ func (a *app) rootCommand() *cobra.Command {
 	}
 	refuseUnknownHelpTopics(root)
 	refuseUnknownShells(root)
+	for _, cmd := range root.Commands() { // their own usage, and a pointer to the rest
+		cmd.SetHelpTemplate(usage + commandHelpFooter)
+	}
 	return root
+}
+
+// explainFlagError turns the error of an unknown --password into one that says where the
+// password comes from.
+func explainFlagError(_ *cobra.Command, err error) error {
+	if msg := err.Error(); msg == "unknown flag: --password" || strings.HasPrefix(msg, "unknown flag: --password=") {
+		return usagef("unknown flag: --password: the password comes from FAXREPORT_PASSWORD, FAXREPORT_PASSWORD_FILE or --password-file, never from a flag")
+	}
+	return err
 }
 
 // refuseUnknownShells makes "completion SHELL" of a shell cobra has no script for an invalid
@@ -105,15 +119,22 @@ func refuseUnknownHelpTopics(root *cobra.Command) {
 	}
 }
 
-// helpFooter ends every command's help: the environment, the JSON output and the exit codes.
+// commandHelpFooter ends the help of each command.
+const commandHelpFooter = `
+Run 'faxreport --help' for the environment, the JSON output and the exit codes.
+`
+
+// helpFooter ends the help of faxreport itself: the environment, the JSON output and the exit
+// codes.
 const helpFooter = `
 Environment (flags win; --demo ignores it):
-  FAXREPORT_CUSTNR      customer number (--custnr)
-  FAXREPORT_USERNAME    user name (--username)
-  FAXREPORT_PASSWORD    password (or --password-file; never a flag)
-  FAXREPORT_REGION      europe (default), america, switzerland or singapore (--region)
-  FAXREPORT_ENDPOINTS   comma-separated data-center base URLs, overriding the region (--endpoints)
-  HTTPS_PROXY, NO_PROXY the proxy to use for the data centers
+  FAXREPORT_CUSTNR         customer number (--custnr)
+  FAXREPORT_USERNAME       user name (--username)
+  FAXREPORT_PASSWORD       password (never a flag), or:
+  FAXREPORT_PASSWORD_FILE  a file that holds it, such as a systemd credential (--password-file)
+  FAXREPORT_REGION         europe (default), america, switzerland or singapore (--region)
+  FAXREPORT_ENDPOINTS      comma-separated data-center base URLs, overriding the region (--endpoints)
+  HTTPS_PROXY, NO_PROXY    the proxy to use for the data centers
 
 JSON output (--json):
   stdout: one line per job done, in argument order: the report as the API sent it (its own
