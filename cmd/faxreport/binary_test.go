@@ -91,7 +91,7 @@ func buildInCheckout() (bin, revision string, err error) {
 		return "", "", err
 	}
 	bin = filepath.Join(binaryDir, "faxreport")
-	if _, err := run(src, "go", "build", "-buildvcs=true", "-o", bin, "./cmd/faxreport"); err != nil {
+	if _, err := run(src, "go", "build", "-buildvcs=true", "-trimpath", "-o", bin, "./cmd/faxreport"); err != nil {
 		return "", "", err
 	}
 	return bin, revision, nil
