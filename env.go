@@ -18,6 +18,7 @@ type EnvError struct {
 	Err error  // what is wrong with its value; nil when the variable is required and not set
 }
 
+// Error names the variable and what is wrong with it.
 func (e *EnvError) Error() string {
 	if e.Err == nil {
 		return "faxreport: " + e.Var + " is not set"
