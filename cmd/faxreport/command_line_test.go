@@ -3,8 +3,6 @@ package main
 import (
 	"strings"
 	"testing"
-
-	"github.com/faxreport/faxreport"
 )
 
 // Flags work anywhere on the line: before the command, between it and the job IDs, and after
@@ -39,22 +37,6 @@ func TestHelpOfACommand(t *testing.T) {
 	inv := runCLI(t, nil, "", "help", "wait")
 	if !strings.Contains(inv.stdout, "--poll-min") || strings.Contains(inv.stdout, "Available Commands") {
 		t.Errorf("help wait:\n%s", inv.stdout)
-	}
-}
-
-// --version and version print the library's version.
-func TestVersion(t *testing.T) {
-	for _, args := range [][]string{{"--version"}, {"version"}} {
-		inv := runCLI(t, nil, "", args...)
-		if inv.code != exitOK || !strings.HasPrefix(inv.stdout, "faxreport "+faxreport.Version+" (go") {
-			t.Errorf("%q: exit %d %q %q", args, inv.code, inv.stdout, inv.stderr)
-		}
-	}
-	if inv := runCLI(t, nil, "", "-v"); inv.code != exitUsage {
-		t.Errorf("-v: exit %d: -v is left free", inv.code)
-	}
-	if inv := runCLI(t, nil, "", "version", "extra"); inv.code != exitUsage {
-		t.Errorf("version extra: exit %d", inv.code)
 	}
 }
 

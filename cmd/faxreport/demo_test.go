@@ -27,7 +27,7 @@ func TestDemoRefusesConnectionFlags(t *testing.T) {
 // pending job polls once, then once more halfway to the deadline, and times out.
 func TestDemoHonoursTimeoutAndPollFlags(t *testing.T) {
 	inv := runCLI(t, nil, "", "wait", "--demo", "--timeout", "300ms", "--poll-min", "1h", "--poll-max", "1h", pendingDemoJob)
-	if inv.code != exitUnavailable || !strings.Contains(inv.stderr, " and 2 polls (last seen 1 of 2 recipients pending)") {
+	if inv.code != exitPending || !strings.Contains(inv.stderr, " and 2 polls (last seen 1 of 2 recipients pending)") {
 		t.Fatalf("exit %d %q", inv.code, inv.stderr)
 	}
 	inv = runCLI(t, nil, "", "wait", "--demo", "--poll-min", "1s", "--poll-max", "500ms", pendingDemoJob)

@@ -45,7 +45,7 @@ func TestVerboseLogsRequestsWithoutCredentials(t *testing.T) {
 			}
 		}
 		switch {
-		case strings.Contains(line, `op="bulk get" job="" `) && strings.Contains(line, " status=200 "):
+		case strings.Contains(line, `op="bulk get" attempt=`) && strings.Contains(line, " status=200 "):
 			found++
 		case strings.Contains(line, "op=get job=FJNOSUCHJOB ") && strings.Contains(line, " status=404 "):
 		default:

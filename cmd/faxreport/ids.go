@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -32,6 +33,9 @@ func (a *app) jobIDs(args []string, idsFile string) ([]string, error) {
 	}
 	var ids []string
 	for _, arg := range args {
+		if strings.Contains(arg, ",") {
+			return nil, usagef("job ID %q has a comma: give job IDs as separate arguments, separated by spaces (or one per line with --ids-file)", arg)
+		}
 		if arg != "-" {
 			ids = append(ids, arg)
 			continue
@@ -66,14 +70,36 @@ func (a *app) jobIDs(args []string, idsFile string) ([]string, error) {
 		if len(args) > 0 || idsFile != "" {
 			return nil, usagef("no job ID given: the input was empty")
 		}
+		if isPiped(a.stdin) {
+			return nil, usagef(`no job ID given; to read the job IDs piped to standard input, give "-" as an argument`)
+		}
 		return nil, usagef("no job ID given")
 	}
 	return ids, nil
 }
 
-// readIDs reads the words of r: job IDs separated by newlines or spaces.
+// isPiped says whether r is standard input redirected from a pipe or a file, rather than a
+// terminal or a device such as /dev/null.
+func isPiped(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	return info.Mode()&os.ModeNamedPipe != 0 || info.Mode().IsRegular()
+}
+
+// readIDs reads the words of r: job IDs separated by newlines or spaces. A UTF-8 byte-order
+// mark at the start, which some editors write, is dropped.
 func readIDs(r io.Reader, where string) ([]string, error) {
-	scanner := bufio.NewScanner(r)
+	input := bufio.NewReader(r)
+	if start, _ := input.Peek(len(byteOrderMark)); string(start) == byteOrderMark {
+		_, _ = input.Discard(len(byteOrderMark)) // peeked: cannot fail
+	}
+	scanner := bufio.NewScanner(input)
 	scanner.Split(bufio.ScanWords)
 	var ids []string
 	for scanner.Scan() {
@@ -84,6 +110,9 @@ func readIDs(r io.Reader, where string) ([]string, error) {
 	}
 	return ids, nil
 }
+
+// byteOrderMark is U+FEFF encoded in UTF-8.
+const byteOrderMark = "\uFEFF"
 
 // addIDsFile registers --ids-file on cmd.
 func addIDsFile(cmd *cobra.Command, idsFile *string) {

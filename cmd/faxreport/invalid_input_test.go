@@ -23,13 +23,13 @@ func TestMissingCredentialsNamed(t *testing.T) {
 		want, not []string
 	}{
 		{"only the password unset", env, "", []string{"get", exampleJob},
-			[]string{"missing the password (FAXREPORT_PASSWORD or --password-file)"}, []string{"customer number", "user name"}},
+			[]string{"missing the password (FAXREPORT_PASSWORD, FAXREPORT_PASSWORD_FILE or --password-file)"}, []string{"customer number", "user name"}},
 		{"nothing set", map[string]string{}, "", []string{"get", exampleJob},
 			[]string{"the customer number (--custnr or FAXREPORT_CUSTNR)", "the user name (--username or FAXREPORT_USERNAME)", "the password"}, nil},
 		{"empty password file", env, "", []string{"get", "--password-file", empty, exampleJob},
-			[]string{"the password file " + empty + " gave no password"}, []string{"customer number"}},
+			[]string{"faxreport: --password-file: " + empty + " holds no password: it is empty"}, []string{"customer number"}},
 		{"empty stdin", env, "", []string{"get", "--password-file", "-", exampleJob},
-			[]string{"standard input (--password-file -) gave no password"}, []string{"customer number"}},
+			[]string{"faxreport: --password-file -: standard input holds no password: it is empty"}, []string{"customer number"}},
 		{"missing password file", env, "", []string{"get", "--password-file", empty + ".missing", exampleJob},
 			[]string{"--password-file: open " + empty + ".missing"}, nil},
 	} {

@@ -3,10 +3,10 @@ package main
 import (
 	"context"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/faxreport/faxreport"
 )
@@ -39,21 +39,20 @@ func (a *app) forEachJob(cmd *cobra.Command, jobs []string, defaultTimeout time.
 	return a.allJobsAtOnce(cmd, jobs, defaultTimeout, func(ctx context.Context, client *faxreport.Client, jobs []string) []result {
 		first := make(map[string]int, len(jobs)) // ID -> index of its first occurrence
 		results := make([]result, len(jobs))
-		slots := make(chan struct{}, jobsAtOnce)
-		var wg sync.WaitGroup
+		var g errgroup.Group
+		g.SetLimit(jobsAtOnce)
 		for i, id := range jobs {
 			if _, seen := first[id]; seen {
 				continue
 			}
 			first[id] = i
-			slots <- struct{}{}
-			wg.Go(func() {
-				defer func() { <-slots }()
+			g.Go(func() error { // a job's failure is its result, never the group's error
 				results[i] = do(ctx, client, id)
 				results[i].jobID = id
+				return nil
 			})
 		}
-		wg.Wait()
+		_ = g.Wait() // every function returns nil
 		for i, id := range jobs {
 			results[i] = results[first[id]]
 		}

@@ -165,7 +165,7 @@ func TestJSONErrorWithoutAJob(t *testing.T) {
 
 // Every error kind is documented in the help, with the exit code it matches.
 func TestJSONErrorKindsDocumented(t *testing.T) {
-	help := runCLI(t, nil, "", "get", "--help").stdout
+	help := runCLI(t, nil, "", "--help").stdout
 	for code, kind := range errorKinds {
 		if !strings.Contains(help, kind) {
 			t.Errorf("help does not document the kind %s of exit code %d", kind, code)

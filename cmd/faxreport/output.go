@@ -22,6 +22,7 @@ const (
 	exitUnauthorized = 4 // the credentials or customer number were refused
 	exitInvalid      = 5 // the service answered something outside the API contract
 	exitUnavailable  = 6 // a data center could not be reached, failed, or the timeout expired
+	exitPending      = 7 // wait ran out of time while the report existed but was still PENDING
 )
 
 // errorKinds name the exit codes in JSON errors.
@@ -32,6 +33,7 @@ var errorKinds = map[int]string{
 	exitUnauthorized: "unauthorized",
 	exitInvalid:      "invalid_response",
 	exitUnavailable:  "unavailable",
+	exitPending:      "pending",
 }
 
 // exitError ends a command whose failures have been printed already, with their exit code.
@@ -52,11 +54,16 @@ func usagef(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
 }
 
-// exitCode maps an error to the documented exit codes.
+// exitCode maps an error to the documented exit codes. A wait that ran out of time after it
+// had seen the report (still PENDING, or the wait would have ended) is pending, whatever its
+// last poll said; one that never saw the report is classified by its reason.
 func exitCode(err error) int {
+	waitErr, isWait := errors.AsType[*faxreport.WaitError](err)
 	switch {
 	case err == nil:
 		return exitOK
+	case isWait && waitErr.Last != nil && errors.Is(err, context.DeadlineExceeded):
+		return exitPending
 	case errors.Is(err, faxreport.ErrInvalidArgument):
 		return exitUsage
 	case errors.Is(err, faxreport.ErrUnauthorized):
@@ -81,6 +88,11 @@ func (a *app) reportCommandError(cmd *cobra.Command, err error) int {
 	code := exitCode(err)
 	if code == exitFailure { // cobra's own errors wrap none of the library's
 		code = exitUsage
+		if !a.opts.json { // its "Did you mean this?" suggestions keep their lines
+			fmt.Fprintln(a.stderr, "faxreport: "+strings.TrimRight(err.Error(), "\n"))
+			a.printUsageHint(cmd)
+			return code
+		}
 	}
 	a.printError("", code, err)
 	if code == exitUsage {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"runtime"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -55,8 +53,10 @@ func (a *app) rootCommand() *cobra.Command {
 	root.SetIn(a.stdin)
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
-	root.SetVersionTemplate(versionLine() + "\n")
-	root.SetHelpTemplate(root.HelpTemplate() + helpFooter)
+	root.SetVersionTemplate(readBuildInfo().String() + "\n")
+	usage := root.HelpTemplate() // cobra's
+	root.SetHelpTemplate(usage + helpFooter)
+	root.SetFlagErrorFunc(explainFlagError)
 	root.Flags().Bool("version", false, "print the version of faxreport") // cobra's would add -v
 	a.opts.register(root)
 	for _, newCommand := range subcommands {
@@ -64,7 +64,19 @@ func (a *app) rootCommand() *cobra.Command {
 	}
 	refuseUnknownHelpTopics(root)
 	refuseUnknownShells(root)
+	for _, cmd := range root.Commands() { // their own usage, and a pointer to the rest
+		cmd.SetHelpTemplate(usage + commandHelpFooter)
+	}
 	return root
+}
+
+// explainFlagError turns the error of an unknown --password into one that says where the
+// password comes from.
+func explainFlagError(_ *cobra.Command, err error) error {
+	if msg := err.Error(); msg == "unknown flag: --password" || strings.HasPrefix(msg, "unknown flag: --password=") {
+		return usagef("unknown flag: --password: the password comes from FAXREPORT_PASSWORD, FAXREPORT_PASSWORD_FILE or --password-file, never from a flag")
+	}
+	return err
 }
 
 // refuseUnknownShells makes "completion SHELL" of a shell cobra has no script for an invalid
@@ -107,32 +119,22 @@ func refuseUnknownHelpTopics(root *cobra.Command) {
 	}
 }
 
-// versionLine is what --version and the version command print.
-func versionLine() string {
-	return fmt.Sprintf("faxreport %s (%s %s/%s)", faxreport.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
-}
+// commandHelpFooter ends the help of each command.
+const commandHelpFooter = `
+Run 'faxreport --help' for the environment, the JSON output and the exit codes.
+`
 
-func newVersionCommand(a *app) *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version of faxreport",
-		Args:  noArgs,
-		RunE: func(*cobra.Command, []string) error {
-			fmt.Fprintln(a.stdout, versionLine())
-			return nil
-		},
-	}
-}
-
-// helpFooter ends every command's help: the environment, the JSON output and the exit codes.
+// helpFooter ends the help of faxreport itself: the environment, the JSON output and the exit
+// codes.
 const helpFooter = `
 Environment (flags win; --demo ignores it):
-  FAXREPORT_CUSTNR      customer number (--custnr)
-  FAXREPORT_USERNAME    user name (--username)
-  FAXREPORT_PASSWORD    password (or --password-file; never a flag)
-  FAXREPORT_REGION      europe (default), america, switzerland or singapore (--region)
-  FAXREPORT_ENDPOINTS   comma-separated data-center base URLs, overriding the region (--endpoints)
-  HTTPS_PROXY, NO_PROXY the proxy to use for the data centers
+  FAXREPORT_CUSTNR         customer number (--custnr)
+  FAXREPORT_USERNAME       user name (--username)
+  FAXREPORT_PASSWORD       password (never a flag), or:
+  FAXREPORT_PASSWORD_FILE  a file that holds it, such as a systemd credential (--password-file)
+  FAXREPORT_REGION         europe (default), america, switzerland or singapore (--region)
+  FAXREPORT_ENDPOINTS      comma-separated data-center base URLs, overriding the region (--endpoints)
+  HTTPS_PROXY, NO_PROXY    the proxy to use for the data centers
 
 JSON output (--json):
   stdout: one line per job done, in argument order: the report as the API sent it (its own
@@ -143,7 +145,7 @@ JSON output (--json):
   stderr: one line per failed job (or one for a failure that concerns no job), for example
     {"jobId":"FJ1","kind":"not_found","exitCode":3,"message":"get job \"FJ1\": not found …"}
     kind is one of invalid_input, not_found, unauthorized, invalid_response, unavailable,
-    failure, and matches exitCode; jobId is absent when the failure concerns no job.
+    pending, failure, and matches exitCode; jobId is absent when the failure concerns no job.
 
 Exit codes:
   0  found (for wait: and final; for delete: deleted; for list and drain: every data center done)
@@ -153,6 +155,7 @@ Exit codes:
   4  unauthorized (credentials or customer number refused)
   5  invalid response (the service broke the API contract)
   6  unavailable (a data center failed or could not be reached, or --timeout expired)
+  7  pending (wait: --timeout expired while the report existed but was still PENDING)
 With several job IDs, the exit code is that of the first job, in argument order, that failed.
 Job IDs may also come from standard input ("-" as an argument) or a file (--ids-file).
 `

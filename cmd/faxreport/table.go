@@ -12,7 +12,7 @@ import (
 
 // writeTable prints a report as a header line and one row per recipient.
 func writeTable(w io.Writer, r *faxreport.Report) {
-	fmt.Fprintf(w, "Job %s, %d page(s)", r.JobID, r.Pages)
+	fmt.Fprintf(w, "Job %s, %s", clean(r.JobID), pages(r.Pages))
 	if ref := r.Reference; ref != nil {
 		for _, f := range []struct {
 			name string
@@ -39,6 +39,14 @@ func writeTable(w io.Writer, r *faxreport.Report) {
 	_ = tw.Flush() // stdout: nothing better to do with a failure than the writes before it
 }
 
+// pages is "1 page" or "N pages".
+func pages(n int) string {
+	if n == 1 {
+		return "1 page"
+	}
+	return fmt.Sprintf("%d pages", n)
+}
+
 func orDash(s *string) string {
 	if s == nil || *s == "" {
 		return "-"
@@ -46,10 +54,14 @@ func orDash(s *string) string {
 	return clean(*s)
 }
 
-// clean keeps a value from the service from breaking the table or the terminal.
+// clean keeps a value from the service from breaking the table or the terminal: control
+// characters (C0, DEL and C1, whose escape sequences a terminal would act on) and the bidi
+// embeddings, overrides and isolates (which reorder what follows them on the line) become
+// spaces; invalid UTF-8 becomes U+FFFD.
 func clean(s string) string {
 	return strings.Map(func(r rune) rune {
-		if r < ' ' || r == 0x7f || r == '\t' {
+		switch {
+		case r < ' ', r >= 0x7f && r <= 0x9f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
 			return ' '
 		}
 		return r
