@@ -31,11 +31,12 @@ const (
 // pushEnv is a push receiver under test: a faxtest region as the API, a client of it, and the
 // push handler mounted on an httptest server.
 type pushEnv struct {
-	fake    *faxtest.Server
-	url     string
-	log     *lockedBuffer
-	mu      sync.Mutex
-	handled []*faxreport.Report
+	fake      *faxtest.Server
+	url       string
+	log       *lockedBuffer
+	mu        sync.Mutex
+	handled   []*faxreport.Report
+	handleErr error // what record returns, when set before a push
 }
 
 // newPushEnv starts a receiver whose Handle records each report; edit may change the config
@@ -72,6 +73,9 @@ func newPushEnv(t *testing.T, edit func(*faxreport.PushConfig)) *pushEnv {
 func (env *pushEnv) record(_ context.Context, r *faxreport.Report) error {
 	env.mu.Lock()
 	defer env.mu.Unlock()
+	if env.handleErr != nil {
+		return env.handleErr
+	}
 	env.handled = append(env.handled, r)
 	return nil
 }
@@ -369,9 +373,9 @@ func TestNewPushHandlerRefusesBadConfig(t *testing.T) {
 }
 
 func TestPushConfigPrintsNoPassword(t *testing.T) {
-	cfg := faxreport.PushConfig{Username: pushUser, Password: pushPassword}
+	cfg := faxreport.PushConfig{Username: pushUser, Password: pushPassword, OnPush: func(faxreport.PushOutcome) {}}
 	for _, s := range []string{fmt.Sprint(cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg)} {
-		if strings.Contains(s, pushPassword) || !strings.Contains(s, pushUser) {
+		if strings.Contains(s, pushPassword) || !strings.Contains(s, pushUser) || !strings.Contains(s, "OnPush:set") {
 			t.Errorf("printed as %s", s)
 		}
 	}
