@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -128,7 +129,8 @@ const pushRetryAfter = "60"
 //
 // It refuses with ErrInvalidArgument a nil c, a config with neither or both of Handle and
 // HandleJSON, a negative MaxBodyBytes or Timeout, a config without both Username and Password
-// unless AllowUnauthenticated is set, and AllowUnauthenticated together with credentials.
+// unless AllowUnauthenticated is set, AllowUnauthenticated together with credentials, and a
+// Username containing ':' (basic authentication cannot carry it).
 func NewPushHandler(c *Client, cfg PushConfig) (http.Handler, error) {
 	hasCredentials := cfg.Username != "" || cfg.Password != ""
 	var problem string
@@ -145,6 +147,8 @@ func NewPushHandler(c *Client, cfg PushConfig) (http.Handler, error) {
 		problem = "PushConfig.AllowUnauthenticated is set together with credentials"
 	case !cfg.AllowUnauthenticated && (cfg.Username == "" || cfg.Password == ""):
 		problem = "PushConfig needs Username and Password, or AllowUnauthenticated"
+	case strings.Contains(cfg.Username, ":"):
+		problem = "PushConfig.Username contains ':', which HTTP basic authentication cannot carry"
 	}
 	if problem != "" {
 		return nil, fmt.Errorf("faxreport: %w: %s", ErrInvalidArgument, problem)
@@ -233,7 +237,7 @@ func (h *pushHandler) logPush(r *http.Request, res pushResult, elapsed time.Dura
 	}
 	attrs := []slog.Attr{
 		slog.Int("status", res.status),
-		slog.Any("job_ids", res.jobIDs),
+		slog.Any("job_ids", boundedIDs(res.jobIDs)),
 		slog.String("remote", r.RemoteAddr),
 		slog.Duration("elapsed", elapsed),
 	}
