@@ -99,6 +99,7 @@ func (a *app) listen(cmd *cobra.Command, o *listenOptions) error {
 		metrics.written.Inc() // synced before writeWithin returns, so before the 204
 		return nil
 	}
+	cfg.OnPush = metrics.observe
 	push, err := faxreport.NewPushHandler(client, cfg)
 	if err != nil {
 		_ = sink.close() // nothing written yet
@@ -113,7 +114,7 @@ func (a *app) listen(cmd *cobra.Command, o *listenOptions) error {
 	}
 	s := &listenServer{opts: o, logs: logs, sink: sink}
 	probes := probes{sink: sink, stopping: &s.stopping}
-	if err := s.start(pushRoutes(o.path, metrics.instrumentPushes(push), probes), metrics.routes(probes), tlsConfig); err != nil {
+	if err := s.start(pushRoutes(o.path, metrics.countInFlight(push), probes), metrics.routes(probes), tlsConfig); err != nil {
 		_ = sink.close()
 		return a.fail(err)
 	}
