@@ -16,7 +16,7 @@ import (
 // --metrics-addr.
 type listenMetrics struct {
 	registry      *prometheus.Registry
-	pushes        *prometheus.CounterVec   // by the answer's status code
+	pushes        *prometheus.CounterVec // by the answer's status code
 	pushDuration  prometheus.Histogram
 	pushesRunning prometheus.Gauge
 	fetched       prometheus.Counter     // jobs whose report was fetched, final, and handed over to be written
