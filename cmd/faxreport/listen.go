@@ -18,30 +18,43 @@ type listenOptions struct {
 	shutdownTimeout                      positiveDuration
 }
 
-const listenLong = `Receives Retarus' HTTP status push: a server on --addr that takes each push as a signal of
-which jobs finished, fetches each job's report from the API (validated, as get does) and writes
-it as one line of NDJSON, the report as the API sent it (as get --json prints it), appended to
---out and synced to disk before the push is answered 204; without --out, printed on stdout.
-A push that cannot be fetched or written is answered 503, so that the sender pushes again;
-nothing is lost if it does not: the report stays in the API. The same job may be written twice
-(delivery is at least once); deduplicate on jobId.
+const listenLong = `Receives Retarus' HTTP status push: a server on --addr that takes each push to --path (default
+/; any other path is answered 404) as a signal of which jobs finished, fetches each job's report
+from the API (validated, as get does) and writes it as one line of NDJSON, the report as the API
+sent it (as get --json prints it), appended to --out and synced to disk before the push is
+answered 204; without --out, printed on stdout. A push that cannot be fetched or written is
+answered 503, so that the sender pushes again; nothing is lost if it does not: the report stays
+in the API. The same job may be written twice (delivery is at least once); deduplicate on jobId.
 
 The push's credentials (authMethod HTTP_BASIC, the principal and credentials configured at
 Retarus) come from the environment:
-  FAXREPORT_PUSH_USERNAME   the user name pushes must carry
+  FAXREPORT_PUSH_USERNAME   the user name pushes must carry (without ':')
   FAXREPORT_PUSH_PASSWORD   the password pushes must carry
 Without both, listen refuses to start, unless --allow-unauthenticated (authMethod NONE) is given.
 The API's credentials are those of the other commands (or --demo). --timeout bounds each
-report's fetch and write (default 30s). A push answered with an error is logged on stderr
-(its job IDs and answer, never credentials); --verbose logs every push.
+report's fetch and write together (default 30s): a write that does not return in time (stdout
+that nobody reads, say) is answered 503, never 204. A push answered with an error is logged on
+stderr (its job IDs and answer, never credentials); --verbose logs every push.
 
 Plain HTTP is served only on a loopback address (behind a TLS-terminating proxy, say): serve
 HTTPS with --tls-cert and --tls-key, or accept the risk with --allow-insecure-http.
 
-When it is listening it prints "faxreport: listening on URL" on stderr; warnings and that line
-are text even with --json. On SIGINT or SIGTERM it stops accepting pushes, finishes those in
-progress (for up to --shutdown-timeout) and exits 0; exit code 1 if some could not be finished
-(their senders get no answer and push again) or the server failed.`
+Probes, without credentials and not logged, on --addr and on --metrics-addr:
+  /healthz   200 while the server runs
+  /readyz    200 when a report can be written; 503 while shutting down, after the output
+             failed, or while a write to it is blocked
+--metrics-addr (a port alone, such as 9090, is on loopback) serves /metrics for Prometheus:
+faxreport_pushes_total{code}, faxreport_push_duration_seconds, faxreport_pushes_in_flight,
+faxreport_jobs_fetched_total, faxreport_fetch_failures_total{kind} and
+faxreport_reports_written_total. It stops last, so that its /readyz says 503 while the pushes in
+progress finish.
+
+When it is listening it prints "faxreport: listening on URL" (the URL pushes go to) on stderr;
+with --json every line on stderr is a JSON object (msg "listening on URL", with url). On SIGINT
+or SIGTERM it stops accepting pushes, finishes those in progress and closes the output (for up
+to --shutdown-timeout, which no blocked write extends) and exits 0; exit code 1 if some could
+not be finished (their senders get no answer and push again), a write was still blocked, or the
+server failed.`
 
 func newListenCommand(a *app) *cobra.Command {
 	o := listenOptions{shutdownTimeout: positiveDuration(30 * time.Second)}
