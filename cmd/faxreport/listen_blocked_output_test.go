@@ -126,3 +126,38 @@ func TestListenStdoutLineWrittenInPartIsNotFollowed(t *testing.T) {
 		t.Errorf("stdout %q: a line follows the one written in part", got)
 	}
 }
+
+// A write that returns after its push was answered 503 frees the output: readiness is back,
+// the next push is answered 204, and each line stands on its own.
+func TestListenOutputRecoversWhenABlockedWriteReturns(t *testing.T) {
+	s := faxtest.NewServer(faxtest.Options{T: t})
+	s.LoadExamples()
+	stdout := &stuckStdout{entered: make(chan struct{}, 10), release: make(chan struct{})}
+	var lines strings.Builder // what stdout took, read once the command has returned
+	l := startListenTo(t, writerFunc(func(p []byte) (int, error) {
+		stdout.Write(p)
+		return lines.Write(p)
+	}), listenEnv(s), "--addr", "127.0.0.1:0", "--timeout", "1s")
+	auth := faxtest.PushBasicAuth(pushUser, pushPassword)
+	if code := pushWithin(t, s, l.url, exampleJob, auth); code != http.StatusServiceUnavailable {
+		t.Fatalf("the push whose write blocked was answered %d, want 503", code)
+	}
+	close(stdout.release)
+	if code := pushWithin(t, s, l.url, "FJ0MINIMAL0REPORT00001", auth); code != http.StatusNoContent {
+		t.Errorf("the push after the blocked write returned was answered %d, want 204", code)
+	}
+	if code, body := get(t, origin(t, l.url)+readyPath); code != http.StatusOK {
+		t.Errorf("readyz once the write returned: %d %q", code, body)
+	}
+	if code := stopWithin(t, l); code != exitOK {
+		t.Fatalf("exit %d: %s", code, l.stderr)
+	}
+	if reports := reportLines(t, []byte(lines.String())); len(reports) != 2 {
+		t.Errorf("stdout %q, want both reports, a line each", lines.String())
+	}
+}
+
+// writerFunc is an io.Writer made of a function.
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

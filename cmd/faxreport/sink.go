@@ -82,10 +82,10 @@ func (s *reportSink) writeWithin(ctx context.Context, line []byte) error {
 	)
 	go func() {
 		err := s.put(line)
-		<-s.turn
 		s.mu.Lock()
 		finished, s.stalled = true, false
 		s.mu.Unlock()
+		<-s.turn // after stalled is cleared, so that the next write does not find it set
 		done <- err
 	}()
 	select {
