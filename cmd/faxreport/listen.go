@@ -76,7 +76,7 @@ func newListenCommand(a *app) *cobra.Command {
 	fs.StringVar(&o.tlsKey, "tls-key", "", "the PEM private key of --tls-cert")
 	fs.BoolVar(&o.allowInsecureHTTP, "allow-insecure-http", false, "serve plain HTTP on an address that is not loopback (the push's password crosses the network in clear text)")
 	fs.BoolVar(&o.allowUnauthorized, "allow-unauthenticated", false, "accept pushes without credentials (authMethod NONE): anyone can trigger fetches")
-	fs.Var(&o.shutdownTimeout, "shutdown-timeout", "on SIGINT or SIGTERM, how long to finish the pushes in progress")
+	fs.Var(&o.shutdownTimeout, "shutdown-timeout", "on SIGINT or SIGTERM, how long to finish the pushes in progress and close the output")
 	return cmd
 }
 
