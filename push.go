@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -41,7 +42,28 @@ type PushConfig struct {
 	// Timeout bounds the fetch and Handle of one job, which the sender's hanging up does not
 	// end; default DefaultPushTimeout.
 	Timeout time.Duration
+	// OnPush, if set, is called once per push, after its answer is decided. It must be safe for
+	// concurrent use and should return quickly.
+	OnPush func(PushOutcome)
 }
+
+// PushOutcome describes one push as the receiver answered it.
+type PushOutcome struct {
+	JobIDs   []string      // the job IDs the push named; empty (not nil) when none could be read
+	Status   int           // the HTTP status answered
+	Err      error         // why the push was not answered 2xx; nil when it was
+	Duration time.Duration // from the request's arrival to its answer
+}
+
+// The errors of a push's delivery that are the receiver's own, for PushOutcome.Err; the others
+// are the client's (ErrNotFound, ErrUnavailable, *APIError, …).
+var (
+	// ErrReportNotFinal: the API still shows a recipient of the pushed job PENDING.
+	ErrReportNotFinal = errors.New("report not final yet: a recipient is still PENDING")
+	// ErrHandleFailed: PushConfig.Handle or HandleJSON returned an error (which the error
+	// matches too), panicked, or did not return in time.
+	ErrHandleFailed = errors.New("push handler failed")
+)
 
 // MaxPushJobs is the most job IDs one push may name; a push with more is answered 400. Retarus
 // pushes one job at a time; the cap keeps a forged push from costing thousands of fetches.
@@ -52,8 +74,8 @@ const DefaultMaxPushBytes = 1 << 20
 
 // String describes the configuration with the password redacted.
 func (c PushConfig) String() string {
-	return fmt.Sprintf("faxreport.PushConfig{Username:%q Password:%s AllowUnauthenticated:%t Handle:%s HandleJSON:%s MaxBodyBytes:%d Timeout:%v}",
-		c.Username, redacted(c.Password), c.AllowUnauthenticated, setOrNil(c.Handle != nil), setOrNil(c.HandleJSON != nil), c.MaxBodyBytes, c.Timeout)
+	return fmt.Sprintf("faxreport.PushConfig{Username:%q Password:%s AllowUnauthenticated:%t Handle:%s HandleJSON:%s MaxBodyBytes:%d Timeout:%v OnPush:%s}",
+		c.Username, redacted(c.Password), c.AllowUnauthenticated, setOrNil(c.Handle != nil), setOrNil(c.HandleJSON != nil), c.MaxBodyBytes, c.Timeout, setOrNil(c.OnPush != nil))
 }
 
 // GoString is String, so that %#v redacts the password too.
@@ -107,7 +129,8 @@ const pushRetryAfter = "60"
 //
 // It refuses with ErrInvalidArgument a nil c, a config with neither or both of Handle and
 // HandleJSON, a negative MaxBodyBytes or Timeout, a config without both Username and Password
-// unless AllowUnauthenticated is set, and AllowUnauthenticated together with credentials.
+// unless AllowUnauthenticated is set, AllowUnauthenticated together with credentials, and a
+// Username containing ':' (basic authentication cannot carry it).
 func NewPushHandler(c *Client, cfg PushConfig) (http.Handler, error) {
 	hasCredentials := cfg.Username != "" || cfg.Password != ""
 	var problem string
@@ -124,6 +147,8 @@ func NewPushHandler(c *Client, cfg PushConfig) (http.Handler, error) {
 		problem = "PushConfig.AllowUnauthenticated is set together with credentials"
 	case !cfg.AllowUnauthenticated && (cfg.Username == "" || cfg.Password == ""):
 		problem = "PushConfig needs Username and Password, or AllowUnauthenticated"
+	case strings.Contains(cfg.Username, ":"):
+		problem = "PushConfig.Username contains ':', which HTTP basic authentication cannot carry"
 	}
 	if problem != "" {
 		return nil, fmt.Errorf("faxreport: %w: %s", ErrInvalidArgument, problem)
@@ -135,6 +160,7 @@ func NewPushHandler(c *Client, cfg PushConfig) (http.Handler, error) {
 		maxBody: cmp.Or(cfg.MaxBodyBytes, DefaultMaxPushBytes),
 		timeout: cmp.Or(cfg.Timeout, DefaultPushTimeout),
 		auth:    !cfg.AllowUnauthenticated,
+		onPush:  cfg.OnPush,
 	}
 	h.username = sha256.Sum256([]byte(cfg.Username))
 	h.password = sha256.Sum256([]byte(cfg.Password))
@@ -153,6 +179,7 @@ type pushHandler struct {
 	auth               bool
 	username, password [sha256.Size]byte
 	flights            singleflight.Group // by job ID: one fetch and Handle at a time per job
+	onPush             func(PushOutcome)
 }
 
 // pushResult is the outcome of one push, for the answer and the log.
@@ -166,7 +193,23 @@ type pushResult struct {
 func (h *pushHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	res := h.receive(w, r)
-	h.logPush(r, res, time.Since(start)) // first, so that a sender that has the answer finds the record
+	var panicked *handlePanic
+	if errors.As(res.err, &panicked) {
+		res.status = http.StatusInternalServerError
+	}
+	// Logged and reported first, so that a sender that has the answer finds both done.
+	elapsed := time.Since(start)
+	h.logPush(r, res, elapsed)
+	if h.onPush != nil {
+		jobIDs := res.jobIDs
+		if jobIDs == nil {
+			jobIDs = []string{}
+		}
+		h.onPush(PushOutcome{JobIDs: jobIDs, Status: res.status, Err: res.err, Duration: elapsed})
+	}
+	if panicked != nil {
+		panic(panicked.value) // as it would be in a handler of one's own: the connection is aborted
+	}
 	switch res.status {
 	case http.StatusNoContent:
 		w.WriteHeader(res.status)
@@ -194,7 +237,7 @@ func (h *pushHandler) logPush(r *http.Request, res pushResult, elapsed time.Dura
 	}
 	attrs := []slog.Attr{
 		slog.Int("status", res.status),
-		slog.Any("job_ids", res.jobIDs),
+		slog.Any("job_ids", boundedIDs(res.jobIDs)),
 		slog.String("remote", r.RemoteAddr),
 		slog.Duration("elapsed", elapsed),
 	}
@@ -256,19 +299,17 @@ func (h *pushHandler) authorized(r *http.Request) bool {
 	return ok && userOK&passOK == 1
 }
 
-// errNotFinal says that the API still shows a pushed job as PENDING: it has not caught up yet.
-var errNotFinal = errors.New("report not final yet: a recipient is still PENDING")
-
-// handleError is an error returned by PushConfig.Handle.
+// handleError is an error returned by PushConfig.Handle; it matches ErrHandleFailed and the
+// error returned.
 type handleError struct{ err error }
 
-func (e *handleError) Error() string { return "handle: " + e.err.Error() }
-func (e *handleError) Unwrap() error { return e.err }
+func (e *handleError) Error() string   { return "handle: " + e.err.Error() }
+func (e *handleError) Unwrap() []error { return []error{ErrHandleFailed, e.err} }
 
 // deliver fetches jobID's report and hands it to Handle, sharing the work with any concurrent
 // push of the same job. The work is not cancelled when the sender hangs up: a report fetched is
-// a report handled. A panic in Handle is raised again in each push that shared it, as it would
-// be in a handler of one's own.
+// a report handled. A panic in Handle is returned as a *handlePanic to each push that shared
+// it, which raises it again once the push is logged and reported.
 func (h *pushHandler) deliver(ctx context.Context, jobID string) error {
 	done := h.flights.DoChan(jobID, func() (_ any, err error) {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.timeout)
@@ -287,9 +328,6 @@ func (h *pushHandler) deliver(ctx context.Context, jobID string) error {
 		flightJoined(jobID)
 	}
 	res := <-done
-	if p := (*handlePanic)(nil); errors.As(res.Err, &p) {
-		panic(p.value)
-	}
 	return res.Err
 }
 
@@ -302,7 +340,7 @@ func (h *pushHandler) fetchAndHandle(ctx context.Context, jobID string) error {
 		case err != nil:
 			return err
 		case !IsReportFinal(p.report):
-			return errNotFinal
+			return ErrReportNotFinal
 		}
 		if err := h.json(ctx, jobID, p.body); err != nil {
 			return &handleError{err}
@@ -314,7 +352,7 @@ func (h *pushHandler) fetchAndHandle(ctx context.Context, jobID string) error {
 	case err != nil:
 		return err
 	case !IsReportFinal(report):
-		return errNotFinal
+		return ErrReportNotFinal
 	}
 	if err := h.handle(ctx, report); err != nil {
 		return &handleError{err}
@@ -335,6 +373,7 @@ var flightJoined func(jobID string)
 type handlePanic struct{ value any }
 
 func (p *handlePanic) Error() string { return fmt.Sprintf("handle panicked: %v", p.value) }
+func (p *handlePanic) Unwrap() error { return ErrHandleFailed }
 
 // pushStatus is the answer to a push whose delivery failed with err: 502 when the API broke its
 // contract and nothing suggests that another try could succeed, 503 otherwise.

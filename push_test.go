@@ -31,11 +31,12 @@ const (
 // pushEnv is a push receiver under test: a faxtest region as the API, a client of it, and the
 // push handler mounted on an httptest server.
 type pushEnv struct {
-	fake    *faxtest.Server
-	url     string
-	log     *lockedBuffer
-	mu      sync.Mutex
-	handled []*faxreport.Report
+	fake      *faxtest.Server
+	url       string
+	log       *lockedBuffer
+	mu        sync.Mutex
+	handled   []*faxreport.Report
+	handleErr error // what record returns, when set before a push
 }
 
 // newPushEnv starts a receiver whose Handle records each report; edit may change the config
@@ -72,6 +73,9 @@ func newPushEnv(t *testing.T, edit func(*faxreport.PushConfig)) *pushEnv {
 func (env *pushEnv) record(_ context.Context, r *faxreport.Report) error {
 	env.mu.Lock()
 	defer env.mu.Unlock()
+	if env.handleErr != nil {
+		return env.handleErr
+	}
 	env.handled = append(env.handled, r)
 	return nil
 }
@@ -356,6 +360,7 @@ func TestNewPushHandlerRefusesBadConfig(t *testing.T) {
 		"no user name":                    {client, faxreport.PushConfig{Password: "p", Handle: handle}},
 		"credentials and unauthenticated": {client, faxreport.PushConfig{Username: "u", Password: "p", AllowUnauthenticated: true, Handle: handle}},
 		"nil Handle":                      {client, faxreport.PushConfig{Username: "u", Password: "p"}},
+		"user name with a colon":          {client, faxreport.PushConfig{Username: "push:user", Password: "p", Handle: handle}},
 		"negative MaxBodyBytes":           {client, faxreport.PushConfig{Username: "u", Password: "p", Handle: handle, MaxBodyBytes: -1}},
 		"nil Client":                      {nil, faxreport.PushConfig{Username: "u", Password: "p", Handle: handle}},
 	} {
@@ -369,9 +374,9 @@ func TestNewPushHandlerRefusesBadConfig(t *testing.T) {
 }
 
 func TestPushConfigPrintsNoPassword(t *testing.T) {
-	cfg := faxreport.PushConfig{Username: pushUser, Password: pushPassword}
+	cfg := faxreport.PushConfig{Username: pushUser, Password: pushPassword, OnPush: func(faxreport.PushOutcome) {}}
 	for _, s := range []string{fmt.Sprint(cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg)} {
-		if strings.Contains(s, pushPassword) || !strings.Contains(s, pushUser) {
+		if strings.Contains(s, pushPassword) || !strings.Contains(s, pushUser) || !strings.Contains(s, "OnPush:set") {
 			t.Errorf("printed as %s", s)
 		}
 	}
@@ -397,6 +402,21 @@ func TestPushLogsJobIDsAndOutcomeWithoutSecrets(t *testing.T) {
 		if strings.Contains(logged, secret) {
 			t.Errorf("log shows %q:\n%s", secret, logged)
 		}
+	}
+}
+
+// A job ID of 300 KB is quoted in the push's record by its first 64 bytes, as errors do.
+func TestPushLogQuotesAtMost64BytesOfAJobID(t *testing.T) {
+	env := newPushEnv(t, nil)
+	hugeID := "FJ" + strings.Repeat("X", 62) + strings.Repeat("Y", 300<<10)
+	env.post(t, http.MethodPost, "application/json", []byte(`{"jobId":"`+hugeID+`"}`))
+	logged := env.log.String()
+	if !strings.Contains(logged, "faxreport push") || !strings.Contains(logged, hugeID[:64]) {
+		t.Fatalf("no record of the push, or without the job ID's first 64 bytes:\n%.2000s", logged)
+	}
+	if len(logged) > 4<<10 { // the records of the push and its fetches; a data center's echo is an excerpt
+
+		t.Fatalf("the log quotes more than 64 bytes of the job ID (%d bytes logged):\n%.2000s", len(logged), logged)
 	}
 }
 

@@ -331,6 +331,15 @@ func quoteID(jobID string) string { return strconv.Quote(boundedID(jobID)) }
 // boundedID is at most maxQuotedID bytes of a job ID, for a log record.
 func boundedID(jobID string) string { return httpbody.Truncate(jobID, maxQuotedID) }
 
+// boundedIDs is boundedID of each job ID, for a log record.
+func boundedIDs(jobIDs []string) []string {
+	bounded := make([]string, len(jobIDs))
+	for i, jobID := range jobIDs {
+		bounded[i] = boundedID(jobID)
+	}
+	return bounded
+}
+
 // retryableStatus lists the statuses after which the same request may succeed.
 func retryableStatus(status int) bool {
 	switch status {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -16,32 +17,36 @@ var errSinkClosed = errors.New("output closed: shutting down")
 // reportSink is where listen and drain write the reports (--out): a file, each line synced to
 // disk before write returns, or stdout. Writes come from concurrent pushes and are serialised;
 // once closed, it refuses them, so that a push still running after the command has returned
-// writes nothing.
+// writes nothing. writeWithin and closeWithin give up when their context ends, so that an
+// output that blocks (stdout that nobody reads) holds neither a push nor the shutdown.
 //
 // One file should have one writer: lines are appended (O_APPEND), and a line written in part is
 // cut off again back to the file's size just before that write, which keeps whatever another
 // process had appended until then, but a line another process appends while this one's write
 // is failing may be cut with it. Give each listen or drain a file of its own.
 type reportSink struct {
-	mu     sync.Mutex
-	w      io.Writer
-	file   *os.File // nil for stdout
-	err    error    // a write that could not be undone: every write that follows fails with it
-	closed bool
+	turn chan struct{} // holds a token while a write runs: one at a time, waited for with a context
+	w    io.Writer
+	file *os.File // nil for stdout
+
+	mu      sync.Mutex // guards what follows; never held during a write
+	err     error      // a write that could not be undone: every write that follows fails with it
+	closed  bool
+	stalled bool // a write whose caller gave up on it is still blocked
 }
 
 // openSink opens path for appending, creating it (readable by its owner only: reports hold
 // fax numbers) if need be, or returns a sink on stdout when path is empty.
 func openSink(path string, stdout io.Writer) (*reportSink, error) {
 	if path == "" {
-		return &reportSink{w: stdout}, nil
+		return &reportSink{turn: make(chan struct{}, 1), w: stdout}, nil
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, usagef("--out: %v", err)
 	}
 	syncDir(filepath.Dir(path)) // so that a file just created survives a crash too
-	return &reportSink{w: f, file: f}, nil
+	return &reportSink{turn: make(chan struct{}, 1), w: f, file: f}, nil
 }
 
 // syncDir syncs a directory's entries, where the system allows it (not on Windows): best effort.
@@ -52,11 +57,54 @@ func syncDir(dir string) {
 	}
 }
 
-// write appends one line, and for a file syncs it to disk. A line written in part is cut off
-// again, back to the file's size taken just before the write (not one remembered from earlier,
-// which would cut what another process appended since), so that the next line starts on a line
-// of its own.
+// write appends one line, however long it takes: writeWithin without a deadline.
 func (s *reportSink) write(line []byte) error {
+	return s.writeWithin(context.Background(), line)
+}
+
+// writeWithin appends one line, and for a file syncs it to disk, or fails when ctx ends first.
+// A write still blocked then goes on in the background and holds the sink until it returns;
+// its caller gets an error, so never acknowledges the line, and the writes that follow wait for
+// it within their own contexts. Whatever the outcome, the next line starts on a line of its own.
+func (s *reportSink) writeWithin(ctx context.Context, line []byte) error {
+	select {
+	case s.turn <- struct{}{}:
+	case <-ctx.Done():
+		return fmt.Errorf("output blocked: an earlier write has not returned: %w", ctx.Err())
+	}
+	if err := s.ready(); err != nil {
+		<-s.turn
+		return err
+	}
+	var (
+		done     = make(chan error, 1)
+		finished bool // guarded by s.mu
+	)
+	go func() {
+		err := s.put(line)
+		s.mu.Lock()
+		finished, s.stalled = true, false
+		s.mu.Unlock()
+		<-s.turn // after stalled is cleared, so that the next write does not find it set
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if finished { // returned just now: its outcome stands
+		return <-done
+	}
+	s.stalled = true
+	return fmt.Errorf("output blocked: the write did not return in time (the line may still be written, and be written again when pushed again): %w", ctx.Err())
+}
+
+// ready returns why a line cannot be written now (the sink is closed or broken, or a write
+// is blocked), or nil. A caller that holds the turn finds no write blocked.
+func (s *reportSink) ready() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
@@ -64,9 +112,22 @@ func (s *reportSink) write(line []byte) error {
 		return errSinkClosed
 	case s.err != nil:
 		return s.err
+	case s.stalled:
+		return errors.New("output blocked: a write has not returned")
 	}
+	return nil
+}
+
+// put writes the line, the caller holding the turn. A line written in part to a file is cut
+// off again, back to the file's size taken just before the write (not one remembered from
+// earlier, which would cut what another process appended since); one written in part to stdout
+// cannot be, and breaks the sink, lest the next line be glued to it.
+func (s *reportSink) put(line []byte) error {
 	if s.file == nil {
-		_, err := s.w.Write(line)
+		n, err := s.w.Write(line)
+		if err != nil && n > 0 {
+			return s.broken(fmt.Errorf("stdout: a line was written in part (%d of %d bytes): %w", n, len(line), err))
+		}
 		return err
 	}
 	info, err := s.file.Stat()
@@ -78,22 +139,47 @@ func (s *reportSink) write(line []byte) error {
 	}
 	if err != nil {
 		if cut := s.file.Truncate(info.Size()); cut != nil {
-			s.err = fmt.Errorf("--out: a write failed (%w) and could not be undone: %w", err, cut)
-			return s.err
+			return s.broken(fmt.Errorf("--out: a write failed (%w) and could not be undone: %w", err, cut))
 		}
 		return fmt.Errorf("--out: %w", err)
 	}
 	return nil
 }
 
-// close makes the writes that follow fail and closes the file. Only the first call does it.
-func (s *reportSink) close() error {
+// broken makes err the outcome of every write that follows, and returns it.
+func (s *reportSink) broken(err error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.err = err
+	return err
+}
+
+// close makes the writes that follow fail and closes the file: closeWithin without a deadline.
+func (s *reportSink) close() error {
+	return s.closeWithin(context.Background())
+}
+
+// closeWithin makes the writes that follow fail and closes the file once the write in progress,
+// if any, has returned; when ctx ends first, it leaves the file to that write and says so. Only
+// the first call does it.
+func (s *reportSink) closeWithin(ctx context.Context) error {
+	s.mu.Lock()
 	if s.closed {
+		s.mu.Unlock()
 		return nil
 	}
 	s.closed = true
+	s.mu.Unlock()
+	select {
+	case s.turn <- struct{}{}: // a free turn is taken even when ctx has ended already
+	default:
+		select {
+		case s.turn <- struct{}{}:
+		case <-ctx.Done():
+			return fmt.Errorf("output blocked: a write had not returned when the command stopped (its push was not answered 2xx): %w", ctx.Err())
+		}
+	}
+	defer func() { <-s.turn }()
 	if s.file == nil {
 		return nil
 	}
