@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -83,16 +82,15 @@ type Decoder[T any] struct {
 	salvage func(doc any, body []byte, failure *Error) (*T, error)
 }
 
-// visitOptions validate as a response, and check date-time with the standard library's strict
-// RFC 3339 parser (the one the build uses too) rather than kin-openapi's default regular
-// expression, which says the same with a longer message and more work.
+// visitOptions validate as a response, and check the spec's DateTimeFormat with ParseDateTime,
+// the parser the model's time.Time is built with (convertTime): what validates is what is read.
 var visitOptions = []openapi3.SchemaValidationOption{
 	openapi3.VisitAsResponse(),
 	openapi3.DisableSchemaErrorDetails(),
 	// A map built once: WithStringFormatValidator would make one per call.
 	openapi3.WithStringFormatValidators(map[string]openapi3.StringFormatValidator{
-		"date-time": openapi3.NewCallbackValidator(func(s string) error {
-			_, err := parseDateTime(s)
+		DateTimeFormat: openapi3.NewCallbackValidator(func(s string) error {
+			_, err := ParseDateTime(s)
 			return err
 		}),
 	}),
@@ -245,65 +243,6 @@ func (d *Decoder[T]) buildWhileValidating(doc any, body []byte) (*T, error) {
 // concurrentBytes is the body size from which Decode builds the value concurrently with the
 // validation: below it, starting a goroutine costs more than it saves.
 const concurrentBytes = 64 << 10
-
-// errDateTime says a string is not an RFC 3339 date-time.
-var errDateTime = errors.New("not an RFC 3339 date-time")
-
-// parseDateTime parses an RFC 3339 date-time strictly, as kin-openapi's own date-time pattern
-// does: time.Parse(time.RFC3339, …) alone is lenient about field widths (it takes "T1:05:09Z").
-// It also takes what RFC 3339 allows and time.Parse does not: a lower-case "t" and "z" (§5.6),
-// and a leap second, 23:59:60 UTC, which a time.Time cannot hold and which becomes the instant
-// after it (the next day's 00:00:00 UTC).
-func parseDateTime(s string) (time.Time, error) {
-	const shape = "dddd-dd-ddTdd:dd:dd" // then an optional fraction and Z or ±dd:dd
-	if len(s) < len(shape)+1 {
-		return time.Time{}, errDateTime
-	}
-	for i := range len(shape) {
-		c, want := s[i], shape[i]
-		if want == 'T' && c == 't' {
-			continue
-		}
-		if want == 'd' && (c < '0' || c > '9') || want != 'd' && c != want {
-			return time.Time{}, errDateTime
-		}
-	}
-	rest := s[len(shape):]
-	if rest[0] == '.' {
-		digits := len(rest) - len(strings.TrimLeft(rest[1:], "0123456789")) - 1
-		if digits == 0 {
-			return time.Time{}, errDateTime
-		}
-		rest = rest[1+digits:]
-	}
-	if rest != "Z" && rest != "z" && !isOffset(rest) {
-		return time.Time{}, errDateTime
-	}
-	if s[10] == 't' || rest == "z" {
-		s = s[:10] + "T" + s[11:len(s)-len(rest)] + strings.ToUpper(rest)
-	}
-	leap := s[17:19] == "60"
-	if leap {
-		s = s[:17] + "59" + s[19:]
-	}
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		return time.Time{}, errDateTime
-	}
-	if leap {
-		if u := t.UTC(); u.Hour() != 23 || u.Minute() != 59 {
-			return time.Time{}, errDateTime // a leap second is the last second of a UTC day
-		}
-		t = t.Add(time.Second)
-	}
-	return t, nil
-}
-
-// isOffset reports whether s is a numeric time zone offset, +hh:mm or -hh:mm, within range.
-func isOffset(s string) bool {
-	return len(s) == 6 && (s[0] == '+' || s[0] == '-') && s[3] == ':' &&
-		strings.Trim(s[1:3]+s[4:], "0123456789") == "" && s[1:3] <= "23" && s[4:] <= "59"
-}
 
 // hasMediaType reports whether contentType is mediaType, with or without parameters. The
 // common header values are recognised without mime.ParseMediaType, which allocates.
