@@ -299,3 +299,36 @@ func TestAlternativeNumbersAreInTheModel(t *testing.T) {
 		t.Fatalf("alternativeNumbers = %v", got)
 	}
 }
+
+// A leading UTF-8 byte-order mark is ignored: the typed and the JSON reads accept the body, the
+// JSON read returns it without the mark, a listing's reports are read, and an error body's
+// message is read. Duplicate member names are still refused after it.
+func TestByteOrderMarkIsIgnored(t *testing.T) {
+	const bom = "\ufeff"
+	body := api.Example(api.ReportExample)
+	c := newClient(t, newDataCenter(t, serveJSON(200, append([]byte(bom), body...))))
+	r, err := c.GetStatusReport(testContext(t), testJobID)
+	if err != nil || r.JobID != testJobID {
+		t.Fatalf("typed read: %+v, %v", r, err)
+	}
+	raw, err := c.GetStatusReportJSON(testContext(t), testJobID)
+	if err != nil || string(raw) != string(body) {
+		t.Fatalf("JSON read: %q, %v; want the body without the mark", raw, err)
+	}
+
+	list := append([]byte(bom+`{"reports":[`), append(body, "]}"...)...)
+	listing, err := newClient(t, newDataCenter(t, serveJSON(200, list))).ListStatusReports(testContext(t))
+	if err != nil || len(listing.Parts[0].Reports) != 1 || string(listing.Parts[0].JSON[0]) != strings.TrimSpace(string(body)) {
+		t.Fatalf("listing: %+v, %v", listing, err)
+	}
+
+	_, err = newClient(t, newDataCenter(t, serveJSON(404, []byte(bom+`{"code":404,"message":"no job report"}`)))).GetStatusReport(testContext(t), testJobID)
+	var apiErr *faxreport.APIError
+	if !errors.As(err, &apiErr) || apiErr.Message != "no job report" || apiErr.Code != 404 {
+		t.Fatalf("error body: %v", err)
+	}
+
+	dup := newClient(t, newDataCenter(t, serveJSON(200, []byte(bom+`{"jobId":"FJ1","jobId":"FJ2","recipientStatus":[],"pages":1}`))))
+	_, err = dup.GetStatusReport(testContext(t), "FJ1")
+	mustFail(t, err, faxreport.ErrInvalidResponse)
+}

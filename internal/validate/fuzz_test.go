@@ -77,6 +77,9 @@ func FuzzDecode(f *testing.F) {
 		{jsonType, "{}"},
 		{jsonType, `"jobId"`},
 		{jsonType, minimal},
+		{jsonType, "\ufeff" + minimal},
+		{jsonType, "\ufeff\ufeff" + minimal},
+		{jsonType, "\ufeff"},
 		{jsonType, minimal + " "},
 		{jsonType, minimal + "{}"},
 		{jsonType, `{"jobId":"J","recipientStatus":[],"pages":0}`},
@@ -106,13 +109,14 @@ func FuzzDecode(f *testing.F) {
 		f.Add(s.ct, []byte(s.body))
 	}
 
-	f.Fuzz(func(t *testing.T, contentType string, body []byte) {
-		orig := bytes.Clone(body)
-		report, err := d.Decode(contentType, body)
-		if !bytes.Equal(body, orig) {
+	f.Fuzz(func(t *testing.T, contentType string, sent []byte) {
+		orig := bytes.Clone(sent)
+		report, err := d.Decode(contentType, sent)
+		if !bytes.Equal(sent, orig) {
 			t.Fatalf("Decode modified its input")
 		}
-		checkRawAgrees(t, rawDecoder, model, contentType, body, report, err)
+		body := bytes.TrimPrefix(sent, []byte("\ufeff")) // the JSON: a leading byte-order mark is ignored
+		checkRawAgrees(t, rawDecoder, model, contentType, sent, body, report, err)
 		if err != nil {
 			if report != nil {
 				t.Fatalf("Decode returned both a report and an error: %v", err)
@@ -162,11 +166,12 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
-// checkRawAgrees asserts that the raw decoder accepts body exactly when the model decoder did
-// (report, err), and that the model built from the raw document is that report.
-func checkRawAgrees(t *testing.T, rawDecoder *validate.Decoder[validate.Raw], model *validate.Model[gen.StatusReport], contentType string, body []byte, report *gen.StatusReport, err error) {
+// checkRawAgrees asserts that the raw decoder accepts what was sent exactly when the model
+// decoder did (report, err), that its Body is the JSON body (sent without a byte-order mark),
+// and that the model built from the raw document is that report.
+func checkRawAgrees(t *testing.T, rawDecoder *validate.Decoder[validate.Raw], model *validate.Model[gen.StatusReport], contentType string, sent, body []byte, report *gen.StatusReport, err error) {
 	t.Helper()
-	raw, rawErr := rawDecoder.Decode(contentType, body)
+	raw, rawErr := rawDecoder.Decode(contentType, sent)
 	if (rawErr == nil) != (err == nil) {
 		t.Fatalf("the raw decoder says %v, the model decoder %v", rawErr, err)
 	}

@@ -4,6 +4,7 @@
 package validate
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -133,7 +134,8 @@ func (m *Model[T]) Of(doc any) (*T, error) {
 	return v, nil
 }
 
-// Raw is a validated body byte for byte, with the document it was validated as.
+// Raw is a validated body byte for byte (without a leading byte-order mark, see Decode), with
+// the document it was validated as.
 type Raw struct {
 	Body []byte
 	Doc  any // the generic JSON document, as kin-openapi validated it
@@ -172,6 +174,9 @@ func responseSchema(method, path string, status int) (*openapi3.Schema, error) {
 	return content.Schema.Value, nil
 }
 
+// utf8BOM is the UTF-8 byte-order mark, U+FEFF.
+var utf8BOM = []byte("\ufeff")
+
 // jsonMediaType is the media type of every documented body.
 const jsonMediaType = "application/json"
 
@@ -184,8 +189,11 @@ func schemaDecoder[T any](schema *openapi3.Schema, keepsDoc bool, build func(any
 }
 
 // Decode checks the content type and the body against the schema, then decodes the body.
-// A body that fails any check is never decoded into a partly zero-valued T.
+// A body that fails any check is never decoded into a partly zero-valued T. A leading UTF-8
+// byte-order mark is not part of the body's JSON (RFC 8259 §8.1 lets a parser ignore it): it is
+// dropped first, so a Raw's Body and a List's Raw hold the JSON without it.
 func (d *Decoder[T]) Decode(contentType string, body []byte) (*T, error) {
+	body = bytes.TrimPrefix(body, utf8BOM)
 	if !hasMediaType(contentType, d.mediaType) {
 		return nil, &Error{Reason: "content type " + httpbody.Excerpt([]byte(contentType)) + " is not " + d.mediaType, Excerpt: httpbody.Excerpt(body)}
 	}
