@@ -210,9 +210,9 @@ func checkDecodeError(t *testing.T, contentType string, body []byte, err error) 
 		t.Fatalf("Excerpt %q is not httpbody.Excerpt(body) %q", ve.Excerpt, httpbody.Excerpt(body))
 	}
 	if strings.HasPrefix(ve.Reason, "content type ") && ve.Field == "" {
-		want := "content type " + httpbody.Excerpt([]byte(contentType)) + " is not application/json"
-		if ve.Reason != want {
-			t.Fatalf("content-type error %q, want %q", ve.Reason, want)
+		want := httpbody.Excerpt([]byte(contentType))
+		if ve.Reason != "content type is not application/json" || ve.Detail != want {
+			t.Fatalf("content-type error %q: %q, want the detail %q", ve.Reason, ve.Detail, want)
 		}
 		if mt, _, err := mime.ParseMediaType(contentType); err == nil && mt == "application/json" {
 			t.Fatalf("refused content type %q, which is application/json", contentType)
@@ -222,7 +222,7 @@ func checkDecodeError(t *testing.T, contentType string, body []byte, err error) 
 	if mt, _, err := mime.ParseMediaType(contentType); err != nil || mt != "application/json" {
 		t.Fatalf("content type %q passed; error: %v", contentType, err)
 	}
-	if n := len(ve.Field) + len(ve.Reason); n > maxErrorFieldAndReason {
+	if n := len(ve.Field) + len(ve.Reason) + len(ve.Detail); n > maxErrorFieldAndReason {
 		t.Fatalf("error field and reason are %d bytes (> %d), the body is quoted beyond its excerpt:\nbody:   %.200q...\nfield:  %.300q...\nreason: %.300q...",
 			n, maxErrorFieldAndReason, body, ve.Field, ve.Reason)
 	}

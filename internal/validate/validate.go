@@ -36,11 +36,13 @@ var Spec = sync.OnceValues(func() (*openapi3.T, error) {
 })
 
 // Error says why a response does not match the spec. It never holds more than a short excerpt
-// of the body.
+// of the body. Field and Reason are words of ours and of the spec; what the server sent is only
+// in Job, Detail and Excerpt, the parts a caller scrubs of credentials.
 type Error struct {
-	Field   string // JSON pointer of the offending value, "" for the document itself
+	Field   string // JSON pointer of the offending value (the spec's names, indexes), "" for the document
 	Job     string // the jobId of the report the offending value is in, "" when unknown; whole
-	Reason  string // what is wrong
+	Reason  string // what is wrong, quoting nothing the server sent
+	Detail  string // what Reason is about when it is the server's (a content type), or a parser's message that may quote the body; "" when none
 	Excerpt string // a short, quoted excerpt of the body
 }
 
@@ -57,6 +59,10 @@ func (e *Error) Error() string {
 		b.WriteString(": ")
 	}
 	b.WriteString(e.Reason)
+	if e.Detail != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Detail)
+	}
 	if e.Excerpt != "" {
 		b.WriteString(" (body ")
 		b.WriteString(e.Excerpt)
@@ -195,13 +201,13 @@ func schemaDecoder[T any](schema *openapi3.Schema, keepsDoc bool, build func(any
 func (d *Decoder[T]) Decode(contentType string, body []byte) (*T, error) {
 	body = bytes.TrimPrefix(body, utf8BOM)
 	if !hasMediaType(contentType, d.mediaType) {
-		return nil, &Error{Reason: "content type " + httpbody.Excerpt([]byte(contentType)) + " is not " + d.mediaType, Excerpt: httpbody.Excerpt(body)}
+		return nil, &Error{Reason: "content type is not " + d.mediaType, Detail: httpbody.Excerpt([]byte(contentType)), Excerpt: httpbody.Excerpt(body)}
 	}
 	parser := d.parsers.get()
 	defer d.parsers.put(parser, d.keepsDoc) // once nothing reads the document any more
 	doc, err := parser.parse(body)
 	if err != nil {
-		return nil, &Error{Reason: bounded("not JSON: " + err.Error()), Excerpt: httpbody.Excerpt(body)}
+		return nil, &Error{Reason: "not JSON", Detail: bounded(err.Error()), Excerpt: httpbody.Excerpt(body)}
 	}
 	if len(body) >= concurrentBytes {
 		return d.buildWhileValidating(doc, body)
@@ -211,7 +217,7 @@ func (d *Decoder[T]) Decode(contentType string, body []byte) (*T, error) {
 	}
 	v, err := d.build(doc, body)
 	if err != nil {
-		return nil, &Error{Reason: bounded(err.Error()), Excerpt: httpbody.Excerpt(body)}
+		return nil, &Error{Reason: unfit, Detail: bounded(err.Error()), Excerpt: httpbody.Excerpt(body)}
 	}
 	return v, nil
 }
@@ -243,7 +249,7 @@ func (d *Decoder[T]) buildWhileValidating(doc any, body []byte) (*T, error) {
 		return d.invalid(doc, body, schemaError(err, body, doc))
 	}
 	if buildErr != nil {
-		return nil, &Error{Reason: bounded(buildErr.Error()), Excerpt: httpbody.Excerpt(body)}
+		return nil, &Error{Reason: unfit, Detail: bounded(buildErr.Error()), Excerpt: httpbody.Excerpt(body)}
 	}
 	return v, nil
 }
@@ -262,7 +268,11 @@ func hasMediaType(contentType, mediaType string) bool {
 	return err == nil && mt == mediaType
 }
 
-// maxReason bounds a reason, which may quote parts of the body (a JSON syntax error does).
+// unfit is the Reason of a valid document that the model cannot hold (its Detail says why).
+const unfit = "does not fit the model"
+
+// maxReason bounds a reason or a detail, which may quote parts of the body (a JSON syntax error
+// does).
 const maxReason = 200
 
 func bounded(reason string) string { return httpbody.Truncate(reason, maxReason) }
@@ -270,7 +280,7 @@ func bounded(reason string) string { return httpbody.Truncate(reason, maxReason)
 func schemaError(err error, body []byte, doc any) *Error {
 	var se *openapi3.SchemaError
 	if !errors.As(err, &se) {
-		return &Error{Reason: err.Error(), Excerpt: httpbody.Excerpt(body)}
+		return &Error{Reason: "fails the schema", Detail: bounded(err.Error()), Excerpt: httpbody.Excerpt(body)}
 	}
 	field := bounded("/" + strings.Join(se.JSONPointer(), "/"))
 	reason := se.Reason
