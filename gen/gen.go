@@ -19,6 +19,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // BulkRequest defines model for BulkRequest.
@@ -79,6 +80,10 @@ type Error struct {
 	Message *string `json:"message,omitempty"`
 }
 
+// NoContent An empty body, with any content type or none: the vendor documents every error answer
+// as "No Content", and its servers send many with no body at all.
+type NoContent = openapi_types.File
+
 // Property defines model for Property.
 type Property struct {
 	// Key Name of the key.
@@ -106,7 +111,8 @@ type RecipientStatus struct {
 	// Number The fax recipient's primary number (international format, e.g., +49891234678).
 	Number string `json:"number"`
 
-	// Properties Personalized data used for the cover page.
+	// Properties Personalized data used for the cover page. May be null, as the seed says ("array,null")
+	// and its example has it; the vendor's Swagger file has a non-null array.
 	Properties *[]Property `json:"properties,omitempty"`
 
 	// Reason Explanation of the status.
@@ -158,7 +164,8 @@ type RecipientStatus struct {
 	Status string `json:"status"`
 }
 
-// Reference defines model for Reference.
+// Reference The customer's own IDs of the job, as the seed gives them with their maximum lengths; not
+// in the vendor's Swagger file.
 type Reference struct {
 	// BillingCode Information on the cost center; format is arbitrary (max. 80 characters).
 	//
@@ -183,7 +190,8 @@ type StatusReport struct {
 	// Example: FJJ66GHGX105ZZBIELVCN1
 	JobID string `json:"jobId"`
 
-	// Pages Number of pages in the fax. Our reading: a 32-bit integer (`format: int32`), so that a
+	// Pages Number of pages in the fax. Required, as the seed says; the vendor's Swagger file's
+	// report has no `pages`. Our reading: a 32-bit integer (`format: int32`), so that a
 	// value no Go int holds is refused by validation, never by decoding.
 	//
 	//
@@ -192,7 +200,10 @@ type StatusReport struct {
 
 	// RecipientStatus Example: [{"durationInSecs":19,"number":"+49 89 1234567-8900","properties":null,"reason":"OK","remoteCsid":"+49/89/1234567-8900","sentToNumber":"00498912345678900","sentTs":"2017-08-10T13:05:09Z","status":"OK"}]
 	RecipientStatus []RecipientStatus `json:"recipientStatus"`
-	Reference       *Reference        `json:"reference,omitempty"`
+
+	// Reference The customer's own IDs of the job, as the seed gives them with their maximum lengths; not
+	// in the vendor's Swagger file.
+	Reference *Reference `json:"reference,omitempty"`
 }
 
 // StatusReportList Status reports of one data center (a listing, or the answer to a bulk GET). At most 1000:
@@ -436,8 +447,9 @@ type ClientInterface interface {
 	//
 	// Deletes the report data of a job. Like a report read, a deletion must reach the data
 	// center that holds the report; the others answer that it was not found. The vendor's
-	// material gives 200 and 400 (report not available) for a deletion; 401, 404, 500, 503
-	// and 520 are our reading, the statuses documented for reading the report.
+	// material (its Swagger file included) gives 200 and 400 (report not available) for a
+	// deletion; 401, 404, 500, 503 and 520 are our reading, the statuses documented for
+	// reading the report.
 	//
 	// Corresponds with DELETE /{custNr}/fax/reports/{jobId} (the `DeleteStatusReport` operationId).
 	DeleteStatusReport(ctx context.Context, custNr CustNr, jobID JobID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -451,6 +463,9 @@ type ClientInterface interface {
 	// deletion of the data by calling deleteStatusReport, and in any case the data will be
 	// automatically deleted upon the expiration of the configurable time frame (by default
 	// 30 days).
+	//
+	// The vendor's Swagger file gives this operation only 200 and 404; the 401 is the seed's,
+	// and 400, 500, 503 and 520 are the statuses the vendor's documentation gives the resource.
 	//
 	// Corresponds with GET /{custNr}/fax/reports/{jobId} (the `GetStatusReport` operationId).
 	GetStatusReport(ctx context.Context, custNr CustNr, jobID JobID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -567,8 +582,9 @@ func (c *Client) BulkStatusReports(ctx context.Context, custNr CustNr, body Bulk
 //
 // Deletes the report data of a job. Like a report read, a deletion must reach the data
 // center that holds the report; the others answer that it was not found. The vendor's
-// material gives 200 and 400 (report not available) for a deletion; 401, 404, 500, 503
-// and 520 are our reading, the statuses documented for reading the report.
+// material (its Swagger file included) gives 200 and 400 (report not available) for a
+// deletion; 401, 404, 500, 503 and 520 are our reading, the statuses documented for
+// reading the report.
 //
 // Corresponds with DELETE /{custNr}/fax/reports/{jobId} (the `DeleteStatusReport` operationId).
 func (c *Client) DeleteStatusReport(ctx context.Context, custNr CustNr, jobID JobID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -592,6 +608,9 @@ func (c *Client) DeleteStatusReport(ctx context.Context, custNr CustNr, jobID Jo
 // deletion of the data by calling deleteStatusReport, and in any case the data will be
 // automatically deleted upon the expiration of the configurable time frame (by default
 // 30 days).
+//
+// The vendor's Swagger file gives this operation only 200 and 404; the 401 is the seed's,
+// and 400, 500, 503 and 520 are the statuses the vendor's documentation gives the resource.
 //
 // Corresponds with GET /{custNr}/fax/reports/{jobId} (the `GetStatusReport` operationId).
 func (c *Client) GetStatusReport(ctx context.Context, custNr CustNr, jobID JobID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -922,8 +941,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// Deletes the report data of a job. Like a report read, a deletion must reach the data
 	// center that holds the report; the others answer that it was not found. The vendor's
-	// material gives 200 and 400 (report not available) for a deletion; 401, 404, 500, 503
-	// and 520 are our reading, the statuses documented for reading the report.
+	// material (its Swagger file included) gives 200 and 400 (report not available) for a
+	// deletion; 401, 404, 500, 503 and 520 are our reading, the statuses documented for
+	// reading the report.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -939,6 +959,9 @@ type ClientWithResponsesInterface interface {
 	// deletion of the data by calling deleteStatusReport, and in any case the data will be
 	// automatically deleted upon the expiration of the configurable time frame (by default
 	// 30 days).
+	//
+	// The vendor's Swagger file gives this operation only 200 and 404; the 401 is the seed's,
+	// and 400, 500, 503 and 520 are the statuses the vendor's documentation gives the resource.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1460,8 +1483,9 @@ func (c *ClientWithResponses) BulkStatusReportsWithResponse(ctx context.Context,
 //
 // Deletes the report data of a job. Like a report read, a deletion must reach the data
 // center that holds the report; the others answer that it was not found. The vendor's
-// material gives 200 and 400 (report not available) for a deletion; 401, 404, 500, 503
-// and 520 are our reading, the statuses documented for reading the report.
+// material (its Swagger file included) gives 200 and 400 (report not available) for a
+// deletion; 401, 404, 500, 503 and 520 are our reading, the statuses documented for
+// reading the report.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -1483,6 +1507,9 @@ func (c *ClientWithResponses) DeleteStatusReportWithResponse(ctx context.Context
 // deletion of the data by calling deleteStatusReport, and in any case the data will be
 // automatically deleted upon the expiration of the configurable time frame (by default
 // 30 days).
+//
+// The vendor's Swagger file gives this operation only 200 and 404; the 401 is the seed's,
+// and 400, 500, 503 and 520 are the statuses the vendor's documentation gives the resource.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -1558,6 +1585,24 @@ func ParseDeleteOldestStatusReportsResponse(rsp *http.Response) (*DeleteOldestSt
 		}
 		response.JSON520 = &dest
 
+	case rsp.StatusCode == 400:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 401:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 404:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 503:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 520:
+		// Content-type (*/*) unsupported
+
 	}
 
 	return response, nil
@@ -1625,6 +1670,24 @@ func ParseGetAllStatusReportsResponse(rsp *http.Response) (*GetAllStatusReportsR
 			return nil, err
 		}
 		response.JSON520 = &dest
+
+	case rsp.StatusCode == 400:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 401:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 404:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 503:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 520:
+		// Content-type (*/*) unsupported
 
 	}
 
@@ -1694,6 +1757,24 @@ func ParseBulkStatusReportsResponse(rsp *http.Response) (*BulkStatusReportsRespo
 		}
 		response.JSON520 = &dest
 
+	case rsp.StatusCode == 400:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 401:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 404:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 503:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 520:
+		// Content-type (*/*) unsupported
+
 	}
 
 	return response, nil
@@ -1761,6 +1842,24 @@ func ParseDeleteStatusReportResponse(rsp *http.Response) (*DeleteStatusReportRes
 			return nil, err
 		}
 		response.JSON520 = &dest
+
+	case rsp.StatusCode == 400:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 401:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 404:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 503:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 520:
+		// Content-type (*/*) unsupported
 
 	}
 
@@ -1830,6 +1929,24 @@ func ParseGetStatusReportResponse(rsp *http.Response) (*GetStatusReportResponse,
 		}
 		response.JSON520 = &dest
 
+	case rsp.StatusCode == 400:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 401:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 404:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 503:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 520:
+		// Content-type (*/*) unsupported
+
 	}
 
 	return response, nil
@@ -1840,98 +1957,108 @@ func ParseGetStatusReportResponse(rsp *http.Response) (*GetStatusReportResponse,
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7FzvcuM2kn+VLt5WWapQMiX/GVvzIeWMPbNOZu2U7bnsxvRFEAlJGJOAFgAtKzOuuoe4d7jP9wr7KPck",
-	"V90AKUqi/ySXmaqr20/xiGCjAXT/+tfdYD4FicpnSnJpTTD4FMyYZjm3XNO/3hTGnmn8K+Um0WJmhZLB",
-	"gH5XOddwVuQjroMwEPjzjNlpEAaS5TwYBIl7OQw0/3shNE+DgdUFDwOTTHnOUKpdzHCksVrISfDwEAbf",
-	"q9Fpujnh1ZTD92oEp8fd5sk+0nu/Za4HHGxmShpOa/2OpRf87wU3Fv+VKGm5pD/ZbJaJhKEm2x8NqvOp",
-	"JvZPmo+DQfAv28t93HZPzfaJ1kq7qVaXc1TYqdLiVxIKU85SriEXxgg5AaUhZ9lY6ZynXcCVj1S6gJwt",
-	"YMSB5zO76AYPYXAqLdeSZZdc33Ht5vrimpeTgqFZgePAp7Q8U/atKmT65VU7U6D5TGkLY6XBTpmFj85k",
-	"nlAPN08k/INkd0xkbJTxL68oamPcvCAMqDuuM8VSnuLRCwk5Ezg9kwl/SvUPknkz4i/ZXX7P8lm5vJQH",
-	"g92oFwY5N4ZNuLdJLv1bMGYi4ylO8weYOpd2Ve7Ty7qVai6/kj372Z6z42ofHFQU2W0NK2Zazbi2wuEI",
-	"S5zodQh7d3KF53t88v7k6iTEc2ZyAQkzHCGtOh0cF4SIbuhowSD4t9b1u8nN9Qm/ub6yN5+vj1P3j/dZ",
-	"9SP+t/2nIFzHuNDBolk5/uvg7fff7++/+/O7v/aivZ9//u705P2/vjnrBTdhICzPTQNYhkHO7k/dw14U",
-	"RWGQC1n+u5qWac0WgQPWEoWvy/2odLmpxqvRR55YlO421BSZO2a5OB8Hg+unj/TSMluYC/L498KgnKdf",
-	"OOYZt9xN4164afJMJs2ca7AKRkV2W5/FDIDB+rQENm6N8O7kKgQG6xPFsjbGnX8X3mQCtYNkypNbEBbY",
-	"hAlpLNgpByU5/ldUbyUsywxO1Y0lblh9iuZouVwGgxRHCyW7MKQ/eTok4KHxLBvQnHdcpkpvGbics8mE",
-	"axiLjEMmjDWgZLaI5ZBOcBgCv+N6ARcnl1fgzQoSprXgZjlBCEymq4LfKbg8/gE0Z6kBJr2KsZwLO1WF",
-	"pU0wEAdeRBx04VItB0I5brkInKL6VXNmlBxCzpk0OHMsfTyYMwP+HWihSk6TLUO6CDlpv24QPios/Qqs",
-	"kh2ijnNmYimVdaLcEzBsYWA+XbTxgMI1SPAiNw/qpym3UzwlErSu62swnOwAnAlv4ZPqdZhPuQQ2Mlza",
-	"FQRxxMf72EipjDNZYcFz1GqJQ4+gRAPIuC1oWt1ifWW4bX51odfdrcPt6wDOzq9+eXv+4ewYsfL07Ork",
-	"4uzo/S8nFxfnF7FspSopci7xHO9YVnDzmiQyCVwWeQhGubjPQPI5eZFwc2qOUMNTfzzLVVbzbS5sDcfc",
-	"9jWh1wawbOzEsXdA0DTIgBqTdimzDBJckIYWI8CpAoTSfqc6Kku5se0uHFnIlbFAEOwsvHKuTOTCgdFI",
-	"2WmTFbpjoD8rnH8pXjaFgCdRv5ysab+q0L6qn2MlTeb556urH8EQ8IYIEQx0kfEunBe69OAQpAKjCp1w",
-	"GskNCItgvNPvjIQFZFQTrldMnAgQ8mxmg0EgpN3pL63AvxCEwX1nojrLX2krStZUi6vNBKrJqjY25Ee3",
-	"D4vNPbnli80tOWM5RwtC37rli1W3veWLXn+nyU3JY5o3mB4BM0ZMJE8xaDTKpmGN0tdOH9UuJ2yygAue",
-	"iBnGPxdNG0hURmmGFXfcpZhmU/Fzgk7pHoPVgqee+QsEdj9DF84UHr/DUc5TKEHkNQU3nvqHNV9aiYAY",
-	"Y2aaE1S1jMq5FTk3IIssaxOLgzKNhITNbKGbJH7P7hgFv7G4xyHGOejjfAvFu2xkBc69s4VBWmiys1N5",
-	"yZOGzTn2z0s7GbN7sJpJQ1mmklBIKzLcJi7ueAqjRTWstnU1BxsAi+WqM0Fr6LxnAOQ8Q4+uv8ul3Dk2",
-	"m+eKVlsGZlrkTC/82UNLSG8tyGbATR8C7066IXyze3hw2Ovv7O6/Omh3m/xiPVbXZ/+Ra4NCMcdyaF2Y",
-	"ysw4JJi7wYxNiMO/CFUrX3/BIT8WWE/uZxmTK+fr0LHbHJ5zZfkbIxqC/1t2D6fHMJ+KZAoixURtjDRu",
-	"0xaaJKNPXKmzR07O/Y5g4sSXMpEHmCdFNhzEFTqdZfms1FWmiLTcOPqwLhttAk4vz+FgP+p5i2i79I4w",
-	"AOlaLJHWQhyU4+IgXCWsHvkMMM3h4u0b2NnZOYRWP+q96kQHnV501dsZRHuD6PDnNuGEsMhyY4mePtcC",
-	"1etH0X4n6nWi/lVvbxDtDqK97uHhYSd6hTHcKE+m0VIw3C6VTpnlHcQaECaWLEn4jFgT0hlSfKmQ3xIi",
-	"oG4raMEl+TmfcXn04+kWsvNS6LA9iGUsO8CWU+PDAaYaXKZM19fZRjqSCvQu92u/328jQ5lzfut/+mmn",
-	"39ltv0aZw6shtJSGoR22aUvdAdFi1BhStnDE2vBEydRAq9zGNkZs9yvsR26ZlDvFEiDjbFY+bPV3BnuH",
-	"g/0IPly9CQmjkBjgLJhEMWmBjZFVuXF7h04xfI6rrHITUgkJE0I2v7dcps69cftapOSw4/KM4WBISy5H",
-	"j5gRCepVjsZdiA7IKKK96LD9Ghjk4r70UDtXQIFpjBBC6pQJWLagJC0ROcKX9jlf6dluxW45w+4QdRiG",
-	"Q2hJJlW5g4kqpG1vCsX1dX4lqskxuDOr9ACGP/vz+RXP5x//NZ0O8tz9kecoH/+C1nQKzDFOXGZ/J4Q8",
-	"L3+BPTws3DRBYdhvwnzKLBp0tdNbJgQjZMJXPUvNJcqs+Qmr7T+dik+9aJtBjceGW2iR22CYieVRzUPK",
-	"5I3VlombzfKRmBSqMNCq/Crj7I7YoQHaGEd2YjljFAParzEXEaayKTIwVJ5Gq7F3WFsB0nJhFbUwlBvG",
-	"sgQQJ2BWmOmWw6ery7ZLkCXtljeKqnA5cL8IOaHESBVZCjm7RYk0uSmSaZlWCXnHMpGSNFobvlJIUl9I",
-	"WmctzXAYqNkcvr88P4ulS8ZvOZ/5MIJADCVC4z5fON0GSLDJsZewAEv4Qx9Mi4QTV0oEUYwWUnJnoO2w",
-	"smtMfmI5VYU2VOoWsrC4Q/3dQRQNEBT5/YyRHSw408btk3JkT1nmZLR6UTc66KIuTgs0ClyaL5y5hJyW",
-	"tJCW3TsYkQugzUL7eF1DytBHlcQXZTSfIDXUYSxZmhoya2CV7IRh/j9AIDMw4gvl0SRX0uIJe3aA6m+Z",
-	"csP6nZ0ojCX9Y2d/n6CO4HNvB62K0XD8a6/vlsxWEI9Zvwd2yiTU4W89pW0KTyuszCh0hE7lPqvlxuuo",
-	"c3jzafeh1Wm1oute5/Dmc+866vRv2p3y39e9/g0N+7xzHfVu2p8j/8D9xz2qBn3qP+C4zl75zv511Nm/",
-	"+fzTUlxn1z/bu446OzftznWv8+qmfX1lb1o4g3vYdw8HS1mDVk3uftT+vK7yV9P4KYWXktbUbbeuu6H7",
-	"5zftb1vXP/968/n6m06DiNbg2+Wr7W/b325We1dZNZ5rF0kTkaoqy9rk1nVevZIgeEYJP1B93JVbBnD+",
-	"A7RSnok7rnnaDuHHk7Pj07N30DJWZFksRxzxY6ZVwg2GOV/OzBY+x6TyjOclYyQU7RC++3D5N1dMy4Tk",
-	"xOFGhVm0Qzg7f3v011gikCC7y1kyxRGuHkjz04hfjk8vYW3QAFJhEiWlq/uUI6/Oy4GxrEbiZqWgCtsO",
-	"4eL07F05ys0zANxfXNbKuJO/uGldhQspNhiR8liuzNsl9tWhuBbWi1UD785uY6nfwGYzzrRzfl9W5Mj0",
-	"hTSxXJJ8RPW50qnPIZ/OxGXZoPU2UCUVGylkc54+5prLhG9m6CORZUJO3jQWbU6lQxuiMdKnSsb6GPS6",
-	"xk+ZHgmrMZlr5ey+CwcRJFOGoYJr0+6uAVu/34l2O6+uej1k0juvutHeq59/qatCZar3XE7sNBgcRA0Z",
-	"hh+NKm4qfpSmwqeRFDTH1JHzLc+k7HqzhPgWmsT/WmvS43mty7mP+VhInjYVct9qzrNFJ3UjMK3z0dzp",
-	"2N/b/+1Kbk67omp/b/9FBa5602TTlL5YYRoTc/NoYqrGlLmbsjg0xl1arXjAcwWPWsk5lg7hpIJ3Cp/D",
-	"VGWpqXF+GFX0QygZeu43WiD1VzjjWiT/vdVJvVldW3b/Pm2UjnqHy+pL8M3uIRwcQq+/s7u3/6pzcBhF",
-	"a4VkWWTZsjQRnP8QrJYYUMT2weH2mojVWkEQRWVdZm//VX2IeZzBlGEM53y4eWG9Zb3U+NBUZqmh3NOy",
-	"yoHNzYHNrS9t8OYZp2huG7gRnug/1jTIhLFUAPess974o4bCu5Ortd7BIJZsRcyyy0f5gms40NCqOpCW",
-	"apTklGRr1wWv2n/MxrKaxl+/cMkQrHYqQlelT6uORfuPaFms4Mwf17KgulRSaGEXlziTU25q7ew7zE6P",
-	"CsRCfxWBmm7469JZcaC7eyAag45LW7QtM/4LbpkuDLxl967JevTjKdz1HM64hK3GBnwaSCkElb6QBH1U",
-	"I58k+8fI2MoTlmV2Xp0/Sa5IGz3+qEYEbmVK9PcCE09KP2NZf9crjSkT5nzWX27hGlOjTM3btTwXH/75",
-	"CKbK2C5QG6gqnlORLZa1Dp8vSfvUmjrDZwreuOsgcTDwHXK6riHQOyyX7sKGq8UZx7DmwnCX4Q9pxiG4",
-	"Y6X9wSQYJQhf5CuT/ou3b+Cgv3foG64jTFCpIGHnCpKpEgl3/lho04UjzNQQwOHD1dvOQSxHC8s7StOt",
-	"LqZvURcxkUrzFFqV6H/850G3ByzL1NxQcqkN+a2vDHiSXBrG3AcZdx6guS20NGXRi9aBf6CpUOoOR9Iv",
-	"dKl4zl2vpKwssZyDZL7CqMs8v1LQV0rcNuecSbqdNuMy9MoaSMV4jDYgfQLtQuBcyBImYlkl3B43KNiV",
-	"NmeVuvVCcFVKcuPLHRknqlxIuiBRNnzBTrUqJr6/aYUlRtDoMP/97/+x6iKIxmiWzunueggQuBo2E8Eg",
-	"2OlG3R2XCU/Jvbc/uQuMD9tjdr9dQyLXlX2kycsNFLOygUYg6MG0BuLr3sfMLSYHc38ZgMkFwvyUuRoU",
-	"UX+qykllu3BGjlQYKvMgyCe3Us0znk64sxFMn1xja0DDNm6xkD3EcuU+SlUQLSEbZ3a1IpWlqw2xCUEJ",
-	"gxE6DEGpt8JYutjjkr6k0HSmpUe7bIDSQWeWhA5h1RwQBhIlLfJTGCvyClIglrvRLum3F0XkpGrJ0TDv",
-	"xKVxs8Qh1wXe8u6PBuv4jmlTAraCMVW/UEnubKoajpTUn+k5HeHKJgZrt0f7UfSHXVbbvKi0eW/tXKIB",
-	"8BxmVD4kjK+uuDhb8YglqJ6FbK1N9+t2naZNClQr2q5dhqVXes+/snIdkV7aff6l6nboQxjsvUSxpkuv",
-	"9O7O8+823PXEV/vRSxZXu5RIfKDIc6YXlYk4w3aubp6jbb5h4Y4JdZjwBvb3nkjZRqQngUtW9lGNDEx5",
-	"VsXLBmTxeo2FNjaMJatRQe82Obma9vdlMC+iBMiq6gqS5PcOn0NvZ+VFNY8VsXwvbrkvjpecpPQlX1JH",
-	"1TpeNTPjiRiLZIBKAmfJFDZZBUalSS1XqvMHDN+IT0QMYcru/FUpISdZeedoy4CZshmH1rDuvZi3DYmY",
-	"D6FkgCBkkhUpT30duarocxeHDVtUCF2+S6ld9Tqw6kKB5flrvxXlBTk1RtJdG1BxZiTDNaLjrvrZamVV",
-	"pC6P34d8t1BXwfc1csn9cjOO40gU1zBlMs14pV7oyXvHkR0Kyiu7FkuWiVuOvGaDJFbdE1CFpUsuZiWn",
-	"XbZ6K6JSao2BjNm6yC1TdS9KVytPmrmOELE5VLsJnN9xe5RlXw2WNy+cNl/tXl2g972mNKrmhv9E5i+A",
-	"zHQ919Ue62i59TxAu+LR8kuYR64iL4ds+y9lHm7CYKaacvmfqJfsSNcQc/Jaso5+QL6O7GZ5Y9LAGE9g",
-	"DbxwVUN/YTWWnr7ZKV8QRCGhITBFIlfilVi7AjtcZxgIiEQWHFGI5fIaJvXNSNp6cKmgcaqytLtcGxI5",
-	"ZnhHSMOlEVbc8Qqsm1B1qua1UgVYzZk1FRF9ctbXIGws50zThV/q0dXHxkFCuYRLlghQKOdkIwSvwl/9",
-	"9zPRdWPqVNNyY+lSZiE3o7dDdk8vJV0pMZW402MzqLLmvDAW5krflmdBbH5BB53xsUNRz1ydCahlN9h1",
-	"wEulKbPeRQosU0BK7PnzOqVdTZuXBLeETn8NZqNj3Y+iEHajXgh70Q5OEsu9fgTIChyhR/qNguqXLplx",
-	"FlffkCrorzHyLhxV6WvZBiqXulZOajHYvb+vNzx3o55beP+wDQmTxBrw5EYLX+zYCA/frSc+/vMwbux3",
-	"Kl38YXGh/jXIw2pRyeqCP3zBkFT7buK5HAH3ysPJu5MruslS/kwsEVoOStpd+IliOEZdz9t8OhbLsVa5",
-	"P1Na75ap3N5/mLD7B67uyQ+oSlOZs6UVtcgWPeHKFYEpkyu1yBCUDtFo0G/LJBK52UqJEhGF7HsNIxzL",
-	"w/1bllubPuUTJpa/5XO+cu9+fzD/Ol9JrW9Dw05C00Y+9b3X/1FyceEzuFoytEkrXCmotL9mpvEQNpea",
-	"tj9RU+HhJSWn2lcWJJuKwQiLQEkZKx/6XKH6IMjFJ02EoQy0sazzfdfDWsr3DX0EZlO1GgjMlx94EMzU",
-	"o8wWugOzXAuW+fJRvwpkEbS8dtQdL8+o7ZlHqeprF5t2o10MUBFFqVhSWai/URYKa+fBDawVfEpjXa7q",
-	"8dLPSkfhK9V8mjzw6S+FELOrj2hc7af6HKr8MunrA7S7nmZWz/U54Gz+DNqxxy8BnP+f6lNNHSOX+H9U",
-	"o0frUJS50IkZI4xlSJEJ54WBDxfvK35Hd3dXZnAe7PtRxNpGVLCgyO2oKmGcb1V9VKMtU4pwo6ntJHjq",
-	"P1dwtcwlzomaB/xNFfSSkMIKZnksK5Sr19xHCyqLoIWlGx7uOy/LT3OX781FlpH6rLAqZ1YkdMW2zKmK",
-	"mS9u8/uZWOW/iZJjMSk0Hqi72jrGtBFa1PkfsyKzsdyJ6DZh+5E6x9eCodUG6iOfrtfP+J+Fiy/gsm+5",
-	"9QG5yZ9WXfb3lSnCZ0e6/xHHw029+U0zrLW9r28ebnAEdXzd/ZLVb1UKrWY8hLeaydtxQeZb6My3xc1g",
-	"GznP3HRT3utq18frJirHjbLb1KR7TOJfCimS6aPi+i8Ud5RzLRIWwpGZjgotHxFYmN5vFXjJE1YkdAuk",
-	"WeJLVbycC/sr1xmT6SOykulLtbsUcsJmSvNHJJnJI5JuHv4nAAD//w==",
+	"7Hztchs3lvatnOI7VSKTJtWkPmzRP1KKLWuUeKSUpLyZiVobgt0gCasb4ABoUUysqr2IvYf9vbcwl7JX",
+	"snUO0F9kS3aySSpTO38sko0GDoCD5zznA/6pE6tsqSSX1nTGP3WWTLOMW67p2+vc2HONnxJuYi2WVijZ",
+	"GdPvKuMazvNsynUn6Aj8ecnsohN0JMt4Z9yJ3ctBR/O/50LzpDO2OudBx8QLnjHs1a6X2NJYLeS88/gY",
+	"dL5S07Nke8DrBYev1BTO3gzaB3tP7/2csR6xsVkqaTjN9UuWXPK/59xY/BYrabmkj5/tfoZ/qp7+pPms",
+	"M+78v91q6XbdU7N7rl77N3EAtlymImY4id33Bmfyqf2caK20k7K5Ese5XSgtfqROYcFZwjVkwhgh56A0",
+	"ZCydKZ3xZAC4aFOVrCFja5hy4NnSrgedx6BzJi3XkqVXXN9z7cb6I0+6kBcMCQwcGz43wXNl36pcJn/o",
+	"WZ0r0HyptIWZ0mAXzMJ7p+PPzAy3TMT8W8numUjZNOV/6DniRIwTGYQBdc91qljCE9RVISFjAsdnMubP",
+	"zfpbybze8994T/kDy5bFoia8M94Ph0En48awOffnj0v/FsyYSHmCEv4Kx5pL2+z3+RW5k2ol//hn1wv6",
+	"sTNbLqED4zy9q6HxUqsl11Y4pGax63rTSJyeXKNWvTl5d3J9EqB2MbmGmBmORqPcWGzXCdB+IKh0xp1/",
+	"696czm9vTvjtzbW9/XDzJnFf3qXlj/i396dOsGlFAmd4TENzbjpvv/rq8PD0z6d/HYYH33//5dnJu///",
+	"+nzYuQ06wvLMtJijoJOxhzP3cBiGYdDJhCy+l8Myrdm640xXYeduivUoZbkt26vpex5b7N0tqMlTWk8m",
+	"1xezzvjm+S29sszm5pIg6p0w2M/zL7zhKbfcDeNeuG3DAybNimuwCqZ5elcfxYyBweawhI5ujnB6ch0A",
+	"g82BIllr4/Z/AK9TgdJBvODxHQgLbM6ENBbsgoOSHP+K8q2YpanBoQaRxAWrD9HOR6ppMEiwtVByABP6",
+	"yJMJwR21Z+mYxrznMlF6x8DVis3nXMNMpBxSYawBJdN1JCe0g5MA+D3Xa7g8uboGr1YQM60FN9UAATCZ",
+	"NDs+VXD15mvQnCUGmPQiRnIl7ELllhbBQNTxXUSdAVypqiEU7apJ4BDlr5ozo+QEMs6kwZEj6Q3Yihnw",
+	"70AXRXKS7BiSRch571VL59Pc0q/Ayr4DlHHFTCSlsq4r9wQMWxtYLdY93KBgAxJ8l9sb9d2C2wXuEnW0",
+	"KesrMJz0AJwK7+CT8nVYLbgENjVc2gaCOGrpz9hUqZQzWWLBx8hrhUNPoEQLyLglaJvdenNmuGx+doGX",
+	"3c3DresYzi+uf3h78e35G8TKs/Prk8vz43c/nFxeXlxGspuoOM+4xH28Z2nOzSvqkUngMs8CMMoRFQaS",
+	"r+gUCTem5gg1PPHbU82yHG97Yhs45pavDb22gGVrJd74AwiaGhlQM5IuYZZBjBPS0GUEOKWBUNqvVF+l",
+	"CTe2N4BjC5kyFgiCnYaXhysVmXBgNFV20aaFbhvoY4nzn4qXbSbgWdQvBmtbr5IVNOVzhKZNPf98ff0N",
+	"GALeACGCgc5TPoCLXBcnOACpwKhcx5xacgPCIhjvjfpTYQF53JzrhooTd0J3hNnOuCOk3RtVWuBf6ASd",
+	"h/5c9atfaSkKwlWzq+3cq02rthakYjlb0z+WjoMQKwk8HiFvcC8A9oWqIpXkdRyH4qgYj9ZEcErIJZw9",
+	"V+DHjToOroU13onBvzKBDMeiQaVyxAhPV5o6/SrXbiok0+sO6cg7Lud20RmHLUjxjdvw9fbm3/H19uTP",
+	"WcbxqOC07vi6iU93fD0c7bXhEUFDuybRI2DGiLnkCVrH1r6pWWvvG2qOYhcDtqn6JY/FEg29ow0tbDEl",
+	"39GKe+6iFWZb8AuyEdI9BqsFT7xPJtCC+REGcK5Qz53B4DwpVeAVWXGe+Ic10GiYelSApeaEyV2jMm5F",
+	"xg3IPE17RFehiEhAzJY21209fsXuGVn5mXjAJsZpytPEErt3fmLDbnlUCTpJrulAnckrHrcszhv/vNCT",
+	"GXsAq5k0FHVQEnJpRYrLxMU9T2C6LpvVlq6GJGNgkWyiBnQnTtXHQCgx6W3o/8/BDreP7erZkGrHwFKL",
+	"jOm133voCum1BWkbuOED4IP5IIDP949eHg1He/uHL172Bm3nYpOU1Ef/hmuDnaIL68xSbko14xCjawxL",
+	"NucD+ItzjXDjCI1LfSMO1I3c3gX4POr0IlkAS0EVFwyx+dUzpHNBGC+V7GMnQP1t6NFzhqtEmU9Qr6e4",
+	"y8nDMmWyoVnOAA3aGVCmLH9tRAu/esse4OwNrBYiXoBI0I2eIVPe1sK2nvE0XqvzJ3TG/Y4w5rov+kSq",
+	"ZZ7tskUFrvG4W5YtC1llgsaMG8fQNvtGbYSzqwt4eRgOvS72nAddakMk0XOAqFO0Q0PT2HevFAaY5nD5",
+	"9jXs7e0dQXcUDl/0w5f9YXg93BuHB+Pw6PteaaJOVSQRY1ZaoHijMDzsh8N+OLoeHozD/XF4MDg6OuqH",
+	"L5AmGeUtIGoKMppK6IRZ3keUA2EiyeKYL4mYImMkwSuB/JIQx3dLQRMu+OXFksvjb8520AEqOp30xpGM",
+	"ZB9YNTQ+HKM3x2XCdH2ePWR8icBz7X4djUY9tOwrzu/8T9/tjfr7vVfY5+R6Al2lYWInPVpSt0E0GTWD",
+	"hHmzbXisZGKgWyxjD0mR+xUOQzdNck8jCZBytiwedkd744Oj8WEI316/Dggdi9OOfiqTFtgMiatrd3Dk",
+	"BMPnOMvS/SORkJOiseAPlsvEAQsuX5eEnPSdKzcZT2jKRespMyJGuYrWuArhS1KK8CA86r0CBpl4KE6o",
+	"XSkgkzhD8CJxCh83XZMfHIsMgVN7t7o42W7GbjqTwQRlmAQT6EomVbGCscql7W13ivPr/0hsniOtYFbp",
+	"MUy+9/vzI+7PP/5rsRhnmfuQZdg/foLuYoGECkk9TnO0F0CWFb/AAW4WLpogAuAXYbVgFhW6XOkdE4AR",
+	"MubNk6VWEvusnRNWW3/aFe/d0jKDms0Mt9ClY4MGLpLHtRNS+MesNk1cbJZNxTxXuYFuea5Szu6JgBug",
+	"hXE0K5JLRtan9wrdPWFKnSIFQ+GptZr5A2tLQGrltV3qswAQ18EyN4sdh0/XVz1HaiWtlleKMpg9dr8I",
+	"OSffU+Upst077JEGN3m8KDxXIe9ZKhLqjeaGr+SSxBeS5lnz5BwGaraCr64uziPp4h13nC+9GUEghgKh",
+	"cZ0vnWxjJNl0sCtYgAr+8AwmecyJpcWCyE0XvR6noL2g1Gv0LyO5ULk2lHQRMre4QqP9cRiOERT5w5KR",
+	"Hqw508atk3I0U1nm+ugOw0H4coCyOClQKXBqPjbp7D1NaS0te3AwItdAi4X68aqGlIG3KrGPe2k+R1Kq",
+	"g0iyJDGk1sDKvmMmpbJjBDIDU75WHk0yJS3usOclKP6OKRZs1N8Lg0jSl73DQ4I6gs+DPdQqRs3x08HI",
+	"TZk1EI9ZvwZ2wSTU4W8zatBmnhp80Cg8CP3y+DQjujdh/+j2p/3Hbr/bDW+G/aPbD8ObsD+67fWL7zfD",
+	"0S01+7B3Ew5vex9C/8D9cY/KRj+NHrFd/6B45/Am7B/efviu6q6/758d3IT9vdte/2bYf3Hbu7m2t10c",
+	"wT0cuYfjqq9xt9bvYdj7sCny7ybxcwJXPW2I2+veDAL39fPeF92b73+8/XDzeb+li+74i+rV3he9L7YD",
+	"6k0+j/s6QNJEpKr077ZZfZ3RN1wTzyjha0pBuIjWGC6+hm7CU3HPNU96AXxzcv7m7PwUusaKNI3klCN+",
+	"LLWKuUEz5yPG6dp7txQB87xkhoSiF8CX3179zcUrUyE5cbhpbta9AM4v3h7/NZIIJMjuMhYvsIULFND4",
+	"1OKHN2dXsNFoDIkwsZLShdaKltcXRcNIli1xsRJQue0FcHl2flq0cuOMAdcXp9Vod/IXN6wLIiLFBiMS",
+	"HsnGuANiX32ya0E9Hjj2x9ktLKV02HLJmXaH30duOTJ9IU0kK5KPqL5SOvHe6/MxAFlUGXgdKJ2KLee1",
+	"PUIw45rL+ImARexrGZxBh7M3piAt79W06X7Nxb1zKzJn2F0CIWMPIsszSCks4wKmkfRhglb3qy12OBVp",
+	"KuT8dWuI7kw64CNGJb2/aKw3h69qVJnpqbAaPdpuxh4G8DKEeMHQanFteoMNjB2N+uF+/8X1cIikfu/F",
+	"IDx48f0PdVEaAaeXbREn3xpFbAmuJYnwvjTZ7xllfX0yv1h5YDFRP9TO/7XUJMfHpS7GfsNnQvKkLWz/",
+	"VnOervuJa4EepicWTsbRweHPF3J72Iaoo4PDTwpn1lNk2xGv3ywNsWTztsiG95HVjMIXpoiQzXCVLv0x",
+	"3o5jPBOe2DFlYmlBKQ2YUM+TzTASfCyKVEtYRNKBt1RwqvA5LFSamJo7A9OSWQklA09rp2v0ahSOuEFS",
+	"fmlsW2+HLKvc8U9b8bjhURXS6ny+fwQvj2A42ts/OHzRf3kUhhtQQlGjMurSufi604yeYBe7L492N7po",
+	"hkE6YVgEuw4OX9SbmKfJWWGhcczH208MJW3Gbx/bIkg1AH++r6Jhe2ppe+kLnb79yCFrTzq5Ft6HeSrl",
+	"lApjKX3iCXU9bUzpqNOT643M0ziSrNFNlSMmV8ilq6hpGfhICjEK3k19a1dDUSaPmY1kOYyvNnJ+HjTz",
+	"XIHL8SRlvqv3ayS8Grj16yW8KOQW51rY9RWO5IRbWLv8Eh3v4xyx1ReyUMoWf60OKzZ0lSui1Yg5j0zb",
+	"ghdccst0buAte3Ap+uNvzuB+6HDG+aI1ouOBjLwjiuohv3uvpt7/949TohZuh2UReCj3n3ou+WhFTowq",
+	"vb2/55SDQs86kvV3vdDoDaI7a31BFtfo9aVq1au58Pjwz8ewUMYOgJKIZUaC4oeRrOWHfZzfRw228l1j",
+	"T48opyXwdFhepNoozGgceVwJw13wYkIjTsBtK60P+vfYg/DxyyKecfn2NbwcHRz5dP0UfW9HyVYK4oUS",
+	"MXfnMddmAMfohCKAw7fXb/svIzldW95Xmkonmb5DWcRcKs0T6JZd/+M/Xw6GwNJUrQz5zdrQufVBD8//",
+	"C8VYeSPj9gM0t7mWprB6NA/8gKpCUQk4ln6ileAZdwmoImjGMg6S+eCpLkIYpYA+CORZKGeSSkCXXAZe",
+	"WAOJmM1QB6SPDTgTuBKygIlIlrEEjxtk7Aqds0rd+U5wVkpy4yM5KScvIJdUXlOUC4BdaJXPF7R53y24",
+	"5i6HFitpkSlBwnHBDMy0ytoJwGgQuhxFN05VnrxlD5fc2ONvzgbvDVplBD+NrgTbYNiFapLx7AXAWbxw",
+	"a0tJV8pc+3jxZMMO3NwOKmCbFKVplBrpFqRlDM28iw99YRsXoYokFMH2niM3xZSeyLb0C1rjOIhDuiIP",
+	"SKhQDt7scKdElQ165OfmreAkqKa/4aSgiiHZRKaN02gQ7tqwQaHmgkKdNRncWI4S0ARczvzpBEC3mcWq",
+	"ZyxcGQ7tEhmKHnXutgb99fpaziugHIVO+P1wn8yU54XV8uHDqlGIjXAWrlgLz4rkA9gPhyh+Id2OeYVt",
+	"Azhw/+zR2wej8Bll23FkFvsmSHNYpeq1E8w4fUQlc34crgLN86RWN+B86AW75+Ril3UJZYVAoyqh+7RI",
+	"KIsraSN3laXpBjz3xo2yhTLxTFQjgCk3InHx7iYso9qTpleyoWmTa8h4IpgXbPLZ7meTACZl3cXE7elk",
+	"Oxs/CZpVODumoEiUsChOiCxS7LqoFPSlW9q701ZYcmdarfN///t/NO0xUj+0gc7C3w+RjSB0sqXojDt7",
+	"g3Cw5yKKC+ISuz+52wyPuzP2sFujPU70J+qRuIF8WZRAEOPyzK3GGDdNPTN36C2tfN0ak2vklHjOUZco",
+	"hJK5chQ7gHOy2rmhcDkyyvhOqlXKkzl3BmnFjF+3MTXbKrgkxYpko3SyTCwV/BBHdjF3lSbNRLI7jgym",
+	"qPEEbN7kRdLtogOuONdkQBo66sJqzgYSFQnKJGvdZMwUmWASIJJ42OlE4rlunjLoGg8ZFelxsL/juUZ1",
+	"/EwvcHGaGqEpKz4QF0inyuboT/s9vaAtbCxiZ+MqySgMN0qyf3ld9XZN7XaJ9YVEBeAZLCkNQ9hXVmM6",
+	"XamZAuca9qiKfN9J2iZAOaPd2s0YemX48Vca9fr00v7HXyovbTwGnYNPEaztGgu9u/fxd1vuUeCro/BT",
+	"JlcrvSfnI88yptelijjFdkfdfMxH9Ilft00ow5y3uJrvyAPcciuow8oFfK+mBhY8Lcl5C7J4uWZCGxtE",
+	"ktX8Tn9sMjpq2pd2wpLNKdpiVVktK/mDI4MFdhc11R4rIvlO3HFvYAoHqLR8LjWJovW9aGbJYzET8RiF",
+	"dIZy24VBCjyvBWbqzgrSOsQn8kKd/aS1EnKeFuWxOwbMgpF1qp/eSS8orUyNhMVpnvDE5+PKzCh3bMiw",
+	"dYnQT3K4oiTM8uxVYWt9gY6aoYdfa1A66Oh517yq0oT7mZVuQbH9RVSNJuoyoT7XKLmfbsqxHXVFXFQm",
+	"KS/FC3ykoO88K/IAGqsWSZaKO45O1JZHWmahQeWW6jFNI4BWlcyUXlEhNRF4W+9yx5RZ4OKoFTvNTMWG",
+	"UOw2cD7l9jhNfzdY3r4b0X73qTlBf/baYja1Y/gvZP4NkJlukrjESR0tdz4O0C7yXV2LfeLWTNVk11+b",
+	"fbwNOkvVFjj8jmpyHOmawOnJdS0yiOeAzjrTvFbcb2CGO7ABXjirib9bEUlP3+yCrwmikNAQmCKRK/BK",
+	"bNzWmGwyDAREIguOKESyujFA9QfU26ZxKaFxodJkUM0NiRwzvC+k4dII5P0lWLeh6kKtanFRsJoza0oi",
+	"+uyor0DYSK6YprspVOtQbxt1YgpcuMgMAYpzvKYIXrm/peZHopsxVPFD042ki88JuW29HbJ7einJiTRl",
+	"d2dvzLgM0WW5sbBS+q7YC2Lza9rolM8cinrm6lRAVVU1vi7dC02e337N//X8eZPSNmN0FcEtoNOXE25V",
+	"/ozQ+d0Ph6UHHEl0gZEVOEKP9Bs72vBxSePqC1Ia/Q1GPoDjMlZWpNOLqW7ErrsM9h8e6oUj6LLTxEdH",
+	"PYiZJNaAOzdd+8jqlnn4ctPx8XfFubFfqmT9q9mF+sXFx2YE2+qcP/6GJql2xe9jPgKulYeT05Nrqggs",
+	"fiaWCF0HJb0BfEc2HK2u523eHYtkGcLz67hjymPv79Dtb83uj3c5udCyFasUsEtq7LlapgiHmWzkTAJQ",
+	"OkB9wyNf+J9I6xohGQQjOhob8OIIIi59lRZqu9cvTCR/zt3+Ytl/OQ/4w18j3lzBlk2Atj147i71Pyml",
+	"ufR+Y80F2yYzLgBVqG47v3kM2gNcuz9R3vTxUwJdtWuI1DfluxCMgVzBMibrPZTyxqyzippoSmHeI1n3",
+	"Mlyavurfl2P5QKvPppIJqW5AErjVbdsOniRmuRYsha6wG/chCn+v5wNa9ahx10tOdU/F/vWKku5iHq+c",
+	"udwP91tCx1vh4GqveBW4dSEo58RRpVY55aejUY2M6u8Uhmo7ns/fs0UzUl5BdeGo8jJxca/3n8pmuKJl",
+	"09SJj2F5+3/T4rjwb4Hl/5eibW3JdhfGeK+mT0bVvvNVfHRf0ViGhJ/shzDw7eW7kq3SjY7GCM4T8ql8",
+	"4qBTCr8QmXDEm7DTZ/nfq+mOKbpwrSljL3jir8+5yGyFn6J2eP6mcnpJSGEFs7xCnUYGYbqmIA9qWLIF",
+	"Dj5pXf2fGNV7K5GmJD7LrcqYFTFdvCg8xHzpQ/X8YSmabD5WcibmucYNdRceZugEQ5eKpmYsT20k90Kq",
+	"Me9t+H2bV9KK4sq6e7KV53PYv5WyC9wduPa8XeFHl3j7dNasqvCsHJX2WNPvhbvNipkn/n+dumb+K3j0",
+	"GwDNW249PWlDgSbQ/LJQUfDRlu5/Rnu8rVc70QgbdU43t4+32IJKfFxBYfPeZa7VkgfwVjN5N8tJfXOd",
+	"+jooM95FBrgyg4QPB9rlUgexynCh7C4lSp/q8S+5FPHiye5Gn9jdcca1iFkAx2YxzbV8osPcDH9uh1c8",
+	"ZnlMZX/tPX6qiFcrYX/kOmUyeaKvePGp0l0JOWdLpfkTPZn5Ez3dPv5PAAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
