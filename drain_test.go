@@ -369,7 +369,7 @@ func TestDrainErrorsScrubJobIDsTheServerSent(t *testing.T) {
 // A listed report that breaks the contract is left out, named by its job; the others of its
 // page are handed over and deleted, and the listing shows them with the error.
 func TestDrainAndListLeaveOutReportsThatBreakTheContract(t *testing.T) {
-	bad := bytes.Replace(withField(t, "2017-08-10T13:05:09+0200", "recipientStatus", 0, "sentTs"), []byte(testJobID), []byte("FJBADDATE"), 1)
+	bad := bytes.Replace(withField(t, "2017-08-10 13:05:09Z", "recipientStatus", 0, "sentTs"), []byte(testJobID), []byte("FJBADDATE"), 1)
 	dc := newHostileLister(t, func(n int) [][]byte {
 		if n <= 2 { // the listing of ListStatusReports, then the drain's first
 			return [][]byte{reportOf(t, "FJ1"), bad, reportOf(t, "FJ2")}

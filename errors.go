@@ -1,6 +1,7 @@
 package faxreport
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/http"
@@ -72,6 +73,7 @@ func newAPIError(op, endpoint string, status int, body []byte) *APIError {
 		Code    *int    `json:"code"`
 		Message *string `json:"message"`
 	}
+	body = bytes.TrimPrefix(body, []byte("\ufeff")) // a byte-order mark is no part of the JSON
 	if len(body) == 0 {
 		return e
 	}

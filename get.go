@@ -44,7 +44,8 @@ func acceptReport(c *Client, dc *dataCenter, jobID string, _ int, r *Report, err
 
 // GetStatusReportJSON is GetStatusReport for callers that want the report exactly as the API
 // sent it: the body is validated against openapi.yaml the same way, then returned byte for
-// byte, unknown fields included.
+// byte, unknown fields included (without a leading UTF-8 byte-order mark, which is no part of
+// the JSON).
 func (c *Client) GetStatusReportJSON(ctx context.Context, jobID string) (json.RawMessage, error) {
 	raw, err := c.getStatusReportRaw(ctx, jobID, nil)
 	if err != nil {

@@ -114,7 +114,7 @@ func TestListAndDrainJSONAreTheAPIsBytes(t *testing.T) {
 // A listing that breaks the contract names the job of the offending report, not only its index
 // among a thousand.
 func TestListInvalidReportIsNamedByItsJob(t *testing.T) {
-	bad := withField(t, "2017-08-10T13:05:09+0200", "recipientStatus", 0, "sentTs") // ISO 8601, not RFC 3339
+	bad := withField(t, "2017-08-10 13:05:09Z", "recipientStatus", 0, "sentTs") // no "T": not ISO 8601
 	bad = bytes.Replace(bad, []byte(testJobID), []byte("FJBADDATE"), 1)
 	list := `{"reports":[` + string(reportOf(t, "FJ1")) + "," + string(reportOf(t, "FJ2")) + "," + string(bad) + "]}"
 	c := newClient(t, newDataCenter(t, serveJSON(200, []byte(list))))

@@ -312,10 +312,12 @@ func (c *Client) scrubbed(err error, body []byte) error {
 	return c.scrubbedValidation(ve, body)
 }
 
-// scrubbedValidation is a validation error with every credential removed from what it quotes:
-// its excerpt is made anew from quoted, scrubbed, and the job ID is cut only once scrubbed.
+// scrubbedValidation is a validation error with what it quotes of the server withheld if it
+// holds a credential: its excerpt is made anew from quoted, scrubbed, and the job ID is cut only
+// once scrubbed. Field and Reason are ours and the spec's, so they stay as they are: withholding
+// them would tell that the password is one of their words.
 func (c *Client) scrubbedValidation(ve *validate.Error, quoted []byte) *validate.Error {
-	return &validate.Error{Field: c.scrub.String(ve.Field), Job: boundedID(c.scrub.String(ve.Job)), Reason: c.scrub.String(ve.Reason), Excerpt: httpbody.Excerpt(c.scrub.Bytes(quoted))}
+	return &validate.Error{Field: ve.Field, Job: boundedID(c.scrub.String(ve.Job)), Reason: ve.Reason, Detail: c.scrub.String(ve.Detail), Excerpt: httpbody.Excerpt(c.scrub.Bytes(quoted))}
 }
 
 // maxQuotedID bounds how much of a job ID an error or log record quotes.

@@ -1,6 +1,7 @@
 package faxreport_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"math"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/faxreport/faxreport"
 	"github.com/faxreport/faxreport/api"
+	"github.com/faxreport/faxreport/faxtest"
 )
 
 // withField returns the example report with one field set (value != nil) or removed.
@@ -162,38 +164,89 @@ func TestGetStatusReportNamesAreCaseSensitive(t *testing.T) {
 	}
 }
 
-// time.Parse(time.RFC3339, …) takes a one-digit hour; RFC 3339 (and kin-openapi's own date-time
-// check) does not. Found by FuzzGetStatusReportResponse.
-func TestGetStatusReportDateTimeIsStrictRFC3339(t *testing.T) {
-	for _, ts := range []string{"2017-08-10T1:05:09Z", "2017-8-10T13:05:09Z", "2017-08-10 13:05:09Z", "2017-08-10T13:05:09", "2017-08-10T13:05:60Z", "2017-08-10x13:05:09Z"} {
-		dc := newDataCenter(t, serveJSON(200, withField(t, ts, "recipientStatus", 0, "sentTs")))
-		_, err := newClient(t, dc).GetStatusReport(testContext(t), testJobID)
+// What is not an ISO 8601 date-time is refused, also what time.Parse(time.RFC3339, …) takes (a
+// one-digit hour, found by FuzzGetStatusReportResponse), and a mix of basic and extended format.
+func TestGetStatusReportRefusesWhatIsNoISO8601DateTime(t *testing.T) {
+	for _, ts := range []string{
+		"2017-08-10 13:05:09Z", "10.08.2017 13:05", "2017-13-10T13:05:09Z", "2017-08-10T1:05:09Z",
+		"2017-8-10T13:05:09Z", "2017-08-10T13:05:60Z", "2017-08-10x13:05:09Z", "2017-02-29T13:05:09Z",
+		"20170810T13:05:09Z", "2017-08-10T130509Z", "2017-08-10T13:05Z", "2017-08-10T24:00:00Z",
+		"2017-08-10T13:05:09+24:00", "2017-08-10T13:05:09+02:", "2017-08-10T13:05:09.Z", "2017-W53-1T13:05:09Z",
+		"2017-366T13:05:09Z", "+2017-08-10T13:05:09Z",
+	} {
+		c := newClient(t, newDataCenter(t, serveJSON(200, withField(t, ts, "recipientStatus", 0, "sentTs"))))
+		_, err := c.GetStatusReport(testContext(t), testJobID)
+		mustFail(t, err, faxreport.ErrInvalidResponse)
+		if !strings.Contains(err.Error(), "/recipientStatus/0/sentTs") {
+			t.Errorf("%s: the error does not name sentTs: %v", ts, err)
+		}
+		_, err = c.GetStatusReportJSON(testContext(t), testJobID)
 		mustFail(t, err, faxreport.ErrInvalidResponse)
 	}
 }
 
-// What RFC 3339 allows and time.Parse does not: lower-case "t" and "z" (§5.6) and a leap second.
-// Both paths, the model and the raw JSON, accept them.
-func TestGetStatusReportAcceptsEveryRFC3339DateTime(t *testing.T) {
+// Every complete ISO 8601 date-time is read to its instant, by the typed read and the JSON read
+// alike (the JSON read keeps the string as sent): basic and extended format, every designator,
+// fractions after "." or ",", lower-case "t" and "z", leap seconds, ordinal and week dates, and
+// no designator, read as UTC.
+func TestGetStatusReportReadsEveryISO8601DateTime(t *testing.T) {
+	utc := func(month time.Month, day, hour, minute, second, nanos int) time.Time {
+		return time.Date(2017, month, day, hour, minute, second, nanos, time.UTC)
+	}
 	for ts, want := range map[string]time.Time{
-		"2017-08-10t13:05:09z":          time.Date(2017, 8, 10, 13, 5, 9, 0, time.UTC),
-		"2016-12-31T23:59:60Z":          time.Date(2017, 1, 1, 0, 0, 0, 0, time.UTC),
-		"2016-12-31t23:59:60.5z":        time.Date(2017, 1, 1, 0, 0, 0, 5e8, time.UTC),
-		"2017-01-01T00:59:60+01:00":     time.Date(2017, 1, 1, 0, 0, 0, 0, time.UTC),
-		"2017-08-10T13:05:09.123+02:00": time.Date(2017, 8, 10, 11, 5, 9, 123e6, time.UTC),
+		"2017-08-10T13:05:09.999-0700":  utc(8, 10, 20, 5, 9, 999e6),
+		"20170810T130509Z":              utc(8, 10, 13, 5, 9, 0),
+		"2017-08-10T13:05:09,5Z":        utc(8, 10, 13, 5, 9, 5e8),
+		"2017-08-10T13:05:09+02":        utc(8, 10, 11, 5, 9, 0),
+		"2017-08-10T13:05:09+02:00":     utc(8, 10, 11, 5, 9, 0),
+		"20170810T130509+0200":          utc(8, 10, 11, 5, 9, 0),
+		"20170810T130509,25-01":         utc(8, 10, 14, 5, 9, 25e7),
+		"2017-08-10t13:05:09z":          utc(8, 10, 13, 5, 9, 0),
+		"2017-08-10T13:05:09.123+02:00": utc(8, 10, 11, 5, 9, 123e6),
+		"2017-08-10T13:05:09":           utc(8, 10, 13, 5, 9, 0),
+		"20170810T130509":               utc(8, 10, 13, 5, 9, 0),
+		"2017-222T13:05:09Z":            utc(8, 10, 13, 5, 9, 0),
+		"2017-W32-4T13:05:09Z":          utc(8, 10, 13, 5, 9, 0),
+		"2017W324T130509Z":              utc(8, 10, 13, 5, 9, 0),
+		"2016-12-31T23:59:60Z":          utc(1, 1, 0, 0, 0, 0),
+		"2016-12-31t23:59:60.5z":        utc(1, 1, 0, 0, 0, 5e8),
+		"2017-01-01T00:59:60+01:00":     utc(1, 1, 0, 0, 0, 0),
+		"20161231T235960":               utc(1, 1, 0, 0, 0, 0),
 	} {
-		dc := newDataCenter(t, serveJSON(200, withField(t, ts, "recipientStatus", 0, "sentTs")))
-		c := newClient(t, dc)
+		body := withField(t, ts, "recipientStatus", 0, "sentTs")
+		c := newClient(t, newDataCenter(t, serveJSON(200, body)))
 		r, err := c.GetStatusReport(testContext(t), testJobID)
 		if err != nil {
 			t.Fatalf("%s: %v", ts, err)
 		}
 		if got := *r.RecipientStatus[0].SentTS; !got.Equal(want) {
-			t.Errorf("%s: got %v, want %v", ts, got, want)
+			t.Errorf("%s: read as %v, want %v", ts, got, want)
 		}
-		if _, err := c.GetStatusReportJSON(testContext(t), testJobID); err != nil {
+		raw, err := c.GetStatusReportJSON(testContext(t), testJobID)
+		if err != nil {
 			t.Fatalf("%s (JSON): %v", ts, err)
 		}
+		if string(raw) != string(body) {
+			t.Errorf("%s: the JSON read gave %s, not the body", ts, raw)
+		}
+	}
+}
+
+// A date-time without a designator never stops a drain: the report is handed over and deleted
+// like any other.
+func TestDrainTakesADateTimeWithoutDesignator(t *testing.T) {
+	s, c := fakeClient(t, faxtest.Options{DataCenters: 1})
+	s.PutJSON(withField(t, "2017-08-10T13:05:09", "recipientStatus", 0, "sentTs"))
+	var got []*faxreport.Report
+	counts, err := c.DrainStatusReports(testContext(t), faxreport.DrainConfig{Handle: func(_ context.Context, page []*faxreport.Report) error {
+		got = append(got, page...)
+		return nil
+	}})
+	if err != nil || counts.Deleted != 1 || len(got) != 1 {
+		t.Fatalf("drain: %+v, %v, handed %d reports", counts, err, len(got))
+	}
+	if want := time.Date(2017, 8, 10, 13, 5, 9, 0, time.UTC); !got[0].RecipientStatus[0].SentTS.Equal(want) {
+		t.Fatalf("sentTs read as %v, want %v", got[0].RecipientStatus[0].SentTS, want)
 	}
 }
 
@@ -245,4 +298,37 @@ func TestAlternativeNumbersAreInTheModel(t *testing.T) {
 	if got := r.RecipientStatus[0].AlternativeNumbers; got == nil || len(*got) != 2 || (*got)[1] != "+49 89 2222" {
 		t.Fatalf("alternativeNumbers = %v", got)
 	}
+}
+
+// A leading UTF-8 byte-order mark is ignored: the typed and the JSON reads accept the body, the
+// JSON read returns it without the mark, a listing's reports are read, and an error body's
+// message is read. Duplicate member names are still refused after it.
+func TestByteOrderMarkIsIgnored(t *testing.T) {
+	const bom = "\ufeff"
+	body := api.Example(api.ReportExample)
+	c := newClient(t, newDataCenter(t, serveJSON(200, append([]byte(bom), body...))))
+	r, err := c.GetStatusReport(testContext(t), testJobID)
+	if err != nil || r.JobID != testJobID {
+		t.Fatalf("typed read: %+v, %v", r, err)
+	}
+	raw, err := c.GetStatusReportJSON(testContext(t), testJobID)
+	if err != nil || string(raw) != string(body) {
+		t.Fatalf("JSON read: %q, %v; want the body without the mark", raw, err)
+	}
+
+	list := append([]byte(bom+`{"reports":[`), append(body, "]}"...)...)
+	listing, err := newClient(t, newDataCenter(t, serveJSON(200, list))).ListStatusReports(testContext(t))
+	if err != nil || len(listing.Parts[0].Reports) != 1 || string(listing.Parts[0].JSON[0]) != strings.TrimSpace(string(body)) {
+		t.Fatalf("listing: %+v, %v", listing, err)
+	}
+
+	_, err = newClient(t, newDataCenter(t, serveJSON(404, []byte(bom+`{"code":404,"message":"no job report"}`)))).GetStatusReport(testContext(t), testJobID)
+	var apiErr *faxreport.APIError
+	if !errors.As(err, &apiErr) || apiErr.Message != "no job report" || apiErr.Code != 404 {
+		t.Fatalf("error body: %v", err)
+	}
+
+	dup := newClient(t, newDataCenter(t, serveJSON(200, []byte(bom+`{"jobId":"FJ1","jobId":"FJ2","recipientStatus":[],"pages":1}`))))
+	_, err = dup.GetStatusReport(testContext(t), "FJ1")
+	mustFail(t, err, faxreport.ErrInvalidResponse)
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // BulkRequest defines model for BulkRequest.
@@ -79,6 +80,10 @@ type Error struct {
 	Message *string `json:"message,omitempty"`
 }
 
+// NoContent An empty body, with any content type or none: the vendor documents every error answer
+// as "No Content", and its servers send many with no body at all.
+type NoContent = openapi_types.File
+
 // Property defines model for Property.
 type Property struct {
 	// Key Name of the key.
@@ -106,7 +111,8 @@ type RecipientStatus struct {
 	// Number The fax recipient's primary number (international format, e.g., +49891234678).
 	Number string `json:"number"`
 
-	// Properties Personalized data used for the cover page.
+	// Properties Personalized data used for the cover page. May be null, as the seed says ("array,null")
+	// and its example has it; the vendor's Swagger file has a non-null array.
 	Properties *[]Property `json:"properties,omitempty"`
 
 	// Reason Explanation of the status.
@@ -118,10 +124,35 @@ type RecipientStatus struct {
 	// SentToNumber Number to which the fax was sent.
 	SentToNumber *string `json:"sentToNumber,omitempty"`
 
-	// SentTS Timestamp which indicates when the fax was sent (in ISO 8601 format). Our reading,
-	// stricter than the seed's "ISO 8601": an RFC 3339 date-time (OpenAPI's `date-time`,
-	// the ISO 8601 profile of every vendor example, such as 2017-08-10T13:05:09Z); other
-	// ISO 8601 forms (basic format, no time zone) are refused.
+	// SentTS Timestamp which indicates when the fax was sent (in ISO 8601 format). The seed says
+	// only "ISO 8601", the vendor's examples are RFC 3339 (2017-08-10T13:05:09Z) and its Go
+	// SDK writes 2006-01-02T15:04:05.999-0700, so every complete ISO 8601 date-time is
+	// accepted, not only RFC 3339 (which is why the format is not OpenAPI's `date-time`):
+	//
+	// - a complete date: calendar (2017-08-10), ordinal (2017-222) or week (2017-W32-4);
+	// - `T` (or `t`), then the time of day with seconds (13:05:09), a second 60 only for a
+	//   leap second (23:59:60 UTC, read as the instant after 23:59:59);
+	// - the date and the time both in extended format (with `-` and `:`) or both in basic
+	//   format (20170810T130509); a mix of the two is refused;
+	// - optionally a decimal fraction of the second after `.` or `,` (nanoseconds count);
+	// - optionally a time-zone designator: `Z` (or `z`), ±hh:mm, ±hhmm or ±hh (hh at most
+	//   23, mm at most 59), in either format whatever the date's, since the vendor's own
+	//   SDK writes an extended time with a basic offset (-0700).
+	//
+	// A date-time without a designator is ambiguous (ISO 8601 leaves its zone to the
+	// parties); it is read as UTC, the zone of every timestamp the vendor documents (the
+	// examples, the push's sentTS), and never refused for that: refusing it would make
+	// every such report invalid and leave it unread in its data center. The raw JSON
+	// reads keep the string as sent.
+	//
+	// Refused: no `T` (2017-08-10 13:05:09Z), reduced precision (no seconds), fractions of
+	// hours or minutes, 24:00:00, expanded years, and other notations (10.08.2017 13:05).
+	// The pattern says the syntax for any validator; the format, which clients register,
+	// adds what a pattern cannot: days beyond the month's or the year's (2017-02-30,
+	// 2017-366), a week 53 of a year of 52, and a leap second at other than 23:59:60 UTC.
+	//
+	//
+	// Example: 2017-08-10T13:05:09Z
 	SentTS *time.Time `json:"sentTs,omitempty"`
 
 	// Status The recipient's transmission status. Known values: OK (delivered), PENDING (still
@@ -133,7 +164,8 @@ type RecipientStatus struct {
 	Status string `json:"status"`
 }
 
-// Reference defines model for Reference.
+// Reference The customer's own IDs of the job, as the seed gives them with their maximum lengths; not
+// in the vendor's Swagger file.
 type Reference struct {
 	// BillingCode Information on the cost center; format is arbitrary (max. 80 characters).
 	//
@@ -158,7 +190,8 @@ type StatusReport struct {
 	// Example: FJJ66GHGX105ZZBIELVCN1
 	JobID string `json:"jobId"`
 
-	// Pages Number of pages in the fax. Our reading: a 32-bit integer (`format: int32`), so that a
+	// Pages Number of pages in the fax. Required, as the seed says; the vendor's Swagger file's
+	// report has no `pages`. Our reading: a 32-bit integer (`format: int32`), so that a
 	// value no Go int holds is refused by validation, never by decoding.
 	//
 	//
@@ -167,7 +200,10 @@ type StatusReport struct {
 
 	// RecipientStatus Example: [{"durationInSecs":19,"number":"+49 89 1234567-8900","properties":null,"reason":"OK","remoteCsid":"+49/89/1234567-8900","sentToNumber":"00498912345678900","sentTs":"2017-08-10T13:05:09Z","status":"OK"}]
 	RecipientStatus []RecipientStatus `json:"recipientStatus"`
-	Reference       *Reference        `json:"reference,omitempty"`
+
+	// Reference The customer's own IDs of the job, as the seed gives them with their maximum lengths; not
+	// in the vendor's Swagger file.
+	Reference *Reference `json:"reference,omitempty"`
 }
 
 // StatusReportList Status reports of one data center (a listing, or the answer to a bulk GET). At most 1000:
@@ -416,8 +452,9 @@ type ClientInterface interface {
 	//
 	// Deletes the report data of a job. Like a report read, a deletion must reach the data
 	// center that holds the report; the others answer that it was not found. The vendor's
-	// material gives 200 and 400 (report not available) for a deletion; 401, 404, 500, 503
-	// and 520 are our reading, the statuses documented for reading the report.
+	// material (its Swagger file included) gives 200 and 400 (report not available) for a
+	// deletion; 401, 404, 500, 503 and 520 are our reading, the statuses documented for
+	// reading the report.
 	//
 	// Corresponds with DELETE /{custNr}/fax/reports/{jobId} (the `DeleteStatusReport` operationId).
 	DeleteStatusReport(ctx context.Context, custNr CustNr, jobID JobID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -431,6 +468,9 @@ type ClientInterface interface {
 	// deletion of the data by calling deleteStatusReport, and in any case the data will be
 	// automatically deleted upon the expiration of the configurable time frame (by default
 	// 30 days).
+	//
+	// The vendor's Swagger file gives this operation only 200 and 404; the 401 is the seed's,
+	// and 400, 500, 503 and 520 are the statuses the vendor's documentation gives the resource.
 	//
 	// Corresponds with GET /{custNr}/fax/reports/{jobId} (the `GetStatusReport` operationId).
 	GetStatusReport(ctx context.Context, custNr CustNr, jobID JobID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -552,8 +592,9 @@ func (c *Client) BulkStatusReports(ctx context.Context, custNr CustNr, body Bulk
 //
 // Deletes the report data of a job. Like a report read, a deletion must reach the data
 // center that holds the report; the others answer that it was not found. The vendor's
-// material gives 200 and 400 (report not available) for a deletion; 401, 404, 500, 503
-// and 520 are our reading, the statuses documented for reading the report.
+// material (its Swagger file included) gives 200 and 400 (report not available) for a
+// deletion; 401, 404, 500, 503 and 520 are our reading, the statuses documented for
+// reading the report.
 //
 // Corresponds with DELETE /{custNr}/fax/reports/{jobId} (the `DeleteStatusReport` operationId).
 func (c *Client) DeleteStatusReport(ctx context.Context, custNr CustNr, jobID JobID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -577,6 +618,9 @@ func (c *Client) DeleteStatusReport(ctx context.Context, custNr CustNr, jobID Jo
 // deletion of the data by calling deleteStatusReport, and in any case the data will be
 // automatically deleted upon the expiration of the configurable time frame (by default
 // 30 days).
+//
+// The vendor's Swagger file gives this operation only 200 and 404; the 401 is the seed's,
+// and 400, 500, 503 and 520 are the statuses the vendor's documentation gives the resource.
 //
 // Corresponds with GET /{custNr}/fax/reports/{jobId} (the `GetStatusReport` operationId).
 func (c *Client) GetStatusReport(ctx context.Context, custNr CustNr, jobID JobID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -912,8 +956,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// Deletes the report data of a job. Like a report read, a deletion must reach the data
 	// center that holds the report; the others answer that it was not found. The vendor's
-	// material gives 200 and 400 (report not available) for a deletion; 401, 404, 500, 503
-	// and 520 are our reading, the statuses documented for reading the report.
+	// material (its Swagger file included) gives 200 and 400 (report not available) for a
+	// deletion; 401, 404, 500, 503 and 520 are our reading, the statuses documented for
+	// reading the report.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -929,6 +974,9 @@ type ClientWithResponsesInterface interface {
 	// deletion of the data by calling deleteStatusReport, and in any case the data will be
 	// automatically deleted upon the expiration of the configurable time frame (by default
 	// 30 days).
+	//
+	// The vendor's Swagger file gives this operation only 200 and 404; the 401 is the seed's,
+	// and 400, 500, 503 and 520 are the statuses the vendor's documentation gives the resource.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1455,8 +1503,9 @@ func (c *ClientWithResponses) BulkStatusReportsWithResponse(ctx context.Context,
 //
 // Deletes the report data of a job. Like a report read, a deletion must reach the data
 // center that holds the report; the others answer that it was not found. The vendor's
-// material gives 200 and 400 (report not available) for a deletion; 401, 404, 500, 503
-// and 520 are our reading, the statuses documented for reading the report.
+// material (its Swagger file included) gives 200 and 400 (report not available) for a
+// deletion; 401, 404, 500, 503 and 520 are our reading, the statuses documented for
+// reading the report.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -1478,6 +1527,9 @@ func (c *ClientWithResponses) DeleteStatusReportWithResponse(ctx context.Context
 // deletion of the data by calling deleteStatusReport, and in any case the data will be
 // automatically deleted upon the expiration of the configurable time frame (by default
 // 30 days).
+//
+// The vendor's Swagger file gives this operation only 200 and 404; the 401 is the seed's,
+// and 400, 500, 503 and 520 are the statuses the vendor's documentation gives the resource.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -1553,6 +1605,24 @@ func ParseDeleteOldestStatusReportsResponse(rsp *http.Response) (*DeleteOldestSt
 		}
 		response.JSON520 = &dest
 
+	case rsp.StatusCode == 400:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 401:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 404:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 503:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 520:
+		// Content-type (*/*) unsupported
+
 	}
 
 	return response, nil
@@ -1620,6 +1690,24 @@ func ParseGetAllStatusReportsResponse(rsp *http.Response) (*GetAllStatusReportsR
 			return nil, err
 		}
 		response.JSON520 = &dest
+
+	case rsp.StatusCode == 400:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 401:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 404:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 503:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 520:
+		// Content-type (*/*) unsupported
 
 	}
 
@@ -1689,6 +1777,24 @@ func ParseBulkStatusReportsResponse(rsp *http.Response) (*BulkStatusReportsRespo
 		}
 		response.JSON520 = &dest
 
+	case rsp.StatusCode == 400:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 401:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 404:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 503:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 520:
+		// Content-type (*/*) unsupported
+
 	}
 
 	return response, nil
@@ -1756,6 +1862,24 @@ func ParseDeleteStatusReportResponse(rsp *http.Response) (*DeleteStatusReportRes
 			return nil, err
 		}
 		response.JSON520 = &dest
+
+	case rsp.StatusCode == 400:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 401:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 404:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 503:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 520:
+		// Content-type (*/*) unsupported
 
 	}
 
@@ -1825,6 +1949,24 @@ func ParseGetStatusReportResponse(rsp *http.Response) (*GetStatusReportResponse,
 		}
 		response.JSON520 = &dest
 
+	case rsp.StatusCode == 400:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 401:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 404:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 500:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 503:
+	// Content-type (*/*) unsupported
+
+	case rsp.StatusCode == 520:
+		// Content-type (*/*) unsupported
+
 	}
 
 	return response, nil
@@ -1835,82 +1977,110 @@ func ParseGetStatusReportResponse(rsp *http.Response) (*GetStatusReportResponse,
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7HvrUhvJkv+rZPT/RIDiNELi4ov8CRvMYcYHHMD855xxs0OpOyWVaVVpqqoRGi8R+xD7hPskG5lV3eqW",
-	"msvM2o7Y2PMJkOqSVZn5y19mFl+iVE9nWqFyNhp8iWbCiCk6NPzXu8K6U0O/ZWhTI2dOahUN+HM9RQOn",
-	"xXSIJoojSR/PhJtEcaTEFKNBlPrJcWTwt0IazKKBMwXGkU0nOBW0qlvMaKR1RqpxdH8fRz/o4Um2vuHl",
-	"BOEHPYSTw277Zp953h/Z654G25lWFvmsb0V2jr8VaB39lWrlUPGvYjbLZSpIku3PlsT5Ulv2LwZH0SD6",
-	"f9vLe9z239rtI2O08Vs1j3NQuIk28ndeFCYoMjQwldZKNQZtYCrykTZTzLpAJx/qbAFTsYAhAk5nbtGN",
-	"7uPoRDk0SuQXaG7R+L2+ueTlpmB5V0Aa+JiUp9q914XKvr1opxoMzrRxMNIG3EQ4+OxN5hHx6PJkij8p",
-	"cStkLoY5fntBSRrr9wVpQd+iybXIMCPVSwVTIWl7oVJ8TPSflAhmhM+5XbwT01l5vAyjwV6vH0dTtFaM",
-	"MdgkqjALRkLmmNE2X8HUUbnmuo8f60bpufpO9hx2e8qOq3vwUFHkNzWsmBk9Q+OkxxGR+qVXIez46JL0",
-	"e3j04ejyKCY9C7WAVFgkSKu0Q+OimNCNHC0aRP+2+el4fPXpCK8+Xbqrf/90mPk/PuTVh/Sz85coXsW4",
-	"2MOibaj/U/T+hx9evDj+2/E/+r39X355e3L04f+/O+1HV3EkHU5tC1jG0VTcnfgv+71eL46mUpV/V9sK",
-	"Y8Qi8sBaovCn8j4qWa6q8Xr4GVNHq/sLtUXu1awWZ6No8OlxlV444Qp7zh7/QVpa5/EJh5ijQ7+Nn3DV",
-	"5plC2TkacBqGRX5T38UOQMDqtgw2/oxwfHQZg4DVjRJVG+P134V3uSTpIJ1gegPSgRgLqawDN0HQCumn",
-	"rGalIs8tbdVNFF1YfYv2aLk8hoCMRkutunDNv2J2zcDD40U+4D1vUWXabFi4mIvxGA2MZI6QS+ssaJUv",
-	"EnXNGryOAW/RLOD86OISgllBKoyRaJcbxCBU1lz4WMPF4Y9gUGQWhAoiJmou3UQXji/BQhKFJZKoCxd6",
-	"ORDKcctD0BbVpwaF1eoapiiUpZ0TFeLBXFgIc2CTRPKSbFiWRapx503L4sPC8acgqrVjknEubKKUdn4p",
-	"/w1YsbAwnyw6pKB4BRLCkuuK+nmCbkJa4oVWZX0DFtkOwJvwBn1TTYf5BBWIoUXlGgjiiU/wsaHWOQpV",
-	"YcFT1GqJQw+gRAvI+CtoO91i9WR0beF0cZDdn8Pf6wBOzy5/fX/20+khYeXJ6eXR+enBh1+Pzs/PzhO1",
-	"mem0mKIiPd6KvED7hlcUClAV0xis9nFfgMI5e5H0exokqMEsqGd5ymq/9YOt4Ji/vjb0WgOWtZs4DA4I",
-	"hgdZ0COWLhNOQEoHMrApGHCqAKFNuKktnWdoXacLBw6m2jpgCPYWXjlXLqfSg9FQu0mbFXo18K8Vzj8X",
-	"L9tCwKOoX27Wdl9VaG/K51lJm3n+7fLyI1gG3pggQoApcuzCWWFKD45BabC6MCnySLQgHYHx7s7WUDog",
-	"RjVG0zBxJkDEs4WLBpFUbndnaQVhQhRHd1tjvbX8lK+iZE21uNpOoNqsau1CPvp7WKzfyQ0u1q/kVEyR",
-	"LIh86wYXTbe9wUV/Z7fNTdlj2i+YvwJhrRwrzChotK7Nw1pXX9E+iV1u2GYB55jKGcU/H01bSFTOaYaT",
-	"t+hTTLsu+BlDp/JfgzMSs8D8JQF72KELp5rU73EUMYMSRN5wcMMsfFnzpUYEpBgzM8hQtWn1FJ2cogVV",
-	"5HmHWRyUaSSkYuYK07biD+JWcPAbyTsaYr2DPsy3aHmfjTTgPDhbHGWFYTs7UReYtlzOYfi+tJORuANn",
-	"hLKcZWoFhXIyp2tCeYsZDBfVsNrV1RxsACJRTWeCzWvvPQNg57kO6PqnXMrrsd08G1JtWJgZORVmEXQP",
-	"m1IFayE2A377GLA77sbw173Xr173d3b3Xrx81em2+cVqrK7v/hGNpUUpx/JoXdjKzBBSyt1gJsbM4Z+F",
-	"qpWvP0PJDwXWo7tZLlRDvx4du+3heaodvrOyJfi/F3dwcgjziUwnIDNK1EZE49ZtoW1l8olLffqA5vzn",
-	"BCZ++XJN4gH20SVbFHFJTufEdFbKqjJCWrSePqyuTTYBJxdn8OpFrx8sotMMGImiXVPH9Ess8WGDKGg5",
-	"NYkGxC7O37+D3d3d12QCuEUAAJtnM1QHH082iPOWn17HiaJ1qp1nRjOI6FEgzR4RStocgy3SCYW0nV7/",
-	"5Vbv1Va/d9nfHfT2B73Xv3TegCaMS1TjJBY2h8LKtDJ0pYFF+l0r7IAwxLhGZKcr7liJ2XrxFRKv+1/d",
-	"9xogEqwOfuQc2lOyAZz9CJsZ5vIWDWadGD4enR6enB7DpnUyzxM1RKnGdDUpWks016c8+SLEIaZwgbiN",
-	"pBJ5J4a3P1380xPuXCpkPQ8Lu+jEcHr2/uAfidpUmi1gKtIJjfA5A+/PI349PLmAlUEDyKRNtVKeG5Yj",
-	"L8/KgYmqRtK9ZaAL14nh/OT0uBzl9xkA3SMdqzHu6O9+W8+CyQ3BygwT1di3C2RLW6gyYsU1Qjvw+g8X",
-	"yzUJMZuhMD65CqkHEhpIZb3peZVQBJprk4U483i0VmURN9hABTxrYaY9lo/QoEpxPYoPZZ5LNX7XSuxO",
-	"lDdMBjEV4NS6QIffBOsmOxBmKJ0hwN+cirsuvOpBOhFGkO/aTpOi7PR2drZ6e1svL/v9QW9vsPuy29t/",
-	"+cuvdVGYyn5ANXaTaPCq1+IMYTSJuC74QZbJEGo4Ioy4ahfKomlZGRdpqinGqvH/XGqW42mpy70PcSQV",
-	"Zm3J3nuDmC+2Mj+CoN9PDzLu7L/440Kub9sQdWf/xbNIcL2wsm5K3yx5peBtHwxeesTR3ZYEckS31GRF",
-	"8BQpqqWlifIIpzQca/oeJjrPLDBhZcgmInYrcpmxY8SgKGzQhxmmmnZcSWD/bAZj1hn4skL4ZY1e9l8v",
-	"GVr0173X8Oo1EKnaf/Fy69XrXm8l2SRis6Qv0dmPUZOG0BLbr15vryzR5BNRr1dyt/0XL+tDLFvjesBc",
-	"QhjveX/1TE62mo7ct1GxGso9vlY5sL2AsH71pQ1ePeEU7aUFPyLUWB4qLFCiw0ly4K314iAXHY6PLlfq",
-	"C4NEicYyy0ogSPqFixI8FOgafHUtiOHjU1jb+Ep5VSIULlHVNqFFY32MbFYzYp/JZ1VVo/M1yhoNnPl6",
-	"ZQ3mrmlhpFtc0E5euIlzs7dE1g4KwsLQruDCHH26dFYa6PsTsjXoENDNhHEl3z9HJ0xhgQg8F2IPPp7A",
-	"bd/jjK+w1thAqMDpEQhPj4kEfdbDbqISdVB+TYyt1LCHu7r+eeWKtPHXn/WQwS0NtezfCqK4THQTVZ8b",
-	"hDY4pmi/6UIDjPL2IeZ63mF78VhHX/7tACbaui5wqahKsIkKEHlaVgFD2hpYNVePTzW88y0jIu++is4t",
-	"HUne4VD5pg7vSB8Rw5pLiz5jv+Ydr8GrNbAn6TiotN75f/3HfzZvmRyaTub1dtsnG9MzVGImo0G02+11",
-	"d31/Z8IWsv3F98nvt0fibrtmzL7490AtES0Us7JOw34U/LGGA6sKFPaG+OU81JyFWhBSTISvgjN7nBJA",
-	"KO26cMq6KCyCdIwT6Y3S8xyzMcKcLIEYuK+fDHjYWrOEa+eJarQ9qp5A6fW0s++66Txr1l3GbI0ChpTQ",
-	"sDeSfllJHr583pAWxpBFl0bhCSVnFKxCb2BxlYNKC6lWjigOjHSe67llARK119tj+fZ7PU6i9DLMU+pC",
-	"R0O7NGVfbNwIFgQESby37TCHb5hpVZbSCruJovN6nymbIcCbc8oz4SxCh+LvgLhCqBpzpucblWyX1ZbE",
-	"jIJdnLEZNBQRrTx02On1vlpfdb2ntt5iPVNkRDiFGZoSaqpujLe32DdaKK540tDhVvCel7RNgOpE27V3",
-	"Gzyl//SURuecJ+09Pal6yHAfR/vPEaztfQbP3X16bsuzBJq603vO4Wr9cw5LxXQqzKIyEe8cHi7sU+wh",
-	"ZgsNsEAyjLGFhHxgbrAWcHjBJTn4rIcWJphXsN2CTkGukTTWxYkSNUYSXG/K7mpCa4foOfNwp6tumcI7",
-	"R+ewcbCzsqca8CZRH+QNhoJMGRpLXyK8k5ZF2wqi2RmmciTTAQkJKNIJrAe3RPnoFreEMYqy5PPMT2Ai",
-	"bkNXT6pxXrbHNizYiZghbF7XvZfSh2vmh9dQEhGQKs2LjOs7l8vol2n0NRMrFhXKl3M5w6img6hq3w6n",
-	"b8JVlL1cPSLuVxtQUTfiZLV467vSrjoZH0pMsVK/sLWD0g2JzFNDsjJ/3BxpHC+FBiZCZTlW4sWBQ26x",
-	"EXpO2bi1RIlc3mAXDta5So7ilmUGXTjux9hGarWsSlZYXEpNwVC4+pIblALy7IqNlJoW3Mz2pILEDqSK",
-	"EJ3ttOpHN0T0iV8N72nqoCkOhQbfFC83SBQNg81wsautdTKBTgy5Ho8xAzoBDosx5HiLeVkzGnEYE2oB",
-	"Q2ERfjr/4MMVKo50UgGBidu+7df7qXOj1ZjVlgrlS1Q+hQgqb4tIx+gO8vy7xaL1ByHtT6+aWg2A05bC",
-	"1LDnX+HoG4Qjfj7j6371ELHxdFTyhZvlS9UHngoth2yHl6z3V3E002159M9EQK49W72mfLiWKJPzM8AR",
-	"LVy+aLAwIg2sIDad6jo8KElU4L1uggvGZWKCHEGIAZcgLVeeqFyv0iqKAsyQPDtK1PKZBD8t4tVWEaaK",
-	"BwQ13eXZiAELi1tSWVRWOnmLVYRqCyUTPa+VCcAZFM5WDP7RXd+AdImaC8MAyEBSH5tEqS5ycjlXGMUg",
-	"x/meGBJiF+FpXtiJnwNJlaI/LiHhrS/MrVEWH84CL1fc1rHVcieHdlBlrNPCOphrc1PqgtOgBSs6x5EP",
-	"HYHyexPgdNSX6vzjoFJozmr3KHdQGYN/SDxWc4FmyrrMDEro7Ph8qNKEn2hhp9eLYa/Xj2G/t0ubJGp/",
-	"p8chxmdClLfQQvVHEcJ6i6tfSMV0VlKZLhwkKsSesgVTHnWllLMpYO/uLizI3bO9Xt8ffOd1h0IEUyXS",
-	"3HARCg1r4eHtasYYnm+jdW91tvhqcaH+WvO+WdBxpsD7bxiSau8an0qM6K4CnBwfXXbIzsqPmRrDpoeS",
-	"Thd+ZuLCRMCT1ZDHJmpk9DTolM+7YSu3Dw8H977i6R594FyaylwsrWhztGx9wlQzmArVqAPGoE1MRkN+",
-	"W2bfREgbdIcQhe17BSM8taX7W5Y6257aS5uoP/Lcvry7Px/Mv88r5tVraLlJaLvIx95j/y8lF+chba1l",
-	"gOu0wtfQSvtrZxr3cXuNbvsLF/Tvn1Orq72C5LW5EEuwCJyJivLLkCBVD3Z9fDJMGMpAm6h6kuPTiOX6",
-	"oZlOwGyXHF24kmNwT51gph5lNsgdhEMjRR7qbjtVIOvBZpCOaX+po05gHqWob3xs2uvtUYDqcZRKFNfT",
-	"dtbqaXFNH2hhpVJWGuvyVA/XuxrV/O9U6GrzwMdf8hJmV49cfcGreq5cvhz+/gDNUoZ3FpVenwLO9n9T",
-	"8uzxWwDn/6WiXFu3xlc7Puvhg8U3zlxYY9ZK6wRRZMZ5aTm7L/kdAUtzB+/BoRfErG3IVRqO3J6qMsaF",
-	"isZnPdyw5RJ+NLd8JGbhOaEv4C5xTtY84J+64ElSSSeFw0RVKFdvVgwXXAsiC8vWPNzXMGr/OrOcN5d5",
-	"zuKLwumpcJJWWVQ5VTELXQG8m8km/021GslxYUih/iHViNJG2OSu+0gUuUvUbg8ysbCdB+oc3wuGms3L",
-	"B/61rK7jfxUuvoHLvkcXAnKbPzVd9s+VKeInR/p/lL2/qjeeeYeVlvOnq/srGsHdVv+2o/mWtDB6hjG8",
-	"N0LdjAo238LkoSVtB9vEeea2m2G/a3wDtJvqaVkjZFHbV/x7oWQ6eXC5nWcudzBFI1MRw4GdDAujHliw",
-	"sP0/uuAFpqJI+QVG+4rPFfFiLt3vaHKhsgfWSifPle5CqrGYaYMPrGTHD6x0df/fAQAA//8=",
+	"7HxtciM3kvZVMvhOhEi7SBWpj26xfzjkbrVGdo/kkOTXMxa1JlgFkmhVARwAJYp2K2IPsXfY33uFOcqe",
+	"ZCMTQLGKLKnbXtvhiZ0/3RKJSiSAxJNPfpR+aiUqXyjJpTWt4U+tBdMs55Zr+u11Yey5xp9SbhItFlYo",
+	"2RrS5yrnGs6LfMJ1K2oJ/HjB7LwVtSTLeWvYStzDUUvzvxdC87Q1tLrgUcskc54zlGpXCxxprBZy1np8",
+	"jFpfqclZuj3h9ZzDV2oCZ296zZO9p+d+zlyPONgslDSc1volSy/53wtuLP6WKGm5pB8/2/0M/1tL+pPm",
+	"09aw9f9211u36741u+fqtX8SJ2CLRSYShovYfW9wJZ8q50RrpZ2W9Z04LuxcafEjCYU5ZynXkAtjhJyB",
+	"0pCzbKp0ztMe4KZNVLqCnK1gwoHnC7vqtR6j1pm0XEuWXXF9z7Wb64+86KAvGFIYOA58boHnyr5VhUz/",
+	"0Ks6V6D5QmkLU6XBzpmF987Gn1kZHplI+LeS3TORsUnG/9BrxIUYpzIIA+qe60yxlKdoq0JCzgTOz2TC",
+	"n1v1t5J5u+e/8ZnyB5YvwqamvDXcj/tRK+fGsBn3949L/xRMmch4ihr+CteaS1uX+/yO3Em1lH/8u+sV",
+	"/didLbfQgXGR3VXQeKHVgmsrHFKzxInedBKnJ9doVW9O3p1cn0RoXUyuIGGGo9MoDxbHtSL0HwgqrWHr",
+	"39o3p7PbmxN+e3Ntbz/cvEndL++y8kP8v/OnVrTpRSLneEzNcm5ab7/66vDw9M+nf+3HB99//+XZybv/",
+	"//q837qNWsLy3DS4o6iVs4cz92U/juOolQsZfi+nZVqzVcu5ruDnbsJ+lLrcluPV5D1PLEp3G2qKjPaT",
+	"ydXFtDW8ef5IryyzhbkkiHonDMp5/oE3POOWu2ncA7dNeMCkWXINVsGkyO6qs5ghMNicltDRrRFOT64j",
+	"YLA50UhWxrjz78HrTKB2kMx5cgfCApsxIY0FO+egJMf/RflUwrLM4FS9kcQNq07RzEfWy2CQ4mihZA/G",
+	"9CNPxwR3NJ5lQ5rznstU6R0DV0s2m3ENU5FxyISxBpTMViM5phMcR8DvuV7B5cnVNXizgoRpLbhZTxAB",
+	"k2ld8KmCqzdfg+YsNcCkV3Ekl8LOVWFpEwyMWl7EqNWDK7UeCGHcehE4Rfmp5swoOYacM2lw5pH0DmzJ",
+	"DPhnoI0qOU12DOki5KzzqkH4pLD0KbBSdoQ6LpkZSamsE+W+AcNWBpbzVQcPKNqABC9y+6C+m3M7x1Mi",
+	"QZu6vgLDyQ7AmfAOflM+Dss5l8AmhktbQxBHLf0dmyiVcSZLLPgYeV3j0BMo0QAybguaVrfaXBlum19d",
+	"5HV363D7OoTzi+sf3l58e/4GsfLs/Prk8vz43Q8nl5cXlyPZTlVS5FziOd6zrODmFUlkErgs8giMckSF",
+	"geRLukXCzak5Qg1P/fGsV1nOt72wDRxz29eEXlvAsrUTb/wFBE2DDKgpaZcyyyDBBWloMwKc0kEo7Xeq",
+	"q7KUG9vpwbGFXBkLBMHOwsvLlYlcODCaKDtvskJ3DPRjifOfipdNLuBZ1A+TNe1XyQrq+jlC02Sef76+",
+	"/gYMAW+EEMFAFxnvwUWhww2OQCowqtAJp5HcgLAIxnuD7kRYQB4347pm4sSdMBxhtjVsCWn3Bmsr8A+0",
+	"otZDd6a6609pKwLhqvjVZu7VZFVbG7JmOVvLP5aOgxAriTweIW9wDwDKQlORSvIqjkO4KsajNRGcEnIJ",
+	"Z88V+HlHLQfXwhofxOD/MoUc56JJpXLECG9Xljn7KvduIiTTqxbZyDsuZ3beGsYNSPGNO/DV9uHf8dX2",
+	"4s9ZzvGq4LLu+KqOT3d81R/sNeERQUOzJdFXwIwRM8lT9I6NsmlYo/QNM0e1w4RNpn7JE7FAR+9oQwNb",
+	"zCh2tOKeu2yF2Vb8gnyEdF+D1YKnPiYT6MH8DD04V2jnzmFwnpYm8Iq8OE/9lxXQqLl6NICF5oTJbaNy",
+	"bkXODcgiyzpEVyFkJCBhC1voJolfsXtGXn4qHnCIcZbyNLFE8S5OrPktjypRKy00XagzecWThs15478P",
+	"djJlD2A1k4ayDkpCIa3IcJu4uOcpTFblsMrWVZBkCGwk66gB7bEz9SEQSow7G/b/c7DDnWOzeda02jGw",
+	"0CJneuXPHtpCemtB2gZu+gh4b9aL4PP9o5dH/cHe/uGLl51e073YJCXV2b/h2qBQDGGdWypMaWYcEgyN",
+	"YcFmvAd/caERHhyhcWlvxIHaI3d2EX4/anVGMgBLoIpzhtj86hnSOSeMl0p2UQiQvA07es5xlSjzCeb1",
+	"FHc5eVhkTNYsyzmgXjMDypXlr41o4Fdv2QOcvYHlXCRzECmG0VNkyttW2CQZb+O1On/CZtznCGNOfJCJ",
+	"VMs8K7LBBK7xuluWL4KuMkVnxo1jaJuy0Rrh7OoCXh7GfW+LHRdBl9Ywkhg5wKgVxqGjqZ27NwoDTHO4",
+	"fPsa9vb2jqA9iPsvuvHLbj++7u8N44NhfPR9p3RRp2okEWOWWqB6gzg+7Mb9bjy47h8M4/1hfNA7Ojrq",
+	"xi+QJhnlPSBaCjKatdIps7yLKAfCjCRLEr4gYoqMkRRfK+S3hDi+2wpacOCXFwsuj78528EAKAgdd4Yj",
+	"OZJdYOup8cshRnNcpkxX19lBxpcKvNfu08Fg0EHPvuT8zn/03d6gu995hTLH12NoKw1jO+7QlroDosWo",
+	"KaTMu23DEyVTA+2wjR0kRe5TOIzdMik8HUmAjLNF+LI92BseHA0PY/j2+nVE6BhuO8apTFpgUySubtzB",
+	"kVMMv8dVluEfqYScFJ0Ff7Bcpg5YcPvapOS460K58XBMSw6jJ8yIBPUKo3EX4pdkFPFBfNR5BQxy8RBu",
+	"qF0qIJc4RfAidUKMm60oDk5EjsCpfVgdbrZbsVvOuDdGHcbRGNqSSRV2MFGFtJ1tobi+7o/E5jnSCmaV",
+	"HsL4e38+P+L5/OO/5vNhnrsf8hzl40/Qns+RUCGpx2UO9iLI8/AJHOBh4aYJIgB+E5ZzZtGgy53eMREY",
+	"IRNev1lqKVFm5Z6wyv7TqfjolrYZ1HRquIU2XRt0cCN5XLkhIT5mlWXiZrN8ImaFKgy0y3uVcXZPBNwA",
+	"bYyjWSO5YOR9Oq8w3BOmtCkyMFSeRqupv7C2BKRGXtsmmQFAnIBFYeY7Dp+urzqO1EraLW8UZTJ76D4R",
+	"ckaxpyoyZLt3KJEmN0UyD5GrkPcsEylJo7XhI4Uk9YWkdVYiOYeBmi3hq6uL85F0+Y47zhfejSAQQ0Bo",
+	"3OdLp9sQSTZd7DUswBr+8A6mRcKJpSWCyE0box5noJ2otGuML0dyrgptqOgiZGFxhwb7wzgeIijyhwUj",
+	"O1hxpo3bJ+VoprLMyWj34178soe6OC3QKHBpPjfp/D0taSUte3AwIldAm4X28aqClJH3KonPe2k+Q1Kq",
+	"o5FkaWrIrIGVshMmpbJDBDIDE75SHk1yJS2esOclqP6OCRs26O7F0UjSL3uHhwR1BJ8He2hVjIbjTwcD",
+	"t2RWQzxm/R7YOZNQhb/NrEGTe6rxQaPwInTL61PP6N7E3aPbn/Yf2912O77pd49uP/Rv4u7gttMNv9/0",
+	"B7c07MPeTdy/7XyI/RfuP/dVOeinwSOO6x6EZw5v4u7h7Yfv1uK6+/67g5u4u3fb6d70uy9uOzfX9raN",
+	"M7gvB+7L4VrWsF2Rexh3Pmyq/Ltp/JzCa0kb6nbaN73I/fp554v2zfc/3n64+bzbIKI9/GL9aOeLzhfb",
+	"CfU6n8dz7SFpIlJVxnfbrL7K6GuhiWeU8DWVIFxGawgXX0M75Zm455qnnQi+OTl/c3Z+Cm1jRZaN5IQj",
+	"fiy0SrhBN+czxtnKR7eUAfO8ZIqEohPBl99e/c3lKzMhOXG4SWFWnQjOL94e/3UkEUiQ3eUsmeMIlyig",
+	"+WnED2/OrmBj0BBSYRIlpUuthZHXF2HgSJYjcbNSUIXtRHB5dn4aRrl5hoD7i8uqjTv5i5vWJRGRYoMR",
+	"KR/J2rw9Yl9d8mtRNR849NfZbSyVdNhiwZl2l99nbjkyfSHNSK5JPqL6UunUR6/P5wBk6DLwNlAGFVvB",
+	"a3OGYMo1l8kTCYvE9zI4hw5nb0wgLe/VpB5+zcS9Cyty59hdASFnDyIvcsgoLeMSpiPp0wSN4VdT7nAi",
+	"skzI2evGFN2ZdMBHjEr6eNFY7w5fVagy0xNhNUa07Zw99OBlDMmcodfi2nR6Gxg7GHTj/e6L634fSf3e",
+	"i1588OL7H6qq1BJOL5syTn40qtiQXEtT4WNp8t9Tqvr6Yn7YeWAJUT+0zv+11qTHx7UOc7/hUyF52pS2",
+	"f6s5z1bd1I3ACNMTC6fj4ODw5yu5PW1N1cHB4SelM6slsu2M129WhliwWVNmw8fIakrpCxMyZFPcpUt/",
+	"jbfzGM+kJ3ZMWViaU0kDxiR5vJlGgo9lkSoFi5F04C0VnCr8HuYqS00lnIFJyayEkpGntZMVRjUKZ9wg",
+	"Kb80t623U5br2vFPW/m4/tE6pdX6fP8IXh5Bf7C3f3D4ovvyKI43oISyRmXWpXXxdauePUERuy+PdjdE",
+	"1NMgrTgOya6DwxfVIeZpchY8NM75ePuJqaTN/O1jUwapAuDPywoDm0tL21sfbPr2I5esuejkRvgY5qmS",
+	"UyaMpfKJJ9TVsjGVo05PrjcqT8ORZDUx6xoxhUKuXEVDy8RHGtQIvJtka9dDURaPmR3JchrfbeTiPKjX",
+	"uSJX40nLelfn1yh41XDr1yt4UcotKbSwqyucySk3t3bxJQbexwViq29koZItfrq+rDjQda6IRifmIjJt",
+	"Ay+45JbpwsBb9uBK9MffnMF93+GMi0UrRMcDGUVHlNVDfvdeTXz877/OiFq4E5Yh8VCeP0ku+eianBhV",
+	"Rnt/L6gGhZH1SFaf9UpjNIjhrPUNWVxj1JepZacSwuOXfz6GuTK2B1RELCsSlD8cyUp92Of5fdZgq941",
+	"9PSIaloCb4flodRGaUbjyONSGO6SF2OacQzuWGl/ML5HCcLnL0M+4/Lta3g5ODjy5foJxt6Oki0VJHMl",
+	"Eu7uY6FND44xCEUAh2+v33ZfjuRkZXlXaWqdZPoOdREzqTRPoV2K/sd/vuz1gWWZWhqKm7Whe+uTHp7/",
+	"B8NYeifjzgM0t4WWJng9Wgf+gKZCWQk4ln6ha8Vz7gpQIWnGcg6S+eSpDimMUkGfBPIslDNJLaALLiOv",
+	"rIFUTKdoA9LnBpwLXAoZYGIky1yCxw1ydsHmrFJ3XgiuSklufCYn4xQFFJLaa0K7ANi5VsVsTof33Zxr",
+	"7mpoiZIWmRKkHDfMwFSrvJkADHqxq1G0k0wV6Vv2cMmNPf7mrPfeoFdG8NMYSrANhh1Mk5xnJwLOkrnb",
+	"Wyq6UuXa54vHG37g5ra3BrZxaE2j0kg7kJYh1OsuPvWFY1yGaiQhJNs7jtyEJT1RbekGWuM4iEO6UAck",
+	"VCgnrwvcKVFlgx75tXkvOI7Wy98IUtDEkGwi08Zl1Ah3ZdoomLmgVGdFBzeXowS0AFczf7oA0K5XsaoV",
+	"C9eGQ6dEjqJDwt3RYLxe3cvZGigHsVN+P94nN+V54Xr78Mv1oBgH4SpcsxbeFcl7sB/3Uf2g3Y55hWMj",
+	"OHD/7NHTB4P4GWPbcWQWZROkOaxS1d4JZpw9opG5OA53gdZ5UukbcDH0nN1zCrHLvoSyQ6DWldB+WiXU",
+	"xbW0UbjKsmwDnjvDWttCWXgmqhHBhBuRunx3HZbR7MnS17qha5MryHkqmFds/NnuZ+MIxmXfxdid6Xi7",
+	"Gj+O6l04OyZQJCpYhBsiQ4ldh05B37qlfThthaVwptE7//e//0fdHyP1Qx/oPPx9H9kIQidbiNawtdeL",
+	"e3suozgnLrH7k3ub4XF3yh52K7THqf5EPxI3UCxCCwQxLs/cKoxx09Uzc4fR0tL3rTG5Qk6J9xxtiVIo",
+	"uWtHsT04J69dGEqXI6NM7qRaZjydceeQlsz4fRvSsK2GSzKskay1TpaFpcAPcWaXc1dZWi8ku+vIYIIW",
+	"T8DmXd5IulN0wJUUmhxIzUZdWs35QKIiUVlkrbqMqSIXTAqMJF52upF4r+u3DNrGQ8aa9DjY3/FcY339",
+	"TCdyeZoKoSk7PhAXXCK+9ObUUElI43rs5pRKU950qa7gO8+oT8o1O5NdllNiTO7t4oLMoHYQrY3XUQZx",
+	"vNHW/ct7s7f7crfbtC8kGhHPYUGlHMLPsqPT2VvFnbjwskOd6PtO0yYFyhXtVt6uoUf6H3+k1vNPD+1/",
+	"/KHyxY/HqHXwKYo1vQpDz+59/NmGdzHw0UH8KYurtO9TAFPkOdOr0kTc5XBwYT4WZ/risTsm1GHGG8LV",
+	"dxRFboUmJHAdRr5XEwNznpUEvwGdvF5ToY2NRpJVYld/9XK6rtq3h8KCzShjY1XZcSv5gyOUAf9DX7bH",
+	"m5F8J+64d1IhiCq9pytvompdr5pZ8ERMRTJEJZ2z3Q6DkEbPKsmdasCD1BDvPEWyzgfTXgk5y0KL7Y4B",
+	"M2fk4aq3d9yJSk9VIXJJVqQ89VBSVle5Y1SGrUqUf5IHhrYyy/NXwV/7Jh81HcnagDLIx+i9EpmVNMCv",
+	"rAwtwvGHzBwt1FVTfb1Scr/cjOM4EkV8VqYZL9WLfLah66IziiJquzaSLBN3HAOxrai2rGSDKiz1dJpa",
+	"Em7ddlNicdCaggBbFbljykpyuGrhpJlZMypU24ffiOhkp2VPe01FlyKs4D0+Oqyrg67BNdaHCUYSh0Hb",
+	"b+xmez6aQCeCTM1mnGqiKZ8UM8j4Pc9C4WRKbgxp1YQZDt9evnPuikvydEICgondve9Xe7KXWjla66u7",
+	"ZbLJH3mTRzrl9jjLfjdftP1SSfNLY/VT9YDTlOyqYM+/3NFv4I7oFRxXcaq6iJ2PeyVXMli/T/zE60br",
+	"Ibv+fePH26i1UE0Z1++omcmx1TGcnlxXUqp4+QngmOaVtyIMTPEENhAbVzX2L6WMpOe9ds5XhMvIBMmD",
+	"IAMOIC02XnMZb9Iq9ALEkBw7Gsn1qxbUuEHSNhGm9AcINb312pABM8O7QhoujcCAqfRQTa5krpaVhDJY",
+	"zZk1JYN/dtZXIOxILpkmACQgqY4dtRLK+LiUFoGci1gniNiFf73Pz0SvFFGrFC0XkfDelYS2KItzZ56X",
+	"S4q+TSnu7I0ZlrnNvDAWlkrfhbOgMGhFB53xqXMdnvI7E1DrdiTf0O+VppB5v5I48IHHZixQT26uI4MA",
+	"nb4Pc6tlahDHEezH/TJ1MJIHg5hcjIuEMG5BQRvJAbK46oaUTGcjlOnBcZlkDH0IYakbSf82g/2Hh2rH",
+	"zX7cdwsfHHXQRRBVwpObrHxKess9fLkZMfqX7LmxX6p09av5heobn4/11L/VBX/8DV1S5d3IjwVGuFce",
+	"Tk5PrqmVMnxM1BjaDko6PfiOiAsRAUdWfRw7kmXu0+/jjimvvX/5cH9rdX+8t7qDlS3Z2gDbZMaeoOaK",
+	"cJjJWrEpAqUjtDe88iFwRy5bY0oIRnQ1NuDFsWLc+nU9rekPIggzkj/njyKEbf/lPOAP//715g42HAI0",
+	"ncFzL6H/k1KaSx8sV+LObTLjMnfBdJv5zWPUnBnc/YkKzo+fkiGsvL9JsqlQiGAMFP+WyWwflpWvGjuv",
+	"qImmBPc+ktXQygUva/m+j81nqENkwGxgNtTOhuBW9W07eJOY5VqwDNrCbrxIEoLcjs8EVtPtba85BSLh",
+	"/DqhFz6s45Vzl/vxfkPOfSuPvj4rvs54u9ydi1wpTiuX/HQKrlaK/p1yb03X8/kXlNGNlO/uuhxc+RZ2",
+	"eCH6n8pnuG5vU7eJj2F589+3cVz4t8Dy/0spxqYuBZe7ea8mT6YSv/Ptj/Sip7EMCT/5D2EoVxHYKr0K",
+	"U5vBRUK+B4I46IRyTkQmHPEm7PT5mfdqsmOCCDeaWh0ET/17hy4dvcZPUbk8f1MFPSSksIJZvkadWull",
+	"sqLMFlpYugUOvtq//mMi6+eWIstIfVZYlTMrEnpjJUSIxcLXOPjDQtTZfKLkVMwKjQfq3hSZYhAMbeo2",
+	"m7IisyO5F1Nzfmcj7tt8ly90pVbDk60CqcP+rVpn5F4ebC54hji6xNuny43r1th1oNKca/q9cLfeavTE",
+	"HyaqWua/kke/AdC85dbTkyYUqAPNL0sVRR8d6f6k3ONttU2MZthoELu5fbzFEdQb5Tox6y+sFloteARv",
+	"NZN304LMt9CZbyAzw11kgEvTS3m/p10RupeoPORpSdVmiX8ppEjmT4obfKK445xrkbAIjs18Umj5hMDC",
+	"9H+uwCuesCKhfslmiZ+q4tVS2B+5zphMn5CVzD9VuyshZ2yhNH9Ckpk9Ien28X8CAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

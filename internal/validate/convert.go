@@ -205,7 +205,7 @@ func convertTime(dst reflect.Value, v any) error {
 	if !ok {
 		return mismatch(v, timeType)
 	}
-	t, err := parseDateTime(s)
+	t, err := ParseDateTime(s)
 	if err != nil {
 		return err
 	}

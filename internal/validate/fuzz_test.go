@@ -77,6 +77,9 @@ func FuzzDecode(f *testing.F) {
 		{jsonType, "{}"},
 		{jsonType, `"jobId"`},
 		{jsonType, minimal},
+		{jsonType, "\ufeff" + minimal},
+		{jsonType, "\ufeff\ufeff" + minimal},
+		{jsonType, "\ufeff"},
 		{jsonType, minimal + " "},
 		{jsonType, minimal + "{}"},
 		{jsonType, `{"jobId":"J","recipientStatus":[],"pages":0}`},
@@ -106,13 +109,14 @@ func FuzzDecode(f *testing.F) {
 		f.Add(s.ct, []byte(s.body))
 	}
 
-	f.Fuzz(func(t *testing.T, contentType string, body []byte) {
-		orig := bytes.Clone(body)
-		report, err := d.Decode(contentType, body)
-		if !bytes.Equal(body, orig) {
+	f.Fuzz(func(t *testing.T, contentType string, sent []byte) {
+		orig := bytes.Clone(sent)
+		report, err := d.Decode(contentType, sent)
+		if !bytes.Equal(sent, orig) {
 			t.Fatalf("Decode modified its input")
 		}
-		checkRawAgrees(t, rawDecoder, model, contentType, body, report, err)
+		body := bytes.TrimPrefix(sent, []byte("\ufeff")) // the JSON: a leading byte-order mark is ignored
+		checkRawAgrees(t, rawDecoder, model, contentType, sent, body, report, err)
 		if err != nil {
 			if report != nil {
 				t.Fatalf("Decode returned both a report and an error: %v", err)
@@ -162,11 +166,12 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
-// checkRawAgrees asserts that the raw decoder accepts body exactly when the model decoder did
-// (report, err), and that the model built from the raw document is that report.
-func checkRawAgrees(t *testing.T, rawDecoder *validate.Decoder[validate.Raw], model *validate.Model[gen.StatusReport], contentType string, body []byte, report *gen.StatusReport, err error) {
+// checkRawAgrees asserts that the raw decoder accepts what was sent exactly when the model
+// decoder did (report, err), that its Body is the JSON body (sent without a byte-order mark),
+// and that the model built from the raw document is that report.
+func checkRawAgrees(t *testing.T, rawDecoder *validate.Decoder[validate.Raw], model *validate.Model[gen.StatusReport], contentType string, sent, body []byte, report *gen.StatusReport, err error) {
 	t.Helper()
-	raw, rawErr := rawDecoder.Decode(contentType, body)
+	raw, rawErr := rawDecoder.Decode(contentType, sent)
 	if (rawErr == nil) != (err == nil) {
 		t.Fatalf("the raw decoder says %v, the model decoder %v", rawErr, err)
 	}
@@ -182,13 +187,13 @@ func checkRawAgrees(t *testing.T, rawDecoder *validate.Decoder[validate.Raw], mo
 	}
 }
 
-// fuzzVisitOptions are the options of the decoder: validate as a response, date-time as RFC 3339
-// by the standard library.
+// fuzzVisitOptions are the options of the decoder: validate as a response, the date-time format
+// by ParseDateTime (which FuzzDateTime checks against an oracle of its own).
 var fuzzVisitOptions = []openapi3.SchemaValidationOption{
 	openapi3.VisitAsResponse(),
 	openapi3.DisableSchemaErrorDetails(),
-	openapi3.WithStringFormatValidator("date-time", openapi3.NewCallbackValidator(func(s string) error {
-		_, err := time.Parse(time.RFC3339, s)
+	openapi3.WithStringFormatValidator(validate.DateTimeFormat, openapi3.NewCallbackValidator(func(s string) error {
+		_, err := validate.ParseDateTime(s)
 		return err
 	})),
 }
@@ -205,9 +210,9 @@ func checkDecodeError(t *testing.T, contentType string, body []byte, err error) 
 		t.Fatalf("Excerpt %q is not httpbody.Excerpt(body) %q", ve.Excerpt, httpbody.Excerpt(body))
 	}
 	if strings.HasPrefix(ve.Reason, "content type ") && ve.Field == "" {
-		want := "content type " + httpbody.Excerpt([]byte(contentType)) + " is not application/json"
-		if ve.Reason != want {
-			t.Fatalf("content-type error %q, want %q", ve.Reason, want)
+		want := httpbody.Excerpt([]byte(contentType))
+		if ve.Reason != "content type is not application/json" || ve.Detail != want {
+			t.Fatalf("content-type error %q: %q, want the detail %q", ve.Reason, ve.Detail, want)
 		}
 		if mt, _, err := mime.ParseMediaType(contentType); err == nil && mt == "application/json" {
 			t.Fatalf("refused content type %q, which is application/json", contentType)
@@ -217,7 +222,7 @@ func checkDecodeError(t *testing.T, contentType string, body []byte, err error) 
 	if mt, _, err := mime.ParseMediaType(contentType); err != nil || mt != "application/json" {
 		t.Fatalf("content type %q passed; error: %v", contentType, err)
 	}
-	if n := len(ve.Field) + len(ve.Reason); n > maxErrorFieldAndReason {
+	if n := len(ve.Field) + len(ve.Reason) + len(ve.Detail); n > maxErrorFieldAndReason {
 		t.Fatalf("error field and reason are %d bytes (> %d), the body is quoted beyond its excerpt:\nbody:   %.200q...\nfield:  %.300q...\nreason: %.300q...",
 			n, maxErrorFieldAndReason, body, ve.Field, ve.Reason)
 	}
@@ -267,7 +272,7 @@ func projectReport(doc map[string]any) map[string]any {
 			r, _ := r.(map[string]any)
 			p := pick(r, "number", "status", "reason", "durationInSecs", "sentToNumber", "remoteCsid")
 			if s, ok := r["sentTs"].(string); ok {
-				if ts, err := time.Parse(time.RFC3339, s); err == nil {
+				if ts, err := validate.ParseDateTime(s); err == nil {
 					p["sentTs"] = ts.UTC().Format(time.RFC3339Nano)
 				} else {
 					p["sentTs"] = "unparsable: " + s

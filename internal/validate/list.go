@@ -89,7 +89,7 @@ func listDecoder[T any](schema *openapi3.Schema, withRaw bool) *Decoder[List[T]]
 		}
 		l, err := build(items, keep, body)
 		if err != nil {
-			return nil, &Error{Reason: bounded(err.Error()), Excerpt: failure.Excerpt}
+			return nil, &Error{Reason: unfit, Detail: bounded(err.Error()), Excerpt: failure.Excerpt}
 		}
 		for i, e := range invalid {
 			e.Excerpt = httpbody.Excerpt(l.InvalidRaw[i])

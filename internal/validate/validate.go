@@ -4,6 +4,7 @@
 package validate
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -36,11 +36,13 @@ var Spec = sync.OnceValues(func() (*openapi3.T, error) {
 })
 
 // Error says why a response does not match the spec. It never holds more than a short excerpt
-// of the body.
+// of the body. Field and Reason are words of ours and of the spec; what the server sent is only
+// in Job, Detail and Excerpt, the parts a caller scrubs of credentials.
 type Error struct {
-	Field   string // JSON pointer of the offending value, "" for the document itself
+	Field   string // JSON pointer of the offending value (the spec's names, indexes), "" for the document
 	Job     string // the jobId of the report the offending value is in, "" when unknown; whole
-	Reason  string // what is wrong
+	Reason  string // what is wrong, quoting nothing the server sent
+	Detail  string // what Reason is about when it is the server's (a content type), or a parser's message that may quote the body; "" when none
 	Excerpt string // a short, quoted excerpt of the body
 }
 
@@ -57,6 +59,10 @@ func (e *Error) Error() string {
 		b.WriteString(": ")
 	}
 	b.WriteString(e.Reason)
+	if e.Detail != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Detail)
+	}
 	if e.Excerpt != "" {
 		b.WriteString(" (body ")
 		b.WriteString(e.Excerpt)
@@ -83,16 +89,15 @@ type Decoder[T any] struct {
 	salvage func(doc any, body []byte, failure *Error) (*T, error)
 }
 
-// visitOptions validate as a response, and check date-time with the standard library's strict
-// RFC 3339 parser (the one the build uses too) rather than kin-openapi's default regular
-// expression, which says the same with a longer message and more work.
+// visitOptions validate as a response, and check the spec's DateTimeFormat with ParseDateTime,
+// the parser the model's time.Time is built with (convertTime): what validates is what is read.
 var visitOptions = []openapi3.SchemaValidationOption{
 	openapi3.VisitAsResponse(),
 	openapi3.DisableSchemaErrorDetails(),
 	// A map built once: WithStringFormatValidator would make one per call.
 	openapi3.WithStringFormatValidators(map[string]openapi3.StringFormatValidator{
-		"date-time": openapi3.NewCallbackValidator(func(s string) error {
-			_, err := parseDateTime(s)
+		DateTimeFormat: openapi3.NewCallbackValidator(func(s string) error {
+			_, err := ParseDateTime(s)
 			return err
 		}),
 	}),
@@ -135,7 +140,8 @@ func (m *Model[T]) Of(doc any) (*T, error) {
 	return v, nil
 }
 
-// Raw is a validated body byte for byte, with the document it was validated as.
+// Raw is a validated body byte for byte (without a leading byte-order mark, see Decode), with
+// the document it was validated as.
 type Raw struct {
 	Body []byte
 	Doc  any // the generic JSON document, as kin-openapi validated it
@@ -174,6 +180,9 @@ func responseSchema(method, path string, status int) (*openapi3.Schema, error) {
 	return content.Schema.Value, nil
 }
 
+// utf8BOM is the UTF-8 byte-order mark, U+FEFF.
+var utf8BOM = []byte("\ufeff")
+
 // jsonMediaType is the media type of every documented body.
 const jsonMediaType = "application/json"
 
@@ -186,16 +195,19 @@ func schemaDecoder[T any](schema *openapi3.Schema, keepsDoc bool, build func(any
 }
 
 // Decode checks the content type and the body against the schema, then decodes the body.
-// A body that fails any check is never decoded into a partly zero-valued T.
+// A body that fails any check is never decoded into a partly zero-valued T. A leading UTF-8
+// byte-order mark is not part of the body's JSON (RFC 8259 §8.1 lets a parser ignore it): it is
+// dropped first, so a Raw's Body and a List's Raw hold the JSON without it.
 func (d *Decoder[T]) Decode(contentType string, body []byte) (*T, error) {
+	body = bytes.TrimPrefix(body, utf8BOM)
 	if !hasMediaType(contentType, d.mediaType) {
-		return nil, &Error{Reason: "content type " + httpbody.Excerpt([]byte(contentType)) + " is not " + d.mediaType, Excerpt: httpbody.Excerpt(body)}
+		return nil, &Error{Reason: "content type is not " + d.mediaType, Detail: httpbody.Excerpt([]byte(contentType)), Excerpt: httpbody.Excerpt(body)}
 	}
 	parser := d.parsers.get()
 	defer d.parsers.put(parser, d.keepsDoc) // once nothing reads the document any more
 	doc, err := parser.parse(body)
 	if err != nil {
-		return nil, &Error{Reason: bounded("not JSON: " + err.Error()), Excerpt: httpbody.Excerpt(body)}
+		return nil, &Error{Reason: "not JSON", Detail: bounded(err.Error()), Excerpt: httpbody.Excerpt(body)}
 	}
 	if len(body) >= concurrentBytes {
 		return d.buildWhileValidating(doc, body)
@@ -205,7 +217,7 @@ func (d *Decoder[T]) Decode(contentType string, body []byte) (*T, error) {
 	}
 	v, err := d.build(doc, body)
 	if err != nil {
-		return nil, &Error{Reason: bounded(err.Error()), Excerpt: httpbody.Excerpt(body)}
+		return nil, &Error{Reason: unfit, Detail: bounded(err.Error()), Excerpt: httpbody.Excerpt(body)}
 	}
 	return v, nil
 }
@@ -237,7 +249,7 @@ func (d *Decoder[T]) buildWhileValidating(doc any, body []byte) (*T, error) {
 		return d.invalid(doc, body, schemaError(err, body, doc))
 	}
 	if buildErr != nil {
-		return nil, &Error{Reason: bounded(buildErr.Error()), Excerpt: httpbody.Excerpt(body)}
+		return nil, &Error{Reason: unfit, Detail: bounded(buildErr.Error()), Excerpt: httpbody.Excerpt(body)}
 	}
 	return v, nil
 }
@@ -245,65 +257,6 @@ func (d *Decoder[T]) buildWhileValidating(doc any, body []byte) (*T, error) {
 // concurrentBytes is the body size from which Decode builds the value concurrently with the
 // validation: below it, starting a goroutine costs more than it saves.
 const concurrentBytes = 64 << 10
-
-// errDateTime says a string is not an RFC 3339 date-time.
-var errDateTime = errors.New("not an RFC 3339 date-time")
-
-// parseDateTime parses an RFC 3339 date-time strictly, as kin-openapi's own date-time pattern
-// does: time.Parse(time.RFC3339, …) alone is lenient about field widths (it takes "T1:05:09Z").
-// It also takes what RFC 3339 allows and time.Parse does not: a lower-case "t" and "z" (§5.6),
-// and a leap second, 23:59:60 UTC, which a time.Time cannot hold and which becomes the instant
-// after it (the next day's 00:00:00 UTC).
-func parseDateTime(s string) (time.Time, error) {
-	const shape = "dddd-dd-ddTdd:dd:dd" // then an optional fraction and Z or ±dd:dd
-	if len(s) < len(shape)+1 {
-		return time.Time{}, errDateTime
-	}
-	for i := range len(shape) {
-		c, want := s[i], shape[i]
-		if want == 'T' && c == 't' {
-			continue
-		}
-		if want == 'd' && (c < '0' || c > '9') || want != 'd' && c != want {
-			return time.Time{}, errDateTime
-		}
-	}
-	rest := s[len(shape):]
-	if rest[0] == '.' {
-		digits := len(rest) - len(strings.TrimLeft(rest[1:], "0123456789")) - 1
-		if digits == 0 {
-			return time.Time{}, errDateTime
-		}
-		rest = rest[1+digits:]
-	}
-	if rest != "Z" && rest != "z" && !isOffset(rest) {
-		return time.Time{}, errDateTime
-	}
-	if s[10] == 't' || rest == "z" {
-		s = s[:10] + "T" + s[11:len(s)-len(rest)] + strings.ToUpper(rest)
-	}
-	leap := s[17:19] == "60"
-	if leap {
-		s = s[:17] + "59" + s[19:]
-	}
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		return time.Time{}, errDateTime
-	}
-	if leap {
-		if u := t.UTC(); u.Hour() != 23 || u.Minute() != 59 {
-			return time.Time{}, errDateTime // a leap second is the last second of a UTC day
-		}
-		t = t.Add(time.Second)
-	}
-	return t, nil
-}
-
-// isOffset reports whether s is a numeric time zone offset, +hh:mm or -hh:mm, within range.
-func isOffset(s string) bool {
-	return len(s) == 6 && (s[0] == '+' || s[0] == '-') && s[3] == ':' &&
-		strings.Trim(s[1:3]+s[4:], "0123456789") == "" && s[1:3] <= "23" && s[4:] <= "59"
-}
 
 // hasMediaType reports whether contentType is mediaType, with or without parameters. The
 // common header values are recognised without mime.ParseMediaType, which allocates.
@@ -315,7 +268,11 @@ func hasMediaType(contentType, mediaType string) bool {
 	return err == nil && mt == mediaType
 }
 
-// maxReason bounds a reason, which may quote parts of the body (a JSON syntax error does).
+// unfit is the Reason of a valid document that the model cannot hold (its Detail says why).
+const unfit = "does not fit the model"
+
+// maxReason bounds a reason or a detail, which may quote parts of the body (a JSON syntax error
+// does).
 const maxReason = 200
 
 func bounded(reason string) string { return httpbody.Truncate(reason, maxReason) }
@@ -323,7 +280,7 @@ func bounded(reason string) string { return httpbody.Truncate(reason, maxReason)
 func schemaError(err error, body []byte, doc any) *Error {
 	var se *openapi3.SchemaError
 	if !errors.As(err, &se) {
-		return &Error{Reason: err.Error(), Excerpt: httpbody.Excerpt(body)}
+		return &Error{Reason: "fails the schema", Detail: bounded(err.Error()), Excerpt: httpbody.Excerpt(body)}
 	}
 	field := bounded("/" + strings.Join(se.JSONPointer(), "/"))
 	reason := se.Reason
