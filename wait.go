@@ -145,7 +145,7 @@ func (c *Client) wait(ctx context.Context, jobID string, opts []WaitOption, poll
 		switch {
 		case err == nil:
 			stop.Last, stop.LastJSON = p.report, p.body
-		case errors.Is(err, ErrInvalidArgument), errors.Is(err, ErrUnauthorized), errors.Is(err, ErrInvalidResponse):
+		case endsWait(err):
 			return polled{}, err
 		case errors.Is(err, ErrNotFound):
 			if notFound++; notFound > cfg.notFoundLimit {

@@ -12,15 +12,29 @@ import (
 
 // SeedPending stores n reports with new job IDs, each in its home data center (Home), served
 // as not yet final as p says (PutPending's rules), and returns their IDs in the order stored.
-// Each report, once final, has one recipient delivered (OK).
+// Each report, once final, has one recipient delivered (OK). It is quick for thousands of jobs:
+// the reports are made from one template, not encoded and checked one by one.
 func (s *Server) SeedPending(n int, p Pending) []string {
 	ids := make([]string, n)
 	for i := range ids {
 		id := fmt.Sprintf("FJWAIT%010d", seeded.Add(1))
 		ids[i] = id
-		s.Home(id).store(id, []byte(`{"jobId":"`+id+`","recipientStatus":[{"number":"+49 89 1234567","properties":null,"status":"OK","reason":"OK","sentTs":"2026-11-27T10:00:00Z","durationInSecs":12,"sentToNumber":"0049891234567","remoteCsid":"+49 89 1234567"}],"pages":1,"reference":{"customerDefinedId":"wait"}}`), p)
+		j := &job{body: seedBody(id, "OK", "OK", `"sentTs":"2026-11-27T10:00:00Z","durationInSecs":12,"sentToNumber":"0049891234567","remoteCsid":"+49 89 1234567"`),
+			pending: p, stored: time.Now()}
+		j.pendingCopy = seedBody(id, "PENDING", "In progress", `"durationInSecs":0`) // as pendingBody makes it
+		dc := s.Home(id)
+		dc.mu.Lock()
+		dc.jobs[id] = j
+		dc.order = append(dc.order, orderEntry{id: id, job: j})
+		dc.mu.Unlock()
 	}
 	return ids
+}
+
+// seedBody is the report of SeedPending with its one recipient's status, reason and
+// transmission details.
+func seedBody(id, status, reason, details string) []byte {
+	return []byte(`{"jobId":"` + id + `","recipientStatus":[{"number":"+49 89 1234567","properties":null,"status":"` + status + `","reason":"` + reason + `",` + details + `}],"pages":1,"reference":{"customerDefinedId":"wait"}}`)
 }
 
 // FinishAfter makes each of jobIDs served as pending for its next reads reads, then final, in
@@ -67,4 +81,13 @@ func (dc *DataCenter) transition(jobID string, next func(*job) Pending) bool {
 	}
 	j.pending = next(j)
 	return true
+}
+
+// pendingBody is the job's body as served while it is pending, made once: a wait of thousands
+// of jobs reads each of them many times. The caller holds the data center's lock.
+func (j *job) pendingBody() []byte {
+	if j.pendingCopy == nil {
+		j.pendingCopy = pendingBody(j.body)
+	}
+	return j.pendingCopy
 }
