@@ -104,7 +104,10 @@ func (c *Client) waitMany(ctx context.Context, jobIDs []string, asJSON bool, fin
 	return b.results
 }
 
-// run polls in rounds until no job is pending or the deadline comes, as wait does for one job.
+// run polls in rounds until no job is pending or the deadline comes, as wait does for one job,
+// except that the delay before a round runs from the start of the round before, not its end
+// (but it is never shorter than the minimum poll interval): so a job is asked at most one
+// delay apart, however long the rounds of many jobs take.
 func (w *manyWait) run(ctx context.Context) {
 	if w.cfg.maxWait > 0 {
 		var cancel context.CancelFunc
@@ -118,6 +121,7 @@ func (w *manyWait) run(ctx context.Context) {
 	delays.Reset()
 	lastPoll := false
 	for w.pending > 0 {
+		started := time.Now()
 		w.round(ctx)
 		switch {
 		case ctx.Err() != nil: // the deadline or a cancel cut the round, whatever it says
@@ -131,6 +135,9 @@ func (w *manyWait) run(ctx context.Context) {
 		}
 		var delay time.Duration
 		delay, lastPoll = nextPoll(ctx, delays, w.cfg.minDelay)
+		if !lastPoll { // the delay runs from the round's start: a round of many jobs takes a while
+			delay = max(delay-time.Since(started), w.cfg.minDelay)
+		}
 		timer := time.NewTimer(delay)
 		select {
 		case <-timer.C:
