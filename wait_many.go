@@ -17,7 +17,8 @@ import (
 // GetStatusReports does.
 //
 // The single wait's rules carry over, per job: one schedule of rounds whose delays grow from the
-// minimum to the maximum poll interval with jitter, the last round halfway to the deadline;
+// minimum to the maximum poll interval with jitter, each counted from the start of the round
+// before (and never less than the minimum after its end), the last round halfway to the deadline;
 // transient failures (a data center unavailable, a 5xx, a connection error) ridden out until the
 // deadline; ErrInvalidArgument, ErrUnauthorized and ErrInvalidResponse ending that job's wait,
 // returned as they are. A job past the not-found limit is confirmed with the single-report call

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"testing"
@@ -280,4 +281,33 @@ func TestWaitForStatusReportsInputs(t *testing.T) {
 	if len(c.WaitForStatusReports(testContext(t), nil, nil)) != 0 {
 		t.Fatal("no job, some result")
 	}
+}
+
+// Wait for a campaign's jobs together: each outcome is handed over as the job ends, and the
+// results come back in input order.
+func ExampleClient_WaitForStatusReports() {
+	fake := faxtest.NewServer(faxtest.Options{}) // stands in for the Retarus data centers
+	defer fake.Close()
+	jobs := fake.SeedPending(3, faxtest.Pending{For: time.Hour})
+	fake.FinishAfter(2, jobs[0]) // pending for two more polls
+	fake.FinishAfter(1, jobs[1])
+	fake.Finish(jobs[2])
+	client, err := faxreport.New(fake.Config())
+	if err != nil {
+		panic(err)
+	}
+	position := map[string]int{jobs[0]: 1, jobs[1]: 2, jobs[2]: 3}
+	results := client.WaitForStatusReports(context.Background(), jobs, func(r faxreport.ReportResult) {
+		fmt.Printf("job %d ended: %v\n", position[r.JobID], r.Err)
+	}, faxreport.WithPollInterval(10*time.Millisecond, 50*time.Millisecond), faxreport.WithMaxWait(time.Minute))
+	for _, r := range results {
+		fmt.Println(position[r.JobID], r.Report.RecipientStatus[0].Status)
+	}
+	// Output:
+	// job 3 ended: <nil>
+	// job 2 ended: <nil>
+	// job 1 ended: <nil>
+	// 1 OK
+	// 2 OK
+	// 3 OK
 }
