@@ -89,7 +89,7 @@ func (c *Client) waitMany(ctx context.Context, jobIDs []string, asJSON bool, fin
 	ids, b.index = uniqueIDs(jobIDs, func(i int, err error) { w.report(jobIDs[i], i, ReportResult{Err: err}) })
 	w.jobs = make([]*waiting, len(ids))
 	for n, id := range ids {
-		w.jobs[n] = &waiting{id: id, home: -1, stop: WaitError{JobID: id}}
+		w.jobs[n] = &waiting{id: id, home: everywhere, stop: WaitError{JobID: id}}
 	}
 	w.pending = len(w.jobs)
 	if err := cfg.check(); err != nil {
