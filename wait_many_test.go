@@ -3,6 +3,7 @@ package faxreport_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -217,6 +218,52 @@ func TestWaitForStatusReportsFallsBackWhereBulkIsRefused(t *testing.T) {
 	if refused != 2 || singles != 2*len(ids) || later == 0 {
 		t.Fatalf("%d refused bulk GETs, %d single GETs, %d bulk GETs after; want 2 refused, each job read singly in each data center, then bulk GETs again",
 			refused, singles, later)
+	}
+}
+
+// A data center without bulk requests (405, as the vendor's older API) is asked job by job,
+// and a job that appears only when confirmed is taken from the confirmation, in both reads.
+func TestWaitForStatusReportsWithoutBulkAndOnConfirmation(t *testing.T) {
+	for _, asJSON := range []bool{false, true} {
+		wait := (*faxreport.Client).WaitForStatusReports
+		if asJSON {
+			wait = (*faxreport.Client).WaitForStatusReportsJSON
+		}
+		got := func(r faxreport.ReportResult) string {
+			if asJSON {
+				var doc struct{ JobID string }
+				if err := json.Unmarshal(r.JSON, &doc); err != nil || r.Report != nil {
+					t.Fatalf("JSON %s (%v), report %v", r.JSON, err, r.Report)
+				}
+				return doc.JobID
+			}
+			return r.Report.JobID
+		}
+
+		reports := serveReportForPath(t)
+		noBulk := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost {
+				serveStatus(http.StatusMethodNotAllowed)(w, r)
+				return
+			}
+			reports(w, r)
+		})
+		ids := []string{"FJONE", "FJTWO", "FJTHREE"}
+		for _, r := range wait(newClient(t, noBulk), testContext(t), ids, nil, fastPolls) {
+			if r.Err != nil || got(r) != r.JobID {
+				t.Fatalf("JSON %t, job %s: %v", asJSON, r.JobID, r.Err)
+			}
+		}
+		if n := noBulk.requests.Load(); n != 1+int64(len(ids)) {
+			t.Fatalf("JSON %t: %d requests, want one refused bulk GET and one GET per job", asJSON, n)
+		}
+
+		s, c := fakeClient(t, faxtest.Options{})
+		s.PutPending(finalReport("FJLATE", faxreport.StatusOK), faxtest.Pending{NotFoundReads: 1}) // the bulk GET misses it
+		r := wait(c, testContext(t), []string{"FJLATE"}, nil, fastPolls, faxreport.WithNotFoundLimit(0))[0]
+		if r.Err != nil || got(r) != "FJLATE" {
+			t.Fatalf("JSON %t: the confirmation's report: %v", asJSON, r.Err)
+		}
 	}
 }
 
