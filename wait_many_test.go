@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"path"
 	"slices"
 	"testing"
 	"time"
@@ -264,6 +265,42 @@ func TestWaitForStatusReportsWithoutBulkAndOnConfirmation(t *testing.T) {
 		if r.Err != nil || got(r) != "FJLATE" {
 			t.Fatalf("JSON %t: the confirmation's report: %v", asJSON, r.Err)
 		}
+	}
+}
+
+// A report that breaks the contract spoils its bulk answer, not the jobs behind it: they are
+// read one by one, and that job alone ends with ErrInvalidResponse.
+func TestWaitForStatusReportsInvalidReportBlocksNothing(t *testing.T) {
+	bad := []byte(`{"jobId":"FJBAD","pages":1}`) // no recipientStatus
+	dc := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			if path.Base(r.URL.Path) == "FJBAD" {
+				serveJSON(http.StatusOK, bad)(w, r)
+				return
+			}
+			serveJSON(http.StatusOK, withField(t, path.Base(r.URL.Path), "jobId"))(w, r)
+			return
+		}
+		var bulk struct {
+			JobIDs []string `json:"jobIds"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&bulk); err != nil {
+			t.Error(err)
+		}
+		items := make([]json.RawMessage, len(bulk.JobIDs))
+		for i, id := range bulk.JobIDs {
+			items[i] = withField(t, id, "jobId")
+			if id == "FJBAD" {
+				items[i] = bad
+			}
+		}
+		body, _ := json.Marshal(map[string]any{"reports": items})
+		serveJSON(http.StatusOK, body)(w, r)
+	})
+	results := newClient(t, dc).WaitForStatusReports(testContext(t), []string{"FJGOOD1", "FJBAD", "FJGOOD2"}, nil, fastPolls)
+	mustFail(t, results[1].Err, faxreport.ErrInvalidResponse, faxreport.ErrNotFound)
+	if results[0].Err != nil || results[2].Err != nil {
+		t.Fatalf("the jobs beside the bad one: %v, %v", results[0].Err, results[2].Err)
 	}
 }
 
