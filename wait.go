@@ -11,7 +11,8 @@ import (
 	"github.com/cenkalti/backoff/v5"
 )
 
-// WaitOption configures WaitForStatusReport and WaitForStatusReportJSON.
+// WaitOption configures WaitForStatusReport, WaitForStatusReportJSON, and per job
+// WaitForStatusReports and WaitForStatusReportsJSON.
 type WaitOption func(*waitConfig)
 
 type waitConfig struct {
