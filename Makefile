@@ -39,14 +39,14 @@ test: check-generate lint-spec vet lint
 ## bench: the performance benchmarks. P1, P2 and P5 in alternating blocks in one run each
 ## (BLOCKS pairs; P5_BLOCKS for P5), their figure the median of the block ratios with p25-p75;
 ## then P3, P4, P1's allocations and P2's parts, COUNT runs each, summarised by benchstat (medians);
-## then the bulk benchmarks P6 and P7 once each (P6's per-job side alone takes about 25 s)
+## then the bulk benchmarks P6, P7 and P8 once each (P6's per-job side alone takes about 25 s, P8 about 10 s)
 BLOCKS    ?= 60
 P5_BLOCKS ?= 8
 bench:
 	$(GO) test -run '^$$' -bench 'P1GetStatusReport|P2Decode' -benchtime $(BLOCKS)x -count 1 . ./internal/validate | tee bench-blocks.out
 	$(GO) test -run '^$$' -bench 'P5ManyReports' -benchtime $(P5_BLOCKS)x -count 1 . | tee -a bench-blocks.out
 	$(GO) test -run '^$$' -bench 'P[34]|P1Allocs|DecodeParts/1000' -benchmem -count $(COUNT) . ./internal/validate | tee bench.out
-	$(GO) test -run '^$$' -bench 'P[67]' -benchtime 1x -count 1 . | tee bench-bulk.out
+	$(GO) test -run '^$$' -bench 'P[678]' -benchtime 1x -count 1 . | tee bench-bulk.out
 	$(TOOL) benchstat bench.out
 	@echo; echo "Block method (median of block ratios, p25-p75; per-call interleaved ratio second):"
 	@awk '/^Benchmark/ { delete m; for (i = 3; i < NF; i += 2) m[$$(i+1)] = $$i; \

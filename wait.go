@@ -11,7 +11,8 @@ import (
 	"github.com/cenkalti/backoff/v5"
 )
 
-// WaitOption configures WaitForStatusReport and WaitForStatusReportJSON.
+// WaitOption configures WaitForStatusReport, WaitForStatusReportJSON, and per job
+// WaitForStatusReports and WaitForStatusReportsJSON.
 type WaitOption func(*waitConfig)
 
 type waitConfig struct {
@@ -145,7 +146,7 @@ func (c *Client) wait(ctx context.Context, jobID string, opts []WaitOption, poll
 		switch {
 		case err == nil:
 			stop.Last, stop.LastJSON = p.report, p.body
-		case errors.Is(err, ErrInvalidArgument), errors.Is(err, ErrUnauthorized), errors.Is(err, ErrInvalidResponse):
+		case endsWait(err):
 			return polled{}, err
 		case errors.Is(err, ErrNotFound):
 			if notFound++; notFound > cfg.notFoundLimit {

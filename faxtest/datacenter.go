@@ -53,6 +53,7 @@ type job struct {
 	// stillPending says the stored body itself has a PENDING recipient: the job is not
 	// complete, and it is not listed, however it is served.
 	stillPending bool
+	pendingCopy  []byte // body as served while pending, made at the first such read
 }
 
 // Pending says how long a stored job is not yet final. Each zero field means "no such phase".
@@ -138,7 +139,7 @@ func (dc *DataCenter) read(jobID string) (body []byte, ok bool) {
 		return nil, false
 	}
 	if j.reads <= p.NotFoundReads+p.Reads || time.Since(j.stored) < p.For {
-		return pendingBody(j.body), true
+		return j.pendingBody(), true
 	}
 	return j.body, true
 }

@@ -14,14 +14,6 @@ import (
 // jobsAtOnce bounds how many jobs a command handles at the same time.
 const jobsAtOnce = 8
 
-// jobArgs requires at least one job ID.
-func jobArgs(_ *cobra.Command, args []string) error {
-	if len(args) == 0 {
-		return usagef("no job ID given")
-	}
-	return nil
-}
-
 // noArgs refuses arguments. The message names the command without the program's name, which
 // the "faxreport: " prefix of every error line gives already.
 func noArgs(cmd *cobra.Command, args []string) error {

@@ -1,0 +1,181 @@
+package faxreport
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/cenkalti/backoff/v5"
+)
+
+// WaitForStatusReports waits for many jobs at once, as WaitForStatusReport waits for one, and
+// polls in bulk: each round asks, with bulk GETs of at most ListLimit IDs, only about the jobs
+// still pending. A job that a data center has shown is asked only there from then on (a report
+// lives in one data center); a job that none has shown yet is asked everywhere, and a round in
+// which no data center returns it counts toward the not-found limit. A data center that refuses
+// a bulk request, or answers it unusably, is asked job by job for that request's jobs, as
+// GetStatusReports does.
+//
+// The single wait's rules carry over, per job: one schedule of rounds whose delays grow from the
+// minimum to the maximum poll interval with jitter, each counted from the start of the round
+// before (and never less than the minimum after its end), the last round halfway to the deadline;
+// transient failures (a data center unavailable, a 5xx, a connection error) ridden out until the
+// deadline; ErrInvalidArgument, ErrUnauthorized and ErrInvalidResponse ending that job's wait,
+// returned as they are. A job past the not-found limit is confirmed with the single-report call
+// before its wait ends: a bulk answer without a job is not the documented 404, so such a job
+// gets a *WaitError matching ErrNotFound only when every data center answered 404 for it. A job
+// still pending at the deadline (or when ctx ends) gets a *WaitError with its last report
+// (Last) that matches context.DeadlineExceeded (or the context's cause), as the single wait's.
+//
+// final, when not nil, receives each job's outcome as soon as it is decided, in the order of
+// completion, once per distinct job ID: a report the moment its bulk answer shows it final,
+// errors at the end of their round. It is called from one goroutine at a time; the wait goes on
+// while it runs, but a slow final delays the outcomes behind it. The results are returned at
+// the end in the order of jobIDs, one per ID, as GetStatusReports returns them (a duplicated ID
+// is waited for once and its result repeated; an invalid one gets ErrInvalidArgument and is
+// not sent). The options are WaitForStatusReport's; invalid ones are every job's error.
+func (c *Client) WaitForStatusReports(ctx context.Context, jobIDs []string, final func(ReportResult), opts ...WaitOption) []ReportResult {
+	return c.waitMany(ctx, jobIDs, false, final, opts)
+}
+
+// WaitForStatusReportsJSON is WaitForStatusReports for callers that want each final report
+// exactly as the API sent it: each result's JSON holds the report byte for byte (its item of the
+// bulk answer that found it final, or the body of the single-report call that did), validated
+// against openapi.yaml; Report is nil. A *WaitError's LastJSON holds the last report seen as
+// sent, with its model in Last.
+func (c *Client) WaitForStatusReportsJSON(ctx context.Context, jobIDs []string, final func(ReportResult), opts ...WaitOption) []ReportResult {
+	return c.waitMany(ctx, jobIDs, true, final, opts)
+}
+
+// waiting is one distinct job of a many-job wait.
+type waiting struct {
+	id       string
+	home     int // the data center that showed the job, -1 while none has
+	notFound int // rounds in which no data center showed it, confirmations included
+	stop     WaitError
+	lastErr  error // the last round's error, nil when it saw a report or no data center had it
+	done     bool
+	// This round's: the report seen and the data center it came from (-1: none), and each
+	// data center's failure (nil until one fails, then indexed like the data centers).
+	seen   bulkItem
+	seenIn int
+	failed []error
+}
+
+// manyWait is one call of WaitForStatusReports or WaitForStatusReportsJSON.
+type manyWait struct {
+	b     *batch // the bulk reads, the results and the request slots
+	cfg   waitConfig
+	start time.Time
+	jobs  []*waiting // the distinct valid IDs, in order
+	final func(ReportResult)
+
+	mu      sync.Mutex // guards the jobs' state, the results and the calls of final
+	pending int        // jobs not done
+}
+
+// waitMany is WaitForStatusReports, or WaitForStatusReportsJSON when asJSON is set.
+func (c *Client) waitMany(ctx context.Context, jobIDs []string, asJSON bool, final func(ReportResult), opts []WaitOption) []ReportResult {
+	cfg := waitConfig{minDelay: DefaultMinPollInterval, maxDelay: DefaultMaxPollInterval, notFoundLimit: DefaultNotFoundLimit}
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	b := &batch{c: c, json: asJSON, workers: DefaultConcurrency, slots: make([]chan struct{}, len(c.dataCenters)), results: make([]ReportResult, len(jobIDs))}
+	for i := range b.slots {
+		b.slots[i] = make(chan struct{}, DefaultConcurrency)
+	}
+	w := &manyWait{b: b, cfg: cfg, start: time.Now(), final: final}
+	var ids []string
+	ids, b.index = uniqueIDs(jobIDs, func(i int, err error) { w.report(jobIDs[i], i, ReportResult{Err: err}) })
+	w.jobs = make([]*waiting, len(ids))
+	for n, id := range ids {
+		w.jobs[n] = &waiting{id: id, home: everywhere, stop: WaitError{JobID: id}}
+	}
+	w.pending = len(w.jobs)
+	if err := cfg.check(); err != nil {
+		w.endAll(func(*waiting) error { return err })
+	} else {
+		w.run(ctx)
+	}
+	for i, id := range jobIDs {
+		if first := b.index[id]; first != i {
+			b.results[i] = b.results[first]
+		}
+	}
+	return b.results
+}
+
+// run polls in rounds until no job is pending or the deadline comes, as wait does for one job,
+// except that the delay before a round runs from the start of the round before, not its end
+// (but it is never shorter than the minimum poll interval): so a job is asked at most one
+// delay apart, however long the rounds of many jobs take.
+func (w *manyWait) run(ctx context.Context) {
+	if w.cfg.maxWait > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, w.cfg.maxWait)
+		defer cancel()
+	}
+	delays := &backoff.ExponentialBackOff{
+		InitialInterval: w.cfg.minDelay, MaxInterval: w.cfg.maxDelay,
+		Multiplier: 1.5, RandomizationFactor: 0.5,
+	}
+	delays.Reset()
+	lastPoll := false
+	for w.pending > 0 {
+		started := time.Now()
+		w.round(ctx)
+		switch {
+		case ctx.Err() != nil: // the deadline or a cancel cut the round, whatever it says
+			w.endAll(func(j *waiting) error { return j.stop.at(w.start, context.Cause(ctx), j.lastErr) })
+			return
+		case w.pending == 0:
+			return
+		case lastPoll:
+			w.endAll(func(j *waiting) error { return j.stop.at(w.start, context.DeadlineExceeded, j.lastErr) })
+			return
+		}
+		var delay time.Duration
+		delay, lastPoll = nextPoll(ctx, delays, w.cfg.minDelay)
+		if !lastPoll { // the delay runs from the round's start: a round of many jobs takes a while
+			delay = max(delay-time.Since(started), w.cfg.minDelay)
+		}
+		timer := time.NewTimer(delay)
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			timer.Stop()
+			w.endAll(func(j *waiting) error { return j.stop.at(w.start, context.Cause(ctx), j.lastErr) })
+			return
+		}
+	}
+}
+
+// finish ends j's wait with r and hands r over. The caller holds w.mu.
+func (w *manyWait) finish(j *waiting, r ReportResult) {
+	if j.done {
+		return
+	}
+	j.done = true
+	w.pending--
+	w.report(j.id, w.b.index[j.id], r)
+}
+
+// report stores the outcome of the job at index i of the input and hands it to final.
+func (w *manyWait) report(id string, i int, r ReportResult) {
+	r.JobID = id
+	w.b.results[i] = r
+	if w.final != nil {
+		w.final(r)
+	}
+}
+
+// endAll ends the wait of every job still pending with the error why gives it.
+func (w *manyWait) endAll(why func(*waiting) error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, j := range w.jobs {
+		if !j.done {
+			w.finish(j, ReportResult{Err: why(j)})
+		}
+	}
+}

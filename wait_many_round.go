@@ -1,0 +1,252 @@
+package faxreport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/faxreport/faxreport/internal/validate"
+)
+
+// everywhere is the home of a job that no data center has shown yet: it is asked in all.
+const everywhere = -1
+
+// round polls every pending job once: in bulk, in its home data center or, while it has none,
+// in every data center. A job seen final is handed over at once; the others are judged once
+// every answer is in, and those past the not-found limit are confirmed one by one.
+func (w *manyWait) round(ctx context.Context) {
+	asks := make([][]*waiting, len(w.b.c.dataCenters))
+	for _, j := range w.jobs {
+		if j.done {
+			continue
+		}
+		j.stop.Polls++
+		j.seenIn, j.failed = -1, nil
+		for i := range asks {
+			if j.home == everywhere || j.home == i {
+				asks[i] = append(asks[i], j)
+			}
+		}
+	}
+	g := new(errgroup.Group)
+	g.SetLimit(DefaultConcurrency)
+	for i, jobs := range asks {
+		for len(jobs) > 0 {
+			chunk := jobs[:min(len(jobs), ListLimit)]
+			jobs = jobs[len(chunk):]
+			g.Go(func() error {
+				w.readIn(ctx, i, chunk)
+				return nil
+			})
+		}
+	}
+	_ = g.Wait() // each job keeps its own errors
+	if ctx.Err() != nil {
+		return
+	}
+	var confirm []*waiting
+	w.mu.Lock()
+	for _, j := range w.jobs {
+		if !j.done && w.judge(j) {
+			confirm = append(confirm, j)
+		}
+	}
+	w.mu.Unlock()
+	w.confirm(ctx, confirm)
+}
+
+// readIn reads chunk (at most ListLimit jobs) in data center i with one bulk GET, or job by job
+// when the data center refuses it, and records each job's answer.
+func (w *manyWait) readIn(ctx context.Context, i int, chunk []*waiting) {
+	ids := make([]string, len(chunk))
+	for n, j := range chunk {
+		ids[n] = j.id
+	}
+	found, err := w.b.bulkReadIn(ctx, i, ids)
+	var errs []error // each job's error, indexed like chunk: nil when read, or not there
+	if err != nil && refusedBulk(err) && ctx.Err() == nil {
+		found, errs = w.readEachIn(ctx, i, ids)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for n, j := range chunk {
+		if item, ok := found[j.id]; ok {
+			w.seen(ctx, j, i, item)
+			continue
+		}
+		failed := err
+		if errs != nil {
+			failed = errs[n]
+		}
+		if failed != nil {
+			if j.failed == nil {
+				j.failed = make([]error, len(w.b.c.dataCenters))
+			}
+			j.failed[i] = failed
+		}
+	}
+}
+
+// readEachIn reads ids in data center i with the single-report call, a few at a time: the
+// fallback of a data center that refused a bulk GET. It returns the reports found and each
+// job's error, indexed like ids: nil for a report and for a 404.
+func (w *manyWait) readEachIn(ctx context.Context, i int, ids []string) (map[string]bulkItem, []error) {
+	found := make(map[string]bulkItem)
+	errs := make([]error, len(ids))
+	var mu sync.Mutex
+	g := new(errgroup.Group)
+	g.SetLimit(DefaultConcurrency)
+	for n, id := range ids {
+		g.Go(func() error {
+			item, err := w.b.readOneIn(ctx, i, id)
+			switch {
+			case err == nil:
+				mu.Lock()
+				found[id] = item
+				mu.Unlock()
+			case !errors.Is(err, ErrNotFound):
+				errs[n] = err
+			}
+			return nil
+		})
+	}
+	_ = g.Wait()
+	return found, errs
+}
+
+// seen records that data center i returned j's report this round: a final one ends j's wait at
+// once; a pending one makes i j's home. A second data center's answer is only compared with the
+// first. The caller holds w.mu.
+func (w *manyWait) seen(ctx context.Context, j *waiting, i int, item bulkItem) {
+	if j.seenIn >= 0 { // a job lives in one data center: an invariant broken
+		if !reflect.DeepEqual(j.seen.report, item.report) {
+			w.b.c.warnDiffering(ctx, opBulkGet, j.id, j.seenIn, i)
+		}
+		return
+	}
+	j.seen, j.seenIn = item, i
+	if IsReportFinal(item.report) {
+		w.finish(j, w.b.found(item.report, item.raw))
+		return
+	}
+	j.home = i
+	j.stop.Last, j.stop.LastJSON, j.lastErr = item.report, item.raw, nil
+}
+
+// judge decides, at the end of a round, what became of a job not seen in it, and reports
+// whether it is past the not-found limit and must be confirmed. A failure that no poll can
+// change ends its wait; another is "not yet". A round in which every data center asked answered
+// without it counts toward the limit, and the job is asked everywhere again. The caller holds
+// w.mu.
+func (w *manyWait) judge(j *waiting) (confirm bool) {
+	switch {
+	case j.seenIn >= 0:
+		return false
+	case j.failed != nil:
+		err := w.regionError(j)
+		if endsWait(err) {
+			w.finish(j, ReportResult{Err: err})
+		}
+		j.lastErr = err
+		return false
+	}
+	j.home, j.lastErr = everywhere, nil
+	j.notFound++
+	return j.notFound > w.cfg.notFoundLimit
+}
+
+// regionError is the error of a round in which some data center asked about j failed, naming
+// each, and the others as not holding it.
+func (w *manyWait) regionError(j *waiting) *RegionError {
+	e := &RegionError{JobID: j.id}
+	for i, dc := range w.b.c.dataCenters {
+		switch {
+		case j.failed[i] != nil:
+			e.Failed = append(e.Failed, &EndpointError{Endpoint: dc.url, Err: j.failed[i]})
+		case j.home == everywhere || j.home == i:
+			e.NotFound = append(e.NotFound, dc.url)
+		}
+	}
+	return e
+}
+
+// confirm reads each of jobs, past the not-found limit, with the single-report call in every
+// data center, a few at a time: only a 404 from each ends a wait as not found.
+func (w *manyWait) confirm(ctx context.Context, jobs []*waiting) {
+	g := new(errgroup.Group)
+	g.SetLimit(DefaultConcurrency)
+	for _, j := range jobs {
+		g.Go(func() error {
+			item, err := w.b.readAnywhere(ctx, j.id)
+			w.mu.Lock()
+			defer w.mu.Unlock()
+			switch {
+			case ctx.Err() != nil: // the wait ends all pending jobs
+			case err == nil && IsReportFinal(item.report):
+				w.finish(j, w.b.found(item.report, item.raw))
+			case err == nil:
+				j.stop.Last, j.stop.LastJSON, j.lastErr = item.report, item.raw, nil
+			case errors.Is(err, ErrNotFound):
+				w.finish(j, ReportResult{Err: j.stop.at(w.start, err, nil)})
+			case endsWait(err):
+				w.finish(j, ReportResult{Err: err})
+			default:
+				j.lastErr = err
+			}
+			return nil
+		})
+	}
+	_ = g.Wait()
+}
+
+// endsWait reports an error that no later poll can change, which ends a wait: a bad argument,
+// refused credentials, or an answer that broke the contract.
+func endsWait(err error) bool {
+	return errors.Is(err, ErrInvalidArgument) || errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrInvalidResponse)
+}
+
+// readOneIn reads jobID's report in data center i alone, with the single-report call and its
+// retries.
+func (b *batch) readOneIn(ctx context.Context, i int, jobID string) (bulkItem, error) {
+	c, dc := b.c, b.c.dataCenters[i]
+	if !b.json {
+		r, err := ask(ctx, c, opGet, jobID, dc, b.slots[i], sendGet, c.decode.reports, func(n int, r *Report, err error) error {
+			return acceptReport(c, dc, jobID, n, r, err)
+		})
+		return bulkItem{report: r}, err
+	}
+	raw, err := ask(ctx, c, opGet, jobID, dc, b.slots[i], sendGet, c.decode.rawReports, func(n int, raw *validate.Raw, err error) error {
+		return acceptRawReport(c, dc, jobID, n, raw, err)
+	})
+	if err != nil {
+		return bulkItem{}, err
+	}
+	return c.rawItem(jobID, raw)
+}
+
+// readAnywhere reads jobID's report with the single-report call in every data center, under
+// GetStatusReport's rules.
+func (b *batch) readAnywhere(ctx context.Context, jobID string) (bulkItem, error) {
+	if !b.json {
+		r, err := b.c.getStatusReport(ctx, jobID, b.slots)
+		return bulkItem{report: r}, err
+	}
+	raw, err := b.c.getStatusReportRaw(ctx, jobID, b.slots)
+	if err != nil {
+		return bulkItem{}, err
+	}
+	return b.c.rawItem(jobID, raw)
+}
+
+// rawItem is a report read as the API sent it, with its model.
+func (c *Client) rawItem(jobID string, raw *validate.Raw) (bulkItem, error) {
+	r, err := reportModel().Of(raw.Doc)
+	if err != nil { // validation refuses what the model cannot hold: a spec bug
+		return bulkItem{}, fmt.Errorf("faxreport: get job %s: %w: %s", quoteID(jobID), ErrInvalidResponse, c.scrub.String(err.Error()))
+	}
+	return bulkItem{report: r, raw: raw.Body}, nil
+}

@@ -1,0 +1,397 @@
+package faxreport_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"path"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/faxreport/faxreport"
+	"github.com/faxreport/faxreport/api"
+	"github.com/faxreport/faxreport/faxtest"
+)
+
+// outcomes collects what a many-job wait hands over as it goes, in that order.
+type outcomes struct{ got []faxreport.ReportResult }
+
+func (o *outcomes) add(r faxreport.ReportResult) { o.got = append(o.got, r) }
+
+// bulkRequests counts the bulk requests in a request log, and the job IDs they carried in all.
+func bulkRequests(log []faxtest.Request) (requests, ids int) {
+	for _, r := range log {
+		if r.Method == http.MethodPost {
+			requests++
+			ids += len(r.JobIDs)
+		}
+	}
+	return requests, ids
+}
+
+// chunksOf is how many bulk requests n jobs take.
+func chunksOf(n int) int { return (n + faxreport.ListLimit - 1) / faxreport.ListLimit }
+
+func TestWaitForStatusReportsTenThousandJobsInWaves(t *testing.T) {
+	s, c := fakeClient(t, faxtest.Options{})
+	waves := [][]string{ // final at the first, second and third poll
+		s.SeedPending(3334, faxtest.Pending{}),
+		s.SeedPending(3333, faxtest.Pending{Reads: 1}),
+		s.SeedPending(3333, faxtest.Pending{Reads: 2}),
+	}
+	wave := map[string]int{}
+	var ids []string // the waves interleaved, so that input order is not completion order
+	for n := range waves[0] {
+		for w := range waves {
+			if n < len(waves[w]) {
+				ids, wave[waves[w][n]] = append(ids, waves[w][n]), w
+			}
+		}
+	}
+	var seen outcomes
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // 10,000 jobs under -race on a busy machine
+	defer cancel()
+	results := c.WaitForStatusReports(ctx, ids, seen.add, fastPolls)
+
+	if len(seen.got) != len(ids) {
+		t.Fatalf("%d outcomes handed over, want one per job: %d", len(seen.got), len(ids))
+	}
+	lastWave, handed := 0, map[string]bool{}
+	for _, r := range seen.got {
+		if r.Err != nil || !faxreport.IsReportFinal(r.Report) || r.Report.JobID != r.JobID {
+			t.Fatalf("outcome %s: %v %+v", r.JobID, r.Err, r.Report)
+		}
+		if wave[r.JobID] < lastWave {
+			t.Fatalf("job %s of wave %d handed over after one of wave %d: not in completion order", r.JobID, wave[r.JobID], lastWave)
+		}
+		lastWave, handed[r.JobID] = wave[r.JobID], true
+	}
+	if len(handed) != len(ids) {
+		t.Fatalf("%d distinct jobs handed over of %d", len(handed), len(ids))
+	}
+	for i, r := range results {
+		if r.JobID != ids[i] || r.Err != nil || r.Report.JobID != ids[i] {
+			t.Fatalf("result %d: %s %v, want job %s in input order", i, r.JobID, r.Err, ids[i])
+		}
+	}
+
+	// Round 1 asks every job everywhere; rounds 2 and 3 only the pending ones, in their home.
+	want, wantIDs := 2*chunksOf(len(ids)), 2*len(ids)
+	for _, pending := range [][]string{append(slices.Clone(waves[1]), waves[2]...), waves[2]} {
+		for _, dc := range s.DataCenters() {
+			home := 0
+			for _, id := range pending {
+				if s.Home(id) == dc {
+					home++
+				}
+			}
+			want, wantIDs = want+chunksOf(home), wantIDs+home
+		}
+	}
+	requests, asked := bulkRequests(s.Requests())
+	if total := len(s.Requests()); requests != want || asked != wantIDs || total != want {
+		t.Fatalf("%d requests, %d bulk, carrying %d IDs; want %d bulk requests carrying %d and nothing else", total, requests, asked, want, wantIDs)
+	}
+}
+
+func TestWaitForStatusReportsJSONGivesTheBytesAsSent(t *testing.T) {
+	s, c := fakeClient(t, faxtest.Options{})
+	s.PutJSON(api.Example(api.ReportExample))
+	s.PutJSON(api.Example(api.ReportPending)) // stays pending: its own body is
+	s.FinishAfter(1, "FJJ66GHGX105ZZBIELVCN1")
+	ids := []string{"FJJ66GHGX105ZZBIELVCN1", "FJ0PENDING0REPORT00001"}
+	results := c.WaitForStatusReportsJSON(testContext(t), ids, nil, fastPolls, faxreport.WithMaxWait(100*time.Millisecond))
+	if r := results[0]; r.Err != nil || r.Report != nil || !bytes.Equal(r.JSON, bytes.TrimSpace(api.Example(api.ReportExample))) {
+		t.Fatalf("final job: %v, report %v, JSON %s", r.Err, r.Report, r.JSON)
+	}
+	var waitErr *faxreport.WaitError
+	if !errors.As(results[1].Err, &waitErr) || !bytes.Equal(waitErr.LastJSON, bytes.TrimSpace(api.Example(api.ReportPending))) || waitErr.Last == nil {
+		t.Fatalf("pending job: %v, want a *WaitError with the last report and its bytes", results[1].Err)
+	}
+}
+
+func TestWaitForStatusReportsNotFoundLimit(t *testing.T) {
+	s, c := fakeClient(t, faxtest.Options{})
+	known := s.SeedPending(1, faxtest.Pending{Reads: 4})[0]
+	results := c.WaitForStatusReports(testContext(t), []string{"FJUNKNOWN", known}, nil, fastPolls, faxreport.WithNotFoundLimit(2))
+	var waitErr *faxreport.WaitError
+	if !errors.As(results[0].Err, &waitErr) || waitErr.Polls != 3 || waitErr.Last != nil {
+		t.Fatalf("unknown job: %v, want a *WaitError after 3 polls", results[0].Err)
+	}
+	mustFail(t, results[0].Err, faxreport.ErrNotFound, context.DeadlineExceeded)
+	if results[1].Err != nil {
+		t.Fatalf("known job: %v", results[1].Err)
+	}
+	singles := 0
+	for _, r := range s.Requests() {
+		if r.Method == http.MethodGet {
+			if r.JobID != "FJUNKNOWN" {
+				t.Fatalf("single GET of %s: only the unknown job needs confirming", r.JobID)
+			}
+			singles++
+		}
+	}
+	if singles != 2 {
+		t.Fatalf("%d single GETs, want the confirmation in each data center", singles)
+	}
+}
+
+func TestWaitForStatusReportsRidesOutAHomeFailingMidWait(t *testing.T) {
+	s, c := fakeClient(t, faxtest.Options{})
+	home, other := s.DataCenter(0), s.DataCenter(1)
+	home.Put(finalReport("FJFIRST", faxreport.StatusOK))
+	home.PutPending(finalReport("FJLATER", faxreport.StatusOK), faxtest.Pending{Reads: 2})
+	failed := false
+	results := c.WaitForStatusReports(testContext(t), []string{"FJFIRST", "FJLATER"}, func(r faxreport.ReportResult) {
+		if r.JobID == "FJFIRST" { // round 1's answer from home is in: its next request fails
+			home.Inject(faxtest.Fault{Status: http.StatusServiceUnavailable, Times: fastRetry.MaxAttempts})
+			failed = true
+		}
+	}, fastPolls)
+	if !failed || results[0].Err != nil || results[1].Err != nil || !faxreport.IsReportFinal(results[1].Report) {
+		t.Fatalf("results %+v", results)
+	}
+	unavailable := 0
+	for _, r := range home.Requests() {
+		if r.Status == http.StatusServiceUnavailable {
+			unavailable++
+		}
+	}
+	if unavailable != fastRetry.MaxAttempts {
+		t.Fatalf("%d answers 503 from home, want a whole round's attempts", unavailable)
+	}
+	if n := other.RequestCount(); n != 1 {
+		t.Fatalf("the other data center asked %d times, want once: once seen, a job is asked only at home", n)
+	}
+}
+
+func TestWaitForStatusReportsDeadlineWhilePending(t *testing.T) {
+	s, c := fakeClient(t, faxtest.Options{})
+	done := s.SeedPending(1, faxtest.Pending{Reads: 1})[0]
+	stuck := s.SeedPending(1, faxtest.Pending{For: time.Hour})[0]
+	start := time.Now()
+	results := c.WaitForStatusReports(testContext(t), []string{stuck, done}, nil, fastPolls, faxreport.WithMaxWait(100*time.Millisecond))
+	if waited := time.Since(start); waited > time.Second {
+		t.Fatalf("waited %v for a 100ms wait", waited)
+	}
+	var waitErr *faxreport.WaitError
+	if !errors.As(results[0].Err, &waitErr) || waitErr.Last == nil || faxreport.IsReportFinal(waitErr.Last) || waitErr.Polls < 2 {
+		t.Fatalf("pending job: %v, want a *WaitError with its last, pending report", results[0].Err)
+	}
+	mustFail(t, results[0].Err, context.DeadlineExceeded, faxreport.ErrNotFound)
+	if results[1].Err != nil {
+		t.Fatalf("the job final in time: %v", results[1].Err)
+	}
+}
+
+func TestWaitForStatusReportsFallsBackWhereBulkIsRefused(t *testing.T) {
+	s, c := fakeClient(t, faxtest.Options{})
+	for _, dc := range s.DataCenters() {
+		dc.RefuseUnknownInBulkGet(http.StatusBadRequest) // while homes are unknown, every bulk GET
+	}
+	ids := s.SeedPending(20, faxtest.Pending{Reads: 2})
+	results := c.WaitForStatusReports(testContext(t), ids, nil, fastPolls)
+	for _, r := range results {
+		if r.Err != nil || !faxreport.IsReportFinal(r.Report) {
+			t.Fatalf("job %s: %v", r.JobID, r.Err)
+		}
+	}
+	var refused, singles, later int
+	for _, r := range s.Requests() {
+		switch {
+		case r.Method == http.MethodPost && r.Status == http.StatusBadRequest:
+			refused++
+		case r.Method == http.MethodGet:
+			singles++
+		case r.Method == http.MethodPost && r.Status == http.StatusOK:
+			later++
+			for _, id := range r.JobIDs {
+				if s.Home(id) != s.DataCenter(r.DataCenter) {
+					t.Fatalf("job %s asked in bulk in data center %d, not its home, once its home was known", id, r.DataCenter)
+				}
+			}
+		}
+	}
+	if refused != 2 || singles != 2*len(ids) || later == 0 {
+		t.Fatalf("%d refused bulk GETs, %d single GETs, %d bulk GETs after; want 2 refused, each job read singly in each data center, then bulk GETs again",
+			refused, singles, later)
+	}
+}
+
+// A data center without bulk requests (405, as the vendor's older API) is asked job by job,
+// and a job that appears only when confirmed is taken from the confirmation, in both reads.
+func TestWaitForStatusReportsWithoutBulkAndOnConfirmation(t *testing.T) {
+	for _, asJSON := range []bool{false, true} {
+		wait := (*faxreport.Client).WaitForStatusReports
+		if asJSON {
+			wait = (*faxreport.Client).WaitForStatusReportsJSON
+		}
+		got := func(r faxreport.ReportResult) string {
+			if asJSON {
+				var doc struct{ JobID string }
+				if err := json.Unmarshal(r.JSON, &doc); err != nil || r.Report != nil {
+					t.Fatalf("JSON %s (%v), report %v", r.JSON, err, r.Report)
+				}
+				return doc.JobID
+			}
+			return r.Report.JobID
+		}
+
+		reports := serveReportForPath(t)
+		noBulk := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost {
+				serveStatus(http.StatusMethodNotAllowed)(w, r)
+				return
+			}
+			reports(w, r)
+		})
+		ids := []string{"FJONE", "FJTWO", "FJTHREE"}
+		for _, r := range wait(newClient(t, noBulk), testContext(t), ids, nil, fastPolls) {
+			if r.Err != nil || got(r) != r.JobID {
+				t.Fatalf("JSON %t, job %s: %v", asJSON, r.JobID, r.Err)
+			}
+		}
+		if n := noBulk.requests.Load(); n != 1+int64(len(ids)) {
+			t.Fatalf("JSON %t: %d requests, want one refused bulk GET and one GET per job", asJSON, n)
+		}
+
+		s, c := fakeClient(t, faxtest.Options{})
+		s.PutPending(finalReport("FJLATE", faxreport.StatusOK), faxtest.Pending{NotFoundReads: 1}) // the bulk GET misses it
+		r := wait(c, testContext(t), []string{"FJLATE"}, nil, fastPolls, faxreport.WithNotFoundLimit(0))[0]
+		if r.Err != nil || got(r) != "FJLATE" {
+			t.Fatalf("JSON %t: the confirmation's report: %v", asJSON, r.Err)
+		}
+	}
+}
+
+// A report that breaks the contract spoils its bulk answer, not the jobs behind it: they are
+// read one by one, and that job alone ends with ErrInvalidResponse.
+func TestWaitForStatusReportsInvalidReportBlocksNothing(t *testing.T) {
+	bad := []byte(`{"jobId":"FJBAD","pages":1}`) // no recipientStatus
+	dc := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			if path.Base(r.URL.Path) == "FJBAD" {
+				serveJSON(http.StatusOK, bad)(w, r)
+				return
+			}
+			serveJSON(http.StatusOK, withField(t, path.Base(r.URL.Path), "jobId"))(w, r)
+			return
+		}
+		var bulk struct {
+			JobIDs []string `json:"jobIds"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&bulk); err != nil {
+			t.Error(err)
+		}
+		items := make([]json.RawMessage, len(bulk.JobIDs))
+		for i, id := range bulk.JobIDs {
+			items[i] = withField(t, id, "jobId")
+			if id == "FJBAD" {
+				items[i] = bad
+			}
+		}
+		body, _ := json.Marshal(map[string]any{"reports": items})
+		serveJSON(http.StatusOK, body)(w, r)
+	})
+	results := newClient(t, dc).WaitForStatusReports(testContext(t), []string{"FJGOOD1", "FJBAD", "FJGOOD2"}, nil, fastPolls)
+	mustFail(t, results[1].Err, faxreport.ErrInvalidResponse, faxreport.ErrNotFound)
+	if results[0].Err != nil || results[2].Err != nil {
+		t.Fatalf("the jobs beside the bad one: %v, %v", results[0].Err, results[2].Err)
+	}
+}
+
+func TestWaitForStatusReportsEndsAJobOnAFinalError(t *testing.T) {
+	s, c := fakeClient(t, faxtest.Options{})
+	ids := s.SeedPending(2, faxtest.Pending{Reads: 100})
+	bad := ids[0]
+	s.Home(bad).Inject(faxtest.Fault{Status: http.StatusUnauthorized})
+	results := c.WaitForStatusReports(testContext(t), []string{bad}, nil, fastPolls)
+	mustFail(t, results[0].Err, faxreport.ErrUnauthorized, faxreport.ErrNotFound)
+	var waitErr *faxreport.WaitError
+	if errors.As(results[0].Err, &waitErr) {
+		t.Fatalf("%v: a final error is returned as it is, not as a *WaitError", results[0].Err)
+	}
+}
+
+func TestWaitForStatusReportsCancel(t *testing.T) {
+	s, c := fakeClient(t, faxtest.Options{})
+	home := s.DataCenter(0) // one bulk answer holds them all
+	first, rest := "FJFIRST", []string{"FJREST1", "FJREST2", "FJREST3"}
+	home.Put(finalReport(first, faxreport.StatusOK))
+	for _, id := range rest {
+		home.PutPending(finalReport(id, faxreport.StatusOK), faxtest.Pending{For: time.Hour})
+	}
+	ctx, cancel := context.WithCancel(testContext(t))
+	defer cancel()
+	var seen outcomes
+	results := c.WaitForStatusReports(ctx, append([]string{first}, rest...), func(r faxreport.ReportResult) {
+		seen.add(r)
+		cancel()
+	}, faxreport.WithPollInterval(time.Hour, time.Hour))
+	if results[0].Err != nil {
+		t.Fatalf("the job final before the cancel: %v", results[0].Err)
+	}
+	for _, r := range results[1:] {
+		var waitErr *faxreport.WaitError
+		if !errors.As(r.Err, &waitErr) || waitErr.Last == nil {
+			t.Fatalf("job %s: %v, want a *WaitError with its last report", r.JobID, r.Err)
+		}
+		mustFail(t, r.Err, context.Canceled, context.DeadlineExceeded)
+	}
+	if len(seen.got) != len(results) {
+		t.Fatalf("%d outcomes handed over, want %d", len(seen.got), len(results))
+	}
+}
+
+func TestWaitForStatusReportsInputs(t *testing.T) {
+	s, c := fakeClient(t, faxtest.Options{})
+	id := s.SeedPending(1, faxtest.Pending{Reads: 1})[0]
+	var seen outcomes
+	results := c.WaitForStatusReports(testContext(t), []string{id, "..", id}, seen.add, fastPolls)
+	if results[0].Err != nil || results[2].Report != results[0].Report {
+		t.Fatalf("duplicate: %+v %+v", results[0], results[2])
+	}
+	mustFail(t, results[1].Err, faxreport.ErrInvalidArgument)
+	if len(seen.got) != 2 {
+		t.Fatalf("%d outcomes handed over, want one per distinct ID", len(seen.got))
+	}
+
+	results = c.WaitForStatusReports(testContext(t), []string{id}, nil, faxreport.WithPollInterval(time.Second, time.Millisecond))
+	mustFail(t, results[0].Err, faxreport.ErrInvalidArgument)
+	if len(c.WaitForStatusReports(testContext(t), nil, nil)) != 0 {
+		t.Fatal("no job, some result")
+	}
+}
+
+// Wait for a campaign's jobs together: each outcome is handed over as the job ends, and the
+// results come back in input order.
+func ExampleClient_WaitForStatusReports() {
+	fake := faxtest.NewServer(faxtest.Options{}) // stands in for the Retarus data centers
+	defer fake.Close()
+	jobs := fake.SeedPending(3, faxtest.Pending{For: time.Hour})
+	fake.FinishAfter(2, jobs[0]) // pending for two more polls
+	fake.FinishAfter(1, jobs[1])
+	fake.Finish(jobs[2])
+	client, err := faxreport.New(fake.Config())
+	if err != nil {
+		panic(err)
+	}
+	position := map[string]int{jobs[0]: 1, jobs[1]: 2, jobs[2]: 3}
+	results := client.WaitForStatusReports(context.Background(), jobs, func(r faxreport.ReportResult) {
+		fmt.Printf("job %d ended: %v\n", position[r.JobID], r.Err)
+	}, faxreport.WithPollInterval(10*time.Millisecond, 50*time.Millisecond), faxreport.WithMaxWait(time.Minute))
+	for _, r := range results {
+		fmt.Println(position[r.JobID], r.Report.RecipientStatus[0].Status)
+	}
+	// Output:
+	// job 3 ended: <nil>
+	// job 2 ended: <nil>
+	// job 1 ended: <nil>
+	// 1 OK
+	// 2 OK
+	// 3 OK
+}
