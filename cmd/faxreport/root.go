@@ -137,7 +137,8 @@ Environment (flags win; --demo ignores it):
   HTTPS_PROXY, NO_PROXY    the proxy to use for the data centers
 
 JSON output (--json):
-  stdout: one line per job done, in argument order: the report as the API sent it (its own
+  stdout: one line per job done, in argument order (wait of several jobs: in order of
+    completion): the report as the API sent it (its own
     fields, order and nulls; only insignificant whitespace removed), or for delete the
     service's answer as decoded, {"deleted":true,"jobId":…}. That is NDJSON: one JSON
     document per line. list prints its reports, and drain writes them to --out, the same way.

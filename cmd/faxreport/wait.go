@@ -33,7 +33,8 @@ jobs as they end. A job's failure is printed the same way, when its wait ends; a
 more than once is waited for and printed once. On a terminal, a progress line on stderr counts
 the jobs done (not with --json).
 
-A timeout says what was seen last. The exit code is that of the first job, in argument order,
+A timeout says what was seen last: exit 7 when a report was seen but is still PENDING, 6
+when none was. The exit code is that of the first job, in argument order,
 whose wait failed, as for get.`
 
 func newWaitCommand(a *app) *cobra.Command {
