@@ -138,9 +138,9 @@ Environment (flags win; --demo ignores it):
 
 JSON output (--json):
   stdout: one line per job done, in argument order (wait of several jobs: in order of
-    completion): the report as the API sent it (its own
-    fields, order and nulls; only insignificant whitespace removed), or for delete the
-    service's answer as decoded, {"deleted":true,"jobId":…}. That is NDJSON: one JSON
+    completion): the report as the API sent it (its own fields, order and nulls; only
+    insignificant whitespace removed), or for delete the service's answer as decoded,
+    {"deleted":true,"jobId":…}. That is NDJSON: one JSON
     document per line. list prints its reports, and drain writes them to --out, the same way.
     drain prints its counts as one object.
   stderr: one line per failed job (or one for a failure that concerns no job), for example
