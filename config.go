@@ -69,7 +69,9 @@ type Config struct {
 	// HTTPClient sends the requests. Default: a pooled transport with TLS 1.2 or later, at most
 	// MaxConnsPerDataCenter connections to each data center, response headers capped at
 	// DefaultMaxResponseHeaderBytes, a 30 s response-header timeout, a 60 s overall timeout per
-	// attempt, and no redirects; it honours HTTPS_PROXY and NO_PROXY. A client of your own keeps
+	// attempt, and no redirects; it honours HTTPS_PROXY and NO_PROXY. It is built from a clone of
+	// http.DefaultTransport, or from net/http's default settings when http.DefaultTransport is a
+	// wrapper (otelhttp, httpmock), which it then does not use. A client of your own keeps
 	// its transport's settings (connection and header limits included) and is copied: it gets
 	// the 60 s timeout if it has none, and its redirect policy is consulted only for redirects
 	// to the same host that do not leave https.

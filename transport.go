@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -62,15 +63,37 @@ func urlErrorOp(method string) string {
 
 // defaultTransport pools connections, at most maxConns to each data center (a burst of calls
 // queues for them rather than open thousands of sockets), bounds response headers and requires
-// TLS 1.2 or later.
+// TLS 1.2 or later. It starts from a clone of http.DefaultTransport; when that has been
+// replaced by something other than an *http.Transport (a wrapper such as otelhttp's, httpmock, a
+// test recorder), it starts from a fresh transport with net/http's default settings instead:
+// the wrapper is not used, since its transport's limits could not be set (to send through a
+// wrapper, give it as Config.HTTPClient's Transport).
 func defaultTransport(maxConns int) *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
+	t := baseTransport()
 	t.MaxConnsPerHost = maxConns
 	t.MaxIdleConnsPerHost = maxConns
 	t.MaxResponseHeaderBytes = DefaultMaxResponseHeaderBytes
 	t.ResponseHeaderTimeout = 30 * time.Second
 	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	return t
+}
+
+// baseTransport is a clone of http.DefaultTransport when it is an *http.Transport, and a
+// transport with net/http's default settings otherwise.
+func baseTransport() *http.Transport {
+	if t, ok := http.DefaultTransport.(*http.Transport); ok {
+		return t.Clone()
+	}
+	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           dialer.DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: 1 * time.Second,
+	}
 }
 
 // attemptTimeout bounds each attempt (its answer read to the end) of a client without an
