@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
-	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/faxreport/faxreport/gen"
 	"github.com/faxreport/faxreport/internal/retry"
@@ -89,31 +91,25 @@ func (c *Client) deleteIn(ctx context.Context, dc *dataCenter, slot chan struct{
 			if err != nil {
 				return err
 			}
-			asked := make(map[string]bool, len(pending))
-			for _, id := range pending {
-				asked[id] = true
-			}
-			for _, r := range list.Reports {
-				if !asked[r.JobID] {
-					return c.notAskedFor(dc, r.JobID)
-				}
+			items, contradicted, err := c.itemsByJob(dc, pending, list.Reports)
+			if err != nil {
+				return err
 			}
 			var again []string
 			var internal error
-			for _, r := range list.Reports {
-				if !asked[r.JobID] {
-					continue // a duplicate item
-				}
-				delete(asked, r.JobID)
-				if !IsDeleted(&r) && r.Reason != nil && *r.Reason == DeleteReasonInternalError {
-					again = append(again, r.JobID)
+			for _, id := range pending {
+				r, ok := items[id]
+				switch {
+				case !ok:
+					outcome[position[id]] = fmt.Errorf("%s: %w: bulk answer has no item for job %s", dc.url, ErrInvalidResponse, c.quoteAnswered(id))
+				case contradicted[id]:
+					outcome[position[id]] = fmt.Errorf("%s: %w: bulk answer names job %s more than once, with items that disagree: outcome unknown", dc.url, ErrInvalidResponse, c.quoteAnswered(id))
+				case !IsDeleted(r) && r.Reason != nil && *r.Reason == DeleteReasonInternalError:
+					again = append(again, id)
 					internal = retry.Temporary(fmt.Errorf("%s: %w (not deleted: %s)", dc.url, ErrUnavailable, *r.Reason), 0)
-					continue
+				default:
+					outcome[position[id]] = c.deleted(dc, id, attempts, r, nil)
 				}
-				outcome[position[r.JobID]] = c.deleted(dc, r.JobID, attempts, &r, nil)
-			}
-			for id := range asked { // jobs the answer left out
-				outcome[position[id]] = fmt.Errorf("%s: %w: bulk answer has no item for job %s", dc.url, ErrInvalidResponse, c.quoteAnswered(id))
 			}
 			pending = again
 			return internal
@@ -124,22 +120,49 @@ func (c *Client) deleteIn(ctx context.Context, dc *dataCenter, slot chan struct{
 		// Refused, so not carried out: the data center (the vendor's older API has no bulk
 		// requests) is asked job by job. The attempts before the refusal failed without a
 		// usable answer and may have deleted the reports.
-		workers := make(chan struct{}, DefaultConcurrency) // a few at a time, not a thousand
-		var wg sync.WaitGroup
+		var g errgroup.Group
+		g.SetLimit(DefaultConcurrency) // a few at a time, not a thousand
 		for _, id := range pending {
-			workers <- struct{}{}
-			wg.Go(func() {
-				defer func() { <-workers }()
+			g.Go(func() error {
 				outcome[position[id]] = c.deleteOneIn(ctx, dc, slot, id, bulkAttempts-1)
+				return nil
 			})
 		}
-		wg.Wait()
+		_ = g.Wait() // each job's outcome is its own; none fails the group
 	default:
 		for _, id := range pending {
 			outcome[position[id]] = err
 		}
 	}
 	return outcome
+}
+
+// itemsByJob indexes a bulk DELETE answer's items by job. A job named more than once with items
+// that disagree (NOT_FOUND, then deleted, say) is contradicted: its outcome is unknown, whatever
+// the order of the items. An item about a job that was not asked for spoils the whole answer.
+func (c *Client) itemsByJob(dc *dataCenter, asked []string, items []DeleteResult) (byJob map[string]*DeleteResult, contradicted map[string]bool, err error) {
+	wanted := make(map[string]bool, len(asked))
+	for _, id := range asked {
+		wanted[id] = true
+	}
+	byJob = make(map[string]*DeleteResult, len(items))
+	for n := range items {
+		r := &items[n]
+		if !wanted[r.JobID] {
+			return nil, nil, c.notAskedFor(dc, r.JobID)
+		}
+		first, seen := byJob[r.JobID]
+		switch {
+		case !seen:
+			byJob[r.JobID] = r
+		case !reflect.DeepEqual(first, r):
+			if contradicted == nil {
+				contradicted = map[string]bool{}
+			}
+			contradicted[r.JobID] = true
+		}
+	}
+	return byJob, contradicted, nil
 }
 
 // refusedBulkDelete reports a bulk DELETE that the data center refused with a 4xx other than
