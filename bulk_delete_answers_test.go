@@ -47,3 +47,27 @@ func TestBulkDeleteRepeatedIdenticalItemsAgree(t *testing.T) {
 		t.Fatalf("got %v, want deleted", results[0].Err)
 	}
 }
+
+// A DELETE answered with the status report itself (a server or proxy that ignored the method or
+// the bulk action) is no deletion: its outcome is unknown, never "deleted" nor "not found".
+func TestDeleteAnsweredWithTheReportIsInvalid(t *testing.T) {
+	report := string(withField(t, "FJA", "jobId"))
+	t.Run("single", func(t *testing.T) {
+		dc := newDataCenter(t, serveJSON(200, []byte(report)))
+		_, err := newClient(t, dc).DeleteStatusReport(testContext(t), "FJA")
+		mustFail(t, err, faxreport.ErrInvalidResponse, faxreport.ErrNotFound)
+	})
+	for name, item := range map[string]string{
+		"report":               report,
+		"pages only":           `{"jobId":"FJA","pages":1}`,
+		"recipientStatus only": `{"jobId":"FJA","recipientStatus":[]}`,
+		"deleted and a report": `{"jobId":"FJA","deleted":true,"pages":1}`,
+	} {
+		t.Run("bulk, "+name, func(t *testing.T) {
+			here := bulkDeleteAnswer(t, `{"reports":[`+item+`]}`)
+			other := bulkDeleteAnswer(t, `{"reports":[`+itemNotFound+`]}`)
+			results := newClient(t, here, other).DeleteStatusReports(testContext(t), []string{"FJA"})
+			mustFail(t, results[0].Err, faxreport.ErrInvalidResponse, faxreport.ErrNotFound)
+		})
+	}
+}
