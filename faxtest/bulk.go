@@ -54,7 +54,7 @@ func splitReportsPath(escaped string) (custNr string, ok bool) {
 }
 
 // serveReports answers the operations on the reports resource as a whole.
-func (dc *DataCenter) serveReports(w http.ResponseWriter, r *http.Request, custNr string, entry int) {
+func (dc *DataCenter) serveReports(w http.ResponseWriter, r *http.Request, custNr string, entry *logEntry) {
 	body, _ := io.ReadAll(r.Body) // buffered by bufferBody
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	if !dc.admit(w, r, entry, validate.ReportsPath, map[string]string{"custNr": custNr}, http.StatusBadRequest) {
@@ -80,9 +80,12 @@ func (dc *DataCenter) serveReports(w http.ResponseWriter, r *http.Request, custN
 			writeError(w, http.StatusBadRequest, fmt.Sprintf("at most %d job IDs per request", faxreport.ListLimit))
 			return
 		}
-		dc.updateLog(entry, func(r *Request) { r.JobIDs = req.JobIDs })
+		entry.req.JobIDs = req.JobIDs
 		if strings.EqualFold(req.Action, "DELETE") {
-			writeJSON(w, http.StatusOK, deletionList(dc.removeEach(req.JobIDs)))
+			results := dc.removeEach(req.JobIDs)
+			if !dc.refuseUnknownDelete(w, results) {
+				writeJSON(w, http.StatusOK, deletionList(results))
+			}
 			return
 		}
 		found, unknown := dc.readEach(req.JobIDs)
@@ -175,6 +178,29 @@ func (dc *DataCenter) removeEach(ids []string) []faxreport.DeleteResult {
 		results[i].Reason = &reason
 	}
 	return results
+}
+
+// refuseUnknownDelete answers a deletion, single or bulk, whose every job was not found (so
+// nothing was deleted) with 400 or 404 when the server's UnknownDelete says so, and reports
+// whether it did.
+func (dc *DataCenter) refuseUnknownDelete(w http.ResponseWriter, results []faxreport.DeleteResult) bool {
+	if len(results) == 0 {
+		return false
+	}
+	for _, r := range results {
+		if r.Reason == nil || *r.Reason != faxreport.DeleteReasonNotFound {
+			return false
+		}
+	}
+	switch dc.region.unknownDelete {
+	case UnknownDelete400:
+		writeError(w, http.StatusBadRequest, "Status report not available")
+	case UnknownDelete404:
+		writeError(w, http.StatusNotFound, "no status report for the given job IDs")
+	default:
+		return false
+	}
+	return true
 }
 
 // internalError takes one of the INTERNAL_ERROR answers queued for id by FailDeletions.
