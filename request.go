@@ -251,7 +251,7 @@ func attempt[T any](ctx context.Context, c *Client, op, jobID string, n int, dc 
 		}
 		return nil, err
 	}
-	body, err := readBody(resp, c.maxBody)
+	body, err := readBody(resp, c.bodyLimit(op))
 	if logging {
 		c.log.LogAttrs(ctx, slog.LevelDebug, "faxreport request", slog.String("op", op), slog.String("job", boundedID(jobID)), slog.Int("attempt", n),
 			slog.String("endpoint", dc.url), slog.Int("status", resp.StatusCode), slog.Int("bytes", len(body)), slog.Duration("elapsed", time.Since(start)))
@@ -279,6 +279,16 @@ func attempt[T any](ctx context.Context, c *Client, op, jobID string, n int, dc 
 		return nil, retry.Temporary(apiErr, after)
 	}
 	return nil, apiErr
+}
+
+// bodyLimit is the cap on the body of a 200 to op: a listing or a bulk answer holds up to
+// ListLimit reports or results, so it has a cap of its own.
+func (c *Client) bodyLimit(op string) int64 {
+	switch op {
+	case opList, opBulkGet, opBulkDelete, opDeleteOldest:
+		return c.maxListBody
+	}
+	return c.maxBody
 }
 
 // errInformational says that a data center's final answer was a 1xx status (a 101 Switching

@@ -247,14 +247,35 @@ func (dc *DataCenter) Count() int {
 // seeded numbers the reports of SeedReports across servers, so that IDs never collide.
 var seeded atomic.Int64
 
-// SeedReports stores n completed reports with new job IDs, spread evenly over the data centers
-// (round robin, not by Home), and returns their IDs in the order stored: oldest first.
-func (s *Server) SeedReports(n int) []string {
+// SeedReports stores n completed reports of one recipient with new job IDs, spread evenly over
+// the data centers (round robin, not by Home), and returns their IDs in the order stored:
+// oldest first.
+func (s *Server) SeedReports(n int) []string { return s.SeedReportsOf(n, 1) }
+
+// SeedReportsOf is SeedReports with the given number of recipients in each report, every field
+// of each one set (about 190 bytes a recipient), for listings of realistic size: 1000 reports
+// of 100 recipients make a listing of about 19 MB. The reports differ only in their job IDs, so
+// only the first is checked against openapi.yaml, which keeps seeding fast.
+func (s *Server) SeedReportsOf(n, recipients int) []string {
+	var b bytes.Buffer
+	b.WriteString(`","recipientStatus":[`)
+	for i := range max(recipients, 1) {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"number":"+49 89 %07d","properties":null,"status":"OK","reason":"OK","sentTs":"2026-11-27T10:00:00Z","durationInSecs":12,"sentToNumber":"004989%07d","remoteCsid":"+49 89 %07d"}`, 1234567+i, 1234567+i, 1234567+i)
+	}
+	b.WriteString(`],"pages":1,"reference":{"customerDefinedId":"seed"}}`)
+	rest := b.Bytes()
 	ids := make([]string, n)
 	for i := range ids {
 		id := fmt.Sprintf("FJSEED%010d", seeded.Add(1))
 		ids[i] = id
-		s.dataCenters[i%len(s.dataCenters)].PutJSON([]byte(`{"jobId":"` + id + `","recipientStatus":[{"number":"+49 89 1234567","properties":null,"status":"OK","reason":"OK","sentTs":"2026-11-27T10:00:00Z","durationInSecs":12,"sentToNumber":"0049891234567","remoteCsid":"+49 89 1234567"}],"pages":1,"reference":{"customerDefinedId":"seed"}}`))
+		body := append([]byte(`{"jobId":"`+id), rest...)
+		if i == 0 {
+			checkedJobID(body)
+		}
+		s.dataCenters[i%len(s.dataCenters)].store(id, body, Pending{})
 	}
 	return ids
 }
