@@ -3,6 +3,7 @@ package faxreport
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -10,6 +11,10 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/faxreport/faxreport/internal/endpoint"
+	"github.com/faxreport/faxreport/internal/httpbody"
+	"github.com/faxreport/faxreport/internal/retry"
 )
 
 // How a request leaves the client. Every attempt goes through attempt (request.go), which gives
@@ -132,4 +137,33 @@ func ownHTTPClient(hc *http.Client) *http.Client {
 		return own(req, via)
 	}
 	return &copied
+}
+
+// maxQuotedURL bounds the URL a transport error quotes: it holds the job ID.
+const maxQuotedURL = 200
+
+// transportError wraps an error of sending or reading: the context's own errors and refusals to
+// send are final; certificate errors too; every other network error is temporary.
+func transportError(ctx context.Context, err error) error {
+	if ue, ok := err.(*url.Error); ok && len(ue.URL) > maxQuotedURL { //nolint:errorlint // http.Client.Do's own error, never wrapped
+		bounded := *ue
+		bounded.URL = httpbody.Truncate(ue.URL, maxQuotedURL)
+		err = &bounded
+	}
+	var (
+		unknownAuthority x509.UnknownAuthorityError
+		hostname         x509.HostnameError
+		invalidCert      x509.CertificateInvalidError
+		tlsRecord        tls.RecordHeaderError
+	)
+	switch {
+	case ctx.Err() != nil:
+		return err
+	case errors.Is(err, endpoint.ErrInvalid):
+		return fmt.Errorf("%w: %w", ErrInvalidArgument, err)
+	case errors.As(err, &unknownAuthority), errors.As(err, &hostname), errors.As(err, &invalidCert), errors.As(err, &tlsRecord),
+		errors.Is(err, http.ErrSchemeMismatch): // a plain-http server behind an https endpoint
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	return retry.Temporary(fmt.Errorf("%w: %w", ErrUnavailable, err), 0)
 }
