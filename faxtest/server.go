@@ -6,7 +6,7 @@
 // must carry the configured basic-auth credentials and customer number; and each request is
 // checked against openapi.yaml. Faults (latency, error statuses, dropped connections, malformed
 // or oversized bodies) can be injected per data center, and every request is logged for
-// assertions.
+// assertions once its answer is decided (Request; WaitIdle waits for those in flight).
 //
 // A setup the fake cannot honour panics, as httptest does, with a message that says what is
 // wrong: a report that breaks openapi.yaml's StatusReport (Put, PutPending and PutJSON check
