@@ -31,8 +31,13 @@ type DeletionResult struct {
 //   - NOT_FOUND from a data center after an earlier attempt to it failed (an answer lost on the
 //     way may have carried the deletion): ErrDeleteUnconfirmed in a *RegionError, never
 //     ErrNotFound;
+//   - an answer that leaves the outcome unknown (the job named twice with items that
+//     disagree, or the answer carries report fields: the report itself, not a deletion's
+//     result): ErrInvalidResponse in a *RegionError, never ErrNotFound;
 //   - any other failure: a *RegionError naming each data center that failed.
 //
+// NOT_FOUND is any of the vendor's readings of "not here": the item, 404, or 400 "not
+// available" (a data center that answers a bulk DELETE with 400 or 404 is asked job by job).
 // A bad job ID gets ErrInvalidArgument and is not sent. Cancelling ctx ends the call; the jobs
 // not yet decided get the context's error.
 func (c *Client) DeleteStatusReports(ctx context.Context, jobIDs []string) []DeletionResult {
