@@ -275,7 +275,7 @@ func (s *Server) SeedReportsOf(n, recipients int) []string {
 		if i == 0 {
 			checkedJobID(body)
 		}
-		s.dataCenters[i%len(s.dataCenters)].store(id, body, Pending{})
+		s.dataCenters[i%len(s.dataCenters)].storeJob(id, body, Pending{}, false) // every recipient OK
 	}
 	return ids
 }

@@ -104,9 +104,14 @@ func (dc *DataCenter) PutPending(final *faxreport.Report, p Pending) {
 func (dc *DataCenter) PutJSON(body []byte) { dc.store(checkedJobID(body), body, Pending{}) }
 
 func (dc *DataCenter) store(jobID string, body []byte, p Pending) {
+	dc.storeJob(jobID, body, p, hasPendingRecipient(body))
+}
+
+// storeJob stores body as jobID's report; stillPending says it has a PENDING recipient.
+func (dc *DataCenter) storeJob(jobID string, body []byte, p Pending, stillPending bool) {
 	dc.mu.Lock()
 	defer dc.mu.Unlock()
-	j := &job{body: append([]byte(nil), body...), pending: p, stored: time.Now(), stillPending: hasPendingRecipient(body)}
+	j := &job{body: append([]byte(nil), body...), pending: p, stored: time.Now(), stillPending: stillPending}
 	dc.jobs[jobID] = j
 	dc.order = append(dc.order, orderEntry{id: jobID, job: j})
 }
