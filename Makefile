@@ -32,9 +32,11 @@ vet:
 lint:
 	$(TOOL) golangci-lint run ./...
 
-## test: everything CI checks; replays the fuzz corpora in testdata/fuzz
+## test: everything CI checks; replays the fuzz corpora in testdata/fuzz; then the volume tests
+## (large_listing_test.go, left out under -race, where they take minutes) without the race detector
 test: check-generate lint-spec vet lint
 	$(GO) test -race -count=1 ./...
+	$(GO) test -count=1 -run '^TestLarge' .
 
 ## bench: the performance benchmarks. P1, P2 and P5 in alternating blocks in one run each
 ## (BLOCKS pairs; P5_BLOCKS for P5), their figure the median of the block ratios with p25-p75;

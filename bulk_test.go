@@ -240,8 +240,8 @@ func TestBulkGetCancelledWhileInFlight(t *testing.T) {
 			}
 			ctx, cancel := context.WithCancel(testContext(t))
 			go func() {
-				for s.DataCenter(0).RequestCount() == 0 || s.DataCenter(1).RequestCount() == 0 {
-					time.Sleep(time.Millisecond) // polling the fake's log, not synchronising the client
+				for s.DataCenter(0).InFlight() == 0 || s.DataCenter(1).InFlight() == 0 {
+					time.Sleep(time.Millisecond) // polling the fake, not synchronising the client
 				}
 				cancel()
 			}()
@@ -255,66 +255,72 @@ func TestBulkGetCancelledWhileInFlight(t *testing.T) {
 }
 
 func TestBulkDeleteAcrossDataCenters(t *testing.T) {
-	s, c := fakeClient(t, faxtest.Options{})
-	s.DataCenter(0).Put(finalReport("FJA", faxreport.StatusOK))
-	s.DataCenter(1).Put(finalReport("FJB", faxreport.StatusOK))
-	s.DataCenter(0).Put(finalReport("FJRETRIED", faxreport.StatusOK))
-	s.DataCenter(0).FailDeletions("FJRETRIED", 1) // INTERNAL_ERROR once, then deleted
-	s.DataCenter(1).Put(finalReport("FJFAILING", faxreport.StatusOK))
-	s.DataCenter(1).FailDeletions("FJFAILING", 100) // INTERNAL_ERROR every time
-	ids := []string{"FJA", "FJB", "FJMISSING", "FJRETRIED", "FJFAILING", "FJA", ".."}
-	results := c.DeleteStatusReports(testContext(t), ids)
-	if len(results) != len(ids) {
-		t.Fatalf("%d results", len(results))
-	}
-	for i, r := range results {
-		if r.JobID != ids[i] {
-			t.Fatalf("result %d is for %s, want %s", i, r.JobID, ids[i])
+	forEachUnknownDeleteReading(t, func(t *testing.T, opts faxtest.Options) {
+		s, c := fakeClient(t, opts)
+		s.DataCenter(0).Put(finalReport("FJA", faxreport.StatusOK))
+		s.DataCenter(1).Put(finalReport("FJB", faxreport.StatusOK))
+		s.DataCenter(0).Put(finalReport("FJRETRIED", faxreport.StatusOK))
+		s.DataCenter(0).FailDeletions("FJRETRIED", 1) // INTERNAL_ERROR once, then deleted
+		s.DataCenter(1).Put(finalReport("FJFAILING", faxreport.StatusOK))
+		s.DataCenter(1).FailDeletions("FJFAILING", 100) // INTERNAL_ERROR every time
+		ids := []string{"FJA", "FJB", "FJMISSING", "FJRETRIED", "FJFAILING", "FJA", ".."}
+		results := c.DeleteStatusReports(testContext(t), ids)
+		if len(results) != len(ids) {
+			t.Fatalf("%d results", len(results))
 		}
-	}
-	for _, i := range []int{0, 1, 3, 5} {
-		if results[i].Err != nil {
-			t.Errorf("%s: %v", ids[i], results[i].Err)
+		for i, r := range results {
+			if r.JobID != ids[i] {
+				t.Fatalf("result %d is for %s, want %s", i, r.JobID, ids[i])
+			}
 		}
-	}
-	mustFail(t, results[2].Err, faxreport.ErrNotFound)
-	mustFail(t, results[4].Err, faxreport.ErrUnavailable, faxreport.ErrNotFound)
-	mustFail(t, results[6].Err, faxreport.ErrInvalidArgument)
-	if s.Count() != 1 || !s.DataCenter(1).Has("FJFAILING") {
-		t.Fatalf("%d reports left, want FJFAILING only", s.Count())
-	}
+		for _, i := range []int{0, 1, 3, 5} {
+			if results[i].Err != nil {
+				t.Errorf("%s: %v", ids[i], results[i].Err)
+			}
+		}
+		mustFail(t, results[2].Err, faxreport.ErrNotFound)
+		mustFail(t, results[4].Err, faxreport.ErrUnavailable, faxreport.ErrNotFound)
+		mustFail(t, results[6].Err, faxreport.ErrInvalidArgument)
+		if s.Count() != 1 || !s.DataCenter(1).Has("FJFAILING") {
+			t.Fatalf("%d reports left, want FJFAILING only", s.Count())
+		}
+	})
 }
 
 func TestBulkDeleteLostAnswerIsUnconfirmedNeverNotFound(t *testing.T) {
-	s, c := fakeClient(t, faxtest.Options{})
-	s.DataCenter(0).Put(finalReport("FJA", faxreport.StatusOK))
-	s.DataCenter(0).Inject(faxtest.Fault{DropAnswer: true, Times: 1}) // deleted, answer lost
-	results := c.DeleteStatusReports(testContext(t), []string{"FJA", "FJMISSING"})
-	for _, r := range results {
-		mustFail(t, r.Err, faxreport.ErrDeleteUnconfirmed, faxreport.ErrNotFound)
-		if !strings.Contains(r.Err.Error(), s.DataCenter(0).URL()) {
-			t.Errorf("%s: %v does not name the data center", r.JobID, r.Err)
+	forEachUnknownDeleteReading(t, func(t *testing.T, opts faxtest.Options) {
+		s, c := fakeClient(t, opts)
+		s.DataCenter(0).Put(finalReport("FJA", faxreport.StatusOK))
+		s.DataCenter(0).Inject(faxtest.Fault{DropAnswer: true, Times: 1}) // deleted, answer lost
+		results := c.DeleteStatusReports(testContext(t), []string{"FJA", "FJMISSING"})
+		for _, r := range results {
+			mustFail(t, r.Err, faxreport.ErrDeleteUnconfirmed, faxreport.ErrNotFound)
+			if !strings.Contains(r.Err.Error(), s.DataCenter(0).URL()) {
+				t.Errorf("%s: %v does not name the data center", r.JobID, r.Err)
+			}
 		}
-	}
-	if s.Count() != 0 {
-		t.Fatal("the deletion was not applied: the fault is not a lost answer")
-	}
+		if s.Count() != 0 {
+			t.Fatal("the deletion was not applied: the fault is not a lost answer")
+		}
+	})
 }
 
 // A job deleted in one data center is deleted, whatever another data center's lost answer left
 // unconfirmed there.
 func TestBulkDeleteDeletedThereDespiteALostAnswerHere(t *testing.T) {
-	s, c := fakeClient(t, faxtest.Options{})
-	s.DataCenter(1).Put(finalReport("FJTHERE", faxreport.StatusOK))
-	s.DataCenter(0).Inject(faxtest.Fault{DropAnswer: true, Times: 1}) // the first data center's answer is lost
-	for _, r := range c.DeleteStatusReports(testContext(t), []string{"FJTHERE"}) {
-		if r.Err != nil {
-			t.Fatalf("%s: %v, want deleted", r.JobID, r.Err)
+	forEachUnknownDeleteReading(t, func(t *testing.T, opts faxtest.Options) {
+		s, c := fakeClient(t, opts)
+		s.DataCenter(1).Put(finalReport("FJTHERE", faxreport.StatusOK))
+		s.DataCenter(0).Inject(faxtest.Fault{DropAnswer: true, Times: 1}) // the first data center's answer is lost
+		for _, r := range c.DeleteStatusReports(testContext(t), []string{"FJTHERE"}) {
+			if r.Err != nil {
+				t.Fatalf("%s: %v, want deleted", r.JobID, r.Err)
+			}
 		}
-	}
-	if s.Count() != 0 {
-		t.Fatal("not deleted")
-	}
+		if s.Count() != 0 {
+			t.Fatal("not deleted")
+		}
+	})
 }
 
 func TestDeleteOldestIsNeverRetried(t *testing.T) {

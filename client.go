@@ -35,7 +35,8 @@ type Client struct {
 	dataCenters    []*dataCenter
 	editors        []gen.RequestEditorFn // auth and user agent, applied to every request
 	retry          retry.Policy
-	maxBody        int64
+	maxBody        int64 // the cap on a body about one job
+	maxListBody    int64 // the cap on a listing's or a bulk answer's body
 	log            *slog.Logger
 	scrub          *redact.Scrubber // the credentials, removed from whatever an error quotes
 	decode         decoders
@@ -104,8 +105,8 @@ func New(cfg Config) (*Client, error) {
 	if err := policy.Check(); err != nil {
 		return nil, fmt.Errorf("faxreport: %w: %w", ErrInvalidArgument, err)
 	}
-	if cfg.MaxResponseBytes < 0 {
-		return nil, fmt.Errorf("faxreport: %w: MaxResponseBytes is negative", ErrInvalidArgument)
+	if cfg.MaxResponseBytes < 0 || cfg.MaxListResponseBytes < 0 {
+		return nil, fmt.Errorf("faxreport: %w: MaxResponseBytes or MaxListResponseBytes is negative", ErrInvalidArgument)
 	}
 	if cfg.MaxConnsPerDataCenter < 0 {
 		return nil, fmt.Errorf("faxreport: %w: MaxConnsPerDataCenter is negative", ErrInvalidArgument)
@@ -121,9 +122,13 @@ func New(cfg Config) (*Client, error) {
 		customerNumber: cfg.CustomerNumber,
 		retry:          policy,
 		maxBody:        cmp.Or(cfg.MaxResponseBytes, DefaultMaxResponseBytes),
+		maxListBody:    cfg.MaxListResponseBytes,
 		log:            cfg.Logger,
 		scrub:          redact.New(cfg.Username, cfg.Password),
 		decode:         decoders,
+	}
+	if c.maxListBody == 0 {
+		c.maxListBody = ListLimit * c.maxBody
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)

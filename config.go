@@ -70,7 +70,9 @@ type Config struct {
 	// HTTPClient sends the requests. Default: a pooled transport with TLS 1.2 or later, at most
 	// MaxConnsPerDataCenter connections to each data center, response headers capped at
 	// DefaultMaxResponseHeaderBytes, a 30 s response-header timeout, a 60 s overall timeout per
-	// attempt, and no redirects; it honours HTTPS_PROXY and NO_PROXY. A client of your own keeps
+	// attempt, and no redirects; it honours HTTPS_PROXY and NO_PROXY. It is built from a clone of
+	// http.DefaultTransport, or from net/http's default settings when http.DefaultTransport is a
+	// wrapper (otelhttp, httpmock), which it then does not use. A client of your own keeps
 	// its transport's settings (connection and header limits included) and is copied: it gets
 	// the 60 s timeout if it has none, and its redirect policy is consulted only for redirects
 	// to the same host that do not leave https.
@@ -81,8 +83,13 @@ type Config struct {
 	MaxConnsPerDataCenter int
 	// Retry is the retry policy for each data center; zero fields take DefaultRetryPolicy's.
 	Retry RetryPolicy
-	// MaxResponseBytes caps the size of a response body; default 4 MiB.
+	// MaxResponseBytes caps the size of a response body about one job; default 4 MiB.
 	MaxResponseBytes int64
+	// MaxListResponseBytes caps the size of a listing's or a bulk request's answer (at most
+	// ListLimit reports or results); default ListLimit times MaxResponseBytes, what the API may
+	// send: that many reports, each as large as a single report may be. A body is read as it
+	// arrives and refused as soon as it passes the cap, so no call holds more than this of it.
+	MaxListResponseBytes int64
 	// Logger receives one debug record per HTTP attempt (never credentials); default: none.
 	Logger *slog.Logger `json:"-"`
 	// UserAgent is sent as the User-Agent header; default "faxreport-go/" + Version.
@@ -115,8 +122,8 @@ const Version = "0.1.0"
 
 // String describes the configuration with the password redacted.
 func (c Config) String() string {
-	return fmt.Sprintf("faxreport.Config{CustomerNumber:%q Username:%q Password:%s Region:%q Endpoints:%q AllowInsecureHTTP:%t Retry:%+v MaxResponseBytes:%d UserAgent:%q}",
-		c.CustomerNumber, c.Username, redacted(c.Password), c.Region, redactedURLs(c.Endpoints), c.AllowInsecureHTTP, c.Retry, c.MaxResponseBytes, c.UserAgent)
+	return fmt.Sprintf("faxreport.Config{CustomerNumber:%q Username:%q Password:%s Region:%q Endpoints:%q AllowInsecureHTTP:%t Retry:%+v MaxResponseBytes:%d MaxListResponseBytes:%d UserAgent:%q}",
+		c.CustomerNumber, c.Username, redacted(c.Password), c.Region, redactedURLs(c.Endpoints), c.AllowInsecureHTTP, c.Retry, c.MaxResponseBytes, c.MaxListResponseBytes, c.UserAgent)
 }
 
 // GoString is String, so that %#v redacts the password too.

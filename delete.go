@@ -27,7 +27,8 @@ const (
 // Errors: ErrInvalidArgument for a bad job ID; ErrNotFound when no data center has the report
 // (each answered 404, 400 "not available" or deleted=false with reason NOT_FOUND); otherwise a
 // *RegionError naming each data center that failed. A data center that failed is never taken
-// for one that does not have the report.
+// for one that does not have the report, and neither is one that answered with report fields
+// (recipientStatus, pages) instead of a deletion's result: ErrInvalidResponse, outcome unknown.
 func (c *Client) DeleteStatusReport(ctx context.Context, jobID string) (*DeleteResult, error) {
 	if err := checkJobID(jobID); err != nil {
 		return nil, err

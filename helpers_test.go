@@ -15,6 +15,7 @@ import (
 
 	"github.com/faxreport/faxreport"
 	"github.com/faxreport/faxreport/api"
+	"github.com/faxreport/faxreport/faxtest"
 )
 
 const (
@@ -144,5 +145,24 @@ func serveReportForPath(t *testing.T) http.HandlerFunc {
 			return
 		}
 		serveJSON(200, withField(t, path.Base(r.URL.Path), "jobId"))(w, r)
+	}
+}
+
+// unknownDeleteReadings are the three answers faxtest can give to the deletion of a job a data
+// center does not hold; the client's delete tests run under each.
+var unknownDeleteReadings = []struct {
+	name    string
+	reading faxtest.UnknownDelete
+}{
+	{"200 NOT_FOUND", faxtest.UnknownDeleteNotFoundItem},
+	{"400", faxtest.UnknownDelete400},
+	{"404", faxtest.UnknownDelete404},
+}
+
+// forEachUnknownDeleteReading runs test once per reading of unknownDeleteReadings, as a subtest
+// with Options that select it.
+func forEachUnknownDeleteReading(t *testing.T, test func(t *testing.T, opts faxtest.Options)) {
+	for _, r := range unknownDeleteReadings {
+		t.Run(r.name, func(t *testing.T) { test(t, faxtest.Options{UnknownDelete: r.reading}) })
 	}
 }

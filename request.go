@@ -2,14 +2,10 @@ package faxreport
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
@@ -17,7 +13,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/faxreport/faxreport/internal/endpoint"
 	"github.com/faxreport/faxreport/internal/fanout"
 	"github.com/faxreport/faxreport/internal/httpbody"
 	"github.com/faxreport/faxreport/internal/retry"
@@ -251,7 +246,7 @@ func attempt[T any](ctx context.Context, c *Client, op, jobID string, n int, dc 
 		}
 		return nil, err
 	}
-	body, err := readBody(resp, c.maxBody)
+	body, err := readBody(resp, c.bodyLimit(op))
 	if logging {
 		c.log.LogAttrs(ctx, slog.LevelDebug, "faxreport request", slog.String("op", op), slog.String("job", boundedID(jobID)), slog.Int("attempt", n),
 			slog.String("endpoint", dc.url), slog.Int("status", resp.StatusCode), slog.Int("bytes", len(body)), slog.Duration("elapsed", time.Since(start)))
@@ -279,28 +274,6 @@ func attempt[T any](ctx context.Context, c *Client, op, jobID string, n int, dc 
 		return nil, retry.Temporary(apiErr, after)
 	}
 	return nil, apiErr
-}
-
-// errInformational says that a data center's final answer was a 1xx status (a 101 Switching
-// Protocols, say): net/http hands over such a connection with no deadline, so it is closed
-// unread.
-var errInformational = errors.New("informational status as the final answer")
-
-// maxErrorBody bounds what is read of a response that is not a 200: enough for any error object
-// the API sends; the rest is dropped with the connection.
-const maxErrorBody = 64 << 10
-
-// readBody reads and closes the body of resp: a 200's through the cap (too long is an error),
-// an error status's up to maxErrorBody (the excess ignored), a 1xx's not at all.
-func readBody(resp *http.Response, maxBody int64) ([]byte, error) {
-	defer resp.Body.Close()
-	switch {
-	case resp.StatusCode < 200:
-		return nil, fmt.Errorf("%w: %d %s", errInformational, resp.StatusCode, http.StatusText(resp.StatusCode))
-	case resp.StatusCode == http.StatusOK:
-		return httpbody.Read(resp.Body, resp.ContentLength, maxBody)
-	}
-	return httpbody.Read(io.LimitReader(resp.Body, maxErrorBody), min(resp.ContentLength, maxErrorBody), maxErrorBody)
 }
 
 // scrubbed returns the decoder's error with every credential removed from what it quotes.
@@ -350,35 +323,6 @@ func retryableStatus(status int) bool {
 		return true
 	}
 	return false
-}
-
-// maxQuotedURL bounds the URL a transport error quotes: it holds the job ID.
-const maxQuotedURL = 200
-
-// transportError wraps an error of sending or reading: the context's own errors and refusals to
-// send are final; certificate errors too; every other network error is temporary.
-func transportError(ctx context.Context, err error) error {
-	if ue, ok := err.(*url.Error); ok && len(ue.URL) > maxQuotedURL { //nolint:errorlint // http.Client.Do's own error, never wrapped
-		bounded := *ue
-		bounded.URL = httpbody.Truncate(ue.URL, maxQuotedURL)
-		err = &bounded
-	}
-	var (
-		unknownAuthority x509.UnknownAuthorityError
-		hostname         x509.HostnameError
-		invalidCert      x509.CertificateInvalidError
-		tlsRecord        tls.RecordHeaderError
-	)
-	switch {
-	case ctx.Err() != nil:
-		return err
-	case errors.Is(err, endpoint.ErrInvalid):
-		return fmt.Errorf("%w: %w", ErrInvalidArgument, err)
-	case errors.As(err, &unknownAuthority), errors.As(err, &hostname), errors.As(err, &invalidCert), errors.As(err, &tlsRecord),
-		errors.Is(err, http.ErrSchemeMismatch): // a plain-http server behind an https endpoint
-		return fmt.Errorf("%w: %w", ErrUnavailable, err)
-	}
-	return retry.Temporary(fmt.Errorf("%w: %w", ErrUnavailable, err), 0)
 }
 
 // ask sends one operation to one data center with retries, as fetch does for each of its legs:

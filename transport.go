@@ -3,12 +3,18 @@ package faxreport
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/faxreport/faxreport/internal/endpoint"
+	"github.com/faxreport/faxreport/internal/httpbody"
+	"github.com/faxreport/faxreport/internal/retry"
 )
 
 // How a request leaves the client. Every attempt goes through attempt (request.go), which gives
@@ -62,15 +68,37 @@ func urlErrorOp(method string) string {
 
 // defaultTransport pools connections, at most maxConns to each data center (a burst of calls
 // queues for them rather than open thousands of sockets), bounds response headers and requires
-// TLS 1.2 or later.
+// TLS 1.2 or later. It starts from a clone of http.DefaultTransport; when that has been
+// replaced by something other than an *http.Transport (a wrapper such as otelhttp's, httpmock, a
+// test recorder), it starts from a fresh transport with net/http's default settings instead:
+// the wrapper is not used, since its transport's limits could not be set (to send through a
+// wrapper, give it as Config.HTTPClient's Transport).
 func defaultTransport(maxConns int) *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
+	t := baseTransport()
 	t.MaxConnsPerHost = maxConns
 	t.MaxIdleConnsPerHost = maxConns
 	t.MaxResponseHeaderBytes = DefaultMaxResponseHeaderBytes
 	t.ResponseHeaderTimeout = 30 * time.Second
 	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	return t
+}
+
+// baseTransport is a clone of http.DefaultTransport when it is an *http.Transport, and a
+// transport with net/http's default settings otherwise.
+func baseTransport() *http.Transport {
+	if t, ok := http.DefaultTransport.(*http.Transport); ok {
+		return t.Clone()
+	}
+	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           dialer.DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: 1 * time.Second,
+	}
 }
 
 // attemptTimeout bounds each attempt (its answer read to the end) of a client without an
@@ -109,4 +137,33 @@ func ownHTTPClient(hc *http.Client) *http.Client {
 		return own(req, via)
 	}
 	return &copied
+}
+
+// maxQuotedURL bounds the URL a transport error quotes: it holds the job ID.
+const maxQuotedURL = 200
+
+// transportError wraps an error of sending or reading: the context's own errors and refusals to
+// send are final; certificate errors too; every other network error is temporary.
+func transportError(ctx context.Context, err error) error {
+	if ue, ok := err.(*url.Error); ok && len(ue.URL) > maxQuotedURL { //nolint:errorlint // http.Client.Do's own error, never wrapped
+		bounded := *ue
+		bounded.URL = httpbody.Truncate(ue.URL, maxQuotedURL)
+		err = &bounded
+	}
+	var (
+		unknownAuthority x509.UnknownAuthorityError
+		hostname         x509.HostnameError
+		invalidCert      x509.CertificateInvalidError
+		tlsRecord        tls.RecordHeaderError
+	)
+	switch {
+	case ctx.Err() != nil:
+		return err
+	case errors.Is(err, endpoint.ErrInvalid):
+		return fmt.Errorf("%w: %w", ErrInvalidArgument, err)
+	case errors.As(err, &unknownAuthority), errors.As(err, &hostname), errors.As(err, &invalidCert), errors.As(err, &tlsRecord),
+		errors.Is(err, http.ErrSchemeMismatch): // a plain-http server behind an https endpoint
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	return retry.Temporary(fmt.Errorf("%w: %w", ErrUnavailable, err), 0)
 }

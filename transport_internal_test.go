@@ -39,3 +39,27 @@ func TestOwnHTTPClientGetsATimeout(t *testing.T) {
 		t.Fatalf("doer %T, attempt timeout %v", c.doer, c.attemptTimeout)
 	}
 }
+
+// With http.DefaultTransport replaced by a wrapper, the default client is built from net/http's
+// default settings and keeps its own policies: proxies from the environment, TLS 1.2 or later,
+// the connection and header limits.
+func TestDefaultHTTPClientPoliciesWithAWrappedDefaultTransport(t *testing.T) {
+	original := http.DefaultTransport
+	http.DefaultTransport = roundTripperFunc(original.RoundTrip)
+	t.Cleanup(func() { http.DefaultTransport = original })
+
+	c, err := New(Config{CustomerNumber: "1", Username: "u", Password: "p", MaxConnsPerDataCenter: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := c.doer.(transportDoer).transport
+	if tr.Proxy == nil || tr.DialContext == nil || tr.TLSClientConfig.MinVersion != tls.VersionTLS12 ||
+		tr.MaxConnsPerHost != 3 || tr.MaxResponseHeaderBytes != DefaultMaxResponseHeaderBytes || tr.IdleConnTimeout == 0 {
+		t.Fatalf("transport %+v", tr)
+	}
+}
+
+// roundTripperFunc is a RoundTripper that is not an *http.Transport.
+type roundTripperFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripperFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }

@@ -54,7 +54,7 @@ func splitReportsPath(escaped string) (custNr string, ok bool) {
 }
 
 // serveReports answers the operations on the reports resource as a whole.
-func (dc *DataCenter) serveReports(w http.ResponseWriter, r *http.Request, custNr string, entry int) {
+func (dc *DataCenter) serveReports(w http.ResponseWriter, r *http.Request, custNr string, entry *logEntry) {
 	body, _ := io.ReadAll(r.Body) // buffered by bufferBody
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	if !dc.admit(w, r, entry, validate.ReportsPath, map[string]string{"custNr": custNr}, http.StatusBadRequest) {
@@ -80,9 +80,12 @@ func (dc *DataCenter) serveReports(w http.ResponseWriter, r *http.Request, custN
 			writeError(w, http.StatusBadRequest, fmt.Sprintf("at most %d job IDs per request", faxreport.ListLimit))
 			return
 		}
-		dc.updateLog(entry, func(r *Request) { r.JobIDs = req.JobIDs })
+		entry.req.JobIDs = req.JobIDs
 		if strings.EqualFold(req.Action, "DELETE") {
-			writeJSON(w, http.StatusOK, deletionList(dc.removeEach(req.JobIDs)))
+			results := dc.removeEach(req.JobIDs)
+			if !dc.refuseUnknownDelete(w, results) {
+				writeJSON(w, http.StatusOK, deletionList(results))
+			}
 			return
 		}
 		found, unknown := dc.readEach(req.JobIDs)
@@ -177,6 +180,29 @@ func (dc *DataCenter) removeEach(ids []string) []faxreport.DeleteResult {
 	return results
 }
 
+// refuseUnknownDelete answers a deletion, single or bulk, whose every job was not found (so
+// nothing was deleted) with 400 or 404 when the server's UnknownDelete says so, and reports
+// whether it did.
+func (dc *DataCenter) refuseUnknownDelete(w http.ResponseWriter, results []faxreport.DeleteResult) bool {
+	if len(results) == 0 {
+		return false
+	}
+	for _, r := range results {
+		if r.Reason == nil || *r.Reason != faxreport.DeleteReasonNotFound {
+			return false
+		}
+	}
+	switch dc.region.unknownDelete {
+	case UnknownDelete400:
+		writeError(w, http.StatusBadRequest, "Status report not available")
+	case UnknownDelete404:
+		writeError(w, http.StatusNotFound, "no status report for the given job IDs")
+	default:
+		return false
+	}
+	return true
+}
+
 // internalError takes one of the INTERNAL_ERROR answers queued for id by FailDeletions.
 func (dc *DataCenter) internalError(id string) bool {
 	dc.mu.Lock()
@@ -221,14 +247,35 @@ func (dc *DataCenter) Count() int {
 // seeded numbers the reports of SeedReports across servers, so that IDs never collide.
 var seeded atomic.Int64
 
-// SeedReports stores n completed reports with new job IDs, spread evenly over the data centers
-// (round robin, not by Home), and returns their IDs in the order stored: oldest first.
-func (s *Server) SeedReports(n int) []string {
+// SeedReports stores n completed reports of one recipient with new job IDs, spread evenly over
+// the data centers (round robin, not by Home), and returns their IDs in the order stored:
+// oldest first.
+func (s *Server) SeedReports(n int) []string { return s.SeedReportsOf(n, 1) }
+
+// SeedReportsOf is SeedReports with the given number of recipients in each report, every field
+// of each one set (about 190 bytes a recipient), for listings of realistic size: 1000 reports
+// of 100 recipients make a listing of about 19 MB. The reports differ only in their job IDs, so
+// only the first is checked against openapi.yaml, which keeps seeding fast.
+func (s *Server) SeedReportsOf(n, recipients int) []string {
+	var b bytes.Buffer
+	b.WriteString(`","recipientStatus":[`)
+	for i := range max(recipients, 1) {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"number":"+49 89 %07d","properties":null,"status":"OK","reason":"OK","sentTs":"2026-11-27T10:00:00Z","durationInSecs":12,"sentToNumber":"004989%07d","remoteCsid":"+49 89 %07d"}`, 1234567+i, 1234567+i, 1234567+i)
+	}
+	b.WriteString(`],"pages":1,"reference":{"customerDefinedId":"seed"}}`)
+	rest := b.Bytes()
 	ids := make([]string, n)
 	for i := range ids {
 		id := fmt.Sprintf("FJSEED%010d", seeded.Add(1))
 		ids[i] = id
-		s.dataCenters[i%len(s.dataCenters)].PutJSON([]byte(`{"jobId":"` + id + `","recipientStatus":[{"number":"+49 89 1234567","properties":null,"status":"OK","reason":"OK","sentTs":"2026-11-27T10:00:00Z","durationInSecs":12,"sentToNumber":"0049891234567","remoteCsid":"+49 89 1234567"}],"pages":1,"reference":{"customerDefinedId":"seed"}}`))
+		body := append([]byte(`{"jobId":"`+id), rest...)
+		if i == 0 {
+			checkedJobID(body)
+		}
+		s.dataCenters[i%len(s.dataCenters)].storeJob(id, body, Pending{}, false) // every recipient OK
 	}
 	return ids
 }

@@ -1,6 +1,7 @@
 package faxtest
 
 import (
+	"context"
 	"encoding/json"
 	"net"
 	"net/http"
@@ -31,7 +32,8 @@ type DataCenter struct {
 
 	randomRate   float64 // probability that a request takes one of randomFaults
 	randomFaults []Fault
-	log          []Request
+	log          []Request       // the requests answered (logEntry.record)
+	idle         []chan struct{} // closed when no request is in flight (WaitIdle)
 
 	// The reports resource as a whole (bulk.go).
 	order            []orderEntry // jobs as stored, oldest first; entries before orderHead are gone
@@ -103,9 +105,14 @@ func (dc *DataCenter) PutPending(final *faxreport.Report, p Pending) {
 func (dc *DataCenter) PutJSON(body []byte) { dc.store(checkedJobID(body), body, Pending{}) }
 
 func (dc *DataCenter) store(jobID string, body []byte, p Pending) {
+	dc.storeJob(jobID, body, p, hasPendingRecipient(body))
+}
+
+// storeJob stores body as jobID's report; stillPending says it has a PENDING recipient.
+func (dc *DataCenter) storeJob(jobID string, body []byte, p Pending, stillPending bool) {
 	dc.mu.Lock()
 	defer dc.mu.Unlock()
-	j := &job{body: append([]byte(nil), body...), pending: p, stored: time.Now(), stillPending: hasPendingRecipient(body)}
+	j := &job{body: append([]byte(nil), body...), pending: p, stored: time.Now(), stillPending: stillPending}
 	dc.jobs[jobID] = j
 	dc.order = append(dc.order, orderEntry{id: jobID, job: j})
 }
@@ -177,26 +184,30 @@ func (dc *DataCenter) remove(jobID string) bool {
 	return ok
 }
 
-// Request is one request a data center received, as logged for assertions.
+// Request is one request a data center received, as logged for assertions. It enters the log
+// once its answer is decided: just before its status is sent, or when its connection is
+// dropped or its client hung up first. A request still being answered is not in the log (see
+// InFlight and WaitIdle).
 type Request struct {
 	DataCenter int       // index of the data center
 	Method     string    // HTTP method
 	Path       string    // escaped path
 	JobID      string    // decoded job ID, "" when the path is not a report's
 	JobIDs     []string  // the job IDs a bulk request carried
-	Status     int       // status answered, 0 for a dropped connection
+	Status     int       // status answered, 0 for a dropped connection or a client gone first
 	Time       time.Time // when it arrived
 	Authorized bool      // whether it carried the right credentials
 }
 
-// Requests returns a copy of the data center's request log.
+// Requests returns a copy of the data center's request log: the requests answered so far, in
+// the order their answers were decided.
 func (dc *DataCenter) Requests() []Request {
 	dc.mu.Lock()
 	defer dc.mu.Unlock()
 	return append([]Request(nil), dc.log...)
 }
 
-// RequestCount returns how many requests the data center has received.
+// RequestCount returns how many requests the data center has answered so far (len of Requests).
 func (dc *DataCenter) RequestCount() int {
 	dc.mu.Lock()
 	defer dc.mu.Unlock()
@@ -209,18 +220,64 @@ func (dc *DataCenter) Connections() int64 { return dc.connections.Load() }
 // MaxInFlight returns the most requests the data center has been answering at once.
 func (dc *DataCenter) MaxInFlight() int64 { return dc.maxInFlight.Load() }
 
-// logRequest appends r to the log and returns its index, for updateLog.
-func (dc *DataCenter) logRequest(r Request) int {
-	dc.mu.Lock()
-	defer dc.mu.Unlock()
-	dc.log = append(dc.log, r)
-	return len(dc.log) - 1
+// InFlight returns how many requests the data center is answering now: they are not in the
+// log yet.
+func (dc *DataCenter) InFlight() int64 { return dc.inFlight.Load() }
+
+// WaitIdle waits until the data center has no request in flight, so that every request it has
+// received is in the log, or until ctx ends. A test calls it before asserting on the log when
+// its client may have given up on a request (a cancel, a timeout, a fan-out's straggler) that
+// the data center is still answering.
+func (dc *DataCenter) WaitIdle(ctx context.Context) error {
+	for {
+		dc.mu.Lock()
+		if dc.inFlight.Load() == 0 {
+			dc.mu.Unlock()
+			return nil
+		}
+		idle := make(chan struct{})
+		dc.idle = append(dc.idle, idle)
+		dc.mu.Unlock()
+		select {
+		case <-idle:
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+	}
 }
 
-func (dc *DataCenter) updateLog(i int, update func(*Request)) {
+// logEntry is a request being answered. Only the goroutine that answers it touches it.
+type logEntry struct {
+	dc       *DataCenter
+	req      Request
+	recorded bool
+}
+
+// record puts the request in the log with its status, once: its answer is decided.
+func (e *logEntry) record(status int) {
+	if e.recorded {
+		return
+	}
+	e.recorded = true
+	e.req.Status = status
+	e.dc.mu.Lock()
+	defer e.dc.mu.Unlock()
+	e.dc.log = append(e.dc.log, e.req)
+}
+
+// leave ends a request: it logs one that went without an answer, then wakes WaitIdle when it
+// was the last in flight.
+func (dc *DataCenter) leave(e *logEntry) {
+	e.record(0)
+	if dc.inFlight.Add(-1) != 0 {
+		return
+	}
 	dc.mu.Lock()
 	defer dc.mu.Unlock()
-	update(&dc.log[i])
+	for _, idle := range dc.idle {
+		close(idle)
+	}
+	dc.idle = nil
 }
 
 func (dc *DataCenter) enter() {

@@ -27,11 +27,9 @@ func unescape(s string) (string, error) { return url.PathUnescape(s) }
 
 func (dc *DataCenter) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	dc.enter()
-	defer dc.inFlight.Add(-1)
-	entry := dc.logRequest(Request{DataCenter: dc.index, Method: r.Method, Path: r.URL.EscapedPath(), Time: time.Now()})
-	rec := &statusRecorder{ResponseWriter: w, logStatus: func(status int) {
-		dc.updateLog(entry, func(r *Request) { r.Status = status })
-	}}
+	entry := &logEntry{dc: dc, req: Request{DataCenter: dc.index, Method: r.Method, Path: r.URL.EscapedPath(), Time: time.Now()}}
+	defer dc.leave(entry)
+	rec := &statusRecorder{ResponseWriter: w, logStatus: entry.record}
 
 	bufferBody(r) // read first: only then does the server notice a client that hangs up
 	fault, latency := dc.nextFault()
@@ -45,11 +43,11 @@ func (dc *DataCenter) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if fault != nil && dc.serveFault(rec, fault) {
+	if fault != nil && dc.serveFault(rec, fault, entry) {
 		return
 	}
 	if fault != nil && fault.DropAnswer { // answer into the void, then hang up: a lost answer
-		defer dropConnection(rec)
+		defer dropConnection(rec, entry)
 		rec = &statusRecorder{ResponseWriter: discardWriter{}, logStatus: func(int) {}}
 	}
 	if custNr, ok := splitReportsPath(r.URL.EscapedPath()); ok {
@@ -63,12 +61,16 @@ func (dc *DataCenter) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(rec, http.StatusNotFound, "no such resource")
 		return
 	}
-	dc.updateLog(entry, func(r *Request) { r.JobID = jobID })
+	entry.req.JobID = jobID
 	if !dc.admit(rec, r, entry, validate.ReportPath, map[string]string{"custNr": custNr, "jobId": jobID}, http.StatusMethodNotAllowed) {
 		return
 	}
 	if r.Method == http.MethodDelete {
-		body, _ := json.Marshal(dc.removeEach([]string{jobID})[0])
+		result := dc.removeEach([]string{jobID})
+		if dc.refuseUnknownDelete(rec, result) {
+			return
+		}
+		body, _ := json.Marshal(result[0])
 		writeJSON(rec, http.StatusOK, body)
 		return
 	}
@@ -81,10 +83,10 @@ func (dc *DataCenter) serveHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // serveFault answers with f and reports whether that was the whole answer.
-func (dc *DataCenter) serveFault(w http.ResponseWriter, f *Fault) bool {
+func (dc *DataCenter) serveFault(w http.ResponseWriter, f *Fault, entry *logEntry) bool {
 	switch {
 	case f.Drop:
-		dropConnection(w)
+		dropConnection(w, entry)
 		return true
 	case f.Status != 0:
 		if f.RetryAfter != "" {
@@ -118,7 +120,7 @@ func (dc *DataCenter) serveFault(w http.ResponseWriter, f *Fault) bool {
 // the credentials, and answers it when it fails: 400 without an Authorization header, invalid
 // (a spec violation, reported to the test) with the given status, 401 for wrong credentials or
 // another customer number. It reports whether the request may be served, logged as authorized.
-func (dc *DataCenter) admit(w http.ResponseWriter, r *http.Request, entry int, path string, params map[string]string, invalid int) bool {
+func (dc *DataCenter) admit(w http.ResponseWriter, r *http.Request, entry *logEntry, path string, params map[string]string, invalid int) bool {
 	if err := dc.checkRequest(r, path, params); err != nil {
 		if errors.Is(err, errBadAuthorization) {
 			writeError(w, http.StatusBadRequest, "Authorization header missing or malformed")
@@ -133,7 +135,7 @@ func (dc *DataCenter) admit(w http.ResponseWriter, r *http.Request, entry int, p
 		writeJSON(w, http.StatusUnauthorized, api.Example(api.Error401))
 		return false
 	}
-	dc.updateLog(entry, func(r *Request) { r.Authorized = true })
+	entry.req.Authorized = true
 	return true
 }
 
@@ -221,8 +223,10 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the connection (for Drop).
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
-// dropConnection closes the connection under w without an answer.
-func dropConnection(w http.ResponseWriter) {
+// dropConnection logs entry without a status and closes the connection under w without an
+// answer.
+func dropConnection(w http.ResponseWriter, entry *logEntry) {
+	entry.record(0)
 	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
 		conn.Close()
 	}

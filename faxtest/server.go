@@ -6,7 +6,7 @@
 // must carry the configured basic-auth credentials and customer number; and each request is
 // checked against openapi.yaml. Faults (latency, error statuses, dropped connections, malformed
 // or oversized bodies) can be injected per data center, and every request is logged for
-// assertions.
+// assertions once its answer is decided (Request; WaitIdle waits for those in flight).
 //
 // A setup the fake cannot honour panics, as httptest does, with a message that says what is
 // wrong: a report that breaks openapi.yaml's StatusReport (Put, PutPending and PutJSON check
@@ -17,6 +17,7 @@ package faxtest
 
 import (
 	"cmp"
+	"context"
 	"hash/fnv"
 	"testing"
 
@@ -38,6 +39,9 @@ type Options struct {
 	CustomerNumber string // the customer number the fake serves; default DefaultCustomerNumber
 	Username       string // the accepted user name; default DefaultUsername
 	Password       string // the accepted password; default DefaultPassword
+	// UnknownDelete is how a data center answers the deletion of a job it does not hold; default
+	// UnknownDeleteNotFoundItem.
+	UnknownDelete UnknownDelete
 	// T, when set, fails the test for every request that does not match openapi.yaml and closes
 	// the server when the test ends.
 	T testing.TB
@@ -47,7 +51,27 @@ type Options struct {
 type Server struct {
 	CustomerNumber, Username, Password string
 	dataCenters                        []*DataCenter
+	unknownDelete                      UnknownDelete
 }
+
+// UnknownDelete is how a data center answers the DELETE of a job it does not hold. The vendor
+// gives three readings (its REST docs, its Swagger file, its Go SDK): a client must read each as
+// "not deleted here", and a test can run it under all three.
+type UnknownDelete int
+
+// The readings of UnknownDelete. With UnknownDelete400 or UnknownDelete404, a bulk DELETE that
+// names only jobs the data center does not hold is answered with that status as a whole,
+// deleting nothing, as the single DELETE is; one that names a job it holds answers an item per
+// job, as documented (deleted:false, NOT_FOUND for the others).
+const (
+	// UnknownDeleteNotFoundItem answers 200 {"jobId":…,"deleted":false,"reason":"NOT_FOUND"}, the
+	// REST docs' reading. The default.
+	UnknownDeleteNotFoundItem UnknownDelete = iota
+	// UnknownDelete400 answers 400 "Status report not available", the vendor Swagger's reading.
+	UnknownDelete400
+	// UnknownDelete404 answers 404, the vendor Go SDK's reading.
+	UnknownDelete404
+)
 
 // NewServer starts a fake region on loopback. Call Close when done (automatic with Options.T).
 func NewServer(opts Options) *Server {
@@ -58,6 +82,7 @@ func NewServer(opts Options) *Server {
 		CustomerNumber: cmp.Or(opts.CustomerNumber, DefaultCustomerNumber),
 		Username:       cmp.Or(opts.Username, DefaultUsername),
 		Password:       cmp.Or(opts.Password, DefaultPassword),
+		unknownDelete:  opts.UnknownDelete,
 	}
 	for i := range opts.DataCenters {
 		s.dataCenters = append(s.dataCenters, newDataCenter(s, i, opts.T))
@@ -139,13 +164,25 @@ func (s *Server) PutJSON(body []byte) *DataCenter {
 	return dc
 }
 
-// Requests returns the requests of every data center, data center by data center.
+// Requests returns the requests of every data center, data center by data center: those
+// answered so far (see Request).
 func (s *Server) Requests() []Request {
 	var all []Request
 	for _, dc := range s.dataCenters {
 		all = append(all, dc.Requests()...)
 	}
 	return all
+}
+
+// WaitIdle waits until no data center has a request in flight (DataCenter.WaitIdle), or until
+// ctx ends: then every request the region has received is in Requests.
+func (s *Server) WaitIdle(ctx context.Context) error {
+	for _, dc := range s.dataCenters {
+		if err := dc.WaitIdle(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Connections returns the number of TCP connections the data centers have accepted in all.

@@ -17,6 +17,7 @@ type globalOptions struct {
 	custNr, username, passwordFile, region, endpoints string
 	timeout                                           positiveDuration // 0: the command's default
 	demo, json, verbose                               bool
+	maxListBytes                                      int64 // 0: the library's default
 }
 
 // connectionFlags name the flags that choose the service; --demo replaces all of them.
@@ -31,6 +32,7 @@ func (o *globalOptions) register(root *cobra.Command) {
 	fs.StringVar(&o.region, "region", "", "europe, america, switzerland or singapore (env FAXREPORT_REGION; default europe)")
 	fs.StringVar(&o.endpoints, "endpoints", "", "comma-separated https data-center base URLs ending in /rest/v1 (env FAXREPORT_ENDPOINTS)")
 	fs.Var(&o.timeout, "timeout", "give up after this long, such as 45s or 5m (default 30s; for wait 10m; for drain no limit)")
+	fs.Int64Var(&o.maxListBytes, "max-list-bytes", 0, "refuse a listing or bulk answer larger than this many bytes (default 1000 times the 4 MiB cap on one report)")
 	fs.BoolVar(&o.demo, "demo", false, "serve example reports from a built-in fake service: no network, no credentials")
 	fs.BoolVar(&o.json, "json", false, "print reports, and errors, as JSON: one object per line (see faxreport --help)")
 	fs.BoolVar(&o.verbose, "verbose", false, "log every HTTP attempt on stderr (never credentials)")
@@ -73,13 +75,16 @@ func (d *positiveDuration) Type() string { return "duration" }
 // wrong and where the value came from, and wrap faxreport.ErrInvalidArgument.
 func (a *app) newClient(cmd *cobra.Command) (client *faxreport.Client, stop func(), err error) {
 	logger := newLogger(a.stderr, a.opts.json, a.opts.verbose)
+	if a.opts.maxListBytes < 0 {
+		return nil, nil, usagef("--max-list-bytes %d: want a positive number of bytes", a.opts.maxListBytes)
+	}
 	if a.opts.demo {
 		if given := changedFlags(cmd, connectionFlags); len(given) > 0 {
 			return nil, nil, usagef("--demo serves a built-in fake region and takes no %s", strings.Join(given, ", "))
 		}
 		demo := startDemo()
 		cfg := demo.Config()
-		cfg.Logger = logger
+		cfg.Logger, cfg.MaxListResponseBytes = logger, a.opts.maxListBytes
 		client, err = faxreport.New(cfg)
 		if err != nil {
 			demo.Close()
