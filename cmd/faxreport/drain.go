@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -31,17 +32,24 @@ whose answer was lost). On a terminal it shows progress on stderr. There is no t
 unless --timeout is given. A failure (a data center, the file) is printed on stderr after the
 counts, with its exit code; the drain is then not complete and the line of counts says so.`
 
+// drainOptions are the flags of drain.
+type drainOptions struct {
+	out, metricsFile string
+}
+
 func newDrainCommand(a *app) *cobra.Command {
-	var out string
+	var o drainOptions
 	cmd := &cobra.Command{
 		Use:     "drain --out FILE [flags]",
 		Short:   "Write every completed report to a file as NDJSON, then delete it",
 		Long:    drainLong,
-		Example: "  faxreport drain --out reports.ndjson",
+		Example: "  faxreport drain --out reports.ndjson\n  faxreport drain --out /var/lib/faxreport/reports.ndjson --metrics-file /var/lib/node_exporter/faxreport.prom",
 		Args:    noArgs,
-		RunE:    func(cmd *cobra.Command, _ []string) error { return a.drain(cmd, out) },
+		RunE:    func(cmd *cobra.Command, _ []string) error { return a.drain(cmd, o) },
 	}
-	cmd.Flags().StringVar(&out, "out", "", "append the reports to this file, synced to disk before they are deleted (required)")
+	fs := cmd.Flags()
+	fs.StringVar(&o.out, "out", "", "append the reports to this regular file, synced to disk before they are deleted (required)")
+	fs.StringVar(&o.metricsFile, "metrics-file", "", "write the run's counts and outcome to this file in the Prometheus text format, atomically (for node_exporter's textfile collector)")
 	return cmd
 }
 
@@ -54,27 +62,42 @@ type drainSummary struct {
 	Gone     int  `json:"gone"`
 }
 
-func (a *app) drain(cmd *cobra.Command, out string) error {
-	if out == "" {
+func (a *app) drain(cmd *cobra.Command, o drainOptions) error {
+	switch {
+	case o.out == "":
 		return usagef("--out FILE is required: drain deletes the reports it has written there")
+	case o.out == "-":
+		return usagef("--out -: drain deletes what it writes, so it writes to a file it can sync to disk, not to standard output; to read the reports without deleting them, use list --json")
+	}
+	if err := checkMetricsFile(o.metricsFile); err != nil {
+		return err
 	}
 	client, stop, err := a.newClient(cmd)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	sink, err := openSink(out, nil)
+	sink, err := a.openSink(o.out)
 	if err != nil {
 		return err
 	}
-	ctx := cmd.Context()
+	// The first signal must not cancel the deletions in flight: the drain's context is
+	// cancelled by a second signal (or --timeout) only.
+	ctx, cancel := context.WithCancel(context.WithoutCancel(cmd.Context()))
+	defer cancel()
 	if a.opts.timeout != 0 {
-		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, a.opts.timeoutOr(0))
 		defer cancel()
 	}
+	signals := watchSignals(a.signals, func(sig os.Signal) {
+		a.warn(signalName(sig) + ": stopping once the pages in progress are written and deleted (a second signal stops at once)")
+	}, cancel)
+	started := time.Now()
 	progress := newProgress(a.stderr)
 	counts, err := client.DrainStatusReportsJSON(ctx, func(_ context.Context, page []json.RawMessage) error {
+		if err := signals.stopRequested(); err != nil {
+			return err // a page not yet begun is left as it is
+		}
 		var lines bytes.Buffer
 		for _, raw := range page {
 			lines.Write(jsonLine(raw))
@@ -83,18 +106,33 @@ func (a *app) drain(cmd *cobra.Command, out string) error {
 			return err
 		}
 		progress.page(len(page))
-		return nil
+		return sink.stillAt() // the page is deleted only if the file written is still --out
 	})
+	signalled := signals.end()
 	if closeErr := sink.close(); err == nil && closeErr != nil {
 		err = closeErr
 	}
 	progress.end()
 	// The library counts the pages handed over, a page whose write failed included: these
 	// are the pages written.
-	a.printDrainCounts(out, drainSummary{err == nil, progress.pages, progress.reports, counts.Deleted, counts.Gone})
+	summary := drainSummary{err == nil, progress.pages, progress.reports, counts.Deleted, counts.Gone}
+	a.printDrainCounts(o.out, summary)
+	code := exitCode(err)
+	if err != nil && signalled != nil {
+		code = signalExitCode(signalled)
+	}
 	if err != nil {
-		code := exitCode(err)
 		a.printError("", code, err)
+	}
+	if o.metricsFile != "" {
+		if metricsErr := writeDrainMetrics(o.metricsFile, summary, code, started); metricsErr != nil {
+			a.printError("", exitFailure, metricsErr)
+			if code == exitOK {
+				code = exitFailure
+			}
+		}
+	}
+	if code != exitOK {
 		return &exitError{code: code}
 	}
 	return nil

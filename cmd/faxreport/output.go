@@ -32,6 +32,8 @@ var errorKinds = map[int]string{
 	exitUnauthorized: "unauthorized",
 	exitInvalid:      "invalid_response",
 	exitUnavailable:  "unavailable",
+	exitInterrupted:  "interrupted",
+	exitTerminated:   "terminated",
 }
 
 // exitError ends a command whose failures have been printed already, with their exit code.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"sync"
 )
 
@@ -18,38 +17,48 @@ var errSinkClosed = errors.New("output closed: shutting down")
 // once closed, it refuses them, so that a push still running after the command has returned
 // writes nothing.
 //
-// One file should have one writer: lines are appended (O_APPEND), and a line written in part is
-// cut off again back to the file's size just before that write, which keeps whatever another
-// process had appended until then, but a line another process appends while this one's write
-// is failing may be cut with it. Give each listen or drain a file of its own.
+// One file has one writer: the file is locked while it is open (flock, advisory), so that a
+// second faxreport on it fails at once. Lines are appended (O_APPEND), and a line written in
+// part is cut off again back to the file's size just before that write, which keeps whatever
+// another process (one that ignores the lock) had appended until then, but a line it appends
+// while this one's write is failing may be cut with it.
 type reportSink struct {
 	mu     sync.Mutex
 	w      io.Writer
 	file   *os.File // nil for stdout
+	path   string   // the file's path, "" for stdout
 	err    error    // a write that could not be undone: every write that follows fails with it
 	closed bool
 }
 
-// openSink opens path for appending, creating it (readable by its owner only: reports hold
-// fax numbers) if need be, or returns a sink on stdout when path is empty.
-func openSink(path string, stdout io.Writer) (*reportSink, error) {
+// openSink opens path (see openOutFile) as --out, or returns a sink on stdout when path is
+// empty. Its warnings go to stderr, as JSON with --json.
+func (a *app) openSink(path string) (*reportSink, error) {
 	if path == "" {
-		return &reportSink{w: stdout}, nil
+		return &reportSink{w: a.stdout}, nil
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, usagef("--out: %v", err)
+	f, err := openOutFile("--out", path, a.warn)
+	if _, usage := errors.AsType[*usageError](err); err != nil && !usage {
+		return nil, a.fail(err) // exit code 1: another run holds the file, or it cannot be read
+	} else if err != nil {
+		return nil, err
 	}
-	syncDir(filepath.Dir(path)) // so that a file just created survives a crash too
-	return &reportSink{w: f, file: f}, nil
+	return &reportSink{w: f, file: f, path: path}, nil
 }
 
-// syncDir syncs a directory's entries, where the system allows it (not on Windows): best effort.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
+// stillAt returns an error unless the sink's path still names the file it writes (the same
+// device and inode): a file renamed, replaced or deleted since it was opened would take the
+// lines that follow where nobody looks for them.
+func (s *reportSink) stillAt() error {
+	mine, err := s.file.Stat()
+	if err != nil {
+		return fmt.Errorf("--out: %w", err)
 	}
+	named, err := os.Stat(s.path)
+	if err != nil || !os.SameFile(mine, named) {
+		return fmt.Errorf("--out %s no longer names the file this run writes (renamed, replaced or deleted while it ran): stopped, with nothing of this page deleted; its lines are in the file that was there", s.path)
+	}
+	return nil
 }
 
 // write appends one line, and for a file syncs it to disk. A line written in part is cut off
