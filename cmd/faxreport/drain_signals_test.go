@@ -18,7 +18,7 @@ func TestDrainFirstSignalFinishesThePageBeingDeleted(t *testing.T) {
 
 	<-deletion.arrived
 	d.signal(syscall.SIGINT)
-	<-d.stderr.seen
+	d.awaitStopping(t)
 	deletion.release()
 	if code := d.wait(); code != exitInterrupted {
 		t.Fatalf("exit %d, want %d: %s", code, exitInterrupted, d.stderr)
@@ -44,7 +44,7 @@ func TestDrainSignalWhileAPageIsListedLeavesItAsItIs(t *testing.T) {
 
 	<-listing.arrived
 	d.signal(syscall.SIGTERM)
-	<-d.stderr.seen
+	d.awaitStopping(t)
 	listing.release()
 	if code := d.wait(); code != exitTerminated {
 		t.Fatalf("exit %d, want %d: %s", code, exitTerminated, d.stderr)
@@ -72,7 +72,7 @@ func TestDrainSecondSignalStopsAtOnceAndLosesNothing(t *testing.T) {
 
 	<-deletion.arrived
 	d.signal(syscall.SIGINT)
-	<-d.stderr.seen
+	d.awaitStopping(t)
 	d.signal(syscall.SIGINT) // the deletion stays held: only the second signal can end it
 	if code := d.wait(); code != exitInterrupted {
 		t.Fatalf("exit %d, want %d: %s", code, exitInterrupted, d.stderr)

@@ -264,6 +264,18 @@ func (d *backgroundDrain) signal(sig os.Signal) {
 	d.signals <- sig
 }
 
+// awaitStopping returns once the drain has said that a signal is stopping it, and fails the
+// test if it ends first.
+func (d *backgroundDrain) awaitStopping(t *testing.T) {
+	t.Helper()
+	select {
+	case <-d.stderr.seen:
+	case code := <-d.done:
+		d.done <- code
+		t.Fatalf("the drain ended (exit %d) without saying a signal stops it: %s", code, d.stderr)
+	}
+}
+
 // wait returns the exit code once the drain has ended; stdout is complete then.
 func (d *backgroundDrain) wait() int { return <-d.done }
 
