@@ -21,16 +21,30 @@ again and not deleted, and the drain stops. No report is deleted before it is on
 The lines are the reports as the API listed them, validated, with only insignificant
 whitespace removed (as get --json and list --json print them): unknown fields and nulls kept.
 
-It is safe to run again after a crash, an interrupt (SIGINT, SIGTERM) or a failure: a page
-written but not yet deleted is listed, and written, again. Delivery is thus at least once: the
-file may hold a report twice; deduplicate on jobId. --out is appended to, never truncated, and
-created readable by its owner only.
+--out must be a regular file (not "-", a pipe or a device: none can be synced), appended to,
+never truncated, and created readable by its owner only. It is locked for the whole run
+(flock, advisory: it keeps out another faxreport, not other programs): a second drain or
+listen on the same file exits 1 at once. A last line left unterminated by a run killed
+mid-write is cut off (or, if it is a whole JSON value, ended) before anything is appended, and
+stderr says which; that report had not been deleted. Before each page is deleted, --out must
+still name the file written: renamed or replaced mid-run, the drain stops with exit 1.
+
+On SIGINT or SIGTERM the drain finishes the pages in progress (written, synced, their
+deletions answered), leaves the others as they are, prints the counts and exits 130 (SIGINT)
+or 143 (SIGTERM); a second signal stops it at once, abandoning the deletions in flight (their
+lines are on disk already). It is safe to run again after a crash, a signal or a failure: a
+page written but not yet deleted is listed, and written, again. Delivery is thus at least
+once: the file may hold a report twice; deduplicate on jobId. Run one drain per account: two
+would read the same pages and write them both.
 
 At the end it prints the counts on stdout (with --json as one JSON object): pages and reports
 written, reports deleted, and reports already gone (deleted by someone else, or by an attempt
 whose answer was lost). On a terminal it shows progress on stderr. There is no time limit
 unless --timeout is given. A failure (a data center, the file) is printed on stderr after the
-counts, with its exit code; the drain is then not complete and the line of counts says so.`
+counts, with its exit code; the drain is then not complete and the line of counts says so.
+--metrics-file writes the counts, the outcome and the time of the last success in the
+Prometheus text format, replaced whole (written, then renamed), for node_exporter's textfile
+collector.`
 
 // drainOptions are the flags of drain.
 type drainOptions struct {
