@@ -117,7 +117,7 @@ func BenchmarkP7Drain(b *testing.B) {
 
 				var inHandler time.Duration
 				start := time.Now()
-				counts, err := c.DrainStatusReports(ctx, func(context.Context, []*faxreport.Report) error {
+				counts, err := c.DrainStatusReports(ctx, faxreport.DrainConfig{Handle: func(context.Context, []*faxreport.Report) error {
 					entered := time.Now()
 					runtime.GC()
 					if h := heapObjects(); h > base {
@@ -125,7 +125,7 @@ func BenchmarkP7Drain(b *testing.B) {
 					}
 					inHandler += time.Since(entered)
 					return nil
-				})
+				}})
 				wall += time.Since(start) - inHandler
 
 				b.StopTimer()

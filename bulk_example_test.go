@@ -110,14 +110,14 @@ func ExampleClient_DrainStatusReports() {
 
 	client, _ := faxreport.New(fake.Config())
 	stored := map[string]bool{} // stands in for the caller's database
-	counts, err := client.DrainStatusReports(context.Background(), func(ctx context.Context, page []*faxreport.Report) error {
+	counts, err := client.DrainStatusReports(context.Background(), faxreport.DrainConfig{Handle: func(ctx context.Context, page []*faxreport.Report) error {
 		// Store the page durably before returning nil: the page is deleted only then. A page
 		// may come again after a crash, so storing must be idempotent on the job ID.
 		for _, r := range page {
 			stored[r.JobID] = true
 		}
 		return nil
-	})
+	}})
 	if err != nil {
 		log.Fatal(err) // nothing unhandled was deleted; run the drain again later
 	}

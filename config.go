@@ -58,8 +58,9 @@ type Config struct {
 
 	// Region selects the data centers to query; default RegionEurope.
 	Region Region
-	// Endpoints, when set, replaces the region's data centers with explicit base URLs ending in
-	// /rest/v1 (proxies, tests). Plain http is accepted only for loopback hosts or with
+	// Endpoints, when set, replaces the region's data centers with explicit base URLs, whose
+	// path must end in /rest/v1 (proxies, tests): New refuses any other, since every request to
+	// it would read as "not found". Plain http is accepted only for loopback hosts or with
 	// AllowInsecureHTTP.
 	Endpoints []string
 	// AllowInsecureHTTP permits plain-http endpoints on hosts other than loopback, which sends

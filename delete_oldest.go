@@ -2,8 +2,6 @@ package faxreport
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
 
 	"github.com/faxreport/faxreport/gen"
@@ -19,29 +17,26 @@ import (
 //
 // Each data center is asked once, without retries: repeating a deletion whose answer was lost
 // would delete the next oldest reports too. A data center that fails makes the call return an
-// error naming it (*EndpointError, joined) with the results of the others.
+// error naming it (*DataCentersError) with the results of the others. A data center that
+// answers 404 holds nothing to delete: it adds no result and no error.
 func (c *Client) DeleteOldestStatusReports(ctx context.Context) ([]DeleteResult, error) {
 	lists, errs := askEach(ctx, c, func(ctx context.Context, i int) ([]DeleteResult, error) {
 		list, err := retry.Do(ctx, retry.Policy{MaxAttempts: 1}, func(int) (*gen.DeleteResultList, error) {
 			return attempt(ctx, c, opDeleteOldest, "", 1, c.dataCenters[i], nil, sendDeleteOldest, c.decode.oldest)
 		})
+		if c.nothingThere(ctx, opDeleteOldest, c.dataCenters[i], err) {
+			return nil, nil
+		}
 		if err != nil {
 			return nil, err
 		}
 		return list.Reports, nil
 	})
 	var results []DeleteResult
-	var failed []error
-	for i, list := range lists {
+	for _, list := range lists {
 		results = append(results, list...)
-		if errs[i] != nil {
-			failed = append(failed, &EndpointError{Endpoint: c.dataCenters[i].url, Err: errs[i]})
-		}
 	}
-	if len(failed) > 0 {
-		return results, fmt.Errorf("faxreport: delete oldest: %d of %d data centers failed: %w", len(failed), len(errs), errors.Join(failed...))
-	}
-	return results, nil
+	return results, c.dataCentersError(opDeleteOldest, errs)
 }
 
 // sendDeleteOldest sends the deleteOldestStatusReports request.

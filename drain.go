@@ -1,7 +1,6 @@
 package faxreport
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,212 +9,248 @@ import (
 	"sync/atomic"
 )
 
+// DrainConfig says what DrainStatusReports does with the reports it drains. Exactly one of
+// Handle and HandleJSON is required; HandleInvalid is optional.
+type DrainConfig struct {
+	// Handle is given each page of valid, final reports, oldest first, all from one data center.
+	// Returning nil accepts the page: only then are its reports deleted. It must have stored
+	// them durably by then, and be idempotent on the report's JobID (see DrainStatusReports).
+	Handle func(ctx context.Context, reports []*Report) error
+	// HandleJSON, set instead of Handle, is given each page's reports exactly as the data center
+	// listed them (validated against openapi.yaml the same way, unknown fields and nulls
+	// included), each with its job ID and data center, as PushConfig.HandleJSON is: for callers
+	// that store or forward the bytes. Everything said of Handle holds for it.
+	HandleJSON func(ctx context.Context, reports []RawReport) error
+	// HandleInvalid, when set, takes the listed reports that break the contract of openapi.yaml
+	// (quarantine): each is given as the API sent it, byte for byte, with its job ID, data center
+	// and validation error, and once HandleInvalid has returned nil, it is deleted exactly as a
+	// valid report is. It is called with the invalid reports of a page after Handle (or
+	// HandleJSON) accepted that page's valid ones, and nothing of the page is deleted unless both
+	// accept. Without it, such reports are left in place, unread, and named in the error.
+	HandleInvalid func(ctx context.Context, reports []InvalidReport) error
+}
+
+// RawReport is a drained report exactly as the data center listed it.
+type RawReport struct {
+	JobID      string          // the report's jobId
+	DataCenter string          // the base URL of the data center that listed it
+	JSON       json.RawMessage // the report as sent, validated against openapi.yaml
+}
+
+// InvalidReport is a listed report that breaks the contract of openapi.yaml, given to
+// DrainConfig.HandleInvalid.
+type InvalidReport struct {
+	JobID      string          // its jobId, as sent (always set: one without a jobId is never handed over)
+	DataCenter string          // the base URL of the data center that listed it
+	JSON       json.RawMessage // the report exactly as the data center sent it
+	Err        error           // why it is invalid; matches ErrInvalidResponse
+}
+
 // DrainCounts says what DrainStatusReports did, over every data center.
 type DrainCounts struct {
-	Pages   int // pages handed to the handler
-	Reports int // reports handed to the handler
-	Deleted int // reports deleted after the handler accepted them
-	// Gone counts accepted reports whose deletion was not confirmed as such: the data center
-	// said NOT_FOUND (someone else deleted it), or said so only after an attempt whose answer
-	// was lost (that attempt probably deleted it). The handler has them, so they are done.
+	Pages       int // listings handed over (to Handle or HandleJSON, and HandleInvalid)
+	Reports     int // valid reports handed to Handle or HandleJSON
+	Quarantined int // invalid reports handed to HandleInvalid
+	// Deleted counts the reports handed over whose deletion the data center confirmed, less
+	// those a later listing showed again (a deletion that did not happen is not counted).
+	Deleted int
+	// Gone counts reports handed over whose deletion was not confirmed as such: the data
+	// center said NOT_FOUND (someone else deleted it: another drain, say), or said so only after
+	// an attempt whose answer was lost (that attempt probably deleted it). The caller has them,
+	// so they are done.
 	Gone int
 }
 
-// ErrDrainStalled is matched by the error of a drain that stopped because a data center listed
-// again a report it had been asked to delete, or had every report of a page already gone
-// (another drain running at the same time, or a data center that does not delete): going on
-// could hand the same pages over forever.
-var ErrDrainStalled = errors.New("drain stalled: a data center's listing does not shrink as its reports are deleted")
-
 // DrainStatusReports reads and deletes every completed report of the region, the vendor's
 // read-and-delete workflow done safely. In each data center, concurrently, it lists a page (the
-// oldest ListLimit completed reports), hands it to handle, and only once handle has returned nil
-// deletes exactly the jobs of that page there with a bulk DELETE (never delete-oldest, which
-// could delete reports nobody has read); it repeats until the data center lists nothing, then
-// returns the counts.
+// oldest ListLimit completed reports), hands it to cfg.Handle (or cfg.HandleJSON), and only once
+// that has returned nil deletes exactly the jobs of that page there with a bulk DELETE (never
+// delete-oldest, which could delete reports nobody has read); it repeats until the data center
+// lists nothing (or answers the listing 404), then returns the counts.
 //
 // Guarantees:
-//   - No report is deleted before handle has accepted the page that holds it.
-//   - When handle returns an error, nothing of that page is deleted and the drain stops: no data
-//     center lists another page (those deleting a page already accepted finish that).
-//   - Delivery is at least once: a crash, a cancelled ctx or a failed deletion between handle
-//     and the deletion leaves the page in place, and the next drain hands the same reports over
-//     again. handle must therefore be idempotent on the report's JobID.
+//   - No report is deleted before the handler has accepted the page that holds it.
+//   - When a handler returns an error or panics, nothing of that page is deleted and the drain
+//     stops: no data center lists another page (those deleting a page already accepted finish
+//     that). A panic is recovered in the drain and returned as a *HandlerPanicError naming the
+//     data center.
+//   - Delivery is at least once: a crash, a cancelled ctx or a failed deletion between the
+//     handler and the deletion leaves the page in place, and the next drain hands the same
+//     reports over again. The handlers must therefore be idempotent on the job ID.
 //   - A deletion whose answer is lost is retried; NOT_FOUND then counts as done (Gone), since
-//     handle has the report. A data center that lists again a report it was asked to delete
-//     (within its last few pages), or whose page of deletions finds every report already gone
-//     (NOT_FOUND, with no lost answer that could have deleted it), stops its part of the drain
-//     with ErrDrainStalled rather than looping.
-//   - Only final, valid reports are handed over and deleted, each job once per page. A job
-//     listed with a PENDING recipient (the vendor lists only completed jobs) or twice with
-//     different reports, and a report that breaks the contract of openapi.yaml, are left in
-//     place, unread; the drain goes on with the others, and once a data center lists nothing
-//     else, its part ends with ErrInvalidResponse naming those jobs.
-//   - Memory holds at most one page per data center, whatever the total.
+//     the handler has the report. So does a report another consumer (a second drain of the
+//     same account) took first: two drains may run at once, and neither fails for it.
+//   - A data center that lists again a report whose deletion it confirmed (or said NOT_FOUND
+//     for), however many pages later, stops its part of the drain with ErrDrainStalled rather
+//     than looping; those reports are not counted as deleted. The memory this takes grows
+//     with the reports drained: a job ID each.
+//   - Only final reports are handed over and deleted, each job once per page. A job listed with
+//     a PENDING recipient (the vendor lists only completed jobs), or twice with different
+//     reports (a valid copy and one that breaks the contract included), is left in place,
+//     unread. A report that breaks the contract of openapi.yaml is given to cfg.HandleInvalid
+//     when it is set (one without a jobId cannot be deleted, and stays), and left in place
+//     otherwise. The drain goes on with the others, and once a data center lists nothing else,
+//     its part ends with ErrInvalidResponse naming the jobs left in place.
+//   - Memory holds at most one page per data center, whatever the total, and the job IDs
+//     drained.
 //
-// handle is never called concurrently; it gets the drain's ctx and the page, oldest first, all
-// from one data center. A data center that fails (after the retries) stops its own part; the
-// others go on. The error joins the handler's error and each failed data center's
-// *EndpointError; the counts are those of what was done before.
-func (c *Client) DrainStatusReports(ctx context.Context, handle func(ctx context.Context, reports []*Report) error) (DrainCounts, error) {
-	if handle == nil {
-		return DrainCounts{}, fmt.Errorf("faxreport: %w: nil drain handler", ErrInvalidArgument)
+// The handlers are never called concurrently; they get the drain's ctx and a page, oldest
+// first, all from one data center. A data center that fails (after the retries) stops its own
+// part; the others go on. The error is a *DataCentersError naming each data center whose part
+// failed (a handler's error counts for the data center of its page); the counts are those of
+// what was done before. A cfg with neither or both of Handle and HandleJSON is refused with
+// ErrInvalidArgument, before anything is sent.
+func (c *Client) DrainStatusReports(ctx context.Context, cfg DrainConfig) (DrainCounts, error) {
+	if (cfg.Handle == nil) == (cfg.HandleJSON == nil) {
+		return DrainCounts{}, fmt.Errorf("faxreport: %w: DrainConfig needs exactly one of Handle and HandleJSON", ErrInvalidArgument)
 	}
-	return c.drain(ctx, func(ctx context.Context, p page) error { return handle(ctx, p.reports) })
-}
-
-// DrainStatusReportsJSON is DrainStatusReports for callers that store or forward the reports as
-// the API sent them: handle gets each page's reports exactly as the data center listed them,
-// validated against openapi.yaml the same way, unknown fields and nulls included. The
-// guarantees are the same.
-func (c *Client) DrainStatusReportsJSON(ctx context.Context, handle func(ctx context.Context, reports []json.RawMessage) error) (DrainCounts, error) {
-	if handle == nil {
-		return DrainCounts{}, fmt.Errorf("faxreport: %w: nil drain handler", ErrInvalidArgument)
-	}
-	return c.drain(ctx, func(ctx context.Context, p page) error { return handle(ctx, p.raw) })
-}
-
-// drain runs a drain that hands each page to handle.
-func (c *Client) drain(ctx context.Context, handle func(context.Context, page) error) (DrainCounts, error) {
-	d := &drain{c: c, handle: handle}
+	d := &drain{c: c, cfg: cfg}
 	_, errs := askEach(ctx, c, func(ctx context.Context, i int) (struct{}, error) {
 		return struct{}{}, d.dataCenter(ctx, c.dataCenters[i])
 	})
-	var failed []error
-	if d.handlerErr != nil {
-		failed = append(failed, fmt.Errorf("handler: %w", d.handlerErr))
-	}
-	for i, err := range errs {
-		if err != nil {
-			failed = append(failed, &EndpointError{Endpoint: c.dataCenters[i].url, Err: err})
-		}
-	}
-	if len(failed) > 0 {
-		return d.counts, fmt.Errorf("faxreport: drain: %w", errors.Join(failed...))
-	}
-	return d.counts, nil
+	return d.counts, c.dataCentersError(opDrain, errs)
 }
+
+// opDrain names the drain in errors.
+const opDrain = "drain"
 
 // drain is the state DrainStatusReports shares between its data centers.
 type drain struct {
-	c      *Client
-	handle func(context.Context, page) error
-	stop   atomic.Bool // set by a handler error: no data center lists another page
+	c    *Client
+	cfg  DrainConfig
+	stop atomic.Bool // set by a handler's error: no data center lists another page
 
-	mu         sync.Mutex // serialises handle and guards what follows
-	counts     DrainCounts
-	handlerErr error
+	mu     sync.Mutex // serialises the handlers and guards counts
+	counts DrainCounts
 }
 
-// recentPages is how many of its last pages a drain remembers per data center, to notice one
-// that lists again what it was asked to delete: a bound, so that memory stays a few pages.
-const recentPages = 4
+// errStopped says that a data center's part ended because another's handler failed.
+var errStopped = errors.New("drain stopped")
 
-// dataCenter drains one data center; the handler's error is kept in d, not returned.
+// dataCenter drains one data center.
 func (d *drain) dataCenter(ctx context.Context, dc *dataCenter) error {
-	var recent []map[string]bool // the jobs of the last pages, asked to be deleted, newest last
+	settled := map[string]bool{} // each job whose deletion is done: true if counted Deleted, false if Gone
 	for !d.stop.Load() {
 		listed, err := d.c.listIn(ctx, dc)
 		if err != nil {
 			return err
 		}
-		if len(listed.reports) == 0 && len(listed.invalid) == 0 {
+		if listed.empty() {
 			return nil
 		}
-		p, doubtful := finalOnce(listed)
-		for _, r := range p.reports {
-			for _, asked := range recent {
-				if asked[r.JobID] {
-					return fmt.Errorf("%w: job %s", ErrDrainStalled, d.c.quoteAnswered(r.JobID))
-				}
-			}
-		}
-		if len(p.reports) == 0 {
-			// Only reports that cannot be taken are listed: they stay, unread, for a later drain.
-			return d.c.leftOut(dc, listed.invalid, doubtful)
-		}
-		if !d.handOver(ctx, p) {
-			return nil
-		}
-		ids := make([]string, len(p.reports))
-		asked := make(map[string]bool, len(p.reports))
-		for i, r := range p.reports {
-			ids[i], asked[r.JobID] = r.JobID, true
-		}
-		recent = append(recent[max(len(recent)-recentPages+1, 0):], asked)
-		progress, err := d.deleted(d.c.deleteIn(ctx, dc, nil, ids))
-		if err != nil {
+		if err := d.listedAgain(listed, settled); err != nil {
 			return err
 		}
-		if progress == 0 {
-			return fmt.Errorf("%w: every report of a page of %d was already gone", ErrDrainStalled, len(p.reports))
+		h, leftOut := take(dc, listed, d.cfg.HandleInvalid != nil)
+		if len(h.ids) == 0 {
+			// Only reports that cannot be taken are listed: they stay, unread, for a later drain.
+			return d.c.leftOut(dc, leftOut.invalid, leftOut.doubtful)
+		}
+		switch err := d.handOver(ctx, dc, h); {
+		case errors.Is(err, errStopped):
+			return nil
+		case err != nil:
+			return err
+		}
+		if err := d.settle(h.ids, d.c.deleteIn(ctx, dc, nil, h.ids), settled); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// finalOnce returns the reports of a listing that can be taken, each job once, and the IDs of
-// the jobs that cannot: a job listed with a recipient still PENDING, or listed twice with
-// different reports, is neither handed over nor deleted.
-func finalOnce(listed page) (p page, leftOut []string) {
-	first := make(map[string]int, len(listed.reports)) // job ID -> index of its first copy
-	doubtful := map[string]bool{}
-	for i, r := range listed.reports {
-		j, seen := first[r.JobID]
-		if !seen {
-			first[r.JobID] = i
-		}
-		if !IsReportFinal(r) || seen && !bytes.Equal(listed.raw[j], listed.raw[i]) {
-			doubtful[r.JobID] = true
-		}
-	}
-	for i, r := range listed.reports {
-		switch {
-		case first[r.JobID] != i:
-		case doubtful[r.JobID]:
-			leftOut = append(leftOut, r.JobID)
-		default:
-			p.reports, p.raw = append(p.reports, r), append(p.raw, listed.raw[i])
-		}
-	}
-	return p, leftOut
-}
-
-// handOver gives p to the handler and reports whether it accepted it.
-func (d *drain) handOver(ctx context.Context, p page) bool {
+// handOver gives h to the handlers, and returns nil once they accepted it, errStopped when
+// another data center's handler failed first, or the handler's error (a panic recovered as a
+// *HandlerPanicError), which stops the drain.
+func (d *drain) handOver(ctx context.Context, dc *dataCenter, h handover) (err error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.stop.Load() {
-		return false
+		return errStopped
 	}
+	defer func() {
+		if v := recover(); v != nil {
+			err = newHandlerPanicError(dc.url, v)
+		}
+		if err != nil {
+			d.stop.Store(true)
+		}
+	}()
 	d.counts.Pages++
-	d.counts.Reports += len(p.reports)
-	if err := d.handle(ctx, p); err != nil {
-		d.handlerErr = err
-		d.stop.Store(true)
-		return false
+	if len(h.reports) > 0 {
+		d.counts.Reports += len(h.reports)
+		if d.cfg.Handle != nil {
+			err = d.cfg.Handle(ctx, h.reports)
+		} else {
+			err = d.cfg.HandleJSON(ctx, h.raw)
+		}
+		if err != nil {
+			return fmt.Errorf("handler: %w", err)
+		}
 	}
-	return true
+	if len(h.invalid) > 0 {
+		d.counts.Quarantined += len(h.invalid)
+		if err := d.cfg.HandleInvalid(ctx, h.invalid); err != nil {
+			return fmt.Errorf("invalid-report handler: %w", err)
+		}
+	}
+	return nil
 }
 
-// deleted counts the outcomes of deleting an accepted page. It returns how many reports this
-// drain deleted or probably deleted (an answer lost, then NOT_FOUND), and the first failure.
-func (d *drain) deleted(outcomes []error) (progress int, failed error) {
+// settle counts the outcomes of deleting ids, an accepted page, and records in settled each job
+// whose deletion is done. It returns the first failure.
+func (d *drain) settle(ids []string, outcomes []error, settled map[string]bool) (failed error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	for _, err := range outcomes {
+	for i, err := range outcomes {
 		switch {
 		case err == nil:
 			d.counts.Deleted++
-			progress++
-		case errors.Is(err, ErrDeleteUnconfirmed):
+			settled[ids[i]] = true
+		case errors.Is(err, ErrDeleteUnconfirmed), errors.Is(err, ErrNotFound):
 			d.counts.Gone++
-			progress++
-		case errors.Is(err, ErrNotFound):
-			d.counts.Gone++
+			settled[ids[i]] = false
 		case failed == nil:
 			failed = err
 		}
 	}
-	return progress, failed
+	return failed
+}
+
+// listedAgain returns ErrDrainStalled when listed holds a job whose deletion in this data
+// center is already done (settled): a data center that does not delete, or lists in a cycle.
+// Those jobs are taken out of the counts: the listing shows that they were not deleted.
+func (d *drain) listedAgain(listed page, settled map[string]bool) error {
+	var again []string
+	check := func(id string) {
+		if _, done := settled[id]; done {
+			again = append(again, id)
+		}
+	}
+	for _, r := range listed.reports {
+		check(r.JobID)
+	}
+	for _, item := range listed.invalid {
+		check(item.jobID)
+	}
+	if len(again) == 0 {
+		return nil
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	uncounted := 0
+	for _, id := range again {
+		deleted, ok := settled[id]
+		if !ok {
+			continue // listed twice
+		}
+		if deleted {
+			d.counts.Deleted--
+		} else {
+			d.counts.Gone--
+		}
+		delete(settled, id)
+		uncounted++
+	}
+	return fmt.Errorf("%w: %d reports listed again after their deletion, job %s among them", ErrDrainStalled, uncounted, d.c.quoteAnswered(again[0]))
 }

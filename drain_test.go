@@ -65,7 +65,7 @@ func TestDrainHandsOverEveryReportOnceAndDeletesThem(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{})
 	ids := s.SeedReports(2500)
 	col := newCollector(t, s)
-	counts, err := c.DrainStatusReports(testContext(t), col.handle)
+	counts, err := c.DrainStatusReports(testContext(t), faxreport.DrainConfig{Handle: col.handle})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestDrainUnderFaultsLosesNothing(t *testing.T) {
 		if run == 30 {
 			t.Fatalf("%d reports still there after %d drains", s.Count(), run)
 		}
-		_, err := c.DrainStatusReports(testContext(t), col.handle)
+		_, err := c.DrainStatusReports(testContext(t), faxreport.DrainConfig{Handle: col.handle})
 		sawHandlerErr = sawHandlerErr || errors.Is(err, errHandler)
 	}
 	lost := 0
@@ -158,7 +158,7 @@ func TestDrainHandlerErrorDeletesNothingOfThatPage(t *testing.T) {
 	errHandler := errors.New("disk full")
 	col := newCollector(t, s)
 	col.fail = func(int) error { return errHandler }
-	counts, err := c.DrainStatusReports(testContext(t), col.handle)
+	counts, err := c.DrainStatusReports(testContext(t), faxreport.DrainConfig{Handle: col.handle})
 	mustFail(t, err, errHandler)
 	if s.Count() != 10 || counts.Deleted != 0 {
 		t.Fatalf("%d reports left, %d deleted: a refused page was deleted", s.Count(), counts.Deleted)
@@ -179,14 +179,14 @@ func TestDrainCancelledAfterTheHandlerHandsTheSameReportsOverAgain(t *testing.T)
 	ctx, cancel := context.WithCancel(testContext(t))
 	col := newCollector(t, s)
 	col.fail = func(int) error { cancel(); return nil } // a crash between handler and delete
-	if _, err := c.DrainStatusReports(ctx, col.handle); !errors.Is(err, context.Canceled) {
+	if _, err := c.DrainStatusReports(ctx, faxreport.DrainConfig{Handle: col.handle}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v", err)
 	}
 	if s.Count() != 5 {
 		t.Fatalf("%d reports left after a cancel before the delete", s.Count())
 	}
 	col.fail = nil
-	counts, err := c.DrainStatusReports(testContext(t), col.handle)
+	counts, err := c.DrainStatusReports(testContext(t), faxreport.DrainConfig{Handle: col.handle})
 	if err != nil || counts.Deleted != 5 {
 		t.Fatalf("second drain: %+v, %v", counts, err)
 	}
@@ -204,7 +204,7 @@ func TestDrainLostDeleteAnswerIsDoneAndDoesNotLoop(t *testing.T) {
 	dc.Inject(faxtest.Fault{Latency: time.Nanosecond, Times: 1}) // the listing: answered
 	dc.Inject(faxtest.Fault{DropAnswer: true, Times: 1})         // the delete: applied, answer lost
 	col := newCollector(t, s)
-	counts, err := c.DrainStatusReports(testContext(t), col.handle)
+	counts, err := c.DrainStatusReports(testContext(t), faxreport.DrainConfig{Handle: col.handle})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,10 +223,10 @@ func TestDrainStopsWhenADataCenterKeepsListingWhatItDeleted(t *testing.T) {
 		serveJSON(200, append(append([]byte(`{"reports":[`), list...), "]}"...))(w, r)
 	})
 	calls := 0
-	_, err := newClient(t, dc).DrainStatusReports(testContext(t), func(context.Context, []*faxreport.Report) error {
+	_, err := newClient(t, dc).DrainStatusReports(testContext(t), faxreport.DrainConfig{Handle: func(context.Context, []*faxreport.Report) error {
 		calls++
 		return nil
-	})
+	}})
 	mustFail(t, err, faxreport.ErrDrainStalled)
 	if calls != 1 {
 		t.Fatalf("handler called %d times", calls)
@@ -235,7 +235,7 @@ func TestDrainStopsWhenADataCenterKeepsListingWhatItDeleted(t *testing.T) {
 
 func TestDrainNilHandlerIsAnInvalidArgument(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{})
-	_, err := c.DrainStatusReports(testContext(t), nil)
+	_, err := c.DrainStatusReports(testContext(t), faxreport.DrainConfig{})
 	mustFail(t, err, faxreport.ErrInvalidArgument)
 	if n := len(s.Requests()); n != 0 {
 		t.Fatalf("%d requests sent", n)
@@ -290,10 +290,10 @@ func TestDrainStopsADataCenterThatNeverDeletes(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			dc := newHostileLister(t, func(n int) [][]byte { return [][]byte{reportOf(t, fmt.Sprint("FJ", n%2))} }, answer)
 			calls := 0
-			_, err := newClient(t, dc.dataCenter).DrainStatusReports(testContext(t), func(context.Context, []*faxreport.Report) error {
+			_, err := newClient(t, dc.dataCenter).DrainStatusReports(testContext(t), faxreport.DrainConfig{Handle: func(context.Context, []*faxreport.Report) error {
 				calls++
 				return nil
-			})
+			}})
 			mustFail(t, err, faxreport.ErrDrainStalled)
 			if calls > 3 {
 				t.Fatalf("handler called %d times", calls)
@@ -311,10 +311,10 @@ func TestDrainRefusesAListingOverTheLimit(t *testing.T) {
 		}
 		return reports
 	}, deletedAnswer)
-	_, err := newClient(t, dc.dataCenter).DrainStatusReports(testContext(t), func(context.Context, []*faxreport.Report) error {
+	_, err := newClient(t, dc.dataCenter).DrainStatusReports(testContext(t), faxreport.DrainConfig{Handle: func(context.Context, []*faxreport.Report) error {
 		t.Error("handler called")
 		return nil
-	})
+	}})
 	mustFail(t, err, faxreport.ErrInvalidResponse)
 	if len(dc.deletes) != 0 {
 		t.Fatalf("%d deletions sent", len(dc.deletes))
@@ -330,12 +330,12 @@ func TestDrainHandsOverAndDeletesEachJobOnce(t *testing.T) {
 		return [][]byte{reportOf(t, "FJDUP"), reportOf(t, "FJDUP"), reportOf(t, "FJOTHER")}
 	}, deletedAnswer)
 	var handed []string
-	counts, err := newClient(t, dc.dataCenter).DrainStatusReports(testContext(t), func(_ context.Context, page []*faxreport.Report) error {
+	counts, err := newClient(t, dc.dataCenter).DrainStatusReports(testContext(t), faxreport.DrainConfig{Handle: func(_ context.Context, page []*faxreport.Report) error {
 		for _, r := range page {
 			handed = append(handed, r.JobID)
 		}
 		return nil
-	})
+	}})
 	if err != nil || !slices.Equal(handed, []string{"FJDUP", "FJOTHER"}) || counts.Deleted != 2 || len(dc.deletes) != 1 || len(dc.deletes[0]) != 2 {
 		t.Fatalf("handed %v, counts %+v, deletions %v, err %v", handed, counts, dc.deletes, err)
 	}
@@ -362,7 +362,7 @@ func TestDrainLeavesReportsThatAreNotFinal(t *testing.T) {
 // Job IDs a data center sends are scrubbed from the drain's errors like everything it sends.
 func TestDrainErrorsScrubJobIDsTheServerSent(t *testing.T) {
 	dc := newHostileLister(t, func(int) [][]byte { return [][]byte{reportOf(t, testPassword)} }, deletedAnswer)
-	_, err := newClient(t, dc.dataCenter).DrainStatusReports(testContext(t), func(context.Context, []*faxreport.Report) error { return nil })
+	_, err := newClient(t, dc.dataCenter).DrainStatusReports(testContext(t), faxreport.DrainConfig{Handle: func(context.Context, []*faxreport.Report) error { return nil }})
 	mustFail(t, err, faxreport.ErrDrainStalled) // listed again after its deletion, password and all
 }
 
@@ -415,11 +415,40 @@ func TestDrainLeavesOutAJobListedTwiceDifferently(t *testing.T) {
 // over, in order, with the drain's error.
 func drainedJobs(t *testing.T, c *faxreport.Client) ([]string, error) {
 	var handed []string
-	_, err := c.DrainStatusReports(testContext(t), func(_ context.Context, page []*faxreport.Report) error {
+	_, err := c.DrainStatusReports(testContext(t), faxreport.DrainConfig{Handle: func(_ context.Context, page []*faxreport.Report) error {
 		for _, r := range page {
 			handed = append(handed, r.JobID)
 		}
 		return nil
-	})
+	}})
 	return handed, err
+}
+
+// A job listed with a valid copy and one that breaks the contract is doubtful: with quarantine
+// or without, neither copy is handed over, the job is not deleted, and the error names it.
+func TestDrainLeavesInPlaceAJobListedValidAndInvalid(t *testing.T) {
+	for _, quarantine := range []bool{false, true} {
+		t.Run(fmt.Sprint("quarantine ", quarantine), func(t *testing.T) {
+			sh := newShelf()
+			sh.put("FJDUP valid", reportOf(t, "FJDUP"))
+			sh.put("FJDUP invalid", invalidReportOf(t, "FJDUP"))
+			sh.put("FJX", reportOf(t, "FJX"))
+			dc := newHostileLister(t, sh.list, func(id string) string {
+				if id == "FJDUP" {
+					t.Error("FJDUP deleted")
+				}
+				return sh.remove(id)
+			})
+			q := newQuarantine()
+			cfg := q.config()
+			if !quarantine {
+				cfg.HandleInvalid = nil
+			}
+			_, err := newClient(t, dc.dataCenter).DrainStatusReports(testContext(t), cfg)
+			mustFail(t, err, faxreport.ErrInvalidResponse)
+			if _, ok := q.valid["FJX"]; !ok || len(q.valid) != 1 || len(q.invalid) != 0 || sh.count() != 2 || !strings.Contains(err.Error(), `"FJDUP"`) {
+				t.Fatalf("handed over %d valid, %d invalid; %d left; err %v", len(q.valid), len(q.invalid), sh.count(), err)
+			}
+		})
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -81,8 +82,10 @@ func (l *Listing) Truncated() bool {
 //
 // The Listing always has one part per data center. When a data center failed, its part has the
 // error, and so does the call: the error names every data center that failed (as
-// *EndpointError, joined) and matches their sentinels, while the Listing still holds what the
-// others returned. A partial listing is thus never taken for a complete one.
+// *DataCentersError, which errors.As finds) and matches their sentinels, while the Listing still
+// holds what the others returned. A partial listing is thus never taken for a complete one. A
+// data center that answers 404 lists nothing: its part is empty, not an error (the vendor's
+// own SDK reads it so; logged at debug level).
 func (c *Client) ListStatusReports(ctx context.Context) (*Listing, error) {
 	parts, errs := askEach(ctx, c, func(ctx context.Context, i int) (ListPart, error) {
 		dc := c.dataCenters[i]
@@ -93,33 +96,33 @@ func (c *Client) ListStatusReports(ctx context.Context) (*Listing, error) {
 		listed := len(page.reports) + len(page.invalid)
 		return ListPart{Endpoint: dc.url, Reports: page.reports, JSON: page.raw, Truncated: listed >= ListLimit, Err: err}, err
 	})
-	listing := &Listing{Parts: parts}
-	var failed []error
-	for i, err := range errs {
-		if err != nil {
-			failed = append(failed, &EndpointError{Endpoint: c.dataCenters[i].url, Err: err})
-		}
-	}
-	if len(failed) > 0 {
-		return listing, fmt.Errorf("faxreport: list: %d of %d data centers failed: %w", len(failed), len(errs), errors.Join(failed...))
-	}
-	return listing, nil
+	return &Listing{Parts: parts}, c.dataCentersError(opList, errs)
 }
 
-// page is one data center's listing: its reports, each one's JSON as sent, and the errors of
-// the listed reports that broke the contract and were left out.
+// page is one data center's listing: its valid reports, each one's JSON as sent, and the
+// listed reports that broke the contract and were left out of them.
 type page struct {
 	reports []*Report
 	raw     []json.RawMessage
-	invalid []*validate.Error
+	invalid []invalidItem
 }
+
+// invalidItem is a listed report that broke the contract.
+type invalidItem struct {
+	jobID string          // its jobId, whole and as sent; "" when it has none (not a string)
+	raw   json.RawMessage // as sent
+	err   *validate.Error // scrubbed of credentials
+}
+
+// empty reports whether the data center listed nothing at all.
+func (p page) empty() bool { return len(p.reports) == 0 && len(p.invalid) == 0 }
 
 // leftOut is the error of a data center whose listing left reports out (reports that broke the
 // contract, and jobs listed not final or twice, differently): they are still there, unread.
-func (c *Client) leftOut(dc *dataCenter, invalid []*validate.Error, doubtful []string) error {
+func (c *Client) leftOut(dc *dataCenter, invalid []invalidItem, doubtful []string) error {
 	var parts []string
-	for _, e := range invalid { // scrubbed by listIn
-		parts = append(parts, e.Error())
+	for _, item := range invalid {
+		parts = append(parts, item.err.Error())
 	}
 	for _, id := range doubtful {
 		parts = append(parts, "job "+c.quoteAnswered(id)+" is listed not final, or twice with different reports")
@@ -131,17 +134,33 @@ func (c *Client) leftOut(dc *dataCenter, invalid []*validate.Error, doubtful []s
 	return fmt.Errorf("%s: %w: listed reports left out, still in place: %s", dc.url, ErrInvalidResponse, strings.Join(parts, "; "))
 }
 
-// listIn asks one data center for its listing.
+// listIn asks one data center for its listing. A 404 is an empty listing (see nothingThere).
 func (c *Client) listIn(ctx context.Context, dc *dataCenter) (page, error) {
 	list, err := ask(ctx, c, opList, "", dc, nil, sendList, c.decode.listing, nil)
+	if c.nothingThere(ctx, opList, dc, err) {
+		return page{}, nil
+	}
 	if err != nil {
 		return page{}, err
 	}
-	var invalid []*validate.Error
+	invalid := make([]invalidItem, len(list.Invalid))
 	for i, e := range list.Invalid {
-		invalid = append(invalid, c.scrubbedValidation(e, list.InvalidRaw[i]))
+		invalid[i] = invalidItem{jobID: e.Job, raw: list.InvalidRaw[i], err: c.scrubbedValidation(e, list.InvalidRaw[i])}
 	}
 	return page{reports: pointers(list.Items), raw: list.Raw, invalid: invalid}, nil
+}
+
+// nothingThere reports whether err is a 404 answer to op, a call on a data center's reports as
+// a whole (listing, delete-oldest): the vendor's own SDK reads it as a 200 with nothing in it,
+// and so does this client, logging it at debug level. New refuses an endpoint that does not end
+// in /rest/v1, so that a wrong base URL, which would answer 404 too, is not read so.
+func (c *Client) nothingThere(ctx context.Context, op string, dc *dataCenter, err error) bool {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
+		return false
+	}
+	c.log.LogAttrs(ctx, slog.LevelDebug, "faxreport: 404 read as nothing there", slog.String("op", op), slog.String("endpoint", dc.url))
+	return true
 }
 
 // pointers returns pointers to the elements of reports, which it does not copy.

@@ -3,7 +3,6 @@ package faxreport_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -96,15 +95,19 @@ func TestListAndDrainJSONAreTheAPIsBytes(t *testing.T) {
 	if got := listing.Parts[0].JSON; len(got) != 1 || !bytes.Equal(got[0], body) || listing.Parts[0].Reports[0].JobID != testJobID {
 		t.Fatalf("listed JSON %s, want %s", got, body)
 	}
-	var drained []json.RawMessage
-	if _, err := c.DrainStatusReportsJSON(testContext(t), func(_ context.Context, page []json.RawMessage) error {
+	var drained []faxreport.RawReport
+	if _, err := c.DrainStatusReports(testContext(t), faxreport.DrainConfig{HandleJSON: func(_ context.Context, page []faxreport.RawReport) error {
 		drained = append(drained, page...)
 		return nil
-	}); err != nil {
+	}}); err != nil {
 		t.Fatal(err)
 	}
-	if len(drained) != 1 || !bytes.Equal(drained[0], body) || s.Count() != 0 {
-		t.Fatalf("drained %s, want %s, %d left", drained, body, s.Count())
+	if len(drained) != 1 || !bytes.Equal(drained[0].JSON, body) || s.Count() != 0 {
+		t.Fatalf("drained %+v, want %s, %d left", drained, body, s.Count())
+	}
+	// Each report comes with its job and data center, as a push's HandleJSON gets them.
+	if r := drained[0]; r.JobID != testJobID || r.DataCenter != s.DataCenter(0).URL() {
+		t.Fatalf("drained job %q of %q, want %q of %q", r.JobID, r.DataCenter, testJobID, s.DataCenter(0).URL())
 	}
 }
 

@@ -20,7 +20,7 @@ func TestReportURLIsTheGeneratedOne(t *testing.T) {
 	defer s.Close()
 	ids := []string{"FJJ66GHGX105ZZBIELVCN1", "a b", "ä€😀", "100%", "%41", "a/b", "a/../b", "?q=1#f", ";x=y",
 		"+&=$,", "~_-.", "@:", "...", ".a", "a.", "\\", "[]{}|^`\"'<>", "\t"}
-	for _, path := range []string{"/rest/v1", "/rest/v1/", "", "/a%20b/c;d", "/ä/x"} {
+	for _, path := range []string{"/rest/v1", "/rest/v1/", "/a%20b/c;d/rest/v1", "/ä/x/rest/v1"} {
 		for _, custNr := range []string{"12345", "a b", "ä/%"} {
 			c, err := New(Config{CustomerNumber: custNr, Username: "u", Password: "p", Endpoints: []string{s.URL + path}, UserAgent: "ua"})
 			if err != nil {

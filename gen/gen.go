@@ -348,6 +348,7 @@ type ClientInterface interface {
 	// answer; the current documentation the object below, which this contract follows. The
 	// 404 and 500 are our reading (statuses of the resource's other operations), not
 	// documented for this one.
+	// The client reads a 404 as nothing to delete: no results, no error.
 	//
 	// Corresponds with DELETE /{custNr}/fax/reports (the `DeleteOldestStatusReports` operationId).
 	DeleteOldestStatusReports(ctx context.Context, custNr CustNr, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -365,6 +366,10 @@ type ClientInterface interface {
 	// read, and one shape lets a caller handle a listed, a bulk-read and a single report
 	// alike. A data center that leaves it out fails validation, which the client reports as
 	// that data center's invalid response, never as an empty list.
+	//
+	// A 404 here means the data center holds nothing to list: the client reads it as an empty
+	// list (as the vendor's Go SDK does), logged at debug level, and refuses any base URL not
+	// ending in /rest/v1, so that a wrong one cannot answer the same.
 	//
 	// Corresponds with GET /{custNr}/fax/reports (the `GetAllStatusReports` operationId).
 	GetAllStatusReports(ctx context.Context, custNr CustNr, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -439,6 +444,7 @@ type ClientInterface interface {
 // answer; the current documentation the object below, which this contract follows. The
 // 404 and 500 are our reading (statuses of the resource's other operations), not
 // documented for this one.
+// The client reads a 404 as nothing to delete: no results, no error.
 //
 // Corresponds with DELETE /{custNr}/fax/reports (the `DeleteOldestStatusReports` operationId).
 func (c *Client) DeleteOldestStatusReports(ctx context.Context, custNr CustNr, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -466,6 +472,10 @@ func (c *Client) DeleteOldestStatusReports(ctx context.Context, custNr CustNr, r
 // read, and one shape lets a caller handle a listed, a bulk-read and a single report
 // alike. A data center that leaves it out fails validation, which the client reports as
 // that data center's invalid response, never as an empty list.
+//
+// A 404 here means the data center holds nothing to list: the client reads it as an empty
+// list (as the vendor's Go SDK does), logged at debug level, and refuses any base URL not
+// ending in /rest/v1, so that a wrong one cannot answer the same.
 //
 // Corresponds with GET /{custNr}/fax/reports (the `GetAllStatusReports` operationId).
 func (c *Client) GetAllStatusReports(ctx context.Context, custNr CustNr, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -830,6 +840,7 @@ type ClientWithResponsesInterface interface {
 	// answer; the current documentation the object below, which this contract follows. The
 	// 404 and 500 are our reading (statuses of the resource's other operations), not
 	// documented for this one.
+	// The client reads a 404 as nothing to delete: no results, no error.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -849,6 +860,10 @@ type ClientWithResponsesInterface interface {
 	// read, and one shape lets a caller handle a listed, a bulk-read and a single report
 	// alike. A data center that leaves it out fails validation, which the client reports as
 	// that data center's invalid response, never as an empty list.
+	//
+	// A 404 here means the data center holds nothing to list: the client reads it as an empty
+	// list (as the vendor's Go SDK does), logged at debug level, and refuses any base URL not
+	// ending in /rest/v1, so that a wrong one cannot answer the same.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1344,6 +1359,7 @@ func (r GetStatusReportResponse) ContentType() string {
 // answer; the current documentation the object below, which this contract follows. The
 // 404 and 500 are our reading (statuses of the resource's other operations), not
 // documented for this one.
+// The client reads a 404 as nothing to delete: no results, no error.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -1369,6 +1385,10 @@ func (c *ClientWithResponses) DeleteOldestStatusReportsWithResponse(ctx context.
 // read, and one shape lets a caller handle a listed, a bulk-read and a single report
 // alike. A data center that leaves it out fails validation, which the client reports as
 // that data center's invalid response, never as an empty list.
+//
+// A 404 here means the data center holds nothing to list: the client reads it as an empty
+// list (as the vendor's Go SDK does), logged at debug level, and refuses any base URL not
+// ending in /rest/v1, so that a wrong one cannot answer the same.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -1815,80 +1835,82 @@ func ParseGetStatusReportResponse(rsp *http.Response) (*GetStatusReportResponse,
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fvvcts4kn+VLt5W2aqlZflfEiufnNjxeCZrp2znZnci3xgiWxJiEtAAoGVNzlX3EPeE9yRX3QApUqL/",
-	"zFySqqvdT7YloNEAun/96274S5TofKoVKmej/pdoKozI0aHhv94W1p0a+i1Fmxg5dVKrqM+f6xwNnBb5",
-	"EE0UR5I+ngo3ieJIiRyjfpT4yXFk8LdCGkyjvjMFxpFNJpgLkurmUxppnZFqHN3fx9GPeniSri54OUH4",
-	"UQ/h5LDbvthnnvdH1rqnwXaqlUXe6xuRnuNvBVpHfyVaOVT8q5hOM5kI0mTzsyV1vtTE/sXgKOpH/7a5",
-	"OMdN/63dPDJGG79UczsHhZtoI39noTBBkaKBXFor1Ri0gVxkI21yTLtAOx/qdA65mMMQAfOpm3ej+zg6",
-	"UQ6NEtkFmls0fq1vrnm5KFheFZAGPqblqXbvdKHSb6/aqQaDU20cjLQBNxEOPnuTeUQ9OjyZ4EclboXM",
-	"xDDDb68oaWP9uiAt6Fs0mRYppnT1UkEuJC0vVIKPqf5RiWBG+JzTxTuRT8vtpRj1d3tbcZSjtWKMwSZR",
-	"hVkwEjLDlJb5CqaOyjXlPr6tG6Vn6jvZc1jtKTuuzsFDRZHd1LBiavQUjZMeR0TiRS9D2PHRJd3v4dH7",
-	"o8ujmO5ZqDkkwiJBWnU7NC6KCd3I0aJ+9B/rn47HV5+O8OrTpbv6z0+Hqf/jfVZ9SD87f4niZYyLPSza",
-	"xvV/it79+OOLF8c/HP99q7f3yy9vTo7e//vb063oKo6kw9y2gGUc5eLuxH+51ev14iiXqvy7WlYYI+aR",
-	"B9YShT+V51HpclWN18PPmDiS7g/UFpm/ZjU/G0X9T49f6YUTrrDn7PHvpSU5j084xAwd+mX8hKs2zxTK",
-	"ztCA0zAsspv6KrYPApaXZbDxe4Tjo8sYBCwvNFC1Mf7+u/A2k6QdJBNMbkA6EGMhlXXgJghaIf2U1axE",
-	"ZJmlpboDRQdWX6I9Wi62ISCl0VKrLlzzr5heM/DweJH1ec1bVKk2axYuZmI8RgMjmSFk0joLWmXzgbrm",
-	"G7yOAW/RzOH86OISgllBIoyRaBcLxCBU2hR8rOHi8CcwKFILQgUVB2om3UQXjg/BwiAKIgZRFy70YiCU",
-	"4xaboCWqTw0Kq9U15CiUpZUHKsSDmbAQ5sA6qeQ1WbOsi1TjzusW4cPC8acgKtkx6TgTdqCUdl6U/was",
-	"mFuYTeYduqB4CRKCyNWL+nmCbkK3xIKWdX0NFtkOwJvwGn1TTYfZBBWIoUXlGgjiiU/wsaHWGQpVYcFT",
-	"1GqBQw+gRAvI+CNo2918eWd0bGF3cdDd78Ofax9Ozy5/fXf28fSQsPLk9PLo/PTg/a9H5+dn5wO1nuqk",
-	"yFHRPd6KrED7miUKBaiKPAarfdwXoHDGXiT9mgYJajAN17PYZbXe6saWcMwfXxt6rQDLykkcBgcEw4Ms",
-	"6BFrlwonIKENGVgXDDhVgNAmnNSGzlK0rtOFAwe5tg4Ygr2FV86VyVx6MBpqN2mzQn8N/GuF88/Fy7YQ",
-	"8Cjql4u1nVcV2pv6eVbSZp4/XF5+AMvAGxNECDBFhl04K0zpwTEoDVYXJkEeiRakIzDe2d4YSgfEqMZo",
-	"GibOBIh4tnBRP5LK7WwvrCBMiOLobmOsNxaf8lGUrKkWV9sJVJtVrRzIB38O89UzucH56pGcihzJgsi3",
-	"bnDedNsbnG9t77S5KXtM+wHzVyCslWOFKQWNVtk8rFX60u2T2uWCbRZwjomcUvzz0bSFRGWcZjh5iz7F",
-	"tKuKnzF0Kv81OCMxDcxfErCHFbpwqun6PY4iplCCyGsObpiGL2u+1IiAFGOmBhmq1q3O0ckcLagiyzrM",
-	"4qBMIyERU1eYNok/ilvBwW8k72iI9Q76MN8i8T4bacB5cLY4SgvDdnaiLjBpOZzD8H1pJyNxB84IZTnL",
-	"1AoK5WRGx4TyFlMYzqthtaOrOVgfxEA1nQnWr7339IGd5zqg659yKX+P7ebZ0GrNwtTIXJh5uHtYlypY",
-	"C7EZ8MvHgN1xN4a/7u6/2t/a3tl98fJVp9vmF8uxur76BzSWhFKO5dG6sJWZISSUu8FUjJnDPwtVK19/",
-	"xiU/FFiP7qaZUI379ejYbQ/PuXb41sqW4P9O3MHJIcwmMpmATClRGxGNW7WFNsnkE5f69IGb858TmHjx",
-	"pUziAfZRkS0XcUlO50Q+LXVVKSEtWk8flmWTTcDJxRm8etHbChbRaQaMgaJVE8f0SyzwYY0oaDl1EPWJ",
-	"XZy/ews7Ozv7ZAK4QQAA62dTVAcfTtaI85afXscDRXKqladGM4joUSDNHhFK2hyDLZIJhbTt3tbLjd6r",
-	"ja3e5dZOv7fX7+3/0nkNmjBuoBo7sbA+FFYmlaErDazS71phB4QhxjUiO11yx0rN1oOvkHjV/+q+1wCR",
-	"YHXwE+fQnpL14ewnWE8xk7doMO3E8OHo9PDk9BjWrZNZNlBDlGpMR5OgtURzfcqTzUMcYgoXiNtIKpF1",
-	"Ynjz8eIfnnBnUiHf87Cw804Mp2fvDv4+UOtKswXkIpnQCJ8z8Po84tfDkwtYGtSHVNpEK+W5YTny8qwc",
-	"OFDVSDq3FHThOjGcn5wel6P8On2gc6RtNcYd/c0v61kwuSFYmeJANdbtAtnSBqqUWHGN0Pb9/YeD5ZqE",
-	"mE5RGJ9chdQDCQ2kst70/JVQBJppk4Y483i0VmURN9hABTwrYaY9lo/QoEpwNYoPZZZJNX7bSuxOlDdM",
-	"BjEV4NS6QIdfB+smOxBmKJ0hwF/PxV0XXvUgmQgjyHdtp0lRtnvb2xu93Y2Xl1tb/d5uf+dlt7f38pdf",
-	"66owlX2PauwmUf9Vr8UZwmhScVXxgzSVIdRwRBhx1S6URZOyMi6SRFOMVeP/u9asx9Nal2sf4kgqTNuS",
-	"vXcGMZtvpH4EQb+fHnTc3nvxx5VcXbah6vbei2eR4HphZdWUvlnySsHbPhi89Iijuy0J5IhOqcmK4ClS",
-	"VEtLB8ojnNJwrOl7mOgstcCElSGbiNityGTKjhGDorBBH6aYaFpxKYH9sxmMWWXgiwrhlxV6ubW/YGjR",
-	"X3f34dU+EKnae/Fy49V+r7eUbBKxWdCX6OynqElDSMTmq/3NJRFNPhH1eiV323vxsj7EsjWuBswFhPGa",
-	"91fP5GTL6ch9GxWrodzjssqB7QWE1aMvbfDqCadoLy34EaHG8lBhgRIdTpIDb60XB7nocHx0uVRf6A+U",
-	"aIhZVAJB0i9clOChQMfgq2tBDR+fgmzjK+VViVC4gaqWCS0a62Nks5oR+0w+raoana9R1mjgzNcrazB3",
-	"TQoj3fyCVvLKTZybviGydlAQFoZ2BRfm6NOFs9JA35+QrUGHgG4qjCv5/jk6YQoLROC5EHvw4QRutzzO",
-	"+AprjQ2ECpwegfD0mEjQZz3sDtRAHZRfE2Mrb9jDXf3+WXJF2vjrz3rI4JaEWvZvBVFcJroDVZ8blDY4",
-	"pmi/7kIDjPL2IWZ61mF78VhHX/5wABNtXRe4VFQl2EQFiDwtqoAhbQ2smqvHpxre+pYRkXdfReeWjiTv",
-	"cKh8U4dXpI+IYc2kRZ+xX/OK1+CvNbAn6TiotJ75//zXfzdPmRyadubv7XaLbExPUYmpjPrRTrfX3fH9",
-	"nQlbyOYX3ye/3xyJu82aMfvi3wO1RLRQTMs6DftR8McaDixfoLA3xC9noeYs1JyQYiJ8FZzZY04AobTr",
-	"winfRWERpGOcSG6UnmWYjhFmZAnEwH39pM/DVpolXDsfqEbbo+oJlF5PK/uum87SZt1lzNYoYEgJDXsj",
-	"3S9fkocvnzckhTFk0aVReELJGQVfoTewuMpBpYVEK0cUB0Y6y/TMsgIDtdvbZf32ej1OovQizFPqQltD",
-	"uzBlX2xcCxYEBEm8tu0wh2+YaVWW0gq9TVXDidWEOz3jK2wcYrT0SGG71/tqPdHVfthqe/RMkQFgDlM0",
-	"JUxUnRRvK7FvklBM8AG/w23cXa9pmwLVjjZrby54ytbTUxpdb560+/Sk6hHCfRztPUextrcVPHfn6bkt",
-	"Twpo6nbvOZur9b45pBR5Lsy8MhFv2N7V7VORP2bzDS5NOoyxhUC857i+EixY4CKwf9ZDCxPMKshtQZag",
-	"10ga6+KBEjU2EdwmZ1czoS1D1Jo5tNNVp0vhnaN92DjYWdkPDVgxUO/lDYZiShnWSl8irJKWVdsIqtkp",
-	"JnIkkz4pCSiSCawGpoHykSluCUEUIQmfmFvARNyGjpxU46xsba1ZsBMxRVi/rnsvUf9r5nbXUJIIkCrJ",
-	"ipRrM5eLyJVq9PUOK+YVQpdzOTuopoOo6tYO89fhKMo+rB4Rb6sNqGgX8alarPQdZVftjDclcqyuX9ja",
-	"RumEROppHVmZ326GNI5FoYGJUGmGlXpx4H8bbISeDzZObaBEJm+wCwerPCNDccs6gy4c91JsIy1aVBQ9",
-	"96hpTYFMuLrINUrfeHbFJMqbFtyI9oSA1G4D52N0B1n23WB59V1D+wui5gaD77Ux8Zob/guZvwEy8ysQ",
-	"X76qo+Xa0wDt6w+LB5cPvHhZDNkMDzIps53qtnTwZ4rF1550XVNaV8v3yA/Y14ndLBrzFkZ0A0vgRbu6",
-	"Du8iBirQNzfBOUMUERoGUyJyJV7JpZcW18sMgwCRyYInCgO16PbzCxmWthxcKmic6CztLvZGRE5Y3JDK",
-	"orLSyVuswLoNVSd6Vst2wRkUzlZE9NFVX4N0AzUTht+V8PuC+thBlOgiI5dzhVEMKJy2iCGBVxFemIWV",
-	"+FWLVAn67Q6Uz7qkWo3eHtkDvVTcnbCVuJND268Sr7ywDmba3JR3wWx+zhed4cijaGCu3gQ4q/IVJ//G",
-	"pVSak7NdosAqBaLEgT8vU9pm5rUguCV0djytr27CT7Sw3evFsNvbimGvt0OLDNTedg+IFXhCT/SbBNV7",
-	"+8J6i6sfSBX0lxh5Fw4GKkSFspNQbnWpIrEuYPfuLgjkJtBub8tvfHu/A4lQzBro5obzkC+vhIc3y4lP",
-	"eIWM1r3R6fyrxYX6o8P7Zl3CmQLvv2FIqj3PeypHoLMKcHJ8dNkhOys/ZpYI6x5KOl34mWM4Rd3A20I6",
-	"NlAjo/Nwp7zfNVu5fXj/tvsVd/foO93SVGZiYUXro0UHD3LNYCpUo5wVgzYxGQ35bZlEEjdrVLkIUdi+",
-	"lzDCszw6v0XFru3FuLQD9UdejZdn9+eD+fd5jLt8DC0nCW0H+diz4v+n5OI8ZHC1ZGiVVvhSUGl/7Uzj",
-	"Pm4vNW1+4br0/XNKTrXHfCyb64kEi8BJmSi/DLlC9e7UxyfDhKEMtANV5/u+DbKQH3rCBMy2qlYzmC/e",
-	"ETLM1KPMGrmDcGikyEL5aLsKZD1YD9pxg7W8o05gHqWqr31s2u3tUoDqcZQaKC4Lba+UheLafaCFpYJP",
-	"aayLXT1c+mkUpb9TzafNAx9/kEqYXb3V9LWf6tVt+QD2+wM0axmeC1T3+hRwtv+3jWeP3wI4/5nqU21N",
-	"B5/4f9bDB+tQnLnwjVkrrRNEkRnnpYWP5+8rfkfA0lzBe3BoaTBrG3LBgiO3p6qMcaHb8VkP12wpwo/m",
-	"zoXENLyK87XMBc7Jmgf8Qxc8SSrppHA4UBXK1WvuwzmXRcjC0hUP93WU2n+ALObNZJax+qJwOhdOkpR5",
-	"lVMV01DcxrupbPLfRKuRHBeGLtS/BxpR2gjr3DweiSJzA7XTg1TMbeeBOsf3gqFmD+6B/5Cq3/G/Chff",
-	"wGXfoQsBuc2fmi7758oU8ZMj/f973l/V+6e8wlLn9NPV/RWN4Kahf6LQfBJZGD3FGN4ZoW5GBZtvYbLQ",
-	"WbX9TeI8M9tNcatrfB+vm+icDsptcpPuIYl/K5RMJg+K236muIMcjUxEDAd2MiyMekBgYbf+qMALTESR",
-	"8EOCdonPVfFiJt3vaDKh0gdkJZPnanch1VhMtcEHJNnxA5Ku7v83AAD//w==",
+	"7HvrUhvJkv+rZPT/RIDiNELi4ov8CRvMYcYHHMD855xxs0OpOyWVaVVpqqoRGi8R+xD7hPskG5lV3eqW",
+	"msvM2o7Y2PMJkOqSVZn5y19mFl+iVE9nWqFyNhp8iWbCiCk6NPzXu8K6U0O/ZWhTI2dOahUN+HM9RQOn",
+	"xXSIJoojSR/PhJtEcaTEFKNBlPrJcWTwt0IazKKBMwXGkU0nOBW0qlvMaKR1RqpxdH8fRz/o4Um2vuHl",
+	"BOEHPYSTw277Zp953h/Z654G25lWFvmsb0V2jr8VaB39lWrlUPGvYjbLZSpIku3PlsT5Ulv2LwZH0SD6",
+	"f9vLe9z239rtI2O08Vs1j3NQuIk28ndeFCYoMjQwldZKNQZtYCrykTZTzLpAJx/qbAFTsYAhAk5nbtGN",
+	"7uPoRDk0SuQXaG7R+L2+ueTlpmB5V0Aa+JiUp9q914XKvr1opxoMzrRxMNIG3EQ4+OxN5hHx6PJkij8p",
+	"cStkLoY5fntBSRrr9wVpQd+iybXIMCPVSwVTIWl7oVJ8TPSflAhmhM+5XbwT01l5vAyjwV6vH0dTtFaM",
+	"MdgkqjALRkLmmNE2X8HUUbnmuo8f60bpufpO9hx2e8qOq3vwUFHkNzWsmBk9Q+OkxxGR+qVXIez46JL0",
+	"e3j04ejyKCY9C7WAVFgkSKu0Q+OimNCNHC0aRP+2+el4fPXpCK8+Xbqrf/90mPk/PuTVh/Sz85coXsW4",
+	"2MOibaj/U/T+hx9evDj+2/E/+r39X355e3L04f+/O+1HV3EkHU5tC1jG0VTcnfgv+71eL46mUpV/V9sK",
+	"Y8Qi8sBaovCn8j4qWa6q8Xr4GVNHq/sLtUXu1awWZ6No8OlxlV444Qp7zh7/QVpa5/EJh5ijQ7+Nn3DV",
+	"5plC2TkacBqGRX5T38UOQMDqtgw2/oxwfHQZg4DVjRJVG+P134V3uSTpIJ1gegPSgRgLqawDN0HQCumn",
+	"rGalIs8tbdVNFF1YfYv2aLk8hoCMRkutunDNv2J2zcDD40U+4D1vUWXabFi4mIvxGA2MZI6QS+ssaJUv",
+	"EnXNGryOAW/RLOD86OISgllBKoyRaJcbxCBU1lz4WMPF4Y9gUGQWhAoiJmou3UQXji/BQhKFJZKoCxd6",
+	"ORDKcctD0BbVpwaF1eoapiiUpZ0TFeLBXFgIc2CTRPKSbFiWRapx503L4sPC8acgqrVjknEubKKUdn4p",
+	"/w1YsbAwnyw6pKB4BRLCkuuK+nmCbkJa4oVWZX0DFtkOwJvwBn1TTYf5BBWIoUXlGgjiiU/wsaHWOQpV",
+	"YcFT1GqJQw+gRAvI+CtoO91i9WR0beF0cZDdn8Pf6wBOzy5/fX/20+khYeXJ6eXR+enBh1+Pzs/PzhO1",
+	"mem0mKIiPd6KvED7hlcUClAV0xis9nFfgMI5e5H0exokqMEsqGd5ymq/9YOt4Ji/vjb0WgOWtZs4DA4I",
+	"hgdZ0COWLhNOQEoHMrApGHCqAKFNuKktnWdoXacLBw6m2jpgCPYWXjlXLqfSg9FQu0mbFXo18K8Vzj8X",
+	"L9tCwKOoX27Wdl9VaG/K51lJm3n+7fLyI1gG3pggQoApcuzCWWFKD45BabC6MCnySLQgHYHx7s7WUDog",
+	"RjVG0zBxJkDEs4WLBpFUbndnaQVhQhRHd1tjvbX8lK+iZE21uNpOoNqsau1CPvp7WKzfyQ0u1q/kVEyR",
+	"LIh86wYXTbe9wUV/Z7fNTdlj2i+YvwJhrRwrzChotK7Nw1pXX9E+iV1u2GYB55jKGcU/H01bSFTOaYaT",
+	"t+hTTLsu+BlDp/JfgzMSs8D8JQF72KELp5rU73EUMYMSRN5wcMMsfFnzpUYEpBgzM8hQtWn1FJ2cogVV",
+	"5HmHWRyUaSSkYuYK07biD+JWcPAbyTsaYr2DPsy3aHmfjTTgPDhbHGWFYTs7UReYtlzOYfi+tJORuANn",
+	"hLKcZWoFhXIyp2tCeYsZDBfVsNrV1RxsACJRTWeCzWvvPQNg57kO6PqnXMrrsd08G1JtWJgZORVmEXQP",
+	"m1IFayE2A377GLA77sbw173Xr173d3b3Xrx81em2+cVqrK7v/hGNpUUpx/JoXdjKzBBSyt1gJsbM4Z+F",
+	"qpWvP0PJDwXWo7tZLlRDvx4du+3heaodvrOyJfi/F3dwcgjziUwnIDNK1EZE49ZtoW1l8olLffqA5vzn",
+	"BCZ++XJN4gH20SVbFHFJTufEdFbKqjJCWrSePqyuTTYBJxdn8OpFrx8sotMMGImiXVPH9Ess8WGDKGg5",
+	"NYkGxC7O37+D3d3d12QCuEUAAJtnM1QHH082iPOWn17HiaJ1qp1nRjOI6FEgzR4RStocgy3SCYW0nV7/",
+	"5Vbv1Va/d9nfHfT2B73Xv3TegCaMS1TjJBY2h8LKtDJ0pYFF+l0r7IAwxLhGZKcr7liJ2XrxFRKv+1/d",
+	"9xogEqwOfuQc2lOyAZz9CJsZ5vIWDWadGD4enR6enB7DpnUyzxM1RKnGdDUpWks016c8+SLEIaZwgbiN",
+	"pBJ5J4a3P1380xPuXCpkPQ8Lu+jEcHr2/uAfidpUmi1gKtIJjfA5A+/PI349PLmAlUEDyKRNtVKeG5Yj",
+	"L8/KgYmqRtK9ZaAL14nh/OT0uBzl9xkA3SMdqzHu6O9+W8+CyQ3BygwT1di3C2RLW6gyYsU1Qjvw+g8X",
+	"yzUJMZuhMD65CqkHEhpIZb3peZVQBJprk4U483i0VmURN9hABTxrYaY9lo/QoEpxPYoPZZ5LNX7XSuxO",
+	"lDdMBjEV4NS6QIffBOsmOxBmKJ0hwN+cirsuvOpBOhFGkO/aTpOi7PR2drZ6e1svL/v9QW9vsPuy29t/",
+	"+cuvdVGYyn5ANXaTaPCq1+IMYTSJuC74QZbJEGo4Ioy4ahfKomlZGRdpqinGqvH/XGqW42mpy70PcSQV",
+	"Zm3J3nuDmC+2Mj+CoN9PDzLu7L/440Kub9sQdWf/xbNIcL2wsm5K3yx5peBtHwxeesTR3ZYEckS31GRF",
+	"8BQpqqWlifIIpzQca/oeJjrPLDBhZcgmInYrcpmxY8SgKGzQhxmmmnZcSWD/bAZj1hn4skL4ZY1e9l8v",
+	"GVr0173X8Oo1EKnaf/Fy69XrXm8l2SRis6Qv0dmPUZOG0BLbr15vryzR5BNRr1dyt/0XL+tDLFvjesBc",
+	"QhjveX/1TE62mo7ct1GxGso9vlY5sL2AsH71pQ1ePeEU7aUFPyLUWB4qLFCiw0ly4K314iAXHY6PLlfq",
+	"C4NEicYyy0ogSPqFixI8FOgafHUtiOHjU1jb+Ep5VSIULlHVNqFFY32MbFYzYp/JZ1VVo/M1yhoNnPl6",
+	"ZQ3mrmlhpFtc0E5euIlzs7dE1g4KwsLQruDCHH26dFYa6PsTsjXoENDNhHEl3z9HJ0xhgQg8F2IPPp7A",
+	"bd/jjK+w1thAqMDpEQhPj4kEfdbDbqISdVB+TYyt1LCHu7r+eeWKtPHXn/WQwS0NtezfCqK4THQTVZ8b",
+	"hDY4pmi/6UIDjPL2IeZ63mF78VhHX/7tACbaui5wqahKsIkKEHlaVgFD2hpYNVePTzW88y0jIu++is4t",
+	"HUne4VD5pg7vSB8Rw5pLiz5jv+Ydr8GrNbAn6TiotN75f/3HfzZvmRyaTub1dtsnG9MzVGImo0G02+11",
+	"d31/Z8IWsv3F98nvt0fibrtmzL7490AtES0Us7JOw34U/LGGA6sKFPaG+OU81JyFWhBSTISvgjN7nBJA",
+	"KO26cMq6KCyCdIwT6Y3S8xyzMcKcLIEYuK+fDHjYWrOEa+eJarQ9qp5A6fW0s++66Txr1l3GbI0ChpTQ",
+	"sDeSfllJHr583pAWxpBFl0bhCSVnFKxCb2BxlYNKC6lWjigOjHSe67llARK119tj+fZ7PU6i9DLMU+pC",
+	"R0O7NGVfbNwIFgQESby37TCHb5hpVZbSCruJovN6nymbIcCbc8oz4SxCh+LvgLhCqBpzpucblWyX1ZbE",
+	"jIJdnLEZNBQRrTx02On1vlpfdb2ntt5iPVNkRDiFGZoSaqpujLe32DdaKK540tDhVvCel7RNgOpE27V3",
+	"Gzyl//SURuecJ+09Pal6yHAfR/vPEaztfQbP3X16bsuzBJq603vO4Wr9cw5LxXQqzKIyEe8cHi7sU+wh",
+	"ZgsNsEAyjLGFhHxgbrAWcHjBJTn4rIcWJphXsN2CTkGukTTWxYkSNUYSXG/K7mpCa4foOfNwp6tumcI7",
+	"R+ewcbCzsqca8CZRH+QNhoJMGRpLXyK8k5ZF2wqi2RmmciTTAQkJKNIJrAe3RPnoFreEMYqy5PPMT2Ai",
+	"bkNXT6pxXrbHNizYiZghbF7XvZfSh2vmh9dQEhGQKs2LjOs7l8vol2n0NRMrFhXKl3M5w6img6hq3w6n",
+	"b8JVlL1cPSLuVxtQUTfiZLV467vSrjoZH0pMsVK/sLWD0g2JzFNDsjJ/3BxpHC+FBiZCZTlW4sWBQ26x",
+	"EXpO2bi1RIlc3mAXDta5So7ilmUGXTjux9hGarWsSlZYXEpNwVC4+pIblALy7IqNlJoW3Mz2pILEDqSK",
+	"EJ3ttOpHN0T0iV8N72nqoCkOhQbfFC83SBQNg81wsautdTKBTgy5Ho8xAzoBDosx5HiLeVkzGnEYE2oB",
+	"Q2ERfjr/4MMVKo50UgGBidu+7df7qXOj1ZjVlgrlS1Q+hQgqb4tIx+gO8vy7xaL1ByHtT6+aWg2A05bC",
+	"1LDnX+HoG4Qjfj7j6371ELHxdFTyhZvlS9UHngoth2yHl6z3V3E002159M9EQK49W72mfLiWKJPzM8AR",
+	"LVy+aLAwIg2sIDad6jo8KElU4L1uggvGZWKCHEGIAZcgLVeeqFyv0iqKAsyQPDtK1PKZBD8t4tVWEaaK",
+	"BwQ13eXZiAELi1tSWVRWOnmLVYRqCyUTPa+VCcAZFM5WDP7RXd+AdImaC8MAyEBSH5tEqS5ycjlXGMUg",
+	"x/meGBJiF+FpXtiJnwNJlaI/LiHhrS/MrVEWH84CL1fc1rHVcieHdlBlrNPCOphrc1PqgtOgBSs6x5EP",
+	"HYHyexPgdNSX6vzjoFJozmr3KHdQGYN/SDxWc4FmyrrMDEro7Ph8qNKEn2hhp9eLYa/Xj2G/t0ubJGp/",
+	"p8chxmdClLfQQvVHEcJ6i6tfSMV0VlKZLhwkKsSesgVTHnWllLMpYO/uLizI3bO9Xt8ffOd1h0IEUyXS",
+	"3HARCg1r4eHtasYYnm+jdW91tvhqcaH+WvO+WdBxpsD7bxiSau8an0qM6K4CnBwfXXbIzsqPmRrDpoeS",
+	"Thd+ZuLCRMCT1ZDHJmpk9DTolM+7YSu3Dw8H977i6R594FyaylwsrWhztGx9wlQzmArVqAPGoE1MRkN+",
+	"W2bfREgbdIcQhe17BSM8taX7W5Y6257aS5uoP/Lcvry7Px/Mv88r5tVraLlJaLvIx95j/y8lF+chba1l",
+	"gOu0wtfQSvtrZxr3cXuNbvsLF/Tvn1Orq72C5LW5EEuwCJyJivLLkCBVD3Z9fDJMGMpAm6h6kuPTiOX6",
+	"oZlOwGyXHF24kmNwT51gph5lNsgdhEMjRR7qbjtVIOvBZpCOaX+po05gHqWob3xs2uvtUYDqcZRKFNfT",
+	"dtbqaXFNH2hhpVJWGuvyVA/XuxrV/O9U6GrzwMdf8hJmV49cfcGreq5cvhz+/gDNUoZ3FpVenwLO9n9T",
+	"8uzxWwDn/6WiXFu3xlc7Puvhg8U3zlxYY9ZK6wRRZMZ5aTm7L/kdAUtzB+/BoRfErG3IVRqO3J6qMsaF",
+	"isZnPdyw5RJ+NLd8JGbhOaEv4C5xTtY84J+64ElSSSeFw0RVKFdvVgwXXAsiC8vWPNzXMGr/OrOcN5d5",
+	"zuKLwumpcJJWWVQ5VTELXQG8m8km/021GslxYUih/iHViNJG2OSu+0gUuUvUbg8ysbCdB+oc3wuGms3L",
+	"B/61rK7jfxUuvoHLvkcXAnKbPzVd9s+VKeInR/p/lL2/qjeeeYeVlvOnq/srGsHdVv+2o/mWtDB6hjG8",
+	"N0LdjAo238LkoSVtB9vEeea2m2G/a3wDtJvqaVkjZFHbV/x7oWQ6eXC5nWcudzBFI1MRw4GdDAujHliw",
+	"sP0/uuAFpqJI+QVG+4rPFfFiLt3vaHKhsgfWSifPle5CqrGYaYMPrGTHD6x0df/fAQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

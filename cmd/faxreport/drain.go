@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/faxreport/faxreport"
 )
 
 const drainLong = `Reads and deletes every completed report of every data center, safely: in each data
@@ -34,8 +37,15 @@ deletions answered), leaves the others as they are, prints the counts and exits 
 or 143 (SIGTERM); a second signal stops it at once, abandoning the deletions in flight (their
 lines are on disk already). It is safe to run again after a crash, a signal or a failure: a
 page written but not yet deleted is listed, and written, again. Delivery is thus at least
-once: the file may hold a report twice; deduplicate on jobId. Run one drain per account: two
-would read the same pages and write them both.
+once: the file may hold a report twice; deduplicate on jobId. Run one drain per account: two at
+once both finish (what the other deleted first counts as already gone), but each writes the
+pages both listed, so their files hold the same reports.
+
+A listed report that breaks the API contract is not lost and does not block the others: it
+is appended to --invalid (default: --out with .invalid appended; created, locked and synced
+as --out is) as one JSON object per line, {"jobId", "dataCenter", "error", "report"}, where
+report is the report as the API sent it (its JSON, or a string of its bytes when they are not
+JSON), and then deleted. A drain that quarantined any exits 5 and says how many.
 
 At the end it prints the counts on stdout (with --json as one JSON object): pages and reports
 written, reports deleted, and reports already gone (deleted by someone else, or by an attempt
@@ -48,7 +58,7 @@ collector.`
 
 // drainOptions are the flags of drain.
 type drainOptions struct {
-	out, metricsFile string
+	out, invalid, metricsFile string
 }
 
 func newDrainCommand(a *app) *cobra.Command {
@@ -63,6 +73,7 @@ func newDrainCommand(a *app) *cobra.Command {
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&o.out, "out", "", "append the reports to this regular file, synced to disk before they are deleted (required)")
+	fs.StringVar(&o.invalid, "invalid", "", "append the reports that break the API contract to this file, synced before they are deleted (default: --out with .invalid appended)")
 	fs.StringVar(&o.metricsFile, "metrics-file", "", "write the run's counts and outcome to this file in the Prometheus text format, atomically (for node_exporter's textfile collector)")
 	return cmd
 }
@@ -74,6 +85,8 @@ type drainSummary struct {
 	Reports  int  `json:"reports"`
 	Deleted  int  `json:"deleted"`
 	Gone     int  `json:"gone"`
+	// Quarantined counts the reports that broke the API contract, written to --invalid.
+	Quarantined int `json:"quarantined"`
 }
 
 func (a *app) drain(cmd *cobra.Command, o drainOptions) error {
@@ -82,6 +95,10 @@ func (a *app) drain(cmd *cobra.Command, o drainOptions) error {
 		return usagef("--out FILE is required: drain deletes the reports it has written there")
 	case o.out == "-":
 		return usagef("--out -: drain deletes what it writes, so it writes to a file it can sync to disk, not to standard output; to read the reports without deleting them, use list --json")
+	case o.invalid == "-":
+		return usagef("--invalid -: drain deletes what it writes, so it writes to a file it can sync to disk, not to standard output")
+	case o.invalid == o.out:
+		return usagef("--invalid %s is --out: give the reports that break the API contract a file of their own", o.invalid)
 	}
 	if err := checkMetricsFile(o.metricsFile); err != nil {
 		return err
@@ -91,8 +108,13 @@ func (a *app) drain(cmd *cobra.Command, o drainOptions) error {
 		return err
 	}
 	defer stop()
-	sink, err := a.openSink(o.out)
+	sink, err := a.openSink("--out", o.out)
 	if err != nil {
+		return err
+	}
+	invalid, err := a.openQuarantine(cmp.Or(o.invalid, o.out+".invalid"))
+	if err != nil {
+		_ = sink.close() // nothing written
 		return err
 	}
 	// The first signal must not cancel the deletions in flight: the drain's context is
@@ -108,35 +130,56 @@ func (a *app) drain(cmd *cobra.Command, o drainOptions) error {
 	}, cancel)
 	started := time.Now()
 	progress := newProgress(a.stderr)
-	counts, err := client.DrainStatusReportsJSON(ctx, func(_ context.Context, page []json.RawMessage) error {
-		if err := signals.stopRequested(); err != nil {
-			return err // a page not yet begun is left as it is
-		}
-		var lines bytes.Buffer
-		for _, raw := range page {
-			lines.Write(jsonLine(raw))
-		}
-		if err := sink.write(lines.Bytes()); err != nil { // the whole page, then one sync
-			return err
-		}
-		progress.page(len(page))
-		return sink.stillAt() // the page is deleted only if the file written is still --out
+	counts, err := client.DrainStatusReports(ctx, faxreport.DrainConfig{
+		HandleJSON: func(_ context.Context, page []faxreport.RawReport) error {
+			if err := signals.stopRequested(); err != nil {
+				return err // a page not yet begun is left as it is
+			}
+			var lines bytes.Buffer
+			for _, r := range page {
+				lines.Write(jsonLine(r.JSON))
+			}
+			if err := sink.write(lines.Bytes()); err != nil { // the whole page, then one sync
+				return err
+			}
+			progress.page(len(page))
+			return sink.stillAt() // the page is deleted only if the file written is still --out
+		},
+		HandleInvalid: func(_ context.Context, reports []faxreport.InvalidReport) error {
+			if err := signals.stopRequested(); err != nil {
+				return err
+			}
+			return invalid.write(reports)
+		},
 	})
 	signalled := signals.end()
 	if closeErr := sink.close(); err == nil && closeErr != nil {
 		err = closeErr
 	}
+	if closeErr := invalid.close(); err == nil && closeErr != nil {
+		err = closeErr
+	}
 	progress.end()
 	// The library counts the pages handed over, a page whose write failed included: these
 	// are the pages written.
-	summary := drainSummary{err == nil, progress.pages, progress.reports, counts.Deleted, counts.Gone}
+	summary := drainSummary{err == nil, progress.pages, progress.reports, counts.Deleted, counts.Gone, invalid.count()}
 	a.printDrainCounts(o.out, summary)
 	code := exitCode(err)
 	if err != nil && signalled != nil {
 		code = signalExitCode(signalled)
+		a.printError("", code, &stopRequest{signalled})
+		err = failedBesidesTheStop(err)
 	}
 	if err != nil {
-		a.printError("", code, err)
+		a.printError("", exitCode(err), err)
+	}
+	if summary.Quarantined > 0 {
+		// The reports are safe, but the service broke its contract: say so, with exit code 5
+		// unless a failure's code says more.
+		a.printError("", exitInvalid, fmt.Errorf("%d reports broke the API contract: written as the API sent them to %s, then deleted", summary.Quarantined, invalid.path))
+		if code == exitOK {
+			code = exitInvalid
+		}
 	}
 	if o.metricsFile != "" {
 		if metricsErr := writeDrainMetrics(o.metricsFile, summary, code, started); metricsErr != nil {
@@ -163,8 +206,12 @@ func (a *app) printDrainCounts(out string, s drainSummary) {
 	if !s.Complete {
 		verb = "drain stopped, not complete (run it again):"
 	}
-	fmt.Fprintf(a.stdout, "%s %d reports in %d pages written to %s; %d deleted, %d already gone\n",
-		verb, s.Reports, s.Pages, out, s.Deleted, s.Gone)
+	quarantined := ""
+	if s.Quarantined > 0 {
+		quarantined = fmt.Sprintf("; %d invalid reports quarantined", s.Quarantined)
+	}
+	fmt.Fprintf(a.stdout, "%s %d reports in %d pages written to %s; %d deleted, %d already gone%s\n",
+		verb, s.Reports, s.Pages, out, s.Deleted, s.Gone, quarantined)
 }
 
 // progress counts the pages and reports written and shows them, on a terminal only.

@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"syscall"
+
+	"github.com/faxreport/faxreport"
 )
 
 // Exit codes of a drain stopped by a signal: 128 plus the signal's number, the shells'
@@ -19,7 +22,28 @@ const (
 type stopRequest struct{ sig os.Signal }
 
 func (e *stopRequest) Error() string {
-	return fmt.Sprintf("stopped by %s: the pages begun were finished (written, synced and their deletions answered); the rest is left for the next run", signalName(e.sig))
+	return fmt.Sprintf("drain stopped by %s: the pages begun were finished (written, synced and their deletions answered); the rest is left for the next run", signalName(e.sig))
+}
+
+// failedBesidesTheStop returns the error of a drain stopped by a signal without the data
+// centers' parts that the stop ended (a refused page, a deletion abandoned on the second
+// signal): nil when nothing else failed.
+func failedBesidesTheStop(err error) error {
+	dcs, ok := errors.AsType[*faxreport.DataCentersError](err)
+	if !ok {
+		return err
+	}
+	var rest []*faxreport.EndpointError
+	for _, failed := range dcs.Failed {
+		_, stopped := errors.AsType[*stopRequest](failed)
+		if !stopped && !errors.Is(failed, context.Canceled) {
+			rest = append(rest, failed)
+		}
+	}
+	if len(rest) == 0 {
+		return nil
+	}
+	return &faxreport.DataCentersError{Op: dcs.Op, Failed: rest, Asked: dcs.Asked}
 }
 
 // signalWatch turns the signals a drain receives into its stop: the first asks it to stop

@@ -101,6 +101,8 @@ func TestEndpointErrorsGiveCLIAdvice(t *testing.T) {
 		{"plain http env", "", "http://example.com/rest/v1", "faxreport: FAXREPORT_ENDPOINTS: http://example.com/rest/v1 is plain http"},
 		{"empty entries", "https://example.com/rest/v1,,", "", "faxreport: --endpoints: entry 2 of 3 is empty: want comma-separated URLs such as https://"},
 		{"credentials in the URL", "http://user:secret-in-url@example.com/rest/v1", "", "faxreport: --endpoints: http://user:xxxxx@example.com/rest/v1 is plain http"},
+		{"no /rest/v1 flag", "https://example.com/api", "", "faxreport: invalid argument: invalid endpoint: https://example.com/api: the path must end in /rest/v1"},
+		{"no /rest/v1 env", "", "https://example.com/", "faxreport: invalid argument: invalid endpoint: https://example.com/: the path must end in /rest/v1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := map[string]string{}

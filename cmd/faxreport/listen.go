@@ -86,7 +86,7 @@ func (a *app) listen(cmd *cobra.Command, o *listenOptions) error {
 		return err
 	}
 	defer stop()
-	sink, err := a.openSink(o.out)
+	sink, err := a.openSink("--out", o.out)
 	if err != nil {
 		return err
 	}

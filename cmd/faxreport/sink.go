@@ -26,24 +26,25 @@ type reportSink struct {
 	mu     sync.Mutex
 	w      io.Writer
 	file   *os.File // nil for stdout
+	flag   string   // the flag that named it, for errors: --out, --invalid
 	path   string   // the file's path, "" for stdout
 	err    error    // a write that could not be undone: every write that follows fails with it
 	closed bool
 }
 
-// openSink opens path (see openOutFile) as --out, or returns a sink on stdout when path is
-// empty. Its warnings go to stderr, as JSON with --json.
-func (a *app) openSink(path string) (*reportSink, error) {
+// openSink opens path (see openOutFile) as the file of flag (--out, --invalid), or returns a
+// sink on stdout when path is empty. Its warnings go to stderr, as JSON with --json.
+func (a *app) openSink(flag, path string) (*reportSink, error) {
 	if path == "" {
-		return &reportSink{w: a.stdout}, nil
+		return &reportSink{w: a.stdout, flag: flag}, nil
 	}
-	f, err := openOutFile("--out", path, a.warn)
+	f, err := openOutFile(flag, path, a.warn)
 	if _, usage := errors.AsType[*usageError](err); err != nil && !usage {
 		return nil, a.fail(err) // exit code 1: another run holds the file, or it cannot be read
 	} else if err != nil {
 		return nil, err
 	}
-	return &reportSink{w: f, file: f, path: path}, nil
+	return &reportSink{w: f, file: f, flag: flag, path: path}, nil
 }
 
 // stillAt returns an error unless the sink's path still names the file it writes (the same
@@ -52,11 +53,11 @@ func (a *app) openSink(path string) (*reportSink, error) {
 func (s *reportSink) stillAt() error {
 	mine, err := s.file.Stat()
 	if err != nil {
-		return fmt.Errorf("--out: %w", err)
+		return fmt.Errorf("%s: %w", s.flag, err)
 	}
 	named, err := os.Stat(s.path)
 	if err != nil || !os.SameFile(mine, named) {
-		return fmt.Errorf("--out %s no longer names the file this run writes (renamed, replaced or deleted while it ran): stopped, with nothing of this page deleted; its lines are in the file that was there", s.path)
+		return fmt.Errorf("%s %s no longer names the file this run writes (renamed, replaced or deleted while it ran): stopped, with nothing of this page deleted; its lines are in the file that was there", s.flag, s.path)
 	}
 	return nil
 }
@@ -80,17 +81,17 @@ func (s *reportSink) write(line []byte) error {
 	}
 	info, err := s.file.Stat()
 	if err != nil {
-		return fmt.Errorf("--out: %w", err) // nothing written, nothing to undo
+		return fmt.Errorf("%s: %w", s.flag, err) // nothing written, nothing to undo
 	}
 	if _, err = s.w.Write(line); err == nil {
 		err = s.file.Sync()
 	}
 	if err != nil {
 		if cut := s.file.Truncate(info.Size()); cut != nil {
-			s.err = fmt.Errorf("--out: a write failed (%w) and could not be undone: %w", err, cut)
+			s.err = fmt.Errorf("%s: a write failed (%w) and could not be undone: %w", s.flag, err, cut)
 			return s.err
 		}
-		return fmt.Errorf("--out: %w", err)
+		return fmt.Errorf("%s: %w", s.flag, err)
 	}
 	return nil
 }
@@ -107,7 +108,7 @@ func (s *reportSink) close() error {
 		return nil
 	}
 	if err := s.file.Close(); err != nil && !errors.Is(err, os.ErrClosed) {
-		return fmt.Errorf("--out: %w", err)
+		return fmt.Errorf("%s: %w", s.flag, err)
 	}
 	return nil
 }

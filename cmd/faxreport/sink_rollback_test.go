@@ -21,7 +21,7 @@ func (h halfWriter) Write(b []byte) (int, error) {
 func TestSinkRollbackKeepsLinesAppendedByOthers(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "reports.ndjson")
 	a := &app{stderr: io.Discard}
-	sink, err := a.openSink(path)
+	sink, err := a.openSink("--out", path)
 	if err != nil {
 		t.Fatal(err)
 	}

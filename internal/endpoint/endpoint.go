@@ -13,8 +13,13 @@ import (
 // ErrInvalid is wrapped by every error of this package.
 var ErrInvalid = errors.New("invalid endpoint")
 
+// BasePath is how the path of every data-center base URL ends: the API's version.
+const BasePath = "/rest/v1"
+
 // Parse checks a data-center base URL such as "https://faxws.de1.retarus.com/rest/v1" and
-// returns it with exactly one trailing slash, ready for relative path resolution. Plain http is
+// returns it with exactly one trailing slash, ready for relative path resolution. Its path must
+// end in BasePath: with any other, every request would answer 404, which a listing reads as
+// "nothing there" and a job as "not found", so a wrong base URL is refused here. Plain http is
 // accepted only for loopback hosts or when allowInsecure is set, so that basic-auth credentials
 // never cross a network in clear text by accident.
 func Parse(raw string, allowInsecure bool) (string, error) {
@@ -33,6 +38,8 @@ func Parse(raw string, allowInsecure bool) (string, error) {
 		return "", fmt.Errorf("%w: %s has no host", ErrInvalid, u.Redacted())
 	case u.RawQuery != "" || u.Fragment != "":
 		return "", fmt.Errorf("%w: %s must not have a query or fragment", ErrInvalid, u.Redacted())
+	case !strings.HasSuffix(strings.TrimRight(u.Path, "/"), BasePath):
+		return "", fmt.Errorf("%w: %s: the path must end in %s, as https://faxws.de1.retarus.com%s does", ErrInvalid, u.Redacted(), BasePath, BasePath)
 	}
 	if err := SecureEnough(u, allowInsecure); err != nil {
 		return "", err

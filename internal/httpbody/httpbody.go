@@ -98,7 +98,8 @@ func Excerpt(b []byte) string {
 	if len(b) <= ExcerptBytes {
 		return strconv.Quote(string(b))
 	}
-	return strconv.Quote(strings.TrimSuffix(Truncate(string(b), ExcerptBytes), "…")) + "…"
+	// Only the bytes Truncate looks at are copied: b may be a whole listing.
+	return strconv.Quote(strings.TrimSuffix(Truncate(string(b[:ExcerptBytes+1]), ExcerptBytes), "…")) + "…"
 }
 
 // Truncate returns s, or its first n bytes or fewer, cut at a rune boundary, and "…".
