@@ -61,7 +61,7 @@ func writeDrainMetrics(path string, s drainSummary, code int, started time.Time)
 	if err != nil {
 		return fmt.Errorf("--metrics-file: %w", err)
 	}
-	defer os.Remove(tmp.Name()) // after the rename there is nothing left to remove
+	defer func() { _ = os.Remove(tmp.Name()) }() // after the rename there is nothing left to remove
 	_, err = tmp.Write(b.Bytes())
 	if err == nil {
 		err = tmp.Chmod(0o644) // node_exporter reads it as another user; it holds no secret
