@@ -176,7 +176,7 @@ func (a *app) drain(cmd *cobra.Command, o drainOptions) error {
 	if summary.Quarantined > 0 {
 		// The reports are safe, but the service broke its contract: say so, with exit code 5
 		// unless a failure's code says more.
-		a.printError("", exitInvalid, fmt.Errorf("%d reports broke the API contract: written as the API sent them to %s, then deleted", summary.Quarantined, invalid.path))
+		a.printError("", exitInvalid, fmt.Errorf("%d reports broke the API contract: they are in %s, as the API sent them", summary.Quarantined, invalid.path))
 		if code == exitOK {
 			code = exitInvalid
 		}
