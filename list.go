@@ -39,6 +39,10 @@ type ListPart struct {
 	// openapi.yaml like Reports), unknown fields and nulls included: for callers that store or
 	// forward reports, as GetStatusReportJSON does for one.
 	JSON []json.RawMessage
+	// Invalid holds the listed reports that break the contract of openapi.yaml, left out of
+	// Reports and named in Err: each as the data center sent it, with its error (JobID is ""
+	// for one without a jobId).
+	Invalid []InvalidReport
 	// Truncated says the data center listed ListLimit reports: it may hold more, which it lists
 	// only once these are deleted.
 	Truncated bool
@@ -93,8 +97,12 @@ func (c *Client) ListStatusReports(ctx context.Context) (*Listing, error) {
 		if err == nil && len(page.invalid) > 0 {
 			err = c.leftOut(dc, page.invalid, nil)
 		}
+		var invalid []InvalidReport
+		for _, item := range page.invalid {
+			invalid = append(invalid, InvalidReport{JobID: item.jobID, DataCenter: dc.url, JSON: item.raw, Err: fmt.Errorf("%s: %w: %w", dc.url, ErrInvalidResponse, item.err)})
+		}
 		listed := len(page.reports) + len(page.invalid)
-		return ListPart{Endpoint: dc.url, Reports: page.reports, JSON: page.raw, Truncated: listed >= ListLimit, Err: err}, err
+		return ListPart{Endpoint: dc.url, Reports: page.reports, JSON: page.raw, Invalid: invalid, Truncated: listed >= ListLimit, Err: err}, err
 	})
 	return &Listing{Parts: parts}, c.dataCentersError(opList, errs)
 }

@@ -2,11 +2,13 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -22,28 +24,57 @@ again and not deleted, and the drain stops. No report is deleted before it is on
 The lines are the reports as the API listed them, validated, with only insignificant
 whitespace removed (as get --json and list --json print them): unknown fields and nulls kept.
 
-It is safe to run again after a crash, an interrupt (SIGINT, SIGTERM) or a failure: a page
-written but not yet deleted is listed, and written, again. Delivery is thus at least once: the
-file may hold a report twice; deduplicate on jobId. --out is appended to, never truncated, and
-created readable by its owner only.
+--out must be a regular file (not "-", a pipe or a device: none can be synced), appended to,
+never truncated, and created readable by its owner only. It is locked for the whole run
+(flock, advisory: it keeps out another faxreport, not other programs): a second drain or
+listen on the same file exits 1 at once. A last line left unterminated by a run killed
+mid-write is cut off (or, if it is a whole JSON value, ended) before anything is appended, and
+stderr says which; that report had not been deleted. Before each page is deleted, --out must
+still name the file written: renamed or replaced mid-run, the drain stops with exit 1.
+
+On SIGINT or SIGTERM the drain finishes the pages in progress (written, synced, their
+deletions answered), leaves the others as they are, prints the counts and exits 130 (SIGINT)
+or 143 (SIGTERM); a second signal stops it at once, abandoning the deletions in flight (their
+lines are on disk already). It is safe to run again after a crash, a signal or a failure: a
+page written but not yet deleted is listed, and written, again. Delivery is thus at least
+once: the file may hold a report twice; deduplicate on jobId. Run one drain per account: two at
+once both finish (what the other deleted first counts as already gone), but each writes the
+pages both listed, so their files hold the same reports.
+
+A listed report that breaks the API contract is not lost and does not block the others: it
+is appended to --invalid (default: --out with .invalid appended; created, locked and synced
+as --out is) as one JSON object per line, {"jobId", "dataCenter", "error", "report"}, where
+report is the report as the API sent it (its JSON, or a string of its bytes when they are not
+JSON), and then deleted. A drain that quarantined any exits 5 and says how many.
 
 At the end it prints the counts on stdout (with --json as one JSON object): pages and reports
 written, reports deleted, and reports already gone (deleted by someone else, or by an attempt
 whose answer was lost). On a terminal it shows progress on stderr. There is no time limit
 unless --timeout is given. A failure (a data center, the file) is printed on stderr after the
-counts, with its exit code; the drain is then not complete and the line of counts says so.`
+counts, with its exit code; the drain is then not complete and the line of counts says so.
+--metrics-file writes the counts, the outcome and the time of the last success in the
+Prometheus text format, replaced whole (written, then renamed), for node_exporter's textfile
+collector.`
+
+// drainOptions are the flags of drain.
+type drainOptions struct {
+	out, invalid, metricsFile string
+}
 
 func newDrainCommand(a *app) *cobra.Command {
-	var out string
+	var o drainOptions
 	cmd := &cobra.Command{
 		Use:     "drain --out FILE [flags]",
 		Short:   "Write every completed report to a file as NDJSON, then delete it",
 		Long:    drainLong,
-		Example: "  faxreport drain --out reports.ndjson",
+		Example: "  faxreport drain --out reports.ndjson\n  faxreport drain --out /var/lib/faxreport/reports.ndjson --metrics-file /var/lib/node_exporter/faxreport.prom",
 		Args:    noArgs,
-		RunE:    func(cmd *cobra.Command, _ []string) error { return a.drain(cmd, out) },
+		RunE:    func(cmd *cobra.Command, _ []string) error { return a.drain(cmd, o) },
 	}
-	cmd.Flags().StringVar(&out, "out", "", "append the reports to this file, synced to disk before they are deleted (required)")
+	fs := cmd.Flags()
+	fs.StringVar(&o.out, "out", "", "append the reports to this regular file, synced to disk before they are deleted (required)")
+	fs.StringVar(&o.invalid, "invalid", "", "append the reports that break the API contract to this file, synced before they are deleted (default: --out with .invalid appended)")
+	fs.StringVar(&o.metricsFile, "metrics-file", "", "write the run's counts and outcome to this file in the Prometheus text format, atomically (for node_exporter's textfile collector)")
 	return cmd
 }
 
@@ -54,49 +85,111 @@ type drainSummary struct {
 	Reports  int  `json:"reports"`
 	Deleted  int  `json:"deleted"`
 	Gone     int  `json:"gone"`
+	// Quarantined counts the reports that broke the API contract, written to --invalid.
+	Quarantined int `json:"quarantined"`
 }
 
-func (a *app) drain(cmd *cobra.Command, out string) error {
-	if out == "" {
+func (a *app) drain(cmd *cobra.Command, o drainOptions) error {
+	switch {
+	case o.out == "":
 		return usagef("--out FILE is required: drain deletes the reports it has written there")
+	case o.out == "-":
+		return usagef("--out -: drain deletes what it writes, so it writes to a file it can sync to disk, not to standard output; to read the reports without deleting them, use list --json")
+	case o.invalid == "-":
+		return usagef("--invalid -: drain deletes what it writes, so it writes to a file it can sync to disk, not to standard output")
+	case o.invalid == o.out:
+		return usagef("--invalid %s is --out: give the reports that break the API contract a file of their own", o.invalid)
+	}
+	if err := checkMetricsFile(o.metricsFile); err != nil {
+		return err
 	}
 	client, stop, err := a.newClient(cmd)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	sink, err := openSink(out, nil)
+	sink, err := a.openSink("--out", o.out)
 	if err != nil {
 		return err
 	}
-	ctx := cmd.Context()
+	invalid, err := a.openQuarantine(cmp.Or(o.invalid, o.out+".invalid"))
+	if err != nil {
+		_ = sink.close() // nothing written
+		return err
+	}
+	// The first signal must not cancel the deletions in flight: the drain's context is
+	// cancelled by a second signal (or --timeout) only.
+	ctx, cancel := context.WithCancel(context.WithoutCancel(cmd.Context()))
+	defer cancel()
 	if a.opts.timeout != 0 {
-		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, a.opts.timeoutOr(0))
 		defer cancel()
 	}
+	signals := watchSignals(a.signals, func(sig os.Signal) {
+		a.warn(signalName(sig) + ": stopping once the pages in progress are written and deleted (a second signal stops at once)")
+	}, cancel)
+	started := time.Now()
 	progress := newProgress(a.stderr)
-	counts, err := client.DrainStatusReports(ctx, faxreport.DrainConfig{HandleJSON: func(_ context.Context, page []faxreport.RawReport) error {
-		var lines bytes.Buffer
-		for _, r := range page {
-			lines.Write(jsonLine(r.JSON))
-		}
-		if err := sink.write(lines.Bytes()); err != nil { // the whole page, then one sync
-			return err
-		}
-		progress.page(len(page))
-		return nil
-	}})
+	counts, err := client.DrainStatusReports(ctx, faxreport.DrainConfig{
+		HandleJSON: func(_ context.Context, page []faxreport.RawReport) error {
+			if err := signals.stopRequested(); err != nil {
+				return err // a page not yet begun is left as it is
+			}
+			var lines bytes.Buffer
+			for _, r := range page {
+				lines.Write(jsonLine(r.JSON))
+			}
+			if err := sink.write(lines.Bytes()); err != nil { // the whole page, then one sync
+				return err
+			}
+			progress.page(len(page))
+			return sink.stillAt() // the page is deleted only if the file written is still --out
+		},
+		HandleInvalid: func(_ context.Context, reports []faxreport.InvalidReport) error {
+			if err := signals.stopRequested(); err != nil {
+				return err
+			}
+			return invalid.write(reports)
+		},
+	})
+	signalled := signals.end()
 	if closeErr := sink.close(); err == nil && closeErr != nil {
+		err = closeErr
+	}
+	if closeErr := invalid.close(); err == nil && closeErr != nil {
 		err = closeErr
 	}
 	progress.end()
 	// The library counts the pages handed over, a page whose write failed included: these
 	// are the pages written.
-	a.printDrainCounts(out, drainSummary{err == nil, progress.pages, progress.reports, counts.Deleted, counts.Gone})
+	summary := drainSummary{err == nil, progress.pages, progress.reports, counts.Deleted, counts.Gone, invalid.count()}
+	a.printDrainCounts(o.out, summary)
+	code := exitCode(err)
+	if err != nil && signalled != nil {
+		code = signalExitCode(signalled)
+		a.printError("", code, &stopRequest{signalled})
+		err = failedBesidesTheStop(err)
+	}
 	if err != nil {
-		code := exitCode(err)
-		a.printError("", code, err)
+		a.printError("", exitCode(err), err)
+	}
+	if summary.Quarantined > 0 {
+		// The reports are safe, but the service broke its contract: say so, with exit code 5
+		// unless a failure's code says more.
+		a.printError("", exitInvalid, fmt.Errorf("%d reports broke the API contract: they are in %s, as the API sent them", summary.Quarantined, invalid.path))
+		if code == exitOK {
+			code = exitInvalid
+		}
+	}
+	if o.metricsFile != "" {
+		if metricsErr := writeDrainMetrics(o.metricsFile, summary, code, started); metricsErr != nil {
+			a.printError("", exitFailure, metricsErr)
+			if code == exitOK {
+				code = exitFailure
+			}
+		}
+	}
+	if code != exitOK {
 		return &exitError{code: code}
 	}
 	return nil
@@ -113,8 +206,12 @@ func (a *app) printDrainCounts(out string, s drainSummary) {
 	if !s.Complete {
 		verb = "drain stopped, not complete (run it again):"
 	}
-	fmt.Fprintf(a.stdout, "%s %d reports in %d pages written to %s; %d deleted, %d already gone\n",
-		verb, s.Reports, s.Pages, out, s.Deleted, s.Gone)
+	quarantined := ""
+	if s.Quarantined > 0 {
+		quarantined = fmt.Sprintf("; %d invalid reports quarantined", s.Quarantined)
+	}
+	fmt.Fprintf(a.stdout, "%s %d reports in %d pages written to %s; %d deleted, %d already gone%s\n",
+		verb, s.Reports, s.Pages, out, s.Deleted, s.Gone, quarantined)
 }
 
 // progress counts the pages and reports written and shows them, on a terminal only.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -27,8 +28,9 @@ the limit are then not printed.
 A data center that fails does not hide the others: their reports are printed, then the
 failure, naming the data center, on stderr, and the exit code is that of the failure (6 for
 a data center unavailable): the listing is partial, never presented as complete. A listed
-report that breaks the API's contract is left out and named by its job the same way (exit 5),
-with the data center's other reports printed.`
+report that breaks the API's contract is a row marked INVALID in the table, and named by its
+job on stderr (exit 5), with the data center's other reports printed; with --json it is not
+on stdout, and each such report is an error line of its own on stderr, with its jobId.`
 
 func newListCommand(a *app) *cobra.Command {
 	return &cobra.Command{
@@ -59,12 +61,47 @@ func newListCommand(a *app) *cobra.Command {
 			}
 			if err != nil {
 				code := exitCode(err)
-				a.printError("", code, err)
+				a.printListError(listing, err)
 				return &exitError{code: code}
 			}
 			return nil
 		},
 	}
+}
+
+// printListError prints the failure of a listing. With --json, each report left out for
+// breaking the API contract is an error line of its own, with its job ID, followed by a line
+// for the data centers that failed otherwise, if any.
+func (a *app) printListError(listing *faxreport.Listing, err error) {
+	dcs, ok := errors.AsType[*faxreport.DataCentersError](err)
+	if !a.opts.json || listing == nil || !ok {
+		a.printError("", exitCode(err), err)
+		return
+	}
+	rest := &faxreport.DataCentersError{Op: dcs.Op, Asked: dcs.Asked}
+	for i, failed := range dcs.Failed {
+		part := partOf(listing, failed.Endpoint)
+		if part == nil || len(part.Invalid) == 0 {
+			rest.Failed = append(rest.Failed, dcs.Failed[i])
+			continue
+		}
+		for _, r := range part.Invalid {
+			a.printError(r.JobID, exitInvalid, r.Err)
+		}
+	}
+	if len(rest.Failed) > 0 {
+		a.printError("", exitCode(rest), rest)
+	}
+}
+
+// partOf returns the part of the listing of the data center at endpoint, or nil.
+func partOf(listing *faxreport.Listing, endpoint string) *faxreport.ListPart {
+	for i := range listing.Parts {
+		if listing.Parts[i].Endpoint == endpoint {
+			return &listing.Parts[i]
+		}
+	}
+	return nil
 }
 
 // writeListing prints a listing as a table, one row per report, then a line per data center.
@@ -79,6 +116,9 @@ func writeListing(w io.Writer, listing *faxreport.Listing) {
 				customerID = orDash(r.Reference.CustomerDefinedID)
 			}
 			fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\n", clean(r.JobID), r.Pages, len(r.RecipientStatus), statuses(r), customerID, host)
+		}
+		for _, r := range part.Invalid {
+			fmt.Fprintf(tw, "%s\t-\t-\tINVALID (breaks the API contract, see the error)\t-\t%s\n", orDash(&r.JobID), host)
 		}
 	}
 	_ = tw.Flush() // stdout: nothing better to do with a failure

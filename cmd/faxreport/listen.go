@@ -95,7 +95,7 @@ func (a *app) listen(cmd *cobra.Command, o *listenOptions) error {
 		return err
 	}
 	defer stop()
-	sink, err := openSink(o.out, a.stdout)
+	sink, err := a.openSink("--out", o.out)
 	if err != nil {
 		return err
 	}

@@ -23,8 +23,12 @@ import (
 )
 
 func main() {
+	// The first SIGINT or SIGTERM cancels ctx (listen then shuts down) and reaches drain on
+	// signals too: drain does not cancel its deletions in flight on the first, only on the second.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	code := runWithSignals(ctx, signals, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
@@ -35,14 +39,21 @@ type app struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
-	opts   globalOptions
+	// signals are the SIGINT and SIGTERM the process receives (nil: none), for drain.
+	signals <-chan os.Signal
+	opts    globalOptions
 }
 
 // run runs the command line args and returns the exit code.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return runWithSignals(ctx, nil, args, getenv, stdin, stdout, stderr)
+}
+
+// runWithSignals is run with the signals the process receives, which drain watches itself.
+func runWithSignals(ctx context.Context, signals <-chan os.Signal, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	errOut := &lockedWriter{w: stderr}
 	defer errOut.close()
-	a := &app{getenv: getenv, stdin: stdin, stdout: stdout, stderr: errOut}
+	a := &app{getenv: getenv, stdin: stdin, stdout: stdout, stderr: errOut, signals: signals}
 	root := a.rootCommand()
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)

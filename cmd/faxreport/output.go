@@ -34,6 +34,8 @@ var errorKinds = map[int]string{
 	exitInvalid:      "invalid_response",
 	exitUnavailable:  "unavailable",
 	exitPending:      "pending",
+	exitInterrupted:  "interrupted",
+	exitTerminated:   "terminated",
 }
 
 // exitError ends a command whose failures have been printed already, with their exit code.

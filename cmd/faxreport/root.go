@@ -146,7 +146,8 @@ JSON output (--json):
   stderr: one line per failed job (or one for a failure that concerns no job), for example
     {"jobId":"FJ1","kind":"not_found","exitCode":3,"message":"get job \"FJ1\": not found …"}
     kind is one of invalid_input, not_found, unauthorized, invalid_response, unavailable,
-    pending, failure, and matches exitCode; jobId is absent when the failure concerns no job.
+    pending, failure, interrupted, terminated, and matches exitCode; jobId is absent when the
+    failure concerns no job.
 
 Exit codes:
   0  found (for wait: and final; for delete: deleted; for list and drain: every data center done)
@@ -157,6 +158,7 @@ Exit codes:
   5  invalid response (the service broke the API contract)
   6  unavailable (a data center failed or could not be reached, or --timeout expired)
   7  pending (wait: --timeout expired while the report existed but was still PENDING)
+  130, 143  drain stopped by SIGINT or SIGTERM (after finishing the pages in progress)
 With several job IDs, the exit code is that of the first job, in argument order, that failed.
 Job IDs may also come from standard input ("-" as an argument) or a file (--ids-file).
 `

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"sync"
 )
 
@@ -20,10 +19,11 @@ var errSinkClosed = errors.New("output closed: shutting down")
 // writes nothing. writeWithin and closeWithin give up when their context ends, so that an
 // output that blocks (stdout that nobody reads) holds neither a push nor the shutdown.
 //
-// One file should have one writer: lines are appended (O_APPEND), and a line written in part is
-// cut off again back to the file's size just before that write, which keeps whatever another
-// process had appended until then, but a line another process appends while this one's write
-// is failing may be cut with it. Give each listen or drain a file of its own.
+// One file has one writer: the file is locked while it is open (flock, advisory), so that a
+// second faxreport on it fails at once. Lines are appended (O_APPEND), and a line written in
+// part is cut off again back to the file's size just before that write, which keeps whatever
+// another process (one that ignores the lock) had appended until then, but a line it appends
+// while this one's write is failing may be cut with it.
 type reportSink struct {
 	turn chan struct{} // holds a token while a write runs: one at a time, waited for with a context
 	w    io.Writer
@@ -32,29 +32,39 @@ type reportSink struct {
 	mu      sync.Mutex // guards what follows; never held during a write
 	err     error      // a write that could not be undone: every write that follows fails with it
 	closed  bool
-	stalled bool // a write whose caller gave up on it is still blocked
+	stalled bool   // a write whose caller gave up on it is still blocked
+	flag    string // the flag that named it, for errors: --out, --invalid
+	path    string // the file's path, "" for stdout
 }
 
-// openSink opens path for appending, creating it (readable by its owner only: reports hold
-// fax numbers) if need be, or returns a sink on stdout when path is empty.
-func openSink(path string, stdout io.Writer) (*reportSink, error) {
+// openSink opens path (see openOutFile) as the file of flag (--out, --invalid), or returns a
+// sink on stdout when path is empty. Its warnings go to stderr, as JSON with --json.
+func (a *app) openSink(flag, path string) (*reportSink, error) {
 	if path == "" {
-		return &reportSink{turn: make(chan struct{}, 1), w: stdout}, nil
+		return &reportSink{turn: make(chan struct{}, 1), w: a.stdout, flag: flag}, nil
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, usagef("--out: %v", err)
+	f, err := openOutFile(flag, path, a.warn)
+	if _, usage := errors.AsType[*usageError](err); err != nil && !usage {
+		return nil, a.fail(err) // exit code 1: another run holds the file, or it cannot be read
+	} else if err != nil {
+		return nil, err
 	}
-	syncDir(filepath.Dir(path)) // so that a file just created survives a crash too
-	return &reportSink{turn: make(chan struct{}, 1), w: f, file: f}, nil
+	return &reportSink{turn: make(chan struct{}, 1), w: f, file: f, flag: flag, path: path}, nil
 }
 
-// syncDir syncs a directory's entries, where the system allows it (not on Windows): best effort.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
+// stillAt returns an error unless the sink's path still names the file it writes (the same
+// device and inode): a file renamed, replaced or deleted since it was opened would take the
+// lines that follow where nobody looks for them.
+func (s *reportSink) stillAt() error {
+	mine, err := s.file.Stat()
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.flag, err)
 	}
+	named, err := os.Stat(s.path)
+	if err != nil || !os.SameFile(mine, named) {
+		return fmt.Errorf("%s %s no longer names the file this run writes (renamed, replaced or deleted while it ran): stopped, with nothing of this page deleted; its lines are in the file that was there", s.flag, s.path)
+	}
+	return nil
 }
 
 // write appends one line, however long it takes: writeWithin without a deadline.
@@ -132,16 +142,16 @@ func (s *reportSink) put(line []byte) error {
 	}
 	info, err := s.file.Stat()
 	if err != nil {
-		return fmt.Errorf("--out: %w", err) // nothing written, nothing to undo
+		return fmt.Errorf("%s: %w", s.flag, err) // nothing written, nothing to undo
 	}
 	if _, err = s.w.Write(line); err == nil {
 		err = s.file.Sync()
 	}
 	if err != nil {
 		if cut := s.file.Truncate(info.Size()); cut != nil {
-			return s.broken(fmt.Errorf("--out: a write failed (%w) and could not be undone: %w", err, cut))
+			return s.broken(fmt.Errorf("%s: a write failed (%w) and could not be undone: %w", s.flag, err, cut))
 		}
-		return fmt.Errorf("--out: %w", err)
+		return fmt.Errorf("%s: %w", s.flag, err)
 	}
 	return nil
 }
@@ -184,7 +194,7 @@ func (s *reportSink) closeWithin(ctx context.Context) error {
 		return nil
 	}
 	if err := s.file.Close(); err != nil && !errors.Is(err, os.ErrClosed) {
-		return fmt.Errorf("--out: %w", err)
+		return fmt.Errorf("%s: %w", s.flag, err)
 	}
 	return nil
 }

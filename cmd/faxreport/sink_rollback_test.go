@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -19,7 +20,8 @@ func (h halfWriter) Write(b []byte) (int, error) {
 // from earlier: a line another process appended since stays.
 func TestSinkRollbackKeepsLinesAppendedByOthers(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "reports.ndjson")
-	sink, err := openSink(path, nil)
+	a := &app{stderr: io.Discard}
+	sink, err := a.openSink("--out", path)
 	if err != nil {
 		t.Fatal(err)
 	}
