@@ -154,3 +154,51 @@ func jsonKind(v any) string {
 	}
 	return "a string"
 }
+
+// ParsePush returns the job IDs of a status push's body, for those who mount a receiver of their
+// own; NewPushHandler uses it. Fetch each job's report with GetStatusReport rather than trusting
+// the rest of the push.
+//
+// Retarus documents the push's layout only by example, so the parser is tolerant. XML (a
+// contentType such as text/xml, or a body that starts with '<') yields the jobId of every
+// faxJobReport element wherever it is (the bare root, inside a ReportResponse, inside a SOAP
+// envelope), with or without the vendor's namespace; a body without faxJobReport yields its
+// jobId elements. A charset other than UTF-8 declared in the XML prolog is decoded. JSON
+// (application/json, or a body that starts with '{' or '[') yields the string jobId of every
+// object that has one, wherever it is (the top level, a "reports" list, a bare list).
+//
+// The IDs come in the order they appear (a JSON object's members by name), without duplicates. Each is checked like every job ID. A body
+// that does not parse, a faxJobReport without exactly one jobId, a jobId that is not a string,
+// an invalid job ID or a body without any is an error wrapping ErrInvalidArgument.
+func ParsePush(contentType string, body []byte) ([]string, error) {
+	var (
+		jobIDs []string
+		err    error
+	)
+	switch pushFormat(contentType, body) {
+	case formatXML:
+		jobIDs, err = xmlJobIDs(body)
+	case formatJSON:
+		jobIDs, err = jsonJobIDs(body)
+	default:
+		err = errors.New("neither XML nor JSON")
+	}
+	if err == nil && len(jobIDs) == 0 {
+		err = errors.New("no job ID")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("faxreport: %w: push body: %w", ErrInvalidArgument, err)
+	}
+	unique := jobIDs[:0]
+	seen := make(map[string]bool, len(jobIDs))
+	for _, jobID := range jobIDs {
+		if err := checkJobID(jobID); err != nil {
+			return nil, fmt.Errorf("%w (in a push)", err)
+		}
+		if !seen[jobID] {
+			seen[jobID] = true
+			unique = append(unique, jobID)
+		}
+	}
+	return unique, nil
+}

@@ -362,6 +362,7 @@ func TestNewPushHandlerRefusesBadConfig(t *testing.T) {
 		"nil Handle":                      {client, faxreport.PushConfig{Username: "u", Password: "p"}},
 		"user name with a colon":          {client, faxreport.PushConfig{Username: "push:user", Password: "p", Handle: handle}},
 		"negative MaxBodyBytes":           {client, faxreport.PushConfig{Username: "u", Password: "p", Handle: handle, MaxBodyBytes: -1}},
+		"negative MaxFetches":             {client, faxreport.PushConfig{Username: "u", Password: "p", Handle: handle, MaxFetches: -1}},
 		"nil Client":                      {nil, faxreport.PushConfig{Username: "u", Password: "p", Handle: handle}},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -374,9 +375,9 @@ func TestNewPushHandlerRefusesBadConfig(t *testing.T) {
 }
 
 func TestPushConfigPrintsNoPassword(t *testing.T) {
-	cfg := faxreport.PushConfig{Username: pushUser, Password: pushPassword, OnPush: func(faxreport.PushOutcome) {}}
+	cfg := faxreport.PushConfig{Username: pushUser, Password: pushPassword, MaxFetches: 7, OnPush: func(faxreport.PushOutcome) {}}
 	for _, s := range []string{fmt.Sprint(cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg)} {
-		if strings.Contains(s, pushPassword) || !strings.Contains(s, pushUser) || !strings.Contains(s, "OnPush:set") {
+		if strings.Contains(s, pushPassword) || !strings.Contains(s, pushUser) || !strings.Contains(s, "OnPush:set") || !strings.Contains(s, "MaxFetches:7") {
 			t.Errorf("printed as %s", s)
 		}
 	}
@@ -405,10 +406,11 @@ func TestPushLogsJobIDsAndOutcomeWithoutSecrets(t *testing.T) {
 	}
 }
 
-// A job ID of 300 KB is quoted in the push's record by its first 64 bytes, as errors do.
+// A job ID of 20 KB (one of 300 KB made a 307 KB record) is quoted in the push's record by its
+// first 64 bytes, as errors do.
 func TestPushLogQuotesAtMost64BytesOfAJobID(t *testing.T) {
 	env := newPushEnv(t, nil)
-	hugeID := "FJ" + strings.Repeat("X", 62) + strings.Repeat("Y", 300<<10)
+	hugeID := "FJ" + strings.Repeat("X", 62) + strings.Repeat("Y", 20<<10)
 	env.post(t, http.MethodPost, "application/json", []byte(`{"jobId":"`+hugeID+`"}`))
 	logged := env.log.String()
 	if !strings.Contains(logged, "faxreport push") || !strings.Contains(logged, hugeID[:64]) {
