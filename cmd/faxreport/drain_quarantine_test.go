@@ -10,8 +10,8 @@ import (
 	"github.com/faxreport/faxreport/faxtest"
 )
 
-// reportBody is a final report of job; with sentTs, a value that breaks the contract (ISO 8601
-// without the colon of RFC 3339) in its place.
+// reportBody is a final report of job; with sentTs, a value that breaks the contract (a space
+// for the T of ISO 8601) in its place.
 func reportBody(job, sentTs string) string {
 	return `{"jobId":"` + job + `","recipientStatus":[{"number":"+49 89 1234567","status":"OK","reason":"OK","sentTs":"` + sentTs + `","durationInSecs":12}],"pages":1}`
 }
@@ -22,7 +22,7 @@ func reportBody(job, sentTs string) string {
 func invalidListingRegion(t *testing.T) (s *faxtest.Server, env map[string]string, valid, invalid string) {
 	t.Helper()
 	s = faxtest.NewServer(faxtest.Options{T: t, DataCenters: 1})
-	valid, invalid = reportBody("FJVALID", "2017-08-10T13:05:09Z"), reportBody("FJBROKEN", "2017-08-10T13:05:09+0200")
+	valid, invalid = reportBody("FJVALID", "2017-08-10T13:05:09Z"), reportBody("FJBROKEN", "2017-08-10 13:05:09Z")
 	s.DataCenter(0).PutJSON([]byte(valid))
 	s.DataCenter(0).Inject(faxtest.Fault{Malformed: []byte(`{"reports":[` + valid + `,` + invalid + `]}`), Times: 1})
 	return s, map[string]string{

@@ -12,7 +12,7 @@ import (
 // stdout), besides the line of a data center that failed otherwise. Exit code 5.
 func TestListShowsInvalidReports(t *testing.T) {
 	s := faxtest.NewServer(faxtest.Options{T: t})
-	valid, invalid := reportBody("FJVALID", "2017-08-10T13:05:09Z"), reportBody("FJBROKEN", "2017-08-10T13:05:09+0200")
+	valid, invalid := reportBody("FJVALID", "2017-08-10T13:05:09Z"), reportBody("FJBROKEN", "2017-08-10 13:05:09Z")
 	env := map[string]string{
 		"FAXREPORT_CUSTNR":    s.CustomerNumber,
 		"FAXREPORT_USERNAME":  s.Username,

@@ -101,6 +101,7 @@ func (a *app) newClient(cmd *cobra.Command) (client *faxreport.Client, stop func
 		return nil, nil, configError(err, fromFlag)
 	}
 	cfg.Logger = logger
+	cfg.MaxListResponseBytes = a.opts.maxListBytes
 	client, err = faxreport.New(cfg)
 	return client, func() {}, err
 }
