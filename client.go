@@ -12,11 +12,9 @@ import (
 	"time"
 
 	"github.com/faxreport/faxreport/gen"
-	"github.com/faxreport/faxreport/internal/auth"
 	"github.com/faxreport/faxreport/internal/endpoint"
 	"github.com/faxreport/faxreport/internal/httpbody"
 	"github.com/faxreport/faxreport/internal/redact"
-	"github.com/faxreport/faxreport/internal/reqpath"
 	"github.com/faxreport/faxreport/internal/retry"
 	"github.com/faxreport/faxreport/internal/validate"
 )
@@ -89,7 +87,7 @@ func (c *Client) awaitStragglers(ctx context.Context) {
 // New checks cfg and returns a Client. It sends nothing; a configuration error wraps
 // ErrInvalidArgument.
 func New(cfg Config) (*Client, error) {
-	if err := reqpath.Check("customer number", cfg.CustomerNumber); err != nil {
+	if err := endpoint.CheckPathParam("customer number", cfg.CustomerNumber); err != nil {
 		return nil, fmt.Errorf("faxreport: %w: %w", ErrInvalidArgument, err)
 	}
 	if cfg.Username == "" || cfg.Password == "" {
@@ -137,7 +135,7 @@ func New(cfg Config) (*Client, error) {
 	// built (http.RoundTripper's contract), and the slice is full, so an Add copies it.
 	userAgent := []string{cmp.Or(cfg.UserAgent, "faxreport-go/"+Version)}
 	c.editors = []gen.RequestEditorFn{
-		auth.Basic(cfg.Username, cfg.Password, cfg.AllowInsecureHTTP),
+		endpoint.BasicAuth(cfg.Username, cfg.Password, cfg.AllowInsecureHTTP),
 		func(_ context.Context, req *http.Request) error {
 			req.Header["User-Agent"] = userAgent
 			return nil
@@ -221,7 +219,7 @@ func (c *Client) GoString() string { return c.String() }
 // checkJobID reports a job ID that would change the request path or that no job can have
 // (control characters, invalid UTF-8). Its format is not checked: the API does not document it.
 func checkJobID(jobID string) error {
-	if err := reqpath.Check("job ID", jobID); err != nil {
+	if err := endpoint.CheckPathParam("job ID", jobID); err != nil {
 		return fmt.Errorf("faxreport: %w: %w", ErrInvalidArgument, err)
 	}
 	return nil

@@ -11,7 +11,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 
-	"github.com/faxreport/faxreport/internal/reqpath"
+	"github.com/faxreport/faxreport/internal/endpoint"
 	"github.com/faxreport/faxreport/internal/validate"
 )
 
@@ -43,7 +43,7 @@ func checkedJobID(body []byte) string {
 		panic("faxtest: refusing a report that breaks openapi.yaml's StatusReport: " + err.Error())
 	}
 	id, _ := raw.Doc.(map[string]any)["jobId"].(string) // validated: an object with a string jobId
-	if err := reqpath.Check("jobId", id); err != nil {
+	if err := endpoint.CheckPathParam("jobId", id); err != nil {
 		panic(fmt.Sprintf("faxtest: refusing a report that no client can ask for: %v", err))
 	}
 	return id

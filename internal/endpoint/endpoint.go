@@ -1,17 +1,28 @@
-// Package endpoint parses data-center base URLs and decides whether credentials may be sent to
-// them.
+// Package endpoint decides what a request may carry and where: the data-center base URLs, the
+// values that go into a request path, and the basic-auth credentials sent to a data center.
 package endpoint
 
 import (
+	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/faxreport/faxreport/gen"
 )
 
-// ErrInvalid is wrapped by every error of this package.
+// ErrInvalid is wrapped by every error of Parse, SecureEnough and BasicAuth's editor.
 var ErrInvalid = errors.New("invalid endpoint")
+
+// ErrInvalidPathParam is wrapped by every error of CheckPathParam.
+var ErrInvalidPathParam = errors.New("invalid path parameter")
 
 // BasePath is how the path of every data-center base URL ends: the API's version.
 const BasePath = "/rest/v1"
@@ -64,4 +75,52 @@ func IsLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// BasicAuth returns a request editor that sets basic-auth credentials. It refuses, before anything is
+// sent, a request whose URL would carry them over plain http to a host that is not loopback,
+// unless allowInsecure is set.
+func BasicAuth(username, password string, allowInsecure bool) gen.RequestEditorFn {
+	// As SetBasicAuth, once; one value slice for every request (a request's headers are never
+	// changed once built, and the slice is full, so an Add copies it).
+	header := []string{"Basic " + base64.StdEncoding.EncodeToString([]byte(username+":"+password))}
+	return func(_ context.Context, req *http.Request) error {
+		if err := SecureEnough(req.URL, allowInsecure); err != nil {
+			return err
+		}
+		req.Header["Authorization"] = header
+		return nil
+	}
+}
+
+// CheckPathParam accepts any value that stays one path segment once escaped and that an identifier can
+// be: it must not be empty, "." or "..", which a URL resolver would drop or turn into a step up,
+// and must be valid UTF-8 without control characters. Every other character is escaped, not
+// rejected. name is the parameter's name, used in the error, which never quotes more than a
+// few bytes of value.
+func CheckPathParam(name, value string) error {
+	switch value {
+	case "":
+		return fmt.Errorf("%w: %s is empty", ErrInvalidPathParam, name)
+	case ".", "..":
+		return fmt.Errorf("%w: %s %q would change the request path", ErrInvalidPathParam, name, value)
+	}
+	if !utf8.ValidString(value) {
+		return fmt.Errorf("%w: %s %s is not valid UTF-8", ErrInvalidPathParam, name, quoteStart(value))
+	}
+	for i, r := range value {
+		if unicode.IsControl(r) {
+			return fmt.Errorf("%w: %s %s has a control character at byte %d", ErrInvalidPathParam, name, quoteStart(value), i)
+		}
+	}
+	return nil
+}
+
+// quoteStart quotes the first bytes of value, enough to recognise it.
+func quoteStart(value string) string {
+	const n = 32
+	if len(value) <= n {
+		return strconv.Quote(value)
+	}
+	return strconv.Quote(value[:n]) + "…"
 }

@@ -1,4 +1,4 @@
-package reqpath_test
+package endpoint_test
 
 import (
 	"errors"
@@ -9,18 +9,18 @@ import (
 	"unicode/utf8"
 
 	"github.com/faxreport/faxreport/gen"
-	"github.com/faxreport/faxreport/internal/reqpath"
+	"github.com/faxreport/faxreport/internal/endpoint"
 )
 
 // fuzzBase is a data center's base URL as the client passes it to the generated code: with
 // exactly one trailing slash.
 const fuzzBase = "https://faxws.de1.retarus.com/rest/v1/"
 
-// FuzzRequestPath checks that every customer number and job ID that reqpath.Check accepts stays
+// FuzzRequestPath checks that every customer number and job ID that endpoint.CheckPathParam accepts stays
 // inside its own path segment of /rest/v1/{custNr}/fax/reports/{jobId} on the data center's host:
 //
-//   - Check refuses exactly "", ".", "..", invalid UTF-8 and control characters, with an error
-//     wrapping ErrInvalid;
+//   - CheckPathParam refuses exactly "", ".", "..", invalid UTF-8 and control characters, with an error
+//     wrapping ErrInvalidPathParam;
 //   - for accepted values, gen.NewGetStatusReportRequest succeeds; the URL keeps the scheme and
 //     host, has no user, query or fragment, its decoded path is exactly
 //     "/rest/v1/" + custNr + "/fax/reports/" + jobID, and its escaped path is six segments whose
@@ -44,12 +44,12 @@ func FuzzRequestPath(f *testing.F) {
 			return v == "" || v == "." || v == ".." || !utf8.ValidString(v) || strings.IndexFunc(v, unicode.IsControl) >= 0
 		}
 		for _, v := range []string{custNr, jobID} {
-			err := reqpath.Check("value", v)
+			err := endpoint.CheckPathParam("value", v)
 			if (err != nil) != refused(v) {
-				t.Fatalf("Check(%q) = %v: want an error exactly for \"\", \".\", \"..\", invalid UTF-8 and control characters", v, err)
+				t.Fatalf("CheckPathParam(%q) = %v: want an error exactly for \"\", \".\", \"..\", invalid UTF-8 and control characters", v, err)
 			}
-			if err != nil && !errors.Is(err, reqpath.ErrInvalid) {
-				t.Fatalf("Check(%q) = %v: does not wrap ErrInvalid", v, err)
+			if err != nil && !errors.Is(err, endpoint.ErrInvalidPathParam) {
+				t.Fatalf("CheckPathParam(%q) = %v: does not wrap ErrInvalidPathParam", v, err)
 			}
 		}
 		if refused(custNr) || refused(jobID) {
