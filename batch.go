@@ -5,7 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"sync"
-	"sync/atomic"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // ReportResult is the outcome of one job of GetStatusReports or GetStatusReportsJSON: a report
@@ -19,18 +20,28 @@ type ReportResult struct {
 	Err  error
 }
 
-// BatchOption configures GetStatusReports and GetStatusReportsJSON.
-type BatchOption func(*batchConfig)
+// BatchOptions configures GetStatusReports, GetStatusReportsJSON and DeleteStatusReports. The
+// zero value takes every default.
+type BatchOptions struct {
+	// Concurrency bounds the chunks of ListLimit jobs, or the jobs asked one by one, handled at
+	// once, and the requests in flight to each data center; default DefaultConcurrency. A
+	// negative one is every job's error (ErrInvalidArgument).
+	Concurrency int
+}
 
-type batchConfig struct{ concurrency int }
-
-// DefaultConcurrency is how many jobs GetStatusReports and GetStatusReportsJSON fetch at once
-// by default.
+// DefaultConcurrency is BatchOptions.Concurrency's default.
 const DefaultConcurrency = 8
 
-// WithConcurrency sets how many jobs GetStatusReports or GetStatusReportsJSON fetches at once
-// (0: the default, 8): at most that many requests are in flight to each data center.
-func WithConcurrency(n int) BatchOption { return func(c *batchConfig) { c.concurrency = n } }
+// concurrency is o.Concurrency, or its default when zero; a negative one is an error.
+func (o BatchOptions) concurrency() (int, error) {
+	switch {
+	case o.Concurrency < 0:
+		return 0, fmt.Errorf("faxreport: %w: concurrency %d", ErrInvalidArgument, o.Concurrency)
+	case o.Concurrency == 0:
+		return DefaultConcurrency, nil
+	}
+	return o.Concurrency, nil
+}
 
 // GetStatusReports fetches the reports of many jobs. The results are in the order of jobIDs,
 // one per ID, each with its report or its own error, so that one failure loses nothing else; a
@@ -48,10 +59,9 @@ func WithConcurrency(n int) BatchOption { return func(c *batchConfig) { c.concur
 // hold all its jobs; until then, a data center that does not answer holds the chunk up until
 // its attempt times out or ctx ends.
 //
-// A fixed pool of workers does the work, never a goroutine per ID, and one slot per request in
-// flight to each data center bounds this call's requests to each data center by the
-// concurrency (WithConcurrency).
-func (c *Client) GetStatusReports(ctx context.Context, jobIDs []string, opts ...BatchOption) []ReportResult {
+// At most opts.Concurrency chunks, or jobs asked one by one, are handled at once, and at most
+// that many requests are in flight to each data center.
+func (c *Client) GetStatusReports(ctx context.Context, jobIDs []string, opts BatchOptions) []ReportResult {
 	return c.getBatch(ctx, jobIDs, false, opts)
 }
 
@@ -62,66 +72,67 @@ func (c *Client) GetStatusReports(ctx context.Context, jobIDs []string, opts ...
 // duplicated ID's results share one JSON. The requests, the order of the results and the
 // errors are GetStatusReports's, and so is the warning logged when two data centers return
 // different reports for a job: the reports are compared, not their bytes.
-func (c *Client) GetStatusReportsJSON(ctx context.Context, jobIDs []string, opts ...BatchOption) []ReportResult {
+func (c *Client) GetStatusReportsJSON(ctx context.Context, jobIDs []string, opts BatchOptions) []ReportResult {
 	return c.getBatch(ctx, jobIDs, true, opts)
 }
 
-// batch is one call of GetStatusReports or GetStatusReportsJSON.
+// batch is one call of GetStatusReports or GetStatusReportsJSON, or the reads of a many-job wait.
 type batch struct {
 	c       *Client
 	json    bool // each job's JSON as the API sent it, not its report
 	workers int
 	slots   []chan struct{} // one per data center, a slot held for each request in flight there
-	results []ReportResult
-	index   map[string]int // each distinct ID's first position in results
+	jobs    *jobResults[ReportResult]
+}
+
+// newBatch starts a batch of jobIDs with workers at once and as many requests in flight to
+// each data center.
+func (c *Client) newBatch(jobIDs []string, asJSON bool, workers int) *batch {
+	b := &batch{c: c, json: asJSON, workers: workers, slots: c.requestSlots(workers)}
+	b.jobs = newJobResults(jobIDs, func(id string, err error) ReportResult { return ReportResult{JobID: id, Err: err} })
+	return b
+}
+
+// requestSlots returns, for each data center, a channel of n slots: one held for each request
+// in flight there.
+func (c *Client) requestSlots(n int) []chan struct{} {
+	slots := make([]chan struct{}, len(c.dataCenters))
+	for i := range slots {
+		slots[i] = make(chan struct{}, n)
+	}
+	return slots
 }
 
 // getBatch is GetStatusReports, or GetStatusReportsJSON when asJSON is set.
-func (c *Client) getBatch(ctx context.Context, jobIDs []string, asJSON bool, opts []BatchOption) []ReportResult {
-	cfg := batchConfig{concurrency: DefaultConcurrency}
-	for _, opt := range opts {
-		opt(&cfg)
+func (c *Client) getBatch(ctx context.Context, jobIDs []string, asJSON bool, opts BatchOptions) []ReportResult {
+	workers, err := opts.concurrency()
+	b := c.newBatch(jobIDs, asJSON, workers)
+	if err != nil {
+		b.jobs.failAll(err)
+		return b.jobs.all()
 	}
-	results := make([]ReportResult, len(jobIDs))
-	if cfg.concurrency == 0 {
-		cfg.concurrency = DefaultConcurrency
-	}
-	if cfg.concurrency < 0 {
-		err := fmt.Errorf("faxreport: %w: concurrency %d", ErrInvalidArgument, cfg.concurrency)
-		for i, id := range jobIDs {
-			results[i] = ReportResult{JobID: id, Err: err}
-		}
-		return results
-	}
-	b := &batch{c: c, json: asJSON, workers: cfg.concurrency, slots: make([]chan struct{}, len(c.dataCenters)), results: results}
-	for i := range b.slots {
-		b.slots[i] = make(chan struct{}, cfg.concurrency)
-	}
-	var ids []string
-	ids, b.index = uniqueIDs(jobIDs, func(i int, err error) { results[i] = ReportResult{JobID: jobIDs[i], Err: err} })
-
 	var mu sync.Mutex
 	var confirm []string
-	forEachChunk(ids, cfg.concurrency, func(chunk []string) {
-		unreturned := b.readChunk(ctx, chunk)
-		mu.Lock()
-		confirm = append(confirm, unreturned...)
-		mu.Unlock()
-	})
-	b.getEach(ctx, confirm)
-
-	for i, id := range jobIDs {
-		if first := b.index[id]; first != i {
-			results[i] = results[first]
-		}
+	var g errgroup.Group
+	g.SetLimit(workers)
+	for _, chunk := range chunks(b.jobs.ids) {
+		g.Go(func() error {
+			unreturned := b.readChunk(ctx, chunk)
+			mu.Lock()
+			confirm = append(confirm, unreturned...)
+			mu.Unlock()
+			return nil
+		})
 	}
-	return results
+	_ = g.Wait() // each job keeps its own error
+	b.getEach(ctx, confirm)
+	return b.jobs.all()
 }
 
 // set stores the outcome of job id.
 func (b *batch) set(id string, r ReportResult) {
 	r.JobID = id
-	b.results[b.index[id]] = r
+	b.jobs.set(id, r)
 }
 
 // found is the outcome of a job whose report was read: the report, or its JSON as sent.
@@ -137,23 +148,21 @@ func notFetched(ctx context.Context, id string) ReportResult {
 	return ReportResult{Err: fmt.Errorf("faxreport: job %s not fetched: %w", quoteID(id), context.Cause(ctx))}
 }
 
-// getEach reads each of ids with the single-report call, with the batch's pool of workers.
+// getEach reads each of ids with the single-report call, the batch's workers at a time.
 func (b *batch) getEach(ctx context.Context, ids []string) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(b.workers, len(ids)) {
-		wg.Go(func() {
-			for n := int(next.Add(1) - 1); n < len(ids); n = int(next.Add(1) - 1) {
-				id := ids[n]
-				if ctx.Err() != nil {
-					b.set(id, notFetched(ctx, id))
-					continue
-				}
+	var g errgroup.Group
+	g.SetLimit(b.workers)
+	for _, id := range ids {
+		g.Go(func() error {
+			if ctx.Err() != nil {
+				b.set(id, notFetched(ctx, id))
+			} else {
 				b.set(id, b.getOne(ctx, id))
 			}
+			return nil
 		})
 	}
-	wg.Wait()
+	_ = g.Wait() // each job keeps its own error
 }
 
 // getOne reads jobID with the single-report call, under GetStatusReport's rules.

@@ -191,7 +191,7 @@ func BenchmarkP5ManyReports(b *testing.B) {
 		wg.Wait()
 	}
 	lib := func() {
-		for _, r := range c.GetStatusReports(ctx, ids, faxreport.WithConcurrency(concurrency)) {
+		for _, r := range c.GetStatusReports(ctx, ids, faxreport.BatchOptions{Concurrency: concurrency}) {
 			if r.Err != nil {
 				b.Fatal(r.Err)
 			}

@@ -8,7 +8,8 @@ import (
 	"net/http"
 	"reflect"
 	"sync"
-	"sync/atomic"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/faxreport/faxreport/gen"
 	"github.com/faxreport/faxreport/internal/httpbody"
@@ -32,21 +33,6 @@ func chunks(ids []string) [][]string {
 		out = append(out, ids)
 	}
 	return out
-}
-
-// forEachChunk runs do on every chunk of ids with at most workers chunks at once.
-func forEachChunk(ids []string, workers int, do func(chunk []string)) {
-	all := chunks(ids)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(workers, len(all)) {
-		wg.Go(func() {
-			for n := int(next.Add(1) - 1); n < len(all); n = int(next.Add(1) - 1) {
-				do(all[n])
-			}
-		})
-	}
-	wg.Wait()
 }
 
 // sendBulk sends a bulkStatusReports request; ids is read at each attempt, so that a retry may
@@ -163,36 +149,32 @@ func (b *batch) readChunkEverywhere(ctx context.Context, ids []string) (map[stri
 	c := b.c
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	type answer struct {
-		i     int
-		found map[string]bulkItem
-		err   error
-	}
-	answers := make(chan answer, len(c.dataCenters))
-	for i := range c.dataCenters {
-		go func() {
-			found, err := b.bulkReadIn(ctx, i, ids)
-			answers <- answer{i, found, err}
-		}()
-	}
+	var mu sync.Mutex // guards what follows
 	found := make(map[string]bulkItem, len(ids))
 	from := make(map[string]int, len(ids)) // the data center each report was found in
 	errs := make([]error, len(c.dataCenters))
-	for range c.dataCenters {
-		a := <-answers
-		errs[a.i] = a.err
-		for id, r := range a.found {
-			switch first, seen := found[id]; {
-			case !seen:
-				found[id], from[id] = r, a.i
-			case !reflect.DeepEqual(first.report, r.report): // a job lives in one data center: an invariant broken
-				c.warnDiffering(ctx, opBulkGet, id, from[id], a.i)
+	var g errgroup.Group // one request per data center
+	for i := range c.dataCenters {
+		g.Go(func() error {
+			got, err := b.bulkReadIn(ctx, i, ids)
+			mu.Lock()
+			defer mu.Unlock()
+			errs[i] = err
+			for id, r := range got {
+				switch first, seen := found[id]; {
+				case !seen:
+					found[id], from[id] = r, i
+				case !reflect.DeepEqual(first.report, r.report): // a job lives in one data center: an invariant broken
+					c.warnDiffering(ctx, opBulkGet, id, from[id], i)
+				}
 			}
-		}
-		if len(found) == len(ids) {
-			cancel(errChunkComplete)
-		}
+			if len(found) == len(ids) {
+				cancel(errChunkComplete)
+			}
+			return nil
+		})
 	}
+	_ = g.Wait() // each data center keeps its own error
 	return found, errs
 }
 
@@ -213,23 +195,51 @@ func (c *Client) regionError(ctx context.Context, jobID string, errs []error) *R
 	return e
 }
 
-// uniqueIDs returns the distinct valid IDs of jobIDs in order, and the index of each one's first
-// occurrence. An invalid ID is reported to fail and left out.
-func uniqueIDs(jobIDs []string, fail func(i int, err error)) ([]string, map[string]int) {
-	index := make(map[string]int, len(jobIDs))
-	var ids []string
+// jobResults holds the results of a call about many jobs, one per ID given, in order. Each
+// distinct valid ID is handled once (ids) and its result repeated for its duplicates; an invalid
+// one gets its error at once and is not handled.
+type jobResults[R any] struct {
+	given   []string
+	ids     []string       // the distinct valid IDs, in order: the jobs to handle
+	first   map[string]int // each distinct ID's first position in given
+	results []R
+	failed  func(id string, err error) R // the result of a job that failed before it was handled
+}
+
+// newJobResults sorts jobIDs into the jobs to handle and the invalid ones, whose result is failed's.
+func newJobResults[R any](jobIDs []string, failed func(id string, err error) R) *jobResults[R] {
+	s := &jobResults[R]{given: jobIDs, first: make(map[string]int, len(jobIDs)), results: make([]R, len(jobIDs)), failed: failed}
 	for i, id := range jobIDs {
-		if _, seen := index[id]; seen {
+		if _, seen := s.first[id]; seen {
 			continue
 		}
-		index[id] = i
+		s.first[id] = i
 		if err := checkJobID(id); err != nil {
-			fail(i, err)
+			s.results[i] = failed(id, err)
 			continue
 		}
-		ids = append(ids, id)
+		s.ids = append(s.ids, id)
 	}
-	return ids, index
+	return s
+}
+
+// set stores the result of job id; jobs of their own may be set concurrently.
+func (s *jobResults[R]) set(id string, r R) { s.results[s.first[id]] = r }
+
+// failAll gives every job err, and leaves none to handle.
+func (s *jobResults[R]) failAll(err error) {
+	for i, id := range s.given {
+		s.results[i] = s.failed(id, err)
+	}
+	s.ids = nil
+}
+
+// all returns the results, in the order of the IDs given: a duplicate's is its first one's.
+func (s *jobResults[R]) all() []R {
+	for i, id := range s.given {
+		s.results[i] = s.results[s.first[id]]
+	}
+	return s.results
 }
 
 // notAskedFor reports a bulk answer's item about a job the request did not ask for.

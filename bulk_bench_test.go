@@ -43,7 +43,7 @@ func BenchmarkP6BulkGet(b *testing.B) {
 	}
 }
 
-func benchmarkBulkGet(b *testing.B, bulkRead func(*faxreport.Client, context.Context, []string, ...faxreport.BatchOption) []faxreport.ReportResult,
+func benchmarkBulkGet(b *testing.B, bulkRead func(*faxreport.Client, context.Context, []string, faxreport.BatchOptions) []faxreport.ReportResult,
 	perJobRead func(*faxreport.Client, context.Context, string) error) {
 	const jobs, latency, perJobConcurrency = 10_000, 20 * time.Millisecond, faxreport.DefaultConcurrency
 	s := faxtest.NewServer(faxtest.Options{})
@@ -59,7 +59,7 @@ func benchmarkBulkGet(b *testing.B, bulkRead func(*faxreport.Client, context.Con
 	for b.Loop() {
 		before := len(s.Requests())
 		start := time.Now()
-		for _, r := range bulkRead(c, ctx, ids) {
+		for _, r := range bulkRead(c, ctx, ids, faxreport.BatchOptions{}) {
 			if r.Err != nil {
 				b.Fatal(r.Err)
 			}

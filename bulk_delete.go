@@ -38,29 +38,36 @@ type DeletionResult struct {
 //
 // NOT_FOUND is any of the vendor's readings of "not here": the item, 404, or 400 "not
 // available" (a data center that answers a bulk DELETE with 400 or 404 is asked job by job).
-// A bad job ID gets ErrInvalidArgument and is not sent. Cancelling ctx ends the call; the jobs
-// not yet decided get the context's error.
-func (c *Client) DeleteStatusReports(ctx context.Context, jobIDs []string) []DeletionResult {
-	results := make([]DeletionResult, len(jobIDs))
-	ids, index := uniqueIDs(jobIDs, func(i int, err error) { results[i] = DeletionResult{JobID: jobIDs[i], Err: err} })
-	forEachChunk(ids, DefaultConcurrency, func(chunk []string) {
-		outcomes, _ := askEach(ctx, c, func(ctx context.Context, i int) ([]error, error) {
-			return c.deleteIn(ctx, c.dataCenters[i], nil, chunk), nil
-		})
-		for n, id := range chunk {
-			errs := make([]error, len(outcomes))
-			for i := range outcomes {
-				errs[i] = outcomes[i][n]
-			}
-			results[index[id]] = DeletionResult{JobID: id, Err: c.deletionError(ctx, id, errs)}
-		}
-	})
-	for i, id := range jobIDs {
-		if first := index[id]; first != i {
-			results[i] = results[first]
-		}
+// A bad job ID gets ErrInvalidArgument and is not sent. At most opts.Concurrency chunks are
+// handled at once, and at most that many requests are in flight to each data center.
+// Cancelling ctx ends the call; the jobs not yet decided get the context's error.
+func (c *Client) DeleteStatusReports(ctx context.Context, jobIDs []string, opts BatchOptions) []DeletionResult {
+	jobs := newJobResults(jobIDs, func(id string, err error) DeletionResult { return DeletionResult{JobID: id, Err: err} })
+	workers, err := opts.concurrency()
+	if err != nil {
+		jobs.failAll(err)
+		return jobs.all()
 	}
-	return results
+	slots := c.requestSlots(workers)
+	var g errgroup.Group
+	g.SetLimit(workers)
+	for _, chunk := range chunks(jobs.ids) {
+		g.Go(func() error {
+			outcomes, _ := askEach(ctx, c, func(ctx context.Context, i int) ([]error, error) {
+				return c.deleteIn(ctx, c.dataCenters[i], slots[i], workers, chunk), nil
+			})
+			for n, id := range chunk {
+				errs := make([]error, len(outcomes))
+				for i := range outcomes {
+					errs[i] = outcomes[i][n]
+				}
+				jobs.set(id, DeletionResult{JobID: id, Err: c.deletionError(ctx, id, errs)})
+			}
+			return nil
+		})
+	}
+	_ = g.Wait() // each job keeps its own error
+	return jobs.all()
 }
 
 // deletionError combines the data centers' outcomes of deleting jobID: nil when one deleted
@@ -81,8 +88,9 @@ func (c *Client) deletionError(ctx context.Context, jobID string, errs []error) 
 // and returns each job's outcome, indexed like ids: nil when deleted, an error matching
 // ErrNotFound when the data center does not hold it, ErrDeleteUnconfirmed when it said so only
 // after an earlier attempt failed, or the failure. Jobs answered INTERNAL_ERROR are sent again,
-// alone, under the retry policy.
-func (c *Client) deleteIn(ctx context.Context, dc *dataCenter, slot chan struct{}, ids []string) []error {
+// alone, under the retry policy. A data center that refuses the bulk request is asked job by
+// job, perJob at a time.
+func (c *Client) deleteIn(ctx context.Context, dc *dataCenter, slot chan struct{}, perJob int, ids []string) []error {
 	outcome := make([]error, len(ids))
 	position := make(map[string]int, len(ids))
 	for i, id := range ids {
@@ -126,7 +134,7 @@ func (c *Client) deleteIn(ctx context.Context, dc *dataCenter, slot chan struct{
 		// requests) is asked job by job. The attempts before the refusal failed without a
 		// usable answer and may have deleted the reports.
 		var g errgroup.Group
-		g.SetLimit(DefaultConcurrency) // a few at a time, not a thousand
+		g.SetLimit(perJob) // a few at a time, not a thousand
 		for _, id := range pending {
 			g.Go(func() error {
 				outcome[position[id]] = c.deleteOneIn(ctx, dc, slot, id, bulkAttempts-1)

@@ -32,7 +32,7 @@ func TestBulkDeleteContradictoryItemsAreInvalid(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			here := bulkDeleteAnswer(t, `{"reports":[`+items+`]}`)
 			other := bulkDeleteAnswer(t, `{"reports":[`+itemNotFound+`]}`)
-			results := newClient(t, here, other).DeleteStatusReports(testContext(t), []string{"FJA"})
+			results := newClient(t, here, other).DeleteStatusReports(testContext(t), []string{"FJA"}, faxreport.BatchOptions{})
 			mustFail(t, results[0].Err, faxreport.ErrInvalidResponse, faxreport.ErrNotFound)
 		})
 	}
@@ -42,7 +42,7 @@ func TestBulkDeleteContradictoryItemsAreInvalid(t *testing.T) {
 func TestBulkDeleteRepeatedIdenticalItemsAgree(t *testing.T) {
 	here := bulkDeleteAnswer(t, `{"reports":[`+itemDeleted+`,`+itemDeleted+`]}`)
 	other := bulkDeleteAnswer(t, `{"reports":[`+itemNotFound+`]}`)
-	results := newClient(t, here, other).DeleteStatusReports(testContext(t), []string{"FJA"})
+	results := newClient(t, here, other).DeleteStatusReports(testContext(t), []string{"FJA"}, faxreport.BatchOptions{})
 	if results[0].Err != nil {
 		t.Fatalf("got %v, want deleted", results[0].Err)
 	}
@@ -66,7 +66,7 @@ func TestDeleteAnsweredWithTheReportIsInvalid(t *testing.T) {
 		t.Run("bulk, "+name, func(t *testing.T) {
 			here := bulkDeleteAnswer(t, `{"reports":[`+item+`]}`)
 			other := bulkDeleteAnswer(t, `{"reports":[`+itemNotFound+`]}`)
-			results := newClient(t, here, other).DeleteStatusReports(testContext(t), []string{"FJA"})
+			results := newClient(t, here, other).DeleteStatusReports(testContext(t), []string{"FJA"}, faxreport.BatchOptions{})
 			mustFail(t, results[0].Err, faxreport.ErrInvalidResponse, faxreport.ErrNotFound)
 		})
 	}

@@ -35,7 +35,7 @@ func ExampleClient_GetStatusReports_bulk() {
 	ids := fake.SeedReports(3000)
 
 	client, _ := faxreport.New(fake.Config())
-	results := client.GetStatusReports(context.Background(), append(ids, "FJUNKNOWN"))
+	results := client.GetStatusReports(context.Background(), append(ids, "FJUNKNOWN"), faxreport.BatchOptions{})
 	found := 0
 	for _, r := range results {
 		switch {
@@ -62,7 +62,7 @@ func ExampleClient_GetStatusReportsJSON() {
 	fake.PutJSON([]byte(`{"pages":1,"jobId":"FJ1","recipientStatus":[{"number":"+49 89 1234567","status":"OK","reason":"OK","durationInSecs":9}],"vendorExtra":true}`))
 
 	client, _ := faxreport.New(fake.Config())
-	results := client.GetStatusReportsJSON(context.Background(), []string{"FJ1", "FJUNKNOWN", "FJ1"})
+	results := client.GetStatusReportsJSON(context.Background(), []string{"FJ1", "FJUNKNOWN", "FJ1"}, faxreport.BatchOptions{})
 	for _, r := range results {
 		if errors.Is(r.Err, faxreport.ErrNotFound) {
 			fmt.Println(r.JobID, "not found")
@@ -88,7 +88,7 @@ func ExampleClient_DeleteStatusReports() {
 	fake.LoadExamples()
 
 	client, _ := faxreport.New(fake.Config())
-	for _, r := range client.DeleteStatusReports(context.Background(), []string{"FJJ66GHGX105ZZBIELVCN1", "FJUNKNOWN"}) {
+	for _, r := range client.DeleteStatusReports(context.Background(), []string{"FJJ66GHGX105ZZBIELVCN1", "FJUNKNOWN"}, faxreport.BatchOptions{}) {
 		switch {
 		case r.Err == nil:
 			fmt.Println(r.JobID, "deleted")

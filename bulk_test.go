@@ -33,7 +33,7 @@ func singleGets(dc *faxtest.DataCenter) int {
 var bulkReads = []struct {
 	name string
 	json bool
-	read func(*faxreport.Client, context.Context, []string, ...faxreport.BatchOption) []faxreport.ReportResult
+	read func(*faxreport.Client, context.Context, []string, faxreport.BatchOptions) []faxreport.ReportResult
 }{
 	{"reports", false, (*faxreport.Client).GetStatusReports},
 	{"JSON", true, (*faxreport.Client).GetStatusReportsJSON},
@@ -72,7 +72,7 @@ func TestBulkGetConfirmsUnreturnedJobsOneByOne(t *testing.T) {
 				s.DataCenter(i % 2).PutJSON(sent[id])
 			}
 			ids := []string{"FJIN0", "FJMISSING", "FJIN1", "FJIN2", "FJIN0"} // FJIN0 twice: read once
-			for i, r := range bulk.read(c, testContext(t), ids) {
+			for i, r := range bulk.read(c, testContext(t), ids, faxreport.BatchOptions{}) {
 				switch {
 				case r.JobID != ids[i]:
 					t.Fatalf("result %d is for %s, want %s", i, r.JobID, ids[i])
@@ -105,7 +105,7 @@ func TestBulkGetRefusedForUnknownJobsFallsBackToSingleReads(t *testing.T) {
 			for _, dc := range s.DataCenters() { // the vendor's other reading: an error about unknown IDs
 				dc.RefuseUnknownInBulkGet(http.StatusNotFound)
 			}
-			for _, r := range bulk.read(c, testContext(t), append(ids, "FJMISSING")) {
+			for _, r := range bulk.read(c, testContext(t), append(ids, "FJMISSING"), faxreport.BatchOptions{}) {
 				if r.JobID == "FJMISSING" {
 					mustFail(t, r.Err, faxreport.ErrNotFound)
 					continue
@@ -144,7 +144,7 @@ func TestBulkGetSpoiledAnswerFallsBackToSingleReads(t *testing.T) {
 						serveJSON(200, bad)(w, r)
 					}
 				})
-				results := bulk.read(newClient(t, dc), testContext(t), []string{"FJGOOD", "FJBAD"})
+				results := bulk.read(newClient(t, dc), testContext(t), []string{"FJGOOD", "FJBAD"}, faxreport.BatchOptions{})
 				assertRead(t, bulk.json, results[0], sentReport("FJGOOD"))
 				mustFail(t, results[1].Err, faxreport.ErrInvalidResponse, faxreport.ErrNotFound)
 				if n := dc.requests.Load(); n != 3 {
@@ -163,7 +163,7 @@ func TestBulkGetSpoiledAnswerInARegionErrorIsScrubbed(t *testing.T) {
 		t.Run(bulk.name, func(t *testing.T) {
 			spoiling := newDataCenter(t, serveJSON(200, slices.Concat([]byte(`{"reports":[`), bad, []byte("]}"))))
 			failing := newDataCenter(t, serveStatus(http.StatusServiceUnavailable))
-			results := bulk.read(newClient(t, spoiling, failing), testContext(t), []string{"FJBAD"})
+			results := bulk.read(newClient(t, spoiling, failing), testContext(t), []string{"FJBAD"}, faxreport.BatchOptions{})
 			err := results[0].Err
 			mustFail(t, err, faxreport.ErrInvalidResponse, faxreport.ErrNotFound)
 			var regionErr *faxreport.RegionError
@@ -182,7 +182,7 @@ func TestBulkGetFailingDataCenterIsNeverNotFound(t *testing.T) {
 			s.DataCenter(0).PutJSON(sentReport("FJIN0"))
 			s.DataCenter(1).PutJSON(sentReport("FJIN1"))
 			s.DataCenter(0).Inject(faxtest.Fault{Status: http.StatusServiceUnavailable})
-			results := bulk.read(c, testContext(t), []string{"FJIN0", "FJIN1", "FJMISSING"})
+			results := bulk.read(c, testContext(t), []string{"FJIN0", "FJIN1", "FJMISSING"}, faxreport.BatchOptions{})
 			assertRead(t, bulk.json, results[1], sentReport("FJIN1")) // the healthy data center's job
 			for _, r := range []faxreport.ReportResult{results[0], results[2]} {
 				mustFail(t, r.Err, faxreport.ErrUnavailable, faxreport.ErrNotFound)
@@ -204,7 +204,7 @@ func TestBulkGetSplitsAt1000AndSendsOneRequestPerChunkPerDataCenter(t *testing.T
 			s, c := fakeClient(t, faxtest.Options{})
 			ids := s.SeedReports(2500)
 			ids = append(ids, ids[:10]...) // duplicates: fetched once, result repeated
-			results := bulk.read(c, testContext(t), ids)
+			results := bulk.read(c, testContext(t), ids, faxreport.BatchOptions{})
 			for i, r := range results {
 				if r.Err != nil || r.JobID != ids[i] || r.Report != nil && r.Report.JobID != ids[i] ||
 					r.Report == nil && !bytes.Contains(r.JSON, []byte(`{"jobId":"`+ids[i]+`"`)) {
@@ -245,7 +245,7 @@ func TestBulkGetCancelledWhileInFlight(t *testing.T) {
 				}
 				cancel()
 			}()
-			for _, r := range bulk.read(c, ctx, ids) {
+			for _, r := range bulk.read(c, ctx, ids, faxreport.BatchOptions{}) {
 				if !errors.Is(r.Err, context.Canceled) || r.Report != nil || r.JSON != nil {
 					t.Fatalf("%s: %+v", r.JobID, r)
 				}
@@ -264,7 +264,7 @@ func TestBulkDeleteAcrossDataCenters(t *testing.T) {
 		s.DataCenter(1).Put(finalReport("FJFAILING", faxreport.StatusOK))
 		s.DataCenter(1).FailDeletions("FJFAILING", 100) // INTERNAL_ERROR every time
 		ids := []string{"FJA", "FJB", "FJMISSING", "FJRETRIED", "FJFAILING", "FJA", ".."}
-		results := c.DeleteStatusReports(testContext(t), ids)
+		results := c.DeleteStatusReports(testContext(t), ids, faxreport.BatchOptions{})
 		if len(results) != len(ids) {
 			t.Fatalf("%d results", len(results))
 		}
@@ -292,7 +292,7 @@ func TestBulkDeleteLostAnswerIsUnconfirmedNeverNotFound(t *testing.T) {
 		s, c := fakeClient(t, opts)
 		s.DataCenter(0).Put(finalReport("FJA", faxreport.StatusOK))
 		s.DataCenter(0).Inject(faxtest.Fault{DropAnswer: true, Times: 1}) // deleted, answer lost
-		results := c.DeleteStatusReports(testContext(t), []string{"FJA", "FJMISSING"})
+		results := c.DeleteStatusReports(testContext(t), []string{"FJA", "FJMISSING"}, faxreport.BatchOptions{})
 		for _, r := range results {
 			mustFail(t, r.Err, faxreport.ErrDeleteUnconfirmed, faxreport.ErrNotFound)
 			if !strings.Contains(r.Err.Error(), s.DataCenter(0).URL()) {
@@ -312,7 +312,7 @@ func TestBulkDeleteDeletedThereDespiteALostAnswerHere(t *testing.T) {
 		s, c := fakeClient(t, opts)
 		s.DataCenter(1).Put(finalReport("FJTHERE", faxreport.StatusOK))
 		s.DataCenter(0).Inject(faxtest.Fault{DropAnswer: true, Times: 1}) // the first data center's answer is lost
-		for _, r := range c.DeleteStatusReports(testContext(t), []string{"FJTHERE"}) {
+		for _, r := range c.DeleteStatusReports(testContext(t), []string{"FJTHERE"}, faxreport.BatchOptions{}) {
 			if r.Err != nil {
 				t.Fatalf("%s: %v, want deleted", r.JobID, r.Err)
 			}
@@ -375,7 +375,7 @@ func TestBulkDeleteRefusedFallsBackToSingleDeletes(t *testing.T) {
 	for _, status := range []int{http.StatusMethodNotAllowed, http.StatusNotFound, http.StatusBadRequest} {
 		t.Run(fmt.Sprint(status), func(t *testing.T) {
 			c := newClient(t, refusingBulk(t, status, 0, "FJHERE"), refusingBulk(t, status, 0))
-			results := c.DeleteStatusReports(testContext(t), []string{"FJHERE", "FJNONE"})
+			results := c.DeleteStatusReports(testContext(t), []string{"FJHERE", "FJNONE"}, faxreport.BatchOptions{})
 			if results[0].Err != nil {
 				t.Errorf("FJHERE: %v, want deleted", results[0].Err)
 			}
@@ -388,7 +388,7 @@ func TestBulkDeleteRefusedFallsBackToSingleDeletes(t *testing.T) {
 // the single call then finds a job gone, that is unconfirmed, never ErrNotFound.
 func TestBulkDeleteLostThenRefusedIsUnconfirmed(t *testing.T) {
 	c := newClient(t, refusingBulk(t, http.StatusBadRequest, 1), refusingBulk(t, http.StatusBadRequest, 0))
-	for _, r := range c.DeleteStatusReports(testContext(t), []string{"FJGONE"}) {
+	for _, r := range c.DeleteStatusReports(testContext(t), []string{"FJGONE"}, faxreport.BatchOptions{}) {
 		mustFail(t, r.Err, faxreport.ErrDeleteUnconfirmed, faxreport.ErrNotFound)
 	}
 }

@@ -41,12 +41,12 @@ func TestDeleteUnknownJobUnderEveryReading(t *testing.T) {
 
 			s.DataCenter(0).Put(finalReport("FJA", faxreport.StatusOK))
 			s.DataCenter(1).Put(finalReport("FJB", faxreport.StatusOK))
-			results := c.DeleteStatusReports(testContext(t), []string{"FJA", "FJNONE", "FJB"})
+			results := c.DeleteStatusReports(testContext(t), []string{"FJA", "FJNONE", "FJB"}, faxreport.BatchOptions{})
 			if results[0].Err != nil || results[2].Err != nil {
 				t.Fatalf("FJA: %v, FJB: %v: want deleted", results[0].Err, results[2].Err)
 			}
 			mustFail(t, results[1].Err, faxreport.ErrNotFound, faxreport.ErrDeleteUnconfirmed, faxreport.ErrUnavailable)
-			for _, r := range c.DeleteStatusReports(testContext(t), []string{"FJNONE", "FJA"}) {
+			for _, r := range c.DeleteStatusReports(testContext(t), []string{"FJNONE", "FJA"}, faxreport.BatchOptions{}) {
 				mustFail(t, r.Err, faxreport.ErrNotFound, faxreport.ErrDeleteUnconfirmed, faxreport.ErrUnavailable)
 			}
 			if s.Count() != 0 {

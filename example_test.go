@@ -60,7 +60,7 @@ func ExampleClient_WaitForStatusReport() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	report, err := client.WaitForStatusReport(ctx, "FJNEWJOB",
-		faxreport.WithPollInterval(10*time.Millisecond, 100*time.Millisecond)) // seconds, in real life
+		faxreport.WaitOptions{MinPollInterval: 10 * time.Millisecond, MaxPollInterval: 100 * time.Millisecond}) // seconds, in real life
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func ExampleClient_WaitForStatusReportJSON() {
 
 	client, _ := faxreport.New(fake.Config())
 	raw, err := client.WaitForStatusReportJSON(context.Background(), "FJSENT",
-		faxreport.WithMaxWait(10*time.Minute), faxreport.WithPollInterval(10*time.Millisecond, 100*time.Millisecond))
+		faxreport.WaitOptions{MaxWait: 10 * time.Minute, MinPollInterval: 10 * time.Millisecond, MaxPollInterval: 100 * time.Millisecond})
 	if waitErr := (*faxreport.WaitError)(nil); errors.As(err, &waitErr) {
 		log.Fatalf("not final yet, last seen %s: %v", waitErr.LastJSON, err)
 	} else if err != nil {
@@ -94,7 +94,7 @@ func ExampleClient_GetStatusReports() {
 
 	client, _ := faxreport.New(fake.Config())
 	jobs := []string{"FJJ66GHGX105ZZBIELVCN1", "FJUNKNOWN", "FJ0MINIMAL0REPORT00001"}
-	for _, r := range client.GetStatusReports(context.Background(), jobs, faxreport.WithConcurrency(16)) {
+	for _, r := range client.GetStatusReports(context.Background(), jobs, faxreport.BatchOptions{Concurrency: 16}) {
 		if r.Err != nil {
 			fmt.Println(r.JobID, errors.Is(r.Err, faxreport.ErrNotFound))
 			continue

@@ -251,7 +251,7 @@ func TestGetStatusReportsIsNotSlowedByAHangingDataCenter(t *testing.T) {
 		ids[i] = "FJ" + string(rune('A'+i%26)) + string(rune('A'+i/26))
 	}
 	start := time.Now()
-	for _, r := range c.GetStatusReports(testContext(t), ids, faxreport.WithConcurrency(8)) {
+	for _, r := range c.GetStatusReports(testContext(t), ids, faxreport.BatchOptions{Concurrency: 8}) {
 		if r.Err != nil {
 			t.Fatalf("%s: %v", r.JobID, r.Err)
 		}
@@ -323,7 +323,7 @@ func TestDataCentersAnsweringDifferentlyInBulkIsLogged(t *testing.T) {
 			warned := make(warnings, 10)
 			c := newClientWith(t, func(cfg *faxreport.Config) { cfg.Logger = slog.New(warned) }, ok, busy)
 			// FJMISSING, which neither returns, keeps the chunk open until both have answered.
-			if r := bulk.read(c, testContext(t), []string{testJobID, "FJMISSING"})[0]; r.Err != nil {
+			if r := bulk.read(c, testContext(t), []string{testJobID, "FJMISSING"}, faxreport.BatchOptions{})[0]; r.Err != nil {
 				t.Fatal(r.Err)
 			}
 			select {

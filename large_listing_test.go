@@ -40,7 +40,7 @@ func TestLargeListingDrains(t *testing.T) {
 func TestLargeBulkReadIsOneRequest(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{DataCenters: 1})
 	ids := s.SeedReportsOf(faxreport.ListLimit, 25)
-	for _, r := range c.GetStatusReports(testContext(t), ids) {
+	for _, r := range c.GetStatusReports(testContext(t), ids, faxreport.BatchOptions{}) {
 		if r.Err != nil || len(r.Report.RecipientStatus) != 25 {
 			t.Fatalf("%s: %+v", r.JobID, r)
 		}

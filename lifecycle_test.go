@@ -38,7 +38,14 @@ func finalReport(jobID string, statuses ...string) *faxreport.Report {
 	return r
 }
 
-var fastPolls = faxreport.WithPollInterval(time.Millisecond, 5*time.Millisecond)
+// fastPolls polls every few milliseconds.
+var fastPolls = fastPolling(faxreport.WaitOptions{})
+
+// fastPolling is opts with polls every few milliseconds.
+func fastPolling(opts faxreport.WaitOptions) faxreport.WaitOptions {
+	opts.MinPollInterval, opts.MaxPollInterval = time.Millisecond, 5*time.Millisecond
+	return opts
+}
 
 func TestWaitForStatusReportTurnsFinalAfterPolls(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{})
@@ -60,7 +67,7 @@ func TestWaitForStatusReportDeadlineWhilePending(t *testing.T) {
 	s.PutPending(finalReport("FJSLOW", faxreport.StatusOK), faxtest.Pending{For: time.Hour})
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
-	_, err := c.WaitForStatusReport(ctx, "FJSLOW", faxreport.WithPollInterval(10*time.Millisecond, 50*time.Millisecond))
+	_, err := c.WaitForStatusReport(ctx, "FJSLOW", faxreport.WaitOptions{MinPollInterval: 10 * time.Millisecond, MaxPollInterval: 50 * time.Millisecond})
 	var waitErr *faxreport.WaitError
 	if !errors.As(err, &waitErr) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("got %v, want a *WaitError wrapping context.DeadlineExceeded", err)
@@ -73,7 +80,7 @@ func TestWaitForStatusReportDeadlineWhilePending(t *testing.T) {
 func TestWaitForStatusReportMaxWait(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{})
 	s.PutPending(finalReport("FJSLOW", faxreport.StatusOK), faxtest.Pending{For: time.Hour})
-	_, err := c.WaitForStatusReport(testContext(t), "FJSLOW", fastPolls, faxreport.WithMaxWait(100*time.Millisecond))
+	_, err := c.WaitForStatusReport(testContext(t), "FJSLOW", fastPolling(faxreport.WaitOptions{MaxWait: 100 * time.Millisecond}))
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("got %v", err)
 	}
@@ -81,7 +88,7 @@ func TestWaitForStatusReportMaxWait(t *testing.T) {
 
 func TestWaitForStatusReportNotFoundLimit(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{})
-	_, err := c.WaitForStatusReport(testContext(t), "FJNEVER", fastPolls, faxreport.WithNotFoundLimit(3))
+	_, err := c.WaitForStatusReport(testContext(t), "FJNEVER", fastPolling(faxreport.WaitOptions{NotFoundLimit: 3}))
 	if !errors.Is(err, faxreport.ErrNotFound) {
 		t.Fatalf("got %v", err)
 	}
@@ -111,7 +118,7 @@ func TestWaitForStatusReportStopsAtOnceOnTerminalErrors(t *testing.T) {
 	dc := newDataCenter(t, serveReport())
 	_, err := newClient(t, dc).WaitForStatusReport(testContext(t), "..", fastPolls)
 	mustFail(t, err, faxreport.ErrInvalidArgument)
-	_, err = newClient(t, dc).WaitForStatusReport(testContext(t), testJobID, faxreport.WithPollInterval(time.Second, time.Millisecond))
+	_, err = newClient(t, dc).WaitForStatusReport(testContext(t), testJobID, faxreport.WaitOptions{MinPollInterval: time.Second, MaxPollInterval: time.Millisecond})
 	mustFail(t, err, faxreport.ErrInvalidArgument)
 }
 
@@ -126,7 +133,7 @@ func TestWaitForStatusReportRidesOutTransientFailures(t *testing.T) {
 	}
 	s.PutPending(finalReport("FJDOWN", faxreport.StatusOK), faxtest.Pending{Reads: 1})
 	s.DataCenter(0).Inject(faxtest.Fault{Status: 503}) // for good
-	_, err := c.WaitForStatusReport(testContext(t), "FJDOWN", fastPolls, faxreport.WithMaxWait(300*time.Millisecond))
+	_, err := c.WaitForStatusReport(testContext(t), "FJDOWN", fastPolling(faxreport.WaitOptions{MaxWait: 300 * time.Millisecond}))
 	var waitErr *faxreport.WaitError
 	if !errors.As(err, &waitErr) || !errors.Is(err, faxreport.ErrUnavailable) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("got %v, want a *WaitError matching ErrUnavailable and DeadlineExceeded", err)
@@ -157,7 +164,7 @@ func TestWaitForStatusReportNotFoundHereFailingThere(t *testing.T) {
 					tc.fail(dc)
 				}
 			}
-			r, err := c.WaitForStatusReport(testContext(t), "FJLATE", fastPolls, faxreport.WithMaxWait(8*time.Second))
+			r, err := c.WaitForStatusReport(testContext(t), "FJLATE", fastPolling(faxreport.WaitOptions{MaxWait: 8 * time.Second}))
 			if err != nil || r.JobID != "FJLATE" {
 				t.Fatalf("got %v, %v", r, err)
 			}
@@ -188,18 +195,33 @@ func TestWaitForStatusReportWithoutRecipientsIsNotFinal(t *testing.T) {
 func TestWaitForStatusReportNamesBadOptions(t *testing.T) {
 	c := newClient(t, newDataCenter(t, serveReport()))
 	for _, tc := range []struct {
-		opt  faxreport.WaitOption
+		opt  faxreport.WaitOptions
 		want string
 	}{
-		{faxreport.WithPollInterval(10*time.Second, time.Second), "max poll interval"},
-		{faxreport.WithPollInterval(0, time.Second), "min poll interval"},
-		{faxreport.WithMaxWait(-time.Second), "max wait"},
-		{faxreport.WithNotFoundLimit(-1), "not-found limit"},
+		{faxreport.WaitOptions{MinPollInterval: 10 * time.Second, MaxPollInterval: time.Second}, "max poll interval"},
+		{faxreport.WaitOptions{MinPollInterval: -time.Second, MaxPollInterval: time.Second}, "min poll interval"},
+		{faxreport.WaitOptions{MaxWait: -time.Second}, "max wait"},
 	} {
 		_, err := c.WaitForStatusReport(testContext(t), testJobID, tc.opt)
 		mustFail(t, err, faxreport.ErrInvalidArgument)
 		if !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v does not name %q", err, tc.want)
+		}
+	}
+}
+
+// A zero NotFoundLimit is the default, 10 polls that find no report; a negative one allows
+// none: the first such poll ends the wait.
+func TestWaitOptionsNotFoundLimitZeroIsTheDefaultNegativeIsNone(t *testing.T) {
+	for _, tc := range []struct {
+		limit int
+		polls int64
+	}{{0, faxreport.DefaultNotFoundLimit + 1}, {-1, 1}, {2, 3}} {
+		dc := newDataCenter(t, serveStatus(http.StatusNotFound))
+		_, err := newClient(t, dc).WaitForStatusReport(testContext(t), testJobID, fastPolling(faxreport.WaitOptions{NotFoundLimit: tc.limit}))
+		mustFail(t, err, faxreport.ErrNotFound)
+		if n := dc.requests.Load(); n != tc.polls {
+			t.Errorf("NotFoundLimit %d: %d polls, want %d", tc.limit, n, tc.polls)
 		}
 	}
 }
@@ -232,7 +254,7 @@ func TestGetStatusReportsManyWithBoundedConcurrency(t *testing.T) {
 	// A generous deadline: 20 000 requests under -race on a loaded 2-core machine.
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	results := c.GetStatusReports(ctx, ids, faxreport.WithConcurrency(concurrency))
+	results := c.GetStatusReports(ctx, ids, faxreport.BatchOptions{Concurrency: concurrency})
 	if len(results) != n {
 		t.Fatalf("%d results", len(results))
 	}
@@ -260,7 +282,7 @@ func TestGetStatusReportsDuplicatesFetchedOnce(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{})
 	s.Put(finalReport("FJA", faxreport.StatusOK))
 	s.Put(finalReport("FJB", faxreport.StatusOK))
-	results := c.GetStatusReports(testContext(t), []string{"FJA", "FJB", "FJA", "FJA", ".."})
+	results := c.GetStatusReports(testContext(t), []string{"FJA", "FJB", "FJA", "FJA", ".."}, faxreport.BatchOptions{})
 	if len(results) != 5 || results[2].Report != results[0].Report || results[3].JobID != "FJA" {
 		t.Fatalf("%+v", results)
 	}
@@ -279,7 +301,7 @@ func TestGetStatusReportsCancelStopsNewWork(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	results := c.GetStatusReports(ctx, ids, faxreport.WithConcurrency(4))
+	results := c.GetStatusReports(ctx, ids, faxreport.BatchOptions{Concurrency: 4})
 	for _, r := range results {
 		if !errors.Is(r.Err, context.Canceled) {
 			t.Fatalf("%s: %v", r.JobID, r.Err)
@@ -392,7 +414,7 @@ func TestWaitForStatusReportKeepsTheMinimumIntervalUntilTheLastPoll(t *testing.T
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	const min = 200 * time.Millisecond
-	_, err := c.WaitForStatusReport(ctx, "FJSLOW", faxreport.WithPollInterval(min, min))
+	_, err := c.WaitForStatusReport(ctx, "FJSLOW", faxreport.WaitOptions{MinPollInterval: min, MaxPollInterval: min})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("got %v", err)
 	}

@@ -117,7 +117,7 @@ func TestSwitchingProtocolsIsInvalidAndNeverHangs(t *testing.T) {
 			if _, err := c.GetStatusReport(ctx, testJobID); err != nil {
 				t.Error(err)
 			}
-			for _, r := range c.GetStatusReports(ctx, []string{"FJA", "FJB", "FJC"}) {
+			for _, r := range c.GetStatusReports(ctx, []string{"FJA", "FJB", "FJC"}, faxreport.BatchOptions{}) {
 				if r.Err != nil {
 					t.Error(r.Err)
 				}

@@ -181,7 +181,7 @@ func TestScrubbingHappensBeforeCutting(t *testing.T) {
 	}
 	t.Run("job ID of an invalid bulk delete item", func(t *testing.T) {
 		dc := newDataCenter(t, serveJSON(200, []byte(`{"reports":[{"jobId":"`+strings.Repeat("A", 55)+testPassword+`","deleted":"yes"}]}`)))
-		for _, r := range newClient(t, dc).DeleteStatusReports(testContext(t), []string{"FJ1"}) {
+		for _, r := range newClient(t, dc).DeleteStatusReports(testContext(t), []string{"FJ1"}, faxreport.BatchOptions{}) {
 			mustFail(t, r.Err, faxreport.ErrInvalidResponse)
 			assertNoSecretPart(t, r.Err)
 		}

@@ -120,7 +120,7 @@ func TestSoak(t *testing.T) {
 				case n < 8:
 					id := ids[rand.IntN(jobs/10)*10] // a pending job: must time out, never be lost
 					wctx, wcancel := context.WithTimeout(ctx, 30*time.Millisecond)
-					_, err := client.WaitForStatusReport(wctx, id, faxreport.WithPollInterval(time.Millisecond, 5*time.Millisecond))
+					_, err := client.WaitForStatusReport(wctx, id, faxreport.WaitOptions{MinPollInterval: time.Millisecond, MaxPollInterval: 5 * time.Millisecond})
 					wcancel()
 					var waitErr *faxreport.WaitError
 					if errors.Is(err, faxreport.ErrNotFound) || err == nil || (!errors.As(err, &waitErr) && !errors.Is(err, faxreport.ErrInvalidResponse)) {
@@ -133,7 +133,7 @@ func TestSoak(t *testing.T) {
 					for i := range batch {
 						batch[i] = ids[rand.IntN(len(ids))]
 					}
-					for _, res := range client.GetStatusReports(ctx, batch, faxreport.WithConcurrency(4)) {
+					for _, res := range client.GetStatusReports(ctx, batch, faxreport.BatchOptions{Concurrency: 4}) {
 						check(res.JobID, res.Report, res.Err)
 					}
 				}

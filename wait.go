@@ -1,6 +1,7 @@
 package faxreport
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,36 +12,46 @@ import (
 	"github.com/cenkalti/backoff/v5"
 )
 
-// WaitOption configures WaitForStatusReport, WaitForStatusReportJSON, and per job
-// WaitForStatusReports and WaitForStatusReportsJSON.
-type WaitOption func(*waitConfig)
+// WaitOptions configures WaitForStatusReport, WaitForStatusReportJSON, and per job
+// WaitForStatusReports and WaitForStatusReportsJSON. The zero value takes every default.
+type WaitOptions struct {
+	// MinPollInterval and MaxPollInterval are the shortest and longest delay between two polls:
+	// the delay grows from one to the other with jitter. Default DefaultMinPollInterval and
+	// DefaultMaxPollInterval.
+	MinPollInterval, MaxPollInterval time.Duration
+	// MaxWait bounds the whole wait, on top of the context's deadline. Default: the context's
+	// deadline alone.
+	MaxWait time.Duration
+	// NotFoundLimit is how many polls may find no report, while the job is still being
+	// processed, before the wait fails with ErrNotFound; default DefaultNotFoundLimit. A
+	// negative one allows none: the first poll that finds no report ends the wait.
+	NotFoundLimit int
+}
 
+// waitConfig is WaitOptions with the defaults in place.
 type waitConfig struct {
 	minDelay, maxDelay time.Duration
 	maxWait            time.Duration
 	notFoundLimit      int
 }
 
-// Defaults of WaitForStatusReport.
+// Defaults of WaitOptions.
 const (
 	DefaultMinPollInterval = 2 * time.Second
 	DefaultMaxPollInterval = 30 * time.Second
 	DefaultNotFoundLimit   = 10
 )
 
-// WithPollInterval sets the shortest and longest delay between two polls; the delay grows from
-// min to max with jitter. Default 2 s and 30 s.
-func WithPollInterval(min, max time.Duration) WaitOption {
-	return func(c *waitConfig) { c.minDelay, c.maxDelay = min, max }
+// config returns o with the defaults in place of its zero fields.
+func (o WaitOptions) config() waitConfig {
+	cfg := waitConfig{
+		minDelay:      cmp.Or(o.MinPollInterval, DefaultMinPollInterval),
+		maxDelay:      cmp.Or(o.MaxPollInterval, DefaultMaxPollInterval),
+		maxWait:       o.MaxWait,
+		notFoundLimit: max(cmp.Or(o.NotFoundLimit, DefaultNotFoundLimit), 0),
+	}
+	return cfg
 }
-
-// WithMaxWait bounds the whole wait, on top of the context's deadline. Default: the context's
-// deadline alone.
-func WithMaxWait(d time.Duration) WaitOption { return func(c *waitConfig) { c.maxWait = d } }
-
-// WithNotFoundLimit sets how many polls may find no report, while the job is still being
-// processed, before the wait fails with ErrNotFound. Default 10.
-func WithNotFoundLimit(n int) WaitOption { return func(c *waitConfig) { c.notFoundLimit = n } }
 
 // WaitError says that WaitForStatusReport (or WaitForStatusReportJSON) stopped before the
 // report was final: the deadline came, the report never appeared, or a poll failed. It wraps the
@@ -83,7 +94,7 @@ func (e *WaitError) Unwrap() error { return e.Err }
 // which no poll can change, and ErrInvalidResponse, since a data center that breaks the API's
 // contract is a fault to report, not to hide behind retries. These are returned as they are.
 // Delays between polls grow from the minimum to the maximum poll interval with jitter. When the
-// next delay would reach the deadline (the context's, or WithMaxWait's), one last poll comes
+// next delay would reach the deadline (the context's, or MaxWait's), one last poll comes
 // halfway to it instead; if the report is still not final then, the wait stops at once rather
 // than sleep until the deadline.
 //
@@ -91,7 +102,7 @@ func (e *WaitError) Unwrap() error { return e.Err }
 // stopped: it matches context.DeadlineExceeded (or the context's cause) on a timeout, and also
 // the last poll's error when that poll failed, so errors.Is(err, ErrUnavailable) tells a wait
 // that ended while the region was failing.
-func (c *Client) WaitForStatusReport(ctx context.Context, jobID string, opts ...WaitOption) (*Report, error) {
+func (c *Client) WaitForStatusReport(ctx context.Context, jobID string, opts WaitOptions) (*Report, error) {
 	final, err := c.wait(ctx, jobID, opts, func(ctx context.Context) (polled, error) {
 		r, err := c.GetStatusReport(ctx, jobID)
 		return polled{report: r}, err
@@ -108,11 +119,8 @@ type polled struct {
 
 // wait polls jobID's report with poll until the report is final, as WaitForStatusReport
 // describes, and returns the poll that found it so.
-func (c *Client) wait(ctx context.Context, jobID string, opts []WaitOption, poll func(context.Context) (polled, error)) (polled, error) {
-	cfg := waitConfig{minDelay: DefaultMinPollInterval, maxDelay: DefaultMaxPollInterval, notFoundLimit: DefaultNotFoundLimit}
-	for _, opt := range opts {
-		opt(&cfg)
-	}
+func (c *Client) wait(ctx context.Context, jobID string, opts WaitOptions, poll func(context.Context) (polled, error)) (polled, error) {
+	cfg := opts.config()
 	if err := cfg.check(); err != nil {
 		return polled{}, err
 	}
@@ -179,9 +187,6 @@ func (cfg waitConfig) check() error {
 	}
 	if cfg.maxWait < 0 {
 		problems = append(problems, fmt.Sprintf("max wait %v must be >= 0", cfg.maxWait))
-	}
-	if cfg.notFoundLimit < 0 {
-		problems = append(problems, fmt.Sprintf("not-found limit %d must be >= 0", cfg.notFoundLimit))
 	}
 	if problems == nil {
 		return nil

@@ -18,7 +18,7 @@ import (
 //
 // The options, the stops and the errors are WaitForStatusReport's. A *WaitError's Last is the
 // model of the last report seen that was not final, and its LastJSON that same report's bytes.
-func (c *Client) WaitForStatusReportJSON(ctx context.Context, jobID string, opts ...WaitOption) (json.RawMessage, error) {
+func (c *Client) WaitForStatusReportJSON(ctx context.Context, jobID string, opts WaitOptions) (json.RawMessage, error) {
 	final, err := c.wait(ctx, jobID, opts, func(ctx context.Context) (polled, error) {
 		return c.pollJSON(ctx, jobID)
 	})

@@ -92,7 +92,7 @@ func TestWaitForStatusReportJSONWithoutRecipientsIsNotFinal(t *testing.T) {
 
 func TestWaitForStatusReportJSONNotFoundLimit(t *testing.T) {
 	s := newPollServer(t, finalFrom(10, 10))
-	raw, err := newClient(t, s.dataCenter).WaitForStatusReportJSON(testContext(t), testJobID, fastPolls, faxreport.WithNotFoundLimit(3))
+	raw, err := newClient(t, s.dataCenter).WaitForStatusReportJSON(testContext(t), testJobID, fastPolling(faxreport.WaitOptions{NotFoundLimit: 3}))
 	var waitErr *faxreport.WaitError
 	if !errors.As(err, &waitErr) || !errors.Is(err, faxreport.ErrNotFound) || raw != nil {
 		t.Fatalf("got %s, %v; want a *WaitError matching ErrNotFound", raw, err)
@@ -108,7 +108,7 @@ func TestWaitForStatusReportJSONDeadlineWhilePending(t *testing.T) {
 	s := newPollServer(t, finalFrom(1, 1_000_000))
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
-	raw, err := newClient(t, s.dataCenter).WaitForStatusReportJSON(ctx, testJobID, faxreport.WithPollInterval(10*time.Millisecond, 50*time.Millisecond))
+	raw, err := newClient(t, s.dataCenter).WaitForStatusReportJSON(ctx, testJobID, faxreport.WaitOptions{MinPollInterval: 10 * time.Millisecond, MaxPollInterval: 50 * time.Millisecond})
 	var waitErr *faxreport.WaitError
 	if !errors.As(err, &waitErr) || !errors.Is(err, context.DeadlineExceeded) || raw != nil {
 		t.Fatalf("got %s, %v; want a *WaitError matching context.DeadlineExceeded", raw, err)
@@ -160,7 +160,7 @@ func TestWaitForStatusReportJSONStopsAtOnceOnTerminalErrors(t *testing.T) {
 	dc := newDataCenter(t, serveReport())
 	_, err := newClient(t, dc).WaitForStatusReportJSON(testContext(t), "..", fastPolls)
 	mustFail(t, err, faxreport.ErrInvalidArgument)
-	_, err = newClient(t, dc).WaitForStatusReportJSON(testContext(t), testJobID, faxreport.WithPollInterval(time.Second, time.Millisecond))
+	_, err = newClient(t, dc).WaitForStatusReportJSON(testContext(t), testJobID, faxreport.WaitOptions{MinPollInterval: time.Second, MaxPollInterval: time.Millisecond})
 	mustFail(t, err, faxreport.ErrInvalidArgument)
 	if n := dc.requests.Load(); n != 0 {
 		t.Fatalf("%d requests for bad arguments", n)

@@ -34,7 +34,7 @@ import (
 // the end in the order of jobIDs, one per ID, as GetStatusReports returns them (a duplicated ID
 // is waited for once and its result repeated; an invalid one gets ErrInvalidArgument and is
 // not sent). The options are WaitForStatusReport's; invalid ones are every job's error.
-func (c *Client) WaitForStatusReports(ctx context.Context, jobIDs []string, final func(ReportResult), opts ...WaitOption) []ReportResult {
+func (c *Client) WaitForStatusReports(ctx context.Context, jobIDs []string, final func(ReportResult), opts WaitOptions) []ReportResult {
 	return c.waitMany(ctx, jobIDs, false, final, opts)
 }
 
@@ -43,7 +43,7 @@ func (c *Client) WaitForStatusReports(ctx context.Context, jobIDs []string, fina
 // bulk answer that found it final, or the body of the single-report call that did), validated
 // against openapi.yaml; Report is nil. A *WaitError's LastJSON holds the last report seen as
 // sent, with its model in Last.
-func (c *Client) WaitForStatusReportsJSON(ctx context.Context, jobIDs []string, final func(ReportResult), opts ...WaitOption) []ReportResult {
+func (c *Client) WaitForStatusReportsJSON(ctx context.Context, jobIDs []string, final func(ReportResult), opts WaitOptions) []ReportResult {
 	return c.waitMany(ctx, jobIDs, true, final, opts)
 }
 
@@ -75,20 +75,17 @@ type manyWait struct {
 }
 
 // waitMany is WaitForStatusReports, or WaitForStatusReportsJSON when asJSON is set.
-func (c *Client) waitMany(ctx context.Context, jobIDs []string, asJSON bool, final func(ReportResult), opts []WaitOption) []ReportResult {
-	cfg := waitConfig{minDelay: DefaultMinPollInterval, maxDelay: DefaultMaxPollInterval, notFoundLimit: DefaultNotFoundLimit}
-	for _, opt := range opts {
-		opt(&cfg)
+func (c *Client) waitMany(ctx context.Context, jobIDs []string, asJSON bool, final func(ReportResult), opts WaitOptions) []ReportResult {
+	cfg := opts.config()
+	w := &manyWait{cfg: cfg, start: time.Now(), final: final}
+	w.b = c.newBatch(jobIDs, asJSON, DefaultConcurrency)
+	for _, r := range w.b.jobs.results { // the invalid IDs' errors, handed over at once
+		if r.Err != nil {
+			w.report(r)
+		}
 	}
-	b := &batch{c: c, json: asJSON, workers: DefaultConcurrency, slots: make([]chan struct{}, len(c.dataCenters)), results: make([]ReportResult, len(jobIDs))}
-	for i := range b.slots {
-		b.slots[i] = make(chan struct{}, DefaultConcurrency)
-	}
-	w := &manyWait{b: b, cfg: cfg, start: time.Now(), final: final}
-	var ids []string
-	ids, b.index = uniqueIDs(jobIDs, func(i int, err error) { w.report(jobIDs[i], i, ReportResult{Err: err}) })
-	w.jobs = make([]*waiting, len(ids))
-	for n, id := range ids {
+	w.jobs = make([]*waiting, len(w.b.jobs.ids))
+	for n, id := range w.b.jobs.ids {
 		w.jobs[n] = &waiting{id: id, home: everywhere, stop: WaitError{JobID: id}}
 	}
 	w.pending = len(w.jobs)
@@ -97,12 +94,7 @@ func (c *Client) waitMany(ctx context.Context, jobIDs []string, asJSON bool, fin
 	} else {
 		w.run(ctx)
 	}
-	for i, id := range jobIDs {
-		if first := b.index[id]; first != i {
-			b.results[i] = b.results[first]
-		}
-	}
-	return b.results
+	return w.b.jobs.all()
 }
 
 // run polls in rounds until no job is pending or the deadline comes, as wait does for one job,
@@ -157,13 +149,13 @@ func (w *manyWait) finish(j *waiting, r ReportResult) {
 	}
 	j.done = true
 	w.pending--
-	w.report(j.id, w.b.index[j.id], r)
+	r.JobID = j.id
+	w.b.jobs.set(j.id, r)
+	w.report(r)
 }
 
-// report stores the outcome of the job at index i of the input and hands it to final.
-func (w *manyWait) report(id string, i int, r ReportResult) {
-	r.JobID = id
-	w.b.results[i] = r
+// report hands a job's outcome to final.
+func (w *manyWait) report(r ReportResult) {
 	if w.final != nil {
 		w.final(r)
 	}

@@ -23,7 +23,7 @@ import (
 // at once (per-job polling at its best); its requests are extrapolated to 10,000 jobs.
 func BenchmarkP8WaitMany(b *testing.B) {
 	const jobs, sampled, latency = 10_000, 500, 20 * time.Millisecond
-	polls := faxreport.WithPollInterval(250*time.Millisecond, time.Second)
+	polls := faxreport.WaitOptions{MinPollInterval: 250 * time.Millisecond, MaxPollInterval: time.Second}
 	for b.Loop() {
 		before := 0
 		s := faxtest.NewServer(faxtest.Options{})
@@ -38,7 +38,7 @@ func BenchmarkP8WaitMany(b *testing.B) {
 		sample := s.SeedPending(sampled, faxtest.Pending{For: time.Hour})
 
 		roundStart := time.Now() // one round trip for every job: the bulk reads of a first round
-		for _, r := range c.GetStatusReports(context.Background(), ids) {
+		for _, r := range c.GetStatusReports(context.Background(), ids, faxreport.BatchOptions{}) {
 			if r.Err != nil {
 				b.Fatal(r.Err)
 			}

@@ -104,7 +104,7 @@ func TestWaitForStatusReportsJSONGivesTheBytesAsSent(t *testing.T) {
 	s.PutJSON(api.Example(api.ReportPending)) // stays pending: its own body is
 	s.FinishAfter(1, "FJJ66GHGX105ZZBIELVCN1")
 	ids := []string{"FJJ66GHGX105ZZBIELVCN1", "FJ0PENDING0REPORT00001"}
-	results := c.WaitForStatusReportsJSON(testContext(t), ids, nil, fastPolls, faxreport.WithMaxWait(100*time.Millisecond))
+	results := c.WaitForStatusReportsJSON(testContext(t), ids, nil, fastPolling(faxreport.WaitOptions{MaxWait: 100 * time.Millisecond}))
 	if r := results[0]; r.Err != nil || r.Report != nil || !bytes.Equal(r.JSON, bytes.TrimSpace(api.Example(api.ReportExample))) {
 		t.Fatalf("final job: %v, report %v, JSON %s", r.Err, r.Report, r.JSON)
 	}
@@ -117,7 +117,7 @@ func TestWaitForStatusReportsJSONGivesTheBytesAsSent(t *testing.T) {
 func TestWaitForStatusReportsNotFoundLimit(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{})
 	known := s.SeedPending(1, faxtest.Pending{Reads: 4})[0]
-	results := c.WaitForStatusReports(testContext(t), []string{"FJUNKNOWN", known}, nil, fastPolls, faxreport.WithNotFoundLimit(2))
+	results := c.WaitForStatusReports(testContext(t), []string{"FJUNKNOWN", known}, nil, fastPolling(faxreport.WaitOptions{NotFoundLimit: 2}))
 	var waitErr *faxreport.WaitError
 	if !errors.As(results[0].Err, &waitErr) || waitErr.Polls != 3 || waitErr.Last != nil {
 		t.Fatalf("unknown job: %v, want a *WaitError after 3 polls", results[0].Err)
@@ -174,7 +174,7 @@ func TestWaitForStatusReportsDeadlineWhilePending(t *testing.T) {
 	done := s.SeedPending(1, faxtest.Pending{Reads: 1})[0]
 	stuck := s.SeedPending(1, faxtest.Pending{For: time.Hour})[0]
 	start := time.Now()
-	results := c.WaitForStatusReports(testContext(t), []string{stuck, done}, nil, fastPolls, faxreport.WithMaxWait(100*time.Millisecond))
+	results := c.WaitForStatusReports(testContext(t), []string{stuck, done}, nil, fastPolling(faxreport.WaitOptions{MaxWait: 100 * time.Millisecond}))
 	if waited := time.Since(start); waited > time.Second {
 		t.Fatalf("waited %v for a 100ms wait", waited)
 	}
@@ -261,7 +261,7 @@ func TestWaitForStatusReportsWithoutBulkAndOnConfirmation(t *testing.T) {
 
 		s, c := fakeClient(t, faxtest.Options{})
 		s.PutPending(finalReport("FJLATE", faxreport.StatusOK), faxtest.Pending{NotFoundReads: 1}) // the bulk GET misses it
-		r := wait(c, testContext(t), []string{"FJLATE"}, nil, fastPolls, faxreport.WithNotFoundLimit(0))[0]
+		r := wait(c, testContext(t), []string{"FJLATE"}, nil, fastPolling(faxreport.WaitOptions{NotFoundLimit: -1}))[0]
 		if r.Err != nil || got(r) != "FJLATE" {
 			t.Fatalf("JSON %t: the confirmation's report: %v", asJSON, r.Err)
 		}
@@ -331,7 +331,7 @@ func TestWaitForStatusReportsCancel(t *testing.T) {
 	results := c.WaitForStatusReports(ctx, append([]string{first}, rest...), func(r faxreport.ReportResult) {
 		seen.add(r)
 		cancel()
-	}, faxreport.WithPollInterval(time.Hour, time.Hour))
+	}, faxreport.WaitOptions{MinPollInterval: time.Hour, MaxPollInterval: time.Hour})
 	if results[0].Err != nil {
 		t.Fatalf("the job final before the cancel: %v", results[0].Err)
 	}
@@ -360,9 +360,9 @@ func TestWaitForStatusReportsInputs(t *testing.T) {
 		t.Fatalf("%d outcomes handed over, want one per distinct ID", len(seen.got))
 	}
 
-	results = c.WaitForStatusReports(testContext(t), []string{id}, nil, faxreport.WithPollInterval(time.Second, time.Millisecond))
+	results = c.WaitForStatusReports(testContext(t), []string{id}, nil, faxreport.WaitOptions{MinPollInterval: time.Second, MaxPollInterval: time.Millisecond})
 	mustFail(t, results[0].Err, faxreport.ErrInvalidArgument)
-	if len(c.WaitForStatusReports(testContext(t), nil, nil)) != 0 {
+	if len(c.WaitForStatusReports(testContext(t), nil, nil, faxreport.WaitOptions{})) != 0 {
 		t.Fatal("no job, some result")
 	}
 }
@@ -383,7 +383,7 @@ func ExampleClient_WaitForStatusReports() {
 	position := map[string]int{jobs[0]: 1, jobs[1]: 2, jobs[2]: 3}
 	results := client.WaitForStatusReports(context.Background(), jobs, func(r faxreport.ReportResult) {
 		fmt.Printf("job %d ended: %v\n", position[r.JobID], r.Err)
-	}, faxreport.WithPollInterval(10*time.Millisecond, 50*time.Millisecond), faxreport.WithMaxWait(time.Minute))
+	}, faxreport.WaitOptions{MinPollInterval: 10 * time.Millisecond, MaxPollInterval: 50 * time.Millisecond, MaxWait: time.Minute})
 	for _, r := range results {
 		fmt.Println(position[r.JobID], r.Report.RecipientStatus[0].Status)
 	}

@@ -16,7 +16,7 @@ import (
 func states(t *testing.T, c *faxreport.Client, ids ...string) string {
 	t.Helper()
 	var seen []string
-	for _, r := range c.GetStatusReports(context.Background(), ids) {
+	for _, r := range c.GetStatusReports(context.Background(), ids, faxreport.BatchOptions{}) {
 		switch {
 		case r.Err != nil:
 			seen = append(seen, r.Err.Error())

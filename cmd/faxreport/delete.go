@@ -52,7 +52,7 @@ outcome printed each time.`,
 
 // deleteInBulk deletes the reports of jobs with the bulk call.
 func (a *app) deleteInBulk(ctx context.Context, client *faxreport.Client, jobs []string) []result {
-	outcomes := client.DeleteStatusReports(ctx, jobs)
+	outcomes := client.DeleteStatusReports(ctx, jobs, faxreport.BatchOptions{})
 	results := make([]result, len(outcomes))
 	deleted := true
 	for i, o := range outcomes {

@@ -57,7 +57,7 @@ func (a *app) getInBulk(ctx context.Context, client *faxreport.Client, jobs []st
 	if a.opts.json {
 		read = client.GetStatusReportsJSON
 	}
-	found := read(ctx, jobs)
+	found := read(ctx, jobs, faxreport.BatchOptions{})
 	results := make([]result, len(found))
 	for i, f := range found {
 		results[i] = result{jobID: f.JobID, raw: f.JSON, report: f.Report, err: f.Err}

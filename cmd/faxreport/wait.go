@@ -66,19 +66,19 @@ func newWaitCommand(a *app) *cobra.Command {
 			if err := o.check(); err != nil {
 				return err
 			}
-			opts := []faxreport.WaitOption{
-				faxreport.WithPollInterval(time.Duration(o.pollMin), time.Duration(o.pollMax)),
-				faxreport.WithNotFoundLimit(o.notFoundLimit),
+			opts := faxreport.WaitOptions{MinPollInterval: time.Duration(o.pollMin), MaxPollInterval: time.Duration(o.pollMax), NotFoundLimit: o.notFoundLimit}
+			if o.notFoundLimit == 0 { // none, which the library spells negative: its zero is the default
+				opts.NotFoundLimit = -1
 			}
 			if len(jobs) > 1 {
 				return a.waitForAll(cmd, jobs, opts)
 			}
 			return a.forEachJob(cmd, jobs, waitTimeout, func(ctx context.Context, client *faxreport.Client, id string) result {
 				if a.opts.json { // the API's own bytes, as get prints them: those of the final poll
-					raw, err := client.WaitForStatusReportJSON(ctx, id, opts...)
+					raw, err := client.WaitForStatusReportJSON(ctx, id, opts)
 					return result{raw: raw, err: err}
 				}
-				report, err := client.WaitForStatusReport(ctx, id, opts...)
+				report, err := client.WaitForStatusReport(ctx, id, opts)
 				return result{report: report, err: err}
 			})
 		},
@@ -104,7 +104,7 @@ func (o *waitOptions) check() error {
 
 // waitForAll waits for several jobs with one bulk wait under --timeout, prints each outcome as
 // it comes, and ends with the exit code of the first job, in argument order, that failed.
-func (a *app) waitForAll(cmd *cobra.Command, jobs []string, opts []faxreport.WaitOption) error {
+func (a *app) waitForAll(cmd *cobra.Command, jobs []string, opts faxreport.WaitOptions) error {
 	client, stop, err := a.newClient(cmd)
 	if err != nil {
 		return err
@@ -117,7 +117,7 @@ func (a *app) waitForAll(cmd *cobra.Command, jobs []string, opts []faxreport.Wai
 		wait = client.WaitForStatusReportsJSON
 	}
 	out := a.newWaitOutput(jobs)
-	results := wait(ctx, jobs, out.print, opts...)
+	results := wait(ctx, jobs, out.print, opts)
 	out.end()
 	code := exitOK
 	for _, r := range results {

@@ -4,7 +4,6 @@ package fanout
 import (
 	"context"
 	"errors"
-	"sync"
 	"time"
 )
 
@@ -63,20 +62,4 @@ func chain(cancel context.CancelCauseFunc, also context.CancelFunc) context.Canc
 		cancel(cause)
 		also()
 	}
-}
-
-// All runs call(ctx, i) for i in [0, n) concurrently, waits for every one, and returns each
-// one's value and error, indexed like the calls.
-func All[T any](ctx context.Context, n int, call func(ctx context.Context, i int) (T, error)) ([]T, []error) {
-	values, errs := make([]T, n), make([]error, n)
-	if n == 1 {
-		values[0], errs[0] = call(ctx, 0)
-		return values, errs
-	}
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() { values[i], errs[i] = call(ctx, i) })
-	}
-	wg.Wait()
-	return values, errs
 }
