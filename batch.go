@@ -86,11 +86,10 @@ type batch struct {
 }
 
 // newBatch starts a batch of jobIDs with workers at once and as many requests in flight to
-// each data center.
-func (c *Client) newBatch(jobIDs []string, asJSON bool, workers int) *batch {
-	b := &batch{c: c, json: asJSON, workers: workers, slots: c.requestSlots(workers)}
-	b.jobs = newJobResults(jobIDs, func(id string, err error) ReportResult { return ReportResult{JobID: id, Err: err} })
-	return b
+// each data center; err, when set, is every job's.
+func (c *Client) newBatch(jobIDs []string, asJSON bool, workers int, err error) *batch {
+	return &batch{c: c, json: asJSON, workers: workers, slots: c.requestSlots(workers),
+		jobs: newJobResults(jobIDs, err, func(id string, err error) ReportResult { return ReportResult{JobID: id, Err: err} })}
 }
 
 // requestSlots returns, for each data center, a channel of n slots: one held for each request
@@ -106,11 +105,7 @@ func (c *Client) requestSlots(n int) []chan struct{} {
 // getBatch is GetStatusReports, or GetStatusReportsJSON when asJSON is set.
 func (c *Client) getBatch(ctx context.Context, jobIDs []string, asJSON bool, opts BatchOptions) []ReportResult {
 	workers, err := opts.concurrency()
-	b := c.newBatch(jobIDs, asJSON, workers)
-	if err != nil {
-		b.jobs.failAll(err)
-		return b.jobs.all()
-	}
+	b := c.newBatch(jobIDs, asJSON, workers, err)
 	var mu sync.Mutex
 	var confirm []string
 	var g errgroup.Group

@@ -1,6 +1,7 @@
 package faxreport
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -196,25 +197,24 @@ func (c *Client) regionError(ctx context.Context, jobID string, errs []error) *R
 }
 
 // jobResults holds the results of a call about many jobs, one per ID given, in order. Each
-// distinct valid ID is handled once (ids) and its result repeated for its duplicates; an invalid
-// one gets its error at once and is not handled.
+// distinct valid ID is handled once (ids) and its result repeated for its duplicates.
 type jobResults[R any] struct {
 	given   []string
 	ids     []string       // the distinct valid IDs, in order: the jobs to handle
 	first   map[string]int // each distinct ID's first position in given
 	results []R
-	failed  func(id string, err error) R // the result of a job that failed before it was handled
 }
 
-// newJobResults sorts jobIDs into the jobs to handle and the invalid ones, whose result is failed's.
-func newJobResults[R any](jobIDs []string, failed func(id string, err error) R) *jobResults[R] {
-	s := &jobResults[R]{given: jobIDs, first: make(map[string]int, len(jobIDs)), results: make([]R, len(jobIDs)), failed: failed}
+// newJobResults sorts jobIDs into the jobs to handle and the others, which get failed's result
+// at once: an invalid ID, or every ID when err (a bad option) is set.
+func newJobResults[R any](jobIDs []string, err error, failed func(id string, err error) R) *jobResults[R] {
+	s := &jobResults[R]{given: jobIDs, first: make(map[string]int, len(jobIDs)), results: make([]R, len(jobIDs))}
 	for i, id := range jobIDs {
 		if _, seen := s.first[id]; seen {
 			continue
 		}
 		s.first[id] = i
-		if err := checkJobID(id); err != nil {
+		if err := cmp.Or(err, checkJobID(id)); err != nil {
 			s.results[i] = failed(id, err)
 			continue
 		}
@@ -225,14 +225,6 @@ func newJobResults[R any](jobIDs []string, failed func(id string, err error) R) 
 
 // set stores the result of job id; jobs of their own may be set concurrently.
 func (s *jobResults[R]) set(id string, r R) { s.results[s.first[id]] = r }
-
-// failAll gives every job err, and leaves none to handle.
-func (s *jobResults[R]) failAll(err error) {
-	for i, id := range s.given {
-		s.results[i] = s.failed(id, err)
-	}
-	s.ids = nil
-}
 
 // all returns the results, in the order of the IDs given: a duplicate's is its first one's.
 func (s *jobResults[R]) all() []R {

@@ -42,12 +42,8 @@ type DeletionResult struct {
 // handled at once, and at most that many requests are in flight to each data center.
 // Cancelling ctx ends the call; the jobs not yet decided get the context's error.
 func (c *Client) DeleteStatusReports(ctx context.Context, jobIDs []string, opts BatchOptions) []DeletionResult {
-	jobs := newJobResults(jobIDs, func(id string, err error) DeletionResult { return DeletionResult{JobID: id, Err: err} })
 	workers, err := opts.concurrency()
-	if err != nil {
-		jobs.failAll(err)
-		return jobs.all()
-	}
+	jobs := newJobResults(jobIDs, err, func(id string, err error) DeletionResult { return DeletionResult{JobID: id, Err: err} })
 	slots := c.requestSlots(workers)
 	var g errgroup.Group
 	g.SetLimit(workers)

@@ -78,7 +78,7 @@ type manyWait struct {
 func (c *Client) waitMany(ctx context.Context, jobIDs []string, asJSON bool, final func(ReportResult), opts WaitOptions) []ReportResult {
 	cfg := opts.config()
 	w := &manyWait{cfg: cfg, start: time.Now(), final: final}
-	w.b = c.newBatch(jobIDs, asJSON, DefaultConcurrency)
+	w.b = c.newBatch(jobIDs, asJSON, DefaultConcurrency, nil)
 	for _, r := range w.b.jobs.results { // the invalid IDs' errors, handed over at once
 		if r.Err != nil {
 			w.report(r)

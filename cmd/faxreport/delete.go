@@ -36,7 +36,7 @@ outcome printed each time.`,
 			if len(jobs) > 1 { // duplicates included: the bulk call deletes one once, repeats its result
 				return a.allJobsAtOnce(cmd, jobs, 30*time.Second, a.deleteInBulk)
 			}
-			return a.forEachJob(cmd, jobs, 30*time.Second, func(ctx context.Context, client *faxreport.Client, id string) result {
+			return a.oneJob(cmd, jobs[0], 30*time.Second, func(ctx context.Context, client *faxreport.Client, id string) result {
 				deleted, err := client.DeleteStatusReport(ctx, id)
 				if err != nil || !a.opts.json {
 					return result{err: err, line: id + " deleted"}

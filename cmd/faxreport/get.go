@@ -36,7 +36,7 @@ given more than once is read once and printed each time.`,
 			if len(jobs) > 1 {
 				return a.allJobsAtOnce(cmd, jobs, 30*time.Second, a.getInBulk)
 			}
-			return a.forEachJob(cmd, jobs, 30*time.Second, func(ctx context.Context, client *faxreport.Client, id string) result {
+			return a.oneJob(cmd, jobs[0], 30*time.Second, func(ctx context.Context, client *faxreport.Client, id string) result {
 				if a.opts.json {
 					raw, err := client.GetStatusReportJSON(ctx, id)
 					return result{raw: raw, err: err}

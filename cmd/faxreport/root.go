@@ -13,7 +13,7 @@ import (
 
 // subcommands lists the constructors of the commands under the root. A new command is a file of
 // its own with a constructor like newGetCommand, added here; it builds its client with
-// app.newClient (or handles its jobs with app.forEachJob) and prints with app.print.
+// app.newClient (or handles its one job with app.oneJob) and prints with app.print.
 var subcommands = []func(*app) *cobra.Command{
 	newGetCommand,
 	newWaitCommand,

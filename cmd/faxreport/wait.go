@@ -73,7 +73,7 @@ func newWaitCommand(a *app) *cobra.Command {
 			if len(jobs) > 1 {
 				return a.waitForAll(cmd, jobs, opts)
 			}
-			return a.forEachJob(cmd, jobs, waitTimeout, func(ctx context.Context, client *faxreport.Client, id string) result {
+			return a.oneJob(cmd, jobs[0], waitTimeout, func(ctx context.Context, client *faxreport.Client, id string) result {
 				if a.opts.json { // the API's own bytes, as get prints them: those of the final poll
 					raw, err := client.WaitForStatusReportJSON(ctx, id, opts)
 					return result{raw: raw, err: err}
