@@ -163,7 +163,7 @@ func BenchmarkP5ManyReports(b *testing.B) {
 	urls := make([]string, jobs)
 	for i := range ids {
 		ids[i] = fmt.Sprintf("FJ%08d", i)
-		urls[i] = s.Put(finalReport(ids[i], faxreport.StatusOK)).URL() + "/" + s.CustomerNumber + "/fax/reports/" + ids[i]
+		urls[i] = s.Put(newReport(ids[i], faxreport.StatusOK).model()).URL() + "/" + s.CustomerNumber + "/fax/reports/" + ids[i]
 	}
 	for _, dc := range s.DataCenters() {
 		dc.SetLatency(latency)

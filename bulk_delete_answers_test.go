@@ -51,7 +51,7 @@ func TestBulkDeleteRepeatedIdenticalItemsAgree(t *testing.T) {
 // A DELETE answered with the status report itself (a server or proxy that ignored the method or
 // the bulk action) is no deletion: its outcome is unknown, never "deleted" nor "not found".
 func TestDeleteAnsweredWithTheReportIsInvalid(t *testing.T) {
-	report := string(withField(t, "FJA", "jobId"))
+	report := string(newReport("FJA").json())
 	t.Run("single", func(t *testing.T) {
 		dc := newDataCenter(t, serveJSON(200, []byte(report)))
 		_, err := newClient(t, dc).DeleteStatusReport(testContext(t), "FJA")

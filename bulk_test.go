@@ -39,15 +39,6 @@ var bulkReads = []struct {
 	{"JSON", true, (*faxreport.Client).GetStatusReportsJSON},
 }
 
-// sentReport is a valid report of jobID as a data center may send it: an unknown field, the
-// fields in an unusual order, a null, and whitespace, which GetStatusReportsJSON keeps.
-func sentReport(jobID string) []byte {
-	return []byte(`{ "vendorExtra": {"a": [1, null]},
-	"pages":   2,
-	"recipientStatus": [ {"status": "OK", "number": "+49 89 1234567", "reason": "OK", "properties": null, "durationInSecs": 7} ],
-	"jobId": "` + jobID + `" }`)
-}
-
 // assertRead fails unless r is the read of its job as the data center sent it, body: those very
 // bytes from GetStatusReportsJSON, the report they hold from GetStatusReports.
 func assertRead(t *testing.T, asJSON bool, r faxreport.ReportResult, body []byte) {
@@ -68,7 +59,7 @@ func TestBulkGetConfirmsUnreturnedJobsOneByOne(t *testing.T) {
 			s, c := fakeClient(t, faxtest.Options{})
 			sent := map[string][]byte{}
 			for i, id := range []string{"FJIN0", "FJIN1", "FJIN2"} {
-				sent[id] = sentReport(id)
+				sent[id] = newReport(id).with(2, "pages").sent()
 				s.DataCenter(i % 2).PutJSON(sent[id])
 			}
 			ids := []string{"FJIN0", "FJMISSING", "FJIN1", "FJIN2", "FJIN0"} // FJIN0 twice: read once
@@ -100,7 +91,7 @@ func TestBulkGetRefusedForUnknownJobsFallsBackToSingleReads(t *testing.T) {
 			var ids []string
 			for i := range 20 {
 				ids = append(ids, fmt.Sprintf("FJREFUSED%02d", i))
-				s.PutJSON(sentReport(ids[i]))
+				s.PutJSON(newReport(ids[i]).with(2, "pages").sent())
 			}
 			for _, dc := range s.DataCenters() { // the vendor's other reading: an error about unknown IDs
 				dc.RefuseUnknownInBulkGet(http.StatusNotFound)
@@ -110,7 +101,7 @@ func TestBulkGetRefusedForUnknownJobsFallsBackToSingleReads(t *testing.T) {
 					mustFail(t, r.Err, faxreport.ErrNotFound)
 					continue
 				}
-				assertRead(t, bulk.json, r, sentReport(r.JobID))
+				assertRead(t, bulk.json, r, newReport(r.JobID).with(2, "pages").sent())
 			}
 			confirmed := map[string]bool{}
 			for _, r := range s.Requests() {
@@ -130,22 +121,22 @@ func TestBulkGetRefusedForUnknownJobsFallsBackToSingleReads(t *testing.T) {
 // and only the bad one fails, without the credential it echoes.
 func TestBulkGetSpoiledAnswerFallsBackToSingleReads(t *testing.T) {
 	bad := []byte(`{"jobId":"FJBAD","pages":"` + testPassword + `","recipientStatus":[]}`)
-	spoilers := map[string][]byte{"invalid report": bad, "job not asked for": sentReport("FJOTHER"), "job listed twice": sentReport("FJGOOD")}
+	spoilers := map[string][]byte{"invalid report": bad, "job not asked for": newReport("FJOTHER").with(2, "pages").sent(), "job listed twice": newReport("FJGOOD").with(2, "pages").sent()}
 	for spoiled, spoiler := range spoilers {
 		for _, bulk := range bulkReads {
 			t.Run(spoiled+"/"+bulk.name, func(t *testing.T) {
 				dc := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
 					switch {
 					case r.Method == http.MethodPost:
-						serveJSON(200, slices.Concat([]byte(`{"reports":[`), sentReport("FJGOOD"), []byte(","), spoiler, []byte("]}")))(w, r)
+						serveJSON(200, slices.Concat([]byte(`{"reports":[`), newReport("FJGOOD").with(2, "pages").sent(), []byte(","), spoiler, []byte("]}")))(w, r)
 					case path.Base(r.URL.Path) == "FJGOOD":
-						serveJSON(200, sentReport("FJGOOD"))(w, r)
+						serveJSON(200, newReport("FJGOOD").with(2, "pages").sent())(w, r)
 					default:
 						serveJSON(200, bad)(w, r)
 					}
 				})
 				results := bulk.read(newClient(t, dc), testContext(t), []string{"FJGOOD", "FJBAD"}, faxreport.BatchOptions{})
-				assertRead(t, bulk.json, results[0], sentReport("FJGOOD"))
+				assertRead(t, bulk.json, results[0], newReport("FJGOOD").with(2, "pages").sent())
 				mustFail(t, results[1].Err, faxreport.ErrInvalidResponse, faxreport.ErrNotFound)
 				if n := dc.requests.Load(); n != 3 {
 					t.Errorf("%d requests, want the bulk one and one per job", n)
@@ -179,11 +170,11 @@ func TestBulkGetFailingDataCenterIsNeverNotFound(t *testing.T) {
 	for _, bulk := range bulkReads {
 		t.Run(bulk.name, func(t *testing.T) {
 			s, c := fakeClient(t, faxtest.Options{})
-			s.DataCenter(0).PutJSON(sentReport("FJIN0"))
-			s.DataCenter(1).PutJSON(sentReport("FJIN1"))
+			s.DataCenter(0).PutJSON(newReport("FJIN0").with(2, "pages").sent())
+			s.DataCenter(1).PutJSON(newReport("FJIN1").with(2, "pages").sent())
 			s.DataCenter(0).Inject(faxtest.Fault{Status: http.StatusServiceUnavailable})
 			results := bulk.read(c, testContext(t), []string{"FJIN0", "FJIN1", "FJMISSING"}, faxreport.BatchOptions{})
-			assertRead(t, bulk.json, results[1], sentReport("FJIN1")) // the healthy data center's job
+			assertRead(t, bulk.json, results[1], newReport("FJIN1").with(2, "pages").sent()) // the healthy data center's job
 			for _, r := range []faxreport.ReportResult{results[0], results[2]} {
 				mustFail(t, r.Err, faxreport.ErrUnavailable, faxreport.ErrNotFound)
 				var regionErr *faxreport.RegionError
@@ -257,11 +248,11 @@ func TestBulkGetCancelledWhileInFlight(t *testing.T) {
 func TestBulkDeleteAcrossDataCenters(t *testing.T) {
 	forEachUnknownDeleteReading(t, func(t *testing.T, opts faxtest.Options) {
 		s, c := fakeClient(t, opts)
-		s.DataCenter(0).Put(finalReport("FJA", faxreport.StatusOK))
-		s.DataCenter(1).Put(finalReport("FJB", faxreport.StatusOK))
-		s.DataCenter(0).Put(finalReport("FJRETRIED", faxreport.StatusOK))
+		s.DataCenter(0).Put(newReport("FJA", faxreport.StatusOK).model())
+		s.DataCenter(1).Put(newReport("FJB", faxreport.StatusOK).model())
+		s.DataCenter(0).Put(newReport("FJRETRIED", faxreport.StatusOK).model())
 		s.DataCenter(0).FailDeletions("FJRETRIED", 1) // INTERNAL_ERROR once, then deleted
-		s.DataCenter(1).Put(finalReport("FJFAILING", faxreport.StatusOK))
+		s.DataCenter(1).Put(newReport("FJFAILING", faxreport.StatusOK).model())
 		s.DataCenter(1).FailDeletions("FJFAILING", 100) // INTERNAL_ERROR every time
 		ids := []string{"FJA", "FJB", "FJMISSING", "FJRETRIED", "FJFAILING", "FJA", ".."}
 		results := c.DeleteStatusReports(testContext(t), ids, faxreport.BatchOptions{})
@@ -290,7 +281,7 @@ func TestBulkDeleteAcrossDataCenters(t *testing.T) {
 func TestBulkDeleteLostAnswerIsUnconfirmedNeverNotFound(t *testing.T) {
 	forEachUnknownDeleteReading(t, func(t *testing.T, opts faxtest.Options) {
 		s, c := fakeClient(t, opts)
-		s.DataCenter(0).Put(finalReport("FJA", faxreport.StatusOK))
+		s.DataCenter(0).Put(newReport("FJA", faxreport.StatusOK).model())
 		s.DataCenter(0).Inject(faxtest.Fault{DropAnswer: true, Times: 1}) // deleted, answer lost
 		results := c.DeleteStatusReports(testContext(t), []string{"FJA", "FJMISSING"}, faxreport.BatchOptions{})
 		for _, r := range results {
@@ -310,7 +301,7 @@ func TestBulkDeleteLostAnswerIsUnconfirmedNeverNotFound(t *testing.T) {
 func TestBulkDeleteDeletedThereDespiteALostAnswerHere(t *testing.T) {
 	forEachUnknownDeleteReading(t, func(t *testing.T, opts faxtest.Options) {
 		s, c := fakeClient(t, opts)
-		s.DataCenter(1).Put(finalReport("FJTHERE", faxreport.StatusOK))
+		s.DataCenter(1).Put(newReport("FJTHERE", faxreport.StatusOK).model())
 		s.DataCenter(0).Inject(faxtest.Fault{DropAnswer: true, Times: 1}) // the first data center's answer is lost
 		for _, r := range c.DeleteStatusReports(testContext(t), []string{"FJTHERE"}, faxreport.BatchOptions{}) {
 			if r.Err != nil {

@@ -30,7 +30,7 @@ func TestDeleteUnknownJobUnderEveryReading(t *testing.T) {
 	for _, reading := range unknownDeleteReadings {
 		t.Run(reading.name, func(t *testing.T) {
 			s, c := fakeClient(t, faxtest.Options{UnknownDelete: reading.reading})
-			s.DataCenter(0).Put(finalReport("FJDEL", faxreport.StatusOK))
+			s.DataCenter(0).Put(newReport("FJDEL", faxreport.StatusOK).model())
 			if res, err := c.DeleteStatusReport(testContext(t), "FJDEL"); err != nil || !faxreport.IsDeleted(res) {
 				t.Fatalf("FJDEL: %+v, %v", res, err)
 			}
@@ -39,8 +39,8 @@ func TestDeleteUnknownJobUnderEveryReading(t *testing.T) {
 			_, err = c.DeleteStatusReport(testContext(t), "FJNOSUCH")
 			mustFail(t, err, faxreport.ErrNotFound, faxreport.ErrDeleteUnconfirmed, faxreport.ErrUnavailable)
 
-			s.DataCenter(0).Put(finalReport("FJA", faxreport.StatusOK))
-			s.DataCenter(1).Put(finalReport("FJB", faxreport.StatusOK))
+			s.DataCenter(0).Put(newReport("FJA", faxreport.StatusOK).model())
+			s.DataCenter(1).Put(newReport("FJB", faxreport.StatusOK).model())
 			results := c.DeleteStatusReports(testContext(t), []string{"FJA", "FJNONE", "FJB"}, faxreport.BatchOptions{})
 			if results[0].Err != nil || results[2].Err != nil {
 				t.Fatalf("FJA: %v, FJB: %v: want deleted", results[0].Err, results[2].Err)
@@ -69,7 +69,7 @@ func TestDeleteLostAnswerIsUnconfirmedUnderEveryReading(t *testing.T) {
 	forEachUnknownDeleteReading(t, func(t *testing.T, opts faxtest.Options) {
 		s, c := fakeClient(t, opts)
 		home := s.DataCenter(0)
-		home.Put(finalReport("FJA", faxreport.StatusOK))
+		home.Put(newReport("FJA", faxreport.StatusOK).model())
 		home.Inject(faxtest.Fault{DropAnswer: true, Times: 1}) // deleted, answer lost
 		_, err := c.DeleteStatusReport(testContext(t), "FJA")
 		mustFail(t, err, faxreport.ErrDeleteUnconfirmed, faxreport.ErrNotFound)

@@ -60,13 +60,6 @@ func (s *shelf) count() int {
 	return len(s.bodies)
 }
 
-// invalidReportOf is a report of jobID that breaks the contract: its sentTs has a space for the
-// T of ISO 8601.
-func invalidReportOf(t *testing.T, jobID string) []byte {
-	bad := withField(t, "2017-08-10 13:05:09Z", "recipientStatus", 0, "sentTs")
-	return bytes.Replace(bad, []byte(testJobID), []byte(jobID), 1)
-}
-
 // fill puts invalid reports, then valid ones, on a new shelf served by a new data center, and
 // returns the shelf, the data center and every report's bytes by job.
 func fill(t *testing.T, invalid, valid int) (*shelf, *hostileLister, map[string][]byte) {
@@ -74,12 +67,12 @@ func fill(t *testing.T, invalid, valid int) (*shelf, *hostileLister, map[string]
 	stored := map[string][]byte{}
 	for i := range invalid {
 		id := fmt.Sprintf("FJBAD%05d", i)
-		stored[id] = invalidReportOf(t, id)
+		stored[id] = newReport(id).with("2017-08-10 13:05:09Z", "recipientStatus", 0, "sentTs").json()
 		sh.put(id, stored[id])
 	}
 	for i := range valid {
 		id := fmt.Sprintf("FJGOOD%05d", i)
-		stored[id] = reportOf(t, id)
+		stored[id] = newReport(id).json()
 		sh.put(id, stored[id])
 	}
 	return sh, newHostileLister(t, sh.list, sh.remove), stored
@@ -199,8 +192,8 @@ func TestDrainCancelledAfterTheQuarantineHandsTheSameReportsOverAgain(t *testing
 // stays in place, named, and is not handed over.
 func TestDrainQuarantineLeavesAReportWithoutAJobID(t *testing.T) {
 	sh := newShelf()
-	sh.put("none", withField(t, nil, "jobId"))
-	sh.put("FJGOOD", reportOf(t, "FJGOOD"))
+	sh.put("none", newReport(testJobID).with(nil, "jobId").json())
+	sh.put("FJGOOD", newReport("FJGOOD").json())
 	dc := newHostileLister(t, sh.list, sh.remove)
 	q := newQuarantine()
 	_, err := newClient(t, dc.dataCenter).DrainStatusReports(testContext(t), q.config())

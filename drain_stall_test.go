@@ -13,7 +13,7 @@ import (
 func TestDrainStopsADataCenterListingInACycle(t *testing.T) {
 	for _, cycle := range []int{5, 7, 40} {
 		t.Run(fmt.Sprint(cycle), func(t *testing.T) {
-			dc := newHostileLister(t, func(n int) [][]byte { return [][]byte{reportOf(t, fmt.Sprint("FJC", n%cycle))} }, deletedAnswer)
+			dc := newHostileLister(t, func(n int) [][]byte { return [][]byte{newReport(fmt.Sprint("FJC", n%cycle)).json()} }, deletedAnswer)
 			calls := 0
 			counts, err := newClient(t, dc.dataCenter).DrainStatusReports(testContext(t), faxreport.DrainConfig{Handle: func(context.Context, []*faxreport.Report) error {
 				calls++
@@ -32,7 +32,7 @@ func TestDrainStopsADataCenterListingInACycle(t *testing.T) {
 func TestDrainCountsAPageListedAgainAsNotDeleted(t *testing.T) {
 	page := make([][]byte, 20)
 	for i := range page {
-		page[i] = reportOf(t, fmt.Sprint("FJP", i))
+		page[i] = newReport(fmt.Sprint("FJP", i)).json()
 	}
 	for name, answer := range map[string]func(string) string{"deleted": deletedAnswer, "not found": notFoundAnswer} {
 		t.Run(name, func(t *testing.T) {

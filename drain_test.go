@@ -214,7 +214,7 @@ func TestDrainLostDeleteAnswerIsDoneAndDoesNotLoop(t *testing.T) {
 }
 
 func TestDrainStopsWhenADataCenterKeepsListingWhatItDeleted(t *testing.T) {
-	list := withField(t, testJobID, "jobId") // the example report, listed for ever
+	list := newReport(testJobID).json() // the example report, listed for ever
 	dc := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
 			serveJSON(200, []byte(`{"reports":[{"jobId":"`+testJobID+`","deleted":true}]}`))(w, r)
@@ -276,8 +276,6 @@ func newHostileLister(t *testing.T, listing func(n int) [][]byte, answer func(jo
 	return h
 }
 
-func reportOf(t *testing.T, jobID string) []byte { return withField(t, jobID, "jobId") }
-
 func deletedAnswer(id string) string { return fmt.Sprintf(`{"jobId":%q,"deleted":true}`, id) }
 func notFoundAnswer(id string) string {
 	return fmt.Sprintf(`{"jobId":%q,"deleted":false,"reason":"NOT_FOUND"}`, id)
@@ -288,7 +286,7 @@ func notFoundAnswer(id string) string {
 func TestDrainStopsADataCenterThatNeverDeletes(t *testing.T) {
 	for name, answer := range map[string]func(string) string{"not found": notFoundAnswer, "deleted, but listed again": deletedAnswer} {
 		t.Run(name, func(t *testing.T) {
-			dc := newHostileLister(t, func(n int) [][]byte { return [][]byte{reportOf(t, fmt.Sprint("FJ", n%2))} }, answer)
+			dc := newHostileLister(t, func(n int) [][]byte { return [][]byte{newReport(fmt.Sprint("FJ", n%2)).json()} }, answer)
 			calls := 0
 			_, err := newClient(t, dc.dataCenter).DrainStatusReports(testContext(t), faxreport.DrainConfig{Handle: func(context.Context, []*faxreport.Report) error {
 				calls++
@@ -307,7 +305,7 @@ func TestDrainRefusesAListingOverTheLimit(t *testing.T) {
 	dc := newHostileLister(t, func(int) [][]byte {
 		reports := make([][]byte, faxreport.ListLimit+1)
 		for i := range reports {
-			reports[i] = reportOf(t, fmt.Sprint("FJ", i))
+			reports[i] = newReport(fmt.Sprint("FJ", i)).json()
 		}
 		return reports
 	}, deletedAnswer)
@@ -327,7 +325,7 @@ func TestDrainHandsOverAndDeletesEachJobOnce(t *testing.T) {
 		if n > 1 {
 			return nil
 		}
-		return [][]byte{reportOf(t, "FJDUP"), reportOf(t, "FJDUP"), reportOf(t, "FJOTHER")}
+		return [][]byte{newReport("FJDUP").json(), newReport("FJDUP").json(), newReport("FJOTHER").json()}
 	}, deletedAnswer)
 	var handed []string
 	counts, err := newClient(t, dc.dataCenter).DrainStatusReports(testContext(t), faxreport.DrainConfig{Handle: func(_ context.Context, page []*faxreport.Report) error {
@@ -345,10 +343,10 @@ func TestDrainHandsOverAndDeletesEachJobOnce(t *testing.T) {
 // would be lost. The rest is; once nothing else is listed, that data center stops with
 // ErrInvalidResponse naming the job.
 func TestDrainLeavesReportsThatAreNotFinal(t *testing.T) {
-	pending := withField(t, faxreport.StatusPending, "recipientStatus", 0, "status")
+	pending := newReport(testJobID).with(faxreport.StatusPending, "recipientStatus", 0, "status").json()
 	dc := newHostileLister(t, func(n int) [][]byte {
 		if n == 1 {
-			return [][]byte{pending, reportOf(t, "FJFINAL")}
+			return [][]byte{pending, newReport("FJFINAL").json()}
 		}
 		return [][]byte{pending} // FJFINAL deleted
 	}, deletedAnswer)
@@ -361,7 +359,7 @@ func TestDrainLeavesReportsThatAreNotFinal(t *testing.T) {
 
 // Job IDs a data center sends are scrubbed from the drain's errors like everything it sends.
 func TestDrainErrorsScrubJobIDsTheServerSent(t *testing.T) {
-	dc := newHostileLister(t, func(int) [][]byte { return [][]byte{reportOf(t, testPassword)} }, deletedAnswer)
+	dc := newHostileLister(t, func(int) [][]byte { return [][]byte{newReport(testPassword).json()} }, deletedAnswer)
 	_, err := newClient(t, dc.dataCenter).DrainStatusReports(testContext(t), faxreport.DrainConfig{Handle: func(context.Context, []*faxreport.Report) error { return nil }})
 	mustFail(t, err, faxreport.ErrDrainStalled) // listed again after its deletion, password and all
 }
@@ -369,10 +367,10 @@ func TestDrainErrorsScrubJobIDsTheServerSent(t *testing.T) {
 // A listed report that breaks the contract is left out, named by its job; the others of its
 // page are handed over and deleted, and the listing shows them with the error.
 func TestDrainAndListLeaveOutReportsThatBreakTheContract(t *testing.T) {
-	bad := bytes.Replace(withField(t, "2017-08-10 13:05:09Z", "recipientStatus", 0, "sentTs"), []byte(testJobID), []byte("FJBADDATE"), 1)
+	bad := bytes.Replace(newReport(testJobID).with("2017-08-10 13:05:09Z", "recipientStatus", 0, "sentTs").json(), []byte(testJobID), []byte("FJBADDATE"), 1)
 	dc := newHostileLister(t, func(n int) [][]byte {
 		if n <= 2 { // the listing of ListStatusReports, then the drain's first
-			return [][]byte{reportOf(t, "FJ1"), bad, reportOf(t, "FJ2")}
+			return [][]byte{newReport("FJ1").json(), bad, newReport("FJ2").json()}
 		}
 		return [][]byte{bad}
 	}, deletedAnswer)
@@ -392,15 +390,15 @@ func TestDrainAndListLeaveOutReportsThatBreakTheContract(t *testing.T) {
 // A job listed twice, once still PENDING (or with two different reports), is left out whole:
 // deleting it would delete what nobody read.
 func TestDrainLeavesOutAJobListedTwiceDifferently(t *testing.T) {
-	pending := withField(t, faxreport.StatusPending, "recipientStatus", 0, "status")
-	busy := withField(t, faxreport.StatusBusy, "recipientStatus", 0, "status")
+	pending := newReport(testJobID).with(faxreport.StatusPending, "recipientStatus", 0, "status").json()
+	busy := newReport(testJobID).with(faxreport.StatusBusy, "recipientStatus", 0, "status").json()
 	for name, other := range map[string][]byte{"pending": pending, "different": busy} {
 		t.Run(name, func(t *testing.T) {
 			dc := newHostileLister(t, func(n int) [][]byte {
 				if n == 1 {
-					return [][]byte{other, reportOf(t, testJobID), reportOf(t, "FJX")}
+					return [][]byte{other, newReport(testJobID).json(), newReport("FJX").json()}
 				}
-				return [][]byte{other, reportOf(t, testJobID)}
+				return [][]byte{other, newReport(testJobID).json()}
 			}, deletedAnswer)
 			handed, err := drainedJobs(t, newClient(t, dc.dataCenter))
 			mustFail(t, err, faxreport.ErrInvalidResponse)
@@ -430,9 +428,9 @@ func TestDrainLeavesInPlaceAJobListedValidAndInvalid(t *testing.T) {
 	for _, quarantine := range []bool{false, true} {
 		t.Run(fmt.Sprint("quarantine ", quarantine), func(t *testing.T) {
 			sh := newShelf()
-			sh.put("FJDUP valid", reportOf(t, "FJDUP"))
-			sh.put("FJDUP invalid", invalidReportOf(t, "FJDUP"))
-			sh.put("FJX", reportOf(t, "FJX"))
+			sh.put("FJDUP valid", newReport("FJDUP").json())
+			sh.put("FJDUP invalid", newReport("FJDUP").with("2017-08-10 13:05:09Z", "recipientStatus", 0, "sentTs").json())
+			sh.put("FJX", newReport("FJX").json())
 			dc := newHostileLister(t, sh.list, func(id string) string {
 				if id == "FJDUP" {
 					t.Error("FJDUP deleted")

@@ -283,7 +283,7 @@ func (w warnings) Handle(_ context.Context, r slog.Record) error {
 // first answer is returned, and the difference is logged at warn level with both data centers.
 func TestDataCentersAnsweringDifferentlyIsLogged(t *testing.T) {
 	ok := newDataCenter(t, serveReport())
-	busy := newDataCenter(t, serveJSON(200, withField(t, faxreport.StatusBusy, "recipientStatus", 0, "status")))
+	busy := newDataCenter(t, serveJSON(200, newReport(testJobID).with(faxreport.StatusBusy, "recipientStatus", 0, "status").json()))
 	warned := make(warnings, 10)
 	c := newClientWith(t, func(cfg *faxreport.Config) { cfg.Logger = slog.New(warned) }, ok, busy)
 	r, err := c.GetStatusReport(testContext(t), testJobID)
@@ -319,7 +319,7 @@ func TestDataCentersAnsweringDifferentlyInBulkIsLogged(t *testing.T) {
 	for _, bulk := range bulkReads {
 		t.Run(bulk.name, func(t *testing.T) {
 			ok := newDataCenter(t, bulkOf(api.Example(api.ReportExample)))
-			busy := newDataCenter(t, bulkOf(withField(t, faxreport.StatusBusy, "recipientStatus", 0, "status")))
+			busy := newDataCenter(t, bulkOf(newReport(testJobID).with(faxreport.StatusBusy, "recipientStatus", 0, "status").json()))
 			warned := make(warnings, 10)
 			c := newClientWith(t, func(cfg *faxreport.Config) { cfg.Logger = slog.New(warned) }, ok, busy)
 			// FJMISSING, which neither returns, keeps the chunk open until both have answered.

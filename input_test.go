@@ -137,7 +137,7 @@ func TestGetStatusReportEscapesPathParameters(t *testing.T) {
 				if r.URL.EscapedPath() != want || r.URL.RawQuery != "" {
 					t.Errorf("path %q query %q, want %q", r.URL.EscapedPath(), r.URL.RawQuery, want)
 				}
-				serveJSON(200, withField(t, tc.jobID, "jobId"))(w, r)
+				serveJSON(200, newReport(tc.jobID).json())(w, r)
 			})
 			c := newClientWith(t, func(c *faxreport.Config) { c.CustomerNumber = tc.custNr }, dc)
 			if _, err := c.GetStatusReport(testContext(t), tc.jobID); err != nil {

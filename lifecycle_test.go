@@ -28,16 +28,6 @@ func fakeClient(t *testing.T, opts faxtest.Options) (*faxtest.Server, *faxreport
 	return s, c
 }
 
-func finalReport(jobID string, statuses ...string) *faxreport.Report {
-	r := &faxreport.Report{JobID: jobID, Pages: 1}
-	for i, st := range statuses {
-		r.RecipientStatus = append(r.RecipientStatus, faxreport.RecipientStatus{
-			Number: fmt.Sprintf("+49 89 %d", i), Status: st, Reason: st, DurationInSecs: 10,
-		})
-	}
-	return r
-}
-
 // fastPolls polls every few milliseconds.
 var fastPolls = fastPolling(faxreport.WaitOptions{})
 
@@ -49,7 +39,7 @@ func fastPolling(opts faxreport.WaitOptions) faxreport.WaitOptions {
 
 func TestWaitForStatusReportTurnsFinalAfterPolls(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{})
-	home := s.PutPending(finalReport("FJWAIT", faxreport.StatusOK, faxreport.StatusBusy), faxtest.Pending{NotFoundReads: 2, Reads: 3})
+	home := s.PutPending(newReport("FJWAIT", faxreport.StatusOK, faxreport.StatusBusy).model(), faxtest.Pending{NotFoundReads: 2, Reads: 3})
 	r, err := c.WaitForStatusReport(testContext(t), "FJWAIT", fastPolls)
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +54,7 @@ func TestWaitForStatusReportTurnsFinalAfterPolls(t *testing.T) {
 
 func TestWaitForStatusReportDeadlineWhilePending(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{})
-	s.PutPending(finalReport("FJSLOW", faxreport.StatusOK), faxtest.Pending{For: time.Hour})
+	s.PutPending(newReport("FJSLOW", faxreport.StatusOK).model(), faxtest.Pending{For: time.Hour})
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	_, err := c.WaitForStatusReport(ctx, "FJSLOW", faxreport.WaitOptions{MinPollInterval: 10 * time.Millisecond, MaxPollInterval: 50 * time.Millisecond})
@@ -79,7 +69,7 @@ func TestWaitForStatusReportDeadlineWhilePending(t *testing.T) {
 
 func TestWaitForStatusReportMaxWait(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{})
-	s.PutPending(finalReport("FJSLOW", faxreport.StatusOK), faxtest.Pending{For: time.Hour})
+	s.PutPending(newReport("FJSLOW", faxreport.StatusOK).model(), faxtest.Pending{For: time.Hour})
 	_, err := c.WaitForStatusReport(testContext(t), "FJSLOW", fastPolling(faxreport.WaitOptions{MaxWait: 100 * time.Millisecond}))
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("got %v", err)
@@ -126,12 +116,12 @@ func TestWaitForStatusReportStopsAtOnceOnTerminalErrors(t *testing.T) {
 // does not end it; it goes on to its deadline and reports the last cause.
 func TestWaitForStatusReportRidesOutTransientFailures(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{DataCenters: 1})
-	s.PutPending(finalReport("FJFLAKY", faxreport.StatusOK), faxtest.Pending{Reads: 1})
+	s.PutPending(newReport("FJFLAKY", faxreport.StatusOK).model(), faxtest.Pending{Reads: 1})
 	s.DataCenter(0).Inject(faxtest.Fault{Status: 503, Times: 7}) // two polls' worth of 3 attempts, and one more
 	if _, err := c.WaitForStatusReport(testContext(t), "FJFLAKY", fastPolls); err != nil {
 		t.Fatal(err)
 	}
-	s.PutPending(finalReport("FJDOWN", faxreport.StatusOK), faxtest.Pending{Reads: 1})
+	s.PutPending(newReport("FJDOWN", faxreport.StatusOK).model(), faxtest.Pending{Reads: 1})
 	s.DataCenter(0).Inject(faxtest.Fault{Status: 503}) // for good
 	_, err := c.WaitForStatusReport(testContext(t), "FJDOWN", fastPolling(faxreport.WaitOptions{MaxWait: 300 * time.Millisecond}))
 	var waitErr *faxreport.WaitError
@@ -158,7 +148,7 @@ func TestWaitForStatusReportNotFoundHereFailingThere(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, c := fakeClient(t, faxtest.Options{})
-			home := s.PutPending(finalReport("FJLATE", faxreport.StatusOK), faxtest.Pending{NotFoundReads: 3})
+			home := s.PutPending(newReport("FJLATE", faxreport.StatusOK).model(), faxtest.Pending{NotFoundReads: 3})
 			for _, dc := range s.DataCenters() {
 				if dc != home {
 					tc.fail(dc)
@@ -233,7 +223,7 @@ func TestStatusHelpers(t *testing.T) {
 	if !faxreport.IsSuccessStatus(faxreport.StatusOK) || faxreport.IsSuccessStatus(faxreport.StatusNoFax) {
 		t.Error("IsSuccessStatus")
 	}
-	if faxreport.IsReportFinal(finalReport("J", faxreport.StatusOK, faxreport.StatusPending)) || !faxreport.IsReportFinal(finalReport("J", faxreport.StatusOK)) {
+	if faxreport.IsReportFinal(newReport("J", faxreport.StatusOK, faxreport.StatusPending).model()) || !faxreport.IsReportFinal(newReport("J", faxreport.StatusOK).model()) {
 		t.Error("IsReportFinal")
 	}
 }
@@ -248,7 +238,7 @@ func TestGetStatusReportsManyWithBoundedConcurrency(t *testing.T) {
 	for i := range ids {
 		ids[i] = fmt.Sprintf("FJ%08d", i)
 		if i != 4321 { // one job that no data center has
-			s.Put(finalReport(ids[i], faxreport.StatusOK))
+			s.Put(newReport(ids[i], faxreport.StatusOK).model())
 		}
 	}
 	// A generous deadline: 20 000 requests under -race on a loaded 2-core machine.
@@ -280,8 +270,8 @@ func TestGetStatusReportsManyWithBoundedConcurrency(t *testing.T) {
 
 func TestGetStatusReportsDuplicatesFetchedOnce(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{})
-	s.Put(finalReport("FJA", faxreport.StatusOK))
-	s.Put(finalReport("FJB", faxreport.StatusOK))
+	s.Put(newReport("FJA", faxreport.StatusOK).model())
+	s.Put(newReport("FJB", faxreport.StatusOK).model())
 	results := c.GetStatusReports(testContext(t), []string{"FJA", "FJB", "FJA", "FJA", ".."}, faxreport.BatchOptions{})
 	if len(results) != 5 || results[2].Report != results[0].Report || results[3].JobID != "FJA" {
 		t.Fatalf("%+v", results)
@@ -297,7 +287,7 @@ func TestGetStatusReportsCancelStopsNewWork(t *testing.T) {
 	ids := make([]string, 1000)
 	for i := range ids {
 		ids[i] = fmt.Sprintf("FJ%04d", i)
-		s.Put(finalReport(ids[i], faxreport.StatusOK))
+		s.Put(newReport(ids[i], faxreport.StatusOK).model())
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -314,7 +304,7 @@ func TestGetStatusReportsCancelStopsNewWork(t *testing.T) {
 
 func TestDeleteStatusReport(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{})
-	home := s.Put(finalReport("FJDEL", faxreport.StatusOK))
+	home := s.Put(newReport("FJDEL", faxreport.StatusOK).model())
 	res, err := c.DeleteStatusReport(testContext(t), "FJDEL")
 	if err != nil || !faxreport.IsDeleted(res) || res.JobID != "FJDEL" {
 		t.Fatalf("got %+v, %v", res, err)
@@ -410,7 +400,7 @@ func assertEachJobAskedAtMostOncePerDataCenter(t *testing.T, s *faxtest.Server, 
 // on a slow machine.
 func TestWaitForStatusReportKeepsTheMinimumIntervalUntilTheLastPoll(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{DataCenters: 1})
-	s.PutPending(finalReport("FJSLOW", faxreport.StatusOK), faxtest.Pending{For: time.Hour})
+	s.PutPending(newReport("FJSLOW", faxreport.StatusOK).model(), faxtest.Pending{For: time.Hour})
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	const min = 200 * time.Millisecond

@@ -67,8 +67,8 @@ func TestListNamesAFailingDataCenterAndKeepsTheOthers(t *testing.T) {
 
 func TestListShowsOnlyCompletedReports(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{DataCenters: 1})
-	s.DataCenter(0).Put(finalReport("FJDONE", faxreport.StatusOK))
-	s.DataCenter(0).PutPending(finalReport("FJBUSY", faxreport.StatusOK), faxtest.Pending{Reads: 1})
+	s.DataCenter(0).Put(newReport("FJDONE", faxreport.StatusOK).model())
+	s.DataCenter(0).PutPending(newReport("FJBUSY", faxreport.StatusOK).model(), faxtest.Pending{Reads: 1})
 	listing, err := c.ListStatusReports(testContext(t))
 	if err != nil {
 		t.Fatal(err)
@@ -114,9 +114,9 @@ func TestListAndDrainJSONAreTheAPIsBytes(t *testing.T) {
 // A listing that breaks the contract names the job of the offending report, not only its index
 // among a thousand.
 func TestListInvalidReportIsNamedByItsJob(t *testing.T) {
-	bad := withField(t, "2017-08-10 13:05:09Z", "recipientStatus", 0, "sentTs") // no "T": not ISO 8601
+	bad := newReport(testJobID).with("2017-08-10 13:05:09Z", "recipientStatus", 0, "sentTs").json() // no "T": not ISO 8601
 	bad = bytes.Replace(bad, []byte(testJobID), []byte("FJBADDATE"), 1)
-	list := `{"reports":[` + string(reportOf(t, "FJ1")) + "," + string(reportOf(t, "FJ2")) + "," + string(bad) + "]}"
+	list := `{"reports":[` + string(newReport("FJ1").json()) + "," + string(newReport("FJ2").json()) + "," + string(bad) + "]}"
 	c := newClient(t, newDataCenter(t, serveJSON(200, []byte(list))))
 	_, err := c.ListStatusReports(testContext(t))
 	mustFail(t, err, faxreport.ErrInvalidResponse)

@@ -86,7 +86,7 @@ func newHeldDataCenter(t *testing.T, quick ...string) *heldDataCenter {
 				return
 			}
 		}
-		serveJSON(http.StatusOK, withField(t, jobID, "jobId"))(w, r)
+		serveJSON(http.StatusOK, newReport(jobID).json())(w, r)
 	})
 	t.Cleanup(dc.releaseAll) // before the server closes
 	return dc

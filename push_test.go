@@ -173,7 +173,7 @@ func TestPushVariantsAreAccepted(t *testing.T) {
 
 func TestPushDeliversTheAPIsReportNotThePushsData(t *testing.T) {
 	env := newPushEnv(t, nil)
-	env.fake.Put(finalReport("FJDIFFERS", faxreport.StatusBusy, faxreport.StatusNoFax))
+	env.fake.Put(newReport("FJDIFFERS", faxreport.StatusBusy, faxreport.StatusNoFax).model())
 	wantStatus(t, env.push(t, "FJDIFFERS", faxtest.PushRecipientStatus(faxreport.StatusOK)), http.StatusNoContent)
 	got := env.reports()
 	if len(got) != 1 || len(got[0].RecipientStatus) != 2 ||
@@ -226,7 +226,7 @@ func TestPushJobNotVisibleYetIsAnsweredRetryLater(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			env := newPushEnv(t, nil)
-			env.fake.PutPending(finalReport("FJJUSTDONE", faxreport.StatusOK), pending)
+			env.fake.PutPending(newReport("FJJUSTDONE", faxreport.StatusOK).model(), pending)
 			wantStatus(t, env.push(t, "FJJUSTDONE"), http.StatusServiceUnavailable)
 			if n := len(env.reports()); n != 0 {
 				t.Fatalf("%d reports handled before the API had the final one", n)
@@ -478,7 +478,7 @@ func TestPushConcurrentPushes(t *testing.T) {
 		}
 	})
 	for i := range jobs {
-		env.fake.Put(finalReport(jobID(i), faxreport.StatusOK))
+		env.fake.Put(newReport(jobID(i), faxreport.StatusOK).model())
 	}
 
 	statuses := make(chan int, jobs*pushesPerJob)

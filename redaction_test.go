@@ -20,7 +20,7 @@ func clientWithPassword(t *testing.T, password string, dc *dataCenter) *faxrepor
 // With the password "p", a validation error names its field as it is: our words and the
 // spec's are never redacted, and "p" inside a word is no echo of it.
 func TestShortPasswordLeavesValidatorMessagesWhole(t *testing.T) {
-	c := clientWithPassword(t, "p", newDataCenter(t, serveJSON(200, withField(t, "1", "pages"))))
+	c := clientWithPassword(t, "p", newDataCenter(t, serveJSON(200, newReport(testJobID).with("1", "pages").json())))
 	_, err := c.GetStatusReport(testContext(t), testJobID)
 	mustFail(t, err, faxreport.ErrInvalidResponse)
 	if !strings.Contains(err.Error(), "field /pages: ") || strings.Contains(err.Error(), "[REDACTED]") {
@@ -62,7 +62,7 @@ func TestLongPasswordIsWithheldWherever(t *testing.T) {
 		"401 message":     {401, `{"code":401,"message":"bad password ` + pass + `"}`},
 		"502 page":        {502, `<html>bad gateway for x` + pass + `x</html>`},
 		"invalid 200":     {200, `{"jobId":"` + testJobID + `","note":"` + pass + `"}`},
-		"answer about ID": {200, string(withField(t, "FJ"+pass, "jobId"))},
+		"answer about ID": {200, string(newReport("FJ" + pass).json())},
 	} {
 		t.Run(name, func(t *testing.T) {
 			c := clientWithPassword(t, pass, newDataCenter(t, serveJSON(tc.status, []byte(tc.body))))

@@ -29,7 +29,7 @@ func TestAnswersStayIntactAfterLaterCalls(t *testing.T) {
 			serveJSON(200, []byte(`{"jobId":"BROKEN","pages":"one"}`))(w, r)
 			return
 		}
-		serveJSON(200, withField(t, id, "jobId"))(w, r)
+		serveJSON(200, newReport(id).json())(w, r)
 	})
 	c := newClient(t, dc)
 	ctx := testContext(t)

@@ -104,7 +104,7 @@ func TestEchoedCredentialsAreScrubbedFromErrors(t *testing.T) {
 		{"401 quoting it JSON-escaped", serveJSON(401, []byte(`{"code":401,"message":"bad login `+jsonEscaped(testUser+":"+testPassword)+`"}`)), faxreport.ErrUnauthorized},
 		{"502 page quoting the Authorization header", echoAuth, faxreport.ErrUnavailable},
 		{"200 excerpt holding the password", serveJSON(200, []byte(`{"jobId":"`+testJobID+`","note":"`+testPassword+`"}`)), faxreport.ErrInvalidResponse},
-		{"report whose job ID is the password", serveJSON(200, withField(t, testPassword, "jobId")), faxreport.ErrInvalidResponse},
+		{"report whose job ID is the password", serveJSON(200, newReport(testPassword).json()), faxreport.ErrInvalidResponse},
 		{"delete reason quoting the password", serveJSON(200, []byte(`{"jobId":"`+testJobID+`","deleted":false,"reason":"`+testPassword+`"}`)), nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -166,11 +166,10 @@ func assertNoSecretPart(t *testing.T, err error) {
 // shows no part of itself.
 func TestScrubbingHappensBeforeCutting(t *testing.T) {
 	straddling := strings.Repeat("A", 60) + testPassword
-	badDate := withField(t, "not a date", "recipientStatus", 0, "sentTs")
+	badDate := newReport(testJobID).with("not a date", "recipientStatus", 0, "sentTs").json()
 	for name, list := range map[string][]byte{
-		"job ID of an invalid listed report": bytes.Replace(badDate, []byte(testJobID), []byte(straddling), 1),
-		"excerpt of an invalid listed report": withField(t, strings.Repeat("B", 72)+testPassword,
-			"recipientStatus", 0, "sentTs"),
+		"job ID of an invalid listed report":  bytes.Replace(badDate, []byte(testJobID), []byte(straddling), 1),
+		"excerpt of an invalid listed report": newReport(testJobID).with(strings.Repeat("B", 72)+testPassword, "recipientStatus", 0, "sentTs").json(),
 	} {
 		t.Run(name, func(t *testing.T) {
 			body := append(append([]byte(`{"reports":[`), list...), "]}"...)

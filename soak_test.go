@@ -38,7 +38,7 @@ func TestSoak(t *testing.T) {
 		id := fmt.Sprintf("FJSOAK%06d", i)
 		ids = append(ids, id)
 		exists[id] = true
-		r := finalReport(id, faxreport.StatusOK, faxreport.StatusBusy)
+		r := newReport(id, faxreport.StatusOK, faxreport.StatusBusy).model()
 		if i%10 == 0 {
 			s.PutPending(r, faxtest.Pending{Reads: 1_000_000}) // waited for below; pending "forever" unless reads
 		} else {

@@ -15,35 +15,6 @@ import (
 	"github.com/faxreport/faxreport/faxtest"
 )
 
-// withField returns the example report with one field set (value != nil) or removed.
-func withField(t *testing.T, value any, path ...any) []byte {
-	t.Helper()
-	var doc map[string]any
-	if err := json.Unmarshal(api.Example(api.ReportExample), &doc); err != nil {
-		t.Fatal(err)
-	}
-	var node any = doc
-	for _, step := range path[:len(path)-1] {
-		switch s := step.(type) {
-		case string:
-			node = node.(map[string]any)[s]
-		case int:
-			node = node.([]any)[s]
-		}
-	}
-	last := path[len(path)-1].(string)
-	if value == nil {
-		delete(node.(map[string]any), last)
-	} else {
-		node.(map[string]any)[last] = value
-	}
-	b, err := json.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func TestGetStatusReportRejectsResponsesOutsideTheSpec(t *testing.T) {
 	long := strings.Repeat("x", 10_000)
 	for _, tc := range []struct {
@@ -52,31 +23,31 @@ func TestGetStatusReportRejectsResponsesOutsideTheSpec(t *testing.T) {
 		body        []byte
 		field       string // must appear in the error
 	}{
-		{"no jobId", "", withField(t, nil, "jobId"), "jobId"},
-		{"no recipientStatus", "", withField(t, nil, "recipientStatus"), "recipientStatus"},
-		{"no pages", "", withField(t, nil, "pages"), "pages"},
-		{"pages is a string", "", withField(t, "1", "pages"), "/pages"},
-		{"pages is a fraction", "", withField(t, 1.5, "pages"), "/pages"},
-		{"recipient without status", "", withField(t, nil, "recipientStatus", 0, "status"), "status"},
-		{"recipient without durationInSecs", "", withField(t, nil, "recipientStatus", 0, "durationInSecs"), "durationInSecs"},
-		{"recipient without number", "", withField(t, nil, "recipientStatus", 0, "number"), "number"},
-		{"recipient without reason", "", withField(t, nil, "recipientStatus", 0, "reason"), "reason"},
-		{"sentTs not a date-time", "", withField(t, "yesterday", "recipientStatus", 0, "sentTs"), "/recipientStatus/0/sentTs"},
-		{"property without key", "", withField(t, []any{map[string]any{"value": "v"}}, "recipientStatus", 0, "properties"), "key"},
-		{"customerDefinedId over 256", "", withField(t, strings.Repeat("é", 257), "reference", "customerDefinedId"), "/reference/customerDefinedId"},
-		{"billingCode over 80", "", withField(t, strings.Repeat("b", 81), "reference", "billingCode"), "/reference/billingCode"},
-		{"billingInfo over 80", "", withField(t, strings.Repeat("b", 81), "reference", "billingInfo"), "/reference/billingInfo"},
-		{"status not a string", "", withField(t, 7, "recipientStatus", 0, "status"), "/recipientStatus/0/status"},
-		{"recipientStatus null", "", withField(t, nil, "recipientStatus"), "recipientStatus"},
+		{"no jobId", "", newReport(testJobID).with(nil, "jobId").json(), "jobId"},
+		{"no recipientStatus", "", newReport(testJobID).with(nil, "recipientStatus").json(), "recipientStatus"},
+		{"no pages", "", newReport(testJobID).with(nil, "pages").json(), "pages"},
+		{"pages is a string", "", newReport(testJobID).with("1", "pages").json(), "/pages"},
+		{"pages is a fraction", "", newReport(testJobID).with(1.5, "pages").json(), "/pages"},
+		{"recipient without status", "", newReport(testJobID).with(nil, "recipientStatus", 0, "status").json(), "status"},
+		{"recipient without durationInSecs", "", newReport(testJobID).with(nil, "recipientStatus", 0, "durationInSecs").json(), "durationInSecs"},
+		{"recipient without number", "", newReport(testJobID).with(nil, "recipientStatus", 0, "number").json(), "number"},
+		{"recipient without reason", "", newReport(testJobID).with(nil, "recipientStatus", 0, "reason").json(), "reason"},
+		{"sentTs not a date-time", "", newReport(testJobID).with("yesterday", "recipientStatus", 0, "sentTs").json(), "/recipientStatus/0/sentTs"},
+		{"property without key", "", newReport(testJobID).with([]any{map[string]any{"value": "v"}}, "recipientStatus", 0, "properties").json(), "key"},
+		{"customerDefinedId over 256", "", newReport(testJobID).with(strings.Repeat("é", 257), "reference", "customerDefinedId").json(), "/reference/customerDefinedId"},
+		{"billingCode over 80", "", newReport(testJobID).with(strings.Repeat("b", 81), "reference", "billingCode").json(), "/reference/billingCode"},
+		{"billingInfo over 80", "", newReport(testJobID).with(strings.Repeat("b", 81), "reference", "billingInfo").json(), "/reference/billingInfo"},
+		{"status not a string", "", newReport(testJobID).with(7, "recipientStatus", 0, "status").json(), "/recipientStatus/0/status"},
+		{"recipientStatus null", "", newReport(testJobID).with(nil, "recipientStatus").json(), "recipientStatus"},
 		{"html", "text/html", []byte("<html>" + long + "</html>"), "content type"},
 		{"no content type", "-", api.Example(api.ReportExample), "content type"},
 		{"not JSON", "", []byte("{" + long), "not JSON"},
 		{"empty body", "", nil, "not JSON"},
 		{"array", "", []byte(`[]`), ""},
 		{"null", "", []byte(`null`), ""},
-		{"huge bad field", "", withField(t, long, "reference", "billingInfo"), "billingInfo"},
+		{"huge bad field", "", newReport(testJobID).with(long, "reference", "billingInfo").json(), "billingInfo"},
 		{"duplicate jobId", "", []byte(`{"jobId":"FJ1","jobId":"FJ2","recipientStatus":[],"pages":1}`), "duplicate"},
-		{"alternativeNumbers not strings", "", withField(t, []any{1}, "recipientStatus", 0, "alternativeNumbers"), "alternativeNumbers"},
+		{"alternativeNumbers not strings", "", newReport(testJobID).with([]any{1}, "recipientStatus", 0, "alternativeNumbers").json(), "alternativeNumbers"},
 		{"huge number", "", []byte(`{"jobId":"J","recipientStatus":[],"pages":1` + strings.Repeat("0", 5000) + `}`), ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -110,7 +81,7 @@ func TestGetStatusReportRejectsResponsesOutsideTheSpec(t *testing.T) {
 }
 
 func TestGetStatusReportAcceptsWhatTheSpecAllows(t *testing.T) {
-	extra := withField(t, map[string]any{"nested": true}, "someNewField")
+	extra := newReport(testJobID).with(map[string]any{"nested": true}, "someNewField").json()
 	var doc map[string]any
 	json.Unmarshal(extra, &doc)
 	doc["recipientStatus"].([]any)[0].(map[string]any)["newVendorKey"] = "x"
@@ -123,12 +94,12 @@ func TestGetStatusReportAcceptsWhatTheSpecAllows(t *testing.T) {
 		{"minimal", api.Example(api.ReportMinimal)},
 		{"pending with properties and empty remoteCsid", api.Example(api.ReportPending)},
 		{"unknown fields", extra},
-		{"no reference", withField(t, nil, "reference")},
-		{"sentTs absent", withField(t, nil, "recipientStatus", 0, "sentTs")},
-		{"status not seen before", withField(t, "SOMETHING_NEW", "recipientStatus", 0, "status")},
-		{"customerDefinedId of 256 runes", withField(t, strings.Repeat("é", 256), "reference", "customerDefinedId")},
-		{"alternativeNumbers null", withField(t, nil, "recipientStatus", 0, "alternativeNumbers")},
-		{"pages at the int32 maximum", withField(t, int64(math.MaxInt32), "pages")},
+		{"no reference", newReport(testJobID).with(nil, "reference").json()},
+		{"sentTs absent", newReport(testJobID).with(nil, "recipientStatus", 0, "sentTs").json()},
+		{"status not seen before", newReport(testJobID).with("SOMETHING_NEW", "recipientStatus", 0, "status").json()},
+		{"customerDefinedId of 256 runes", newReport(testJobID).with(strings.Repeat("é", 256), "reference", "customerDefinedId").json()},
+		{"alternativeNumbers null", newReport(testJobID).with(nil, "recipientStatus", 0, "alternativeNumbers").json()},
+		{"pages at the int32 maximum", newReport(testJobID).with(int64(math.MaxInt32), "pages").json()},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var asked struct {
@@ -174,7 +145,7 @@ func TestGetStatusReportRefusesWhatIsNoISO8601DateTime(t *testing.T) {
 		"2017-08-10T13:05:09+24:00", "2017-08-10T13:05:09+02:", "2017-08-10T13:05:09.Z", "2017-W53-1T13:05:09Z",
 		"2017-366T13:05:09Z", "+2017-08-10T13:05:09Z",
 	} {
-		c := newClient(t, newDataCenter(t, serveJSON(200, withField(t, ts, "recipientStatus", 0, "sentTs"))))
+		c := newClient(t, newDataCenter(t, serveJSON(200, newReport(testJobID).with(ts, "recipientStatus", 0, "sentTs").json())))
 		_, err := c.GetStatusReport(testContext(t), testJobID)
 		mustFail(t, err, faxreport.ErrInvalidResponse)
 		if !strings.Contains(err.Error(), "/recipientStatus/0/sentTs") {
@@ -213,7 +184,7 @@ func TestGetStatusReportReadsEveryISO8601DateTime(t *testing.T) {
 		"2017-01-01T00:59:60+01:00":     utc(1, 1, 0, 0, 0, 0),
 		"20161231T235960":               utc(1, 1, 0, 0, 0, 0),
 	} {
-		body := withField(t, ts, "recipientStatus", 0, "sentTs")
+		body := newReport(testJobID).with(ts, "recipientStatus", 0, "sentTs").json()
 		c := newClient(t, newDataCenter(t, serveJSON(200, body)))
 		r, err := c.GetStatusReport(testContext(t), testJobID)
 		if err != nil {
@@ -236,7 +207,7 @@ func TestGetStatusReportReadsEveryISO8601DateTime(t *testing.T) {
 // like any other.
 func TestDrainTakesADateTimeWithoutDesignator(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{DataCenters: 1})
-	s.PutJSON(withField(t, "2017-08-10T13:05:09", "recipientStatus", 0, "sentTs"))
+	s.PutJSON(newReport(testJobID).with("2017-08-10T13:05:09", "recipientStatus", 0, "sentTs").json())
 	var got []*faxreport.Report
 	counts, err := c.DrainStatusReports(testContext(t), faxreport.DrainConfig{Handle: func(_ context.Context, page []*faxreport.Report) error {
 		got = append(got, page...)
@@ -270,12 +241,12 @@ func TestModelAndJSONPathsAgreeOnIntegers(t *testing.T) {
 		body  []byte
 		valid bool
 	}{
-		{withField(t, 1e300, "pages"), false},
-		{withField(t, int64(math.MaxInt32)+1, "pages"), false},
-		{withField(t, int64(math.MinInt32)-1, "pages"), false},
-		{withField(t, 1e300, "recipientStatus", 0, "durationInSecs"), false},
-		{withField(t, int64(math.MaxInt32), "pages"), true},
-		{withField(t, int64(math.MinInt32), "recipientStatus", 0, "durationInSecs"), true},
+		{newReport(testJobID).with(1e300, "pages").json(), false},
+		{newReport(testJobID).with(int64(math.MaxInt32)+1, "pages").json(), false},
+		{newReport(testJobID).with(int64(math.MinInt32)-1, "pages").json(), false},
+		{newReport(testJobID).with(1e300, "recipientStatus", 0, "durationInSecs").json(), false},
+		{newReport(testJobID).with(int64(math.MaxInt32), "pages").json(), true},
+		{newReport(testJobID).with(int64(math.MinInt32), "recipientStatus", 0, "durationInSecs").json(), true},
 	} {
 		c := newClient(t, newDataCenter(t, serveJSON(200, tc.body)))
 		_, modelErr := c.GetStatusReport(testContext(t), testJobID)
@@ -290,7 +261,7 @@ func TestModelAndJSONPathsAgreeOnIntegers(t *testing.T) {
 
 // alternativeNumbers, which the seed document does not list, is part of the model.
 func TestAlternativeNumbersAreInTheModel(t *testing.T) {
-	body := withField(t, []string{"+49 89 1111", "+49 89 2222"}, "recipientStatus", 0, "alternativeNumbers")
+	body := newReport(testJobID).with([]string{"+49 89 1111", "+49 89 2222"}, "recipientStatus", 0, "alternativeNumbers").json()
 	r, err := newClient(t, newDataCenter(t, serveJSON(200, body))).GetStatusReport(testContext(t), testJobID)
 	if err != nil {
 		t.Fatal(err)

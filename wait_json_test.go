@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"reflect"
 	"strings"
@@ -38,13 +37,6 @@ func (s *pollServer) answered() int {
 	return n
 }
 
-// pollBody is poll n's body of a valid report of testJobID that differs from poll to poll in what
-// a report's reader ignores: an unknown field that counts the polls, and the whitespace before it.
-func pollBody(n int, status string) []byte {
-	return fmt.Appendf(nil, `{"jobId":%q,%s"poll":%d, "recipientStatus":[{"number":"+49 89 1","status":%q,"reason":"r","durationInSecs":0}],"pages":1}`,
-		testJobID, strings.Repeat(" ", n), n, status)
-}
-
 // finalFrom is the script of a job that is not found until poll found, pending until poll
 // final, final from then on.
 func finalFrom(found, final int) func(int) http.HandlerFunc {
@@ -53,9 +45,9 @@ func finalFrom(found, final int) func(int) http.HandlerFunc {
 		case n < found:
 			return serveStatus(http.StatusNotFound)
 		case n < final:
-			return serveJSON(200, pollBody(n, faxreport.StatusPending))
+			return serveJSON(200, newReport(testJobID, faxreport.StatusPending).with(n, "poll").json())
 		}
-		return serveJSON(200, pollBody(n, faxreport.StatusOK))
+		return serveJSON(200, newReport(testJobID, faxreport.StatusOK).with(n, "poll").json())
 	}
 }
 
@@ -71,7 +63,7 @@ func TestWaitForStatusReportJSONReturnsTheFinalPollsBytes(t *testing.T) {
 	if n := s.answered(); n != 5 {
 		t.Fatalf("%d polls, want 2 not found + 2 pending + 1 final", n)
 	}
-	if want := pollBody(5, faxreport.StatusOK); !bytes.Equal(got, want) {
+	if want := newReport(testJobID, faxreport.StatusOK).with(5, "poll").json(); !bytes.Equal(got, want) {
 		t.Fatalf("got\n%s\nwant the final poll's\n%s", got, want)
 	}
 }
@@ -82,10 +74,10 @@ func TestWaitForStatusReportJSONWithoutRecipientsIsNotFinal(t *testing.T) {
 		if n <= 2 {
 			return serveJSON(200, []byte(`{"jobId":"`+testJobID+`","recipientStatus":[],"pages":1}`))
 		}
-		return serveJSON(200, pollBody(n, faxreport.StatusBusy))
+		return serveJSON(200, newReport(testJobID, faxreport.StatusBusy).with(n, "poll").json())
 	})
 	got, err := newClient(t, s.dataCenter).WaitForStatusReportJSON(testContext(t), testJobID, fastPolls)
-	if err != nil || s.answered() != 3 || !bytes.Equal(got, pollBody(3, faxreport.StatusBusy)) {
+	if err != nil || s.answered() != 3 || !bytes.Equal(got, newReport(testJobID, faxreport.StatusBusy).with(3, "poll").json()) {
 		t.Fatalf("got %s, %v after %d polls", got, err, s.answered())
 	}
 }
@@ -116,11 +108,11 @@ func TestWaitForStatusReportJSONDeadlineWhilePending(t *testing.T) {
 	if waitErr.Polls < 2 || waitErr.Last == nil || !strings.Contains(err.Error(), "1 of 1 recipients pending") {
 		t.Fatalf("wait error %+v: %v", waitErr, err)
 	}
-	if !bytes.Equal(waitErr.LastJSON, pollBody(waitErr.Polls, faxreport.StatusPending)) && // or the deadline cut the last poll:
-		!bytes.Equal(waitErr.LastJSON, pollBody(waitErr.Polls-1, faxreport.StatusPending)) {
+	if !bytes.Equal(waitErr.LastJSON, newReport(testJobID, faxreport.StatusPending).with(waitErr.Polls, "poll").json()) && // or the deadline cut the last poll:
+		!bytes.Equal(waitErr.LastJSON, newReport(testJobID, faxreport.StatusPending).with(waitErr.Polls-1, "poll").json()) {
 		t.Fatalf("LastJSON %s is not the body of either of the last two of %d polls", waitErr.LastJSON, waitErr.Polls)
 	}
-	pending := &faxreport.Report{JobID: testJobID, Pages: 1, RecipientStatus: []faxreport.RecipientStatus{{Number: "+49 89 1", Status: faxreport.StatusPending, Reason: "r"}}}
+	pending := newReport(testJobID, faxreport.StatusPending).model()
 	if !reflect.DeepEqual(waitErr.Last, pending) {
 		t.Fatalf("Last %+v is not LastJSON's report %+v", waitErr.Last, pending)
 	}
@@ -137,13 +129,13 @@ func TestWaitForStatusReportJSONStopsAtOnceOnTerminalErrors(t *testing.T) {
 	}{
 		{"invalid response", 0, serveJSON(200, []byte(`{"jobId":"`+testJobID+`"}`)), faxreport.ErrInvalidResponse},
 		{"invalid response after pending", 2, serveJSON(200, []byte(`{"jobId":"`+testJobID+`","recipientStatus":"OK","pages":1}`)), faxreport.ErrInvalidResponse},
-		{"another job's report", 1, serveJSON(200, bytes.Replace(pollBody(1, faxreport.StatusOK), []byte(testJobID), []byte("FJOTHER"), 1)), faxreport.ErrInvalidResponse},
+		{"another job's report", 1, serveJSON(200, bytes.Replace(newReport(testJobID, faxreport.StatusOK).with(1, "poll").json(), []byte(testJobID), []byte("FJOTHER"), 1)), faxreport.ErrInvalidResponse},
 		{"401", 1, serveStatus(http.StatusUnauthorized), faxreport.ErrUnauthorized},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newPollServer(t, func(n int) http.HandlerFunc {
 				if n <= tc.after {
-					return serveJSON(200, pollBody(n, faxreport.StatusPending))
+					return serveJSON(200, newReport(testJobID, faxreport.StatusPending).with(n, "poll").json())
 				}
 				return tc.fail
 			})
@@ -173,10 +165,10 @@ func TestWaitForStatusReportJSONRidesOutTransientFailures(t *testing.T) {
 		if n <= 7 { // two polls' worth of 3 attempts, and one more
 			return serveStatus(http.StatusServiceUnavailable)
 		}
-		return serveJSON(200, pollBody(n, faxreport.StatusOK))
+		return serveJSON(200, newReport(testJobID, faxreport.StatusOK).with(n, "poll").json())
 	})
 	raw, err := newClient(t, s.dataCenter).WaitForStatusReportJSON(testContext(t), testJobID, fastPolls)
-	if err != nil || s.answered() != 8 || !bytes.Equal(raw, pollBody(8, faxreport.StatusOK)) {
+	if err != nil || s.answered() != 8 || !bytes.Equal(raw, newReport(testJobID, faxreport.StatusOK).with(8, "poll").json()) {
 		t.Fatalf("got %s, %v after %d requests", raw, err, s.answered())
 	}
 }

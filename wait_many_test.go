@@ -143,8 +143,8 @@ func TestWaitForStatusReportsNotFoundLimit(t *testing.T) {
 func TestWaitForStatusReportsRidesOutAHomeFailingMidWait(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{})
 	home, other := s.DataCenter(0), s.DataCenter(1)
-	home.Put(finalReport("FJFIRST", faxreport.StatusOK))
-	home.PutPending(finalReport("FJLATER", faxreport.StatusOK), faxtest.Pending{Reads: 2})
+	home.Put(newReport("FJFIRST", faxreport.StatusOK).model())
+	home.PutPending(newReport("FJLATER", faxreport.StatusOK).model(), faxtest.Pending{Reads: 2})
 	failed := false
 	results := c.WaitForStatusReports(testContext(t), []string{"FJFIRST", "FJLATER"}, func(r faxreport.ReportResult) {
 		if r.JobID == "FJFIRST" { // round 1's answer from home is in: its next request fails
@@ -260,7 +260,7 @@ func TestWaitForStatusReportsWithoutBulkAndOnConfirmation(t *testing.T) {
 		}
 
 		s, c := fakeClient(t, faxtest.Options{})
-		s.PutPending(finalReport("FJLATE", faxreport.StatusOK), faxtest.Pending{NotFoundReads: 1}) // the bulk GET misses it
+		s.PutPending(newReport("FJLATE", faxreport.StatusOK).model(), faxtest.Pending{NotFoundReads: 1}) // the bulk GET misses it
 		r := wait(c, testContext(t), []string{"FJLATE"}, nil, fastPolling(faxreport.WaitOptions{NotFoundLimit: -1}))[0]
 		if r.Err != nil || got(r) != "FJLATE" {
 			t.Fatalf("JSON %t: the confirmation's report: %v", asJSON, r.Err)
@@ -278,7 +278,7 @@ func TestWaitForStatusReportsInvalidReportBlocksNothing(t *testing.T) {
 				serveJSON(http.StatusOK, bad)(w, r)
 				return
 			}
-			serveJSON(http.StatusOK, withField(t, path.Base(r.URL.Path), "jobId"))(w, r)
+			serveJSON(http.StatusOK, newReport(path.Base(r.URL.Path)).json())(w, r)
 			return
 		}
 		var bulk struct {
@@ -289,7 +289,7 @@ func TestWaitForStatusReportsInvalidReportBlocksNothing(t *testing.T) {
 		}
 		items := make([]json.RawMessage, len(bulk.JobIDs))
 		for i, id := range bulk.JobIDs {
-			items[i] = withField(t, id, "jobId")
+			items[i] = newReport(id).json()
 			if id == "FJBAD" {
 				items[i] = bad
 			}
@@ -321,9 +321,9 @@ func TestWaitForStatusReportsCancel(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{})
 	home := s.DataCenter(0) // one bulk answer holds them all
 	first, rest := "FJFIRST", []string{"FJREST1", "FJREST2", "FJREST3"}
-	home.Put(finalReport(first, faxreport.StatusOK))
+	home.Put(newReport(first, faxreport.StatusOK).model())
 	for _, id := range rest {
-		home.PutPending(finalReport(id, faxreport.StatusOK), faxtest.Pending{For: time.Hour})
+		home.PutPending(newReport(id, faxreport.StatusOK).model(), faxtest.Pending{For: time.Hour})
 	}
 	ctx, cancel := context.WithCancel(testContext(t))
 	defer cancel()
