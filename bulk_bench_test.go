@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
-	"runtime/metrics"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -200,33 +199,4 @@ func TestFaxtestProcess(t *testing.T) {
 	s.SeedReports(n)
 	json.NewEncoder(os.Stdout).Encode(s.Endpoints())
 	io.Copy(io.Discard, os.Stdin)
-}
-
-// heapObjects returns the bytes of live and not yet swept heap objects.
-func heapObjects() uint64 {
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(sample)
-	return sample[0].Value.Uint64()
-}
-
-// sampleHeapPeak samples heapObjects every millisecond until the returned function is called,
-// which returns the highest sample.
-func sampleHeapPeak() func() uint64 {
-	done := make(chan struct{})
-	result := make(chan uint64)
-	go func() {
-		tick := time.NewTicker(time.Millisecond)
-		defer tick.Stop()
-		peak := heapObjects()
-		for {
-			select {
-			case <-tick.C:
-				peak = max(peak, heapObjects())
-			case <-done:
-				result <- max(peak, heapObjects())
-				return
-			}
-		}
-	}()
-	return func() uint64 { close(done); return <-result }
 }

@@ -28,17 +28,6 @@ func singleGets(dc *faxtest.DataCenter) int {
 	return n
 }
 
-// bulkReads are the two bulk reads, which read alike: GetStatusReports gives each report,
-// GetStatusReportsJSON each report's JSON as the API sent it.
-var bulkReads = []struct {
-	name string
-	json bool
-	read func(*faxreport.Client, context.Context, []string, faxreport.BatchOptions) []faxreport.ReportResult
-}{
-	{"reports", false, (*faxreport.Client).GetStatusReports},
-	{"JSON", true, (*faxreport.Client).GetStatusReportsJSON},
-}
-
 // assertRead fails unless r is the read of its job as the data center sent it, body: those very
 // bytes from GetStatusReportsJSON, the report they hold from GetStatusReports.
 func assertRead(t *testing.T, asJSON bool, r faxreport.ReportResult, body []byte) {

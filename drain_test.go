@@ -3,14 +3,12 @@ package faxreport_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -240,45 +238,6 @@ func TestDrainNilHandlerIsAnInvalidArgument(t *testing.T) {
 	if n := len(s.Requests()); n != 0 {
 		t.Fatalf("%d requests sent", n)
 	}
-}
-
-// hostileLister is a data center whose n-th listing (from 1) is listing(n), given as report
-// bodies, and whose bulk DELETE answers each job with answer(jobID). It records the IDs each
-// bulk request carried.
-type hostileLister struct {
-	*dataCenter
-	mu      sync.Mutex
-	deletes [][]string
-}
-
-func newHostileLister(t *testing.T, listing func(n int) [][]byte, answer func(jobID string) string) *hostileLister {
-	h := &hostileLister{}
-	var lists atomic.Int64
-	h.dataCenter = newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost {
-			var req struct {
-				JobIDs []string `json:"jobIds"`
-			}
-			json.NewDecoder(r.Body).Decode(&req)
-			h.mu.Lock()
-			h.deletes = append(h.deletes, req.JobIDs)
-			h.mu.Unlock()
-			items := make([]string, len(req.JobIDs))
-			for i, id := range req.JobIDs {
-				items[i] = answer(id)
-			}
-			serveJSON(200, []byte(`{"reports":[`+strings.Join(items, ",")+`]}`))(w, r)
-			return
-		}
-		reports := listing(int(lists.Add(1)))
-		serveJSON(200, append(append([]byte(`{"reports":[`), bytes.Join(reports, []byte(","))...), "]}"...))(w, r)
-	})
-	return h
-}
-
-func deletedAnswer(id string) string { return fmt.Sprintf(`{"jobId":%q,"deleted":true}`, id) }
-func notFoundAnswer(id string) string {
-	return fmt.Sprintf(`{"jobId":%q,"deleted":false,"reason":"NOT_FOUND"}`, id)
 }
 
 // A data center that lists other reports in turn and never deletes them (saying NOT_FOUND, or

@@ -3,7 +3,6 @@ package faxreport_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -81,34 +80,6 @@ func (s *fuzzServer) client(f *testing.F) *faxreport.Client {
 		f.Fatal(err)
 	}
 	return c
-}
-
-// lockedBuffer is a log sink safe for the client's and the test's goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// String returns what was written.
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// take returns what was written and forgets it.
-func (b *lockedBuffer) take() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	s := b.buf.String()
-	b.buf.Reset()
-	return s
 }
 
 // FuzzGetStatusReportResponse answers GetStatusReport with an arbitrary status (200 to 599),
@@ -357,26 +328,6 @@ func FuzzAPIErrorBody(f *testing.F) {
 			t.Fatalf("error message of %d bytes: %.400q...", n, err.Error())
 		}
 	})
-}
-
-// echoes reports whether the response carried s, so that an error quoting the response may show
-// it: in the content type, the raw body, or any string of the body decoded as JSON.
-func echoes(contentType string, body []byte, s string) bool {
-	if strings.Contains(contentType, s) || bytes.Contains(body, []byte(s)) {
-		return true
-	}
-	found := false
-	dec := json.NewDecoder(bytes.NewReader(body))
-	for !found {
-		tok, err := dec.Token()
-		if err != nil {
-			break
-		}
-		if str, ok := tok.(string); ok && strings.Contains(str, s) {
-			found = true
-		}
-	}
-	return found
 }
 
 // headerValue makes v a header value that net/http's client accepts: its other control

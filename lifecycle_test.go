@@ -14,29 +14,6 @@ import (
 	"github.com/faxreport/faxreport/faxtest"
 )
 
-// fakeClient starts a faxtest region for the test and a client of it with fast retries.
-func fakeClient(t *testing.T, opts faxtest.Options) (*faxtest.Server, *faxreport.Client) {
-	t.Helper()
-	opts.T = t
-	s := faxtest.NewServer(opts)
-	cfg := s.Config()
-	cfg.Retry = fastRetry
-	c, err := faxreport.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s, c
-}
-
-// fastPolls polls every few milliseconds.
-var fastPolls = fastPolling(faxreport.WaitOptions{})
-
-// fastPolling is opts with polls every few milliseconds.
-func fastPolling(opts faxreport.WaitOptions) faxreport.WaitOptions {
-	opts.MinPollInterval, opts.MaxPollInterval = time.Millisecond, 5*time.Millisecond
-	return opts
-}
-
 func TestWaitForStatusReportTurnsFinalAfterPolls(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{})
 	home := s.PutPending(newReport("FJWAIT", faxreport.StatusOK, faxreport.StatusBusy).model(), faxtest.Pending{NotFoundReads: 2, Reads: 3})
@@ -363,36 +340,6 @@ func TestDeleteStatusReportFailedDataCenterIsNotNotFound(t *testing.T) {
 		_, err := newClient(t, de1, de2).DeleteStatusReport(testContext(t), testJobID)
 		mustFail(t, err, faxreport.ErrNotFound, faxreport.ErrUnauthorized)
 	})
-}
-
-// assertEachJobAskedAtMostOncePerDataCenter checks the fake's log: every one of the jobs distinct
-// job IDs was asked for, and no data center was asked twice for the same one. (Once a data
-// center has answered, the others may not be asked at all.)
-func assertEachJobAskedAtMostOncePerDataCenter(t *testing.T, s *faxtest.Server, jobs int) {
-	t.Helper()
-	asked := map[string]bool{}
-	for _, dc := range s.DataCenters() {
-		seen := map[string]bool{}
-		for _, r := range dc.Requests() {
-			// At most once in bulk and once alone: a job that no bulk answer returned is
-			// confirmed with the single-report call.
-			for _, id := range r.JobIDs {
-				if seen["bulk "+id] {
-					t.Fatalf("%s was asked twice in bulk for %s", dc.URL(), id)
-				}
-				seen["bulk "+id], asked[id] = true, true
-			}
-			if id := r.JobID; id != "" {
-				if seen[id] {
-					t.Fatalf("%s was asked twice for %s", dc.URL(), id)
-				}
-				seen[id], asked[id] = true, true
-			}
-		}
-	}
-	if len(asked) != jobs {
-		t.Fatalf("%d distinct jobs asked for, want %d", len(asked), jobs)
-	}
 }
 
 // Polls keep the minimum interval; only the last one, when the next interval would reach the

@@ -12,17 +12,6 @@ import (
 	"github.com/faxreport/faxreport/faxtest"
 )
 
-// bulkPosts returns the job IDs of dc's bulk requests (both actions), request by request.
-func bulkPosts(dc *faxtest.DataCenter) [][]string {
-	var posts [][]string
-	for _, r := range dc.Requests() {
-		if r.Method == "POST" {
-			posts = append(posts, r.JobIDs)
-		}
-	}
-	return posts
-}
-
 func TestListSeesTheOldest1000OfEachDataCenter(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{})
 	ids := s.SeedReports(2500) // round robin: 1250 per data center, oldest first

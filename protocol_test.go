@@ -56,21 +56,6 @@ type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
-// within runs call and fails the test if it has not returned after d.
-func within(t *testing.T, d time.Duration, call func()) {
-	t.Helper()
-	returned := make(chan struct{})
-	go func() {
-		defer close(returned)
-		call()
-	}()
-	select {
-	case <-returned:
-	case <-time.After(d):
-		t.Fatalf("still blocked after %v", d)
-	}
-}
-
 // awaitClosed fails the test unless the client closes a connection within 5 s.
 func awaitClosed(t *testing.T, closed <-chan struct{}) {
 	t.Helper()

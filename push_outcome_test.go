@@ -4,38 +4,11 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"sync"
 	"testing"
 
 	"github.com/faxreport/faxreport"
 	"github.com/faxreport/faxreport/faxtest"
 )
-
-// outcomeRecorder is a PushConfig.OnPush that keeps every outcome.
-type outcomeRecorder struct {
-	mu       sync.Mutex
-	outcomes []faxreport.PushOutcome
-}
-
-func (o *outcomeRecorder) record(out faxreport.PushOutcome) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.outcomes = append(o.outcomes, out)
-}
-
-// only returns the one outcome recorded, failing the test unless there is exactly one, and
-// forgets it.
-func (o *outcomeRecorder) only(t *testing.T) faxreport.PushOutcome {
-	t.Helper()
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if len(o.outcomes) != 1 {
-		t.Fatalf("%d outcomes reported, want 1: %+v", len(o.outcomes), o.outcomes)
-	}
-	out := o.outcomes[0]
-	o.outcomes = nil
-	return out
-}
 
 // The hook sees every push once, with its job IDs, its answer and an error that says why.
 func TestPushOutcomeIsReportedOncePerPush(t *testing.T) {
@@ -48,12 +21,12 @@ func TestPushOutcomeIsReportedOncePerPush(t *testing.T) {
 		wantErr []error // each must match the outcome's Err
 	}{
 		"delivered": {
-			send:   func(t *testing.T, env *pushEnv) *http.Response { return env.push(t, exampleJobID) },
-			status: http.StatusNoContent, jobIDs: []string{exampleJobID},
+			send:   func(t *testing.T, env *pushEnv) *http.Response { return env.push(t, testJobID) },
+			status: http.StatusNoContent, jobIDs: []string{testJobID},
 		},
 		"wrong credentials": {
 			send: func(t *testing.T, env *pushEnv) *http.Response {
-				resp, err := env.fake.Push(env.url, exampleJobID, faxtest.PushBasicAuth(pushUser, "wrong"))
+				resp, err := env.fake.Push(env.url, testJobID, faxtest.PushBasicAuth(pushUser, "wrong"))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -77,24 +50,24 @@ func TestPushOutcomeIsReportedOncePerPush(t *testing.T) {
 		},
 		"data center unavailable": {
 			prepare: func(env *pushEnv) {
-				env.fake.Home(exampleJobID).Inject(faxtest.Fault{Status: http.StatusServiceUnavailable})
+				env.fake.Home(testJobID).Inject(faxtest.Fault{Status: http.StatusServiceUnavailable})
 			},
-			send:   func(t *testing.T, env *pushEnv) *http.Response { return env.push(t, exampleJobID) },
-			status: http.StatusServiceUnavailable, jobIDs: []string{exampleJobID}, wantErr: []error{faxreport.ErrUnavailable},
+			send:   func(t *testing.T, env *pushEnv) *http.Response { return env.push(t, testJobID) },
+			status: http.StatusServiceUnavailable, jobIDs: []string{testJobID}, wantErr: []error{faxreport.ErrUnavailable},
 		},
 		"contract broken": {
 			prepare: func(env *pushEnv) {
-				env.fake.Home(exampleJobID).Inject(faxtest.Fault{Malformed: []byte(`{"jobId":"` + exampleJobID + `","pages":"one"}`)})
+				env.fake.Home(testJobID).Inject(faxtest.Fault{Malformed: []byte(`{"jobId":"` + testJobID + `","pages":"one"}`)})
 			},
-			send:   func(t *testing.T, env *pushEnv) *http.Response { return env.push(t, exampleJobID) },
-			status: http.StatusBadGateway, jobIDs: []string{exampleJobID}, wantErr: []error{faxreport.ErrInvalidResponse},
+			send:   func(t *testing.T, env *pushEnv) *http.Response { return env.push(t, testJobID) },
+			status: http.StatusBadGateway, jobIDs: []string{testJobID}, wantErr: []error{faxreport.ErrInvalidResponse},
 		},
 		"Handle failed": {
 			prepare: func(env *pushEnv) {
 				env.handleErr = errDatabase
 			},
-			send:   func(t *testing.T, env *pushEnv) *http.Response { return env.push(t, exampleJobID) },
-			status: http.StatusServiceUnavailable, jobIDs: []string{exampleJobID}, wantErr: []error{faxreport.ErrHandleFailed, errDatabase},
+			send:   func(t *testing.T, env *pushEnv) *http.Response { return env.push(t, testJobID) },
+			status: http.StatusServiceUnavailable, jobIDs: []string{testJobID}, wantErr: []error{faxreport.ErrHandleFailed, errDatabase},
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -127,8 +100,8 @@ func TestPushOutcomeCarriesTheAPIError(t *testing.T) {
 	var outcomes outcomeRecorder
 	env := newPushEnv(t, func(c *faxreport.PushConfig) { c.OnPush = outcomes.record })
 	env.fake.LoadExamples()
-	env.fake.Home(exampleJobID).Inject(faxtest.Fault{Status: http.StatusUnauthorized})
-	wantStatus(t, env.push(t, exampleJobID), http.StatusServiceUnavailable)
+	env.fake.Home(testJobID).Inject(faxtest.Fault{Status: http.StatusUnauthorized})
+	wantStatus(t, env.push(t, testJobID), http.StatusServiceUnavailable)
 	var apiErr *faxreport.APIError
 	if out := outcomes.only(t); !errors.As(out.Err, &apiErr) || apiErr.StatusCode != http.StatusUnauthorized || !errors.Is(out.Err, faxreport.ErrUnauthorized) {
 		t.Fatalf("outcome error %v, want the data center's 401", out.Err)
@@ -143,7 +116,7 @@ func TestPushOutcomeOfAPanic(t *testing.T) {
 		c.Handle = func(context.Context, *faxreport.Report) error { panic("bug in Handle") }
 	})
 	env.fake.LoadExamples()
-	if resp, err := env.fake.Push(env.url, exampleJobID, faxtest.PushBasicAuth(pushUser, pushPassword)); err == nil {
+	if resp, err := env.fake.Push(env.url, testJobID, faxtest.PushBasicAuth(pushUser, pushPassword)); err == nil {
 		t.Fatalf("a push whose Handle panicked was answered %d", resp.StatusCode)
 	}
 	if out := outcomes.only(t); out.Status != http.StatusInternalServerError || !errors.Is(out.Err, faxreport.ErrHandleFailed) {

@@ -12,18 +12,6 @@ import (
 	"github.com/faxreport/faxreport/faxtest"
 )
 
-// received waits for what ch delivers, failing the test if it takes longer than a hang would.
-func received[T any](t *testing.T, ch <-chan T, what string) T {
-	t.Helper()
-	select {
-	case v := <-ch:
-		return v
-	case <-time.After(10 * time.Second):
-		t.Fatalf("no %s within 10 s", what)
-		panic("unreachable")
-	}
-}
-
 // pushAnswer sends a push for jobID with the right credentials, and delivers its answer when it
 // comes, for a test that must not hang on it.
 func (env *pushEnv) pushAnswer(t *testing.T, jobID string) <-chan *http.Response {
@@ -61,7 +49,7 @@ func TestPushHandleThatNeverReturnsIsAbandoned(t *testing.T) {
 	env.fake.LoadExamples()
 
 	start := time.Now()
-	wantStatus(t, received(t, env.pushAnswer(t, exampleJobID), "answer to the push whose Handle hangs"), http.StatusServiceUnavailable)
+	wantStatus(t, received(t, env.pushAnswer(t, testJobID), "answer to the push whose Handle hangs"), http.StatusServiceUnavailable)
 	if elapsed := time.Since(start); elapsed < timeout {
 		t.Errorf("answered after %v, before the Timeout of %v", elapsed, timeout)
 	}
@@ -69,8 +57,8 @@ func TestPushHandleThatNeverReturnsIsAbandoned(t *testing.T) {
 		t.Errorf("outcome error %v, want ErrHandleFailed and context.DeadlineExceeded", out.Err)
 	}
 
-	wantStatus(t, received(t, env.pushAnswer(t, exampleJobID), "answer to the next push of the job"), http.StatusNoContent)
-	if n, fetches := calls.Load(), env.fetches(exampleJobID); n != 2 || fetches != 2 {
+	wantStatus(t, received(t, env.pushAnswer(t, testJobID), "answer to the next push of the job"), http.StatusNoContent)
+	if n, fetches := calls.Load(), env.fetches(testJobID); n != 2 || fetches != 2 {
 		t.Fatalf("%d Handle calls and %d fetches, want 2 and 2: the next push joined the stuck one", n, fetches)
 	}
 }

@@ -1,16 +1,11 @@
 package faxreport_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"log"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,129 +17,12 @@ import (
 	"github.com/faxreport/faxreport/faxtest"
 )
 
-const (
-	pushUser     = "push-user"
-	pushPassword = "push-Pa55w0rd-secret"
-	exampleJobID = "FJJ66GHGX105ZZBIELVCN1" // the job of api.ReportExample
-)
-
-// pushEnv is a push receiver under test: a faxtest region as the API, a client of it, and the
-// push handler mounted on an httptest server.
-type pushEnv struct {
-	fake      *faxtest.Server
-	url       string
-	log       *lockedBuffer
-	mu        sync.Mutex
-	handled   []*faxreport.Report
-	handleErr error // what record returns, when set before a push
-}
-
-// newPushEnv starts a receiver whose Handle records each report; edit may change the config
-// (a nil Handle is replaced by the recording one).
-func newPushEnv(t *testing.T, edit func(*faxreport.PushConfig)) *pushEnv {
-	t.Helper()
-	env := &pushEnv{fake: faxtest.NewServer(faxtest.Options{T: t}), log: &lockedBuffer{}}
-	cfg := env.fake.Config()
-	cfg.Retry = fastRetry
-	cfg.Logger = slog.New(slog.NewTextHandler(env.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	client, err := faxreport.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pushCfg := faxreport.PushConfig{Username: pushUser, Password: pushPassword}
-	if edit != nil {
-		edit(&pushCfg)
-	}
-	if pushCfg.Handle == nil && pushCfg.HandleJSON == nil {
-		pushCfg.Handle = env.record
-	}
-	h, err := faxreport.NewPushHandler(client, pushCfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewUnstartedServer(h)
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the panic test's panic
-	srv.Start()
-	t.Cleanup(srv.Close)
-	env.url = srv.URL + "/push"
-	return env
-}
-
-func (env *pushEnv) record(_ context.Context, r *faxreport.Report) error {
-	env.mu.Lock()
-	defer env.mu.Unlock()
-	if env.handleErr != nil {
-		return env.handleErr
-	}
-	env.handled = append(env.handled, r)
-	return nil
-}
-
-func (env *pushEnv) reports() []*faxreport.Report {
-	env.mu.Lock()
-	defer env.mu.Unlock()
-	return append([]*faxreport.Report(nil), env.handled...)
-}
-
-// push sends a push for jobID with the right credentials and the given variants.
-func (env *pushEnv) push(t *testing.T, jobID string, opts ...faxtest.PushOption) *http.Response {
-	t.Helper()
-	opts = append([]faxtest.PushOption{faxtest.PushBasicAuth(pushUser, pushPassword)}, opts...)
-	resp, err := env.fake.Push(env.url, jobID, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp
-}
-
-// post sends body as a push with the right credentials.
-func (env *pushEnv) post(t *testing.T, method, contentType string, body []byte) *http.Response {
-	t.Helper()
-	req, err := http.NewRequestWithContext(testContext(t), method, env.url, bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", contentType)
-	req.SetBasicAuth(pushUser, pushPassword)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	answer, _ := io.ReadAll(resp.Body)
-	resp.Body = io.NopCloser(bytes.NewReader(answer))
-	return resp
-}
-
-// fetches counts the GETs of jobID that reached its home data center: one per fetch, as no
-// fault is injected where it is used.
-func (env *pushEnv) fetches(jobID string) int {
-	n := 0
-	for _, r := range env.fake.Home(jobID).Requests() {
-		if r.JobID == jobID && r.Method == http.MethodGet {
-			n++
-		}
-	}
-	return n
-}
-
-func wantStatus(t *testing.T, resp *http.Response, want int) {
-	t.Helper()
-	if resp.StatusCode != want {
-		body, _ := io.ReadAll(resp.Body)
-		t.Fatalf("push answered %d (%q), want %d", resp.StatusCode, body, want)
-	}
-	if want == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") == "" {
-		t.Errorf("503 without Retry-After")
-	}
-}
-
 func TestPushDocumentedExampleDeliversTheAPIsReport(t *testing.T) {
 	env := newPushEnv(t, nil)
 	env.fake.LoadExamples()
-	wantStatus(t, env.push(t, exampleJobID), http.StatusNoContent)
+	wantStatus(t, env.push(t, testJobID), http.StatusNoContent)
 	got := env.reports()
-	if len(got) != 1 || got[0].JobID != exampleJobID || got[0].Reference == nil ||
+	if len(got) != 1 || got[0].JobID != testJobID || got[0].Reference == nil ||
 		got[0].RecipientStatus[0].Number != "+49 89 1234567-8900" || got[0].RecipientStatus[0].Status != faxreport.StatusOK {
 		t.Fatalf("handled %+v, want the API's example report", got)
 	}
@@ -162,9 +40,9 @@ func TestPushVariantsAreAccepted(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			env := newPushEnv(t, nil)
 			env.fake.LoadExamples()
-			wantStatus(t, env.push(t, exampleJobID, opts...), http.StatusNoContent)
+			wantStatus(t, env.push(t, testJobID, opts...), http.StatusNoContent)
 			got := env.reports()
-			if len(got) != 1 || got[0].JobID != exampleJobID || got[0].RecipientStatus[0].Status != faxreport.StatusOK {
+			if len(got) != 1 || got[0].JobID != testJobID || got[0].RecipientStatus[0].Status != faxreport.StatusOK {
 				t.Fatalf("handled %+v, want the API's report (status OK)", got)
 			}
 		})
@@ -193,7 +71,7 @@ func TestPushCredentials(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			env := newPushEnv(t, nil)
 			env.fake.LoadExamples()
-			resp, err := env.fake.Push(env.url, exampleJobID, auth...)
+			resp, err := env.fake.Push(env.url, testJobID, auth...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -211,7 +89,7 @@ func TestPushCredentials(t *testing.T) {
 			*c = faxreport.PushConfig{AllowUnauthenticated: true}
 		})
 		env.fake.LoadExamples()
-		resp, err := env.fake.Push(env.url, exampleJobID)
+		resp, err := env.fake.Push(env.url, testJobID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -250,8 +128,8 @@ func TestPushHandleErrorIsAnsweredRetryLater(t *testing.T) {
 		}
 	})
 	env.fake.LoadExamples()
-	wantStatus(t, env.push(t, exampleJobID), http.StatusServiceUnavailable)
-	wantStatus(t, env.push(t, exampleJobID), http.StatusNoContent)
+	wantStatus(t, env.push(t, testJobID), http.StatusServiceUnavailable)
+	wantStatus(t, env.push(t, testJobID), http.StatusNoContent)
 	if n := calls.Load(); n != 2 {
 		t.Fatalf("Handle called %d times, want 2", n)
 	}
@@ -264,14 +142,14 @@ func TestPushAPIFailures(t *testing.T) {
 	t.Run("unavailable: 503", func(t *testing.T) {
 		env := newPushEnv(t, nil)
 		env.fake.LoadExamples()
-		env.fake.Home(exampleJobID).Inject(faxtest.Fault{Status: http.StatusServiceUnavailable})
-		wantStatus(t, env.push(t, exampleJobID), http.StatusServiceUnavailable)
+		env.fake.Home(testJobID).Inject(faxtest.Fault{Status: http.StatusServiceUnavailable})
+		wantStatus(t, env.push(t, testJobID), http.StatusServiceUnavailable)
 	})
 	t.Run("contract broken: 502", func(t *testing.T) {
 		env := newPushEnv(t, nil)
 		env.fake.LoadExamples()
-		env.fake.Home(exampleJobID).Inject(faxtest.Fault{Malformed: []byte(`{"jobId":"` + exampleJobID + `","pages":"one"}`)})
-		wantStatus(t, env.push(t, exampleJobID), http.StatusBadGateway)
+		env.fake.Home(testJobID).Inject(faxtest.Fault{Malformed: []byte(`{"jobId":"` + testJobID + `","pages":"one"}`)})
+		wantStatus(t, env.push(t, testJobID), http.StatusBadGateway)
 		if n := len(env.reports()); n != 0 {
 			t.Fatalf("%d invalid reports handled", n)
 		}
@@ -280,9 +158,9 @@ func TestPushAPIFailures(t *testing.T) {
 		env := newPushEnv(t, nil)
 		env.fake.LoadExamples()
 		body := `<ReportResponse><faxJobReport><jobId>FJNOTYET</jobId></faxJobReport>` +
-			`<faxJobReport><jobId>` + exampleJobID + `</jobId></faxJobReport></ReportResponse>`
+			`<faxJobReport><jobId>` + testJobID + `</jobId></faxJobReport></ReportResponse>`
 		wantStatus(t, env.post(t, http.MethodPost, "text/xml", []byte(body)), http.StatusServiceUnavailable)
-		if got := env.reports(); len(got) != 1 || got[0].JobID != exampleJobID {
+		if got := env.reports(); len(got) != 1 || got[0].JobID != testJobID {
 			t.Fatalf("handled %+v, want the job that could be fetched", got)
 		}
 	})
@@ -321,7 +199,7 @@ func TestPushBadRequests(t *testing.T) {
 func TestPushBodyCap(t *testing.T) {
 	// A valid push padded past the cap: refused before anything is parsed or fetched.
 	padded := func(size int) []byte {
-		head := `<faxJobReport><jobId>` + exampleJobID + `</jobId><document><name>`
+		head := `<faxJobReport><jobId>` + testJobID + `</jobId><document><name>`
 		tail := `</name></document></faxJobReport>`
 		return []byte(head + strings.Repeat("x", size-len(head)-len(tail)) + tail)
 	}
@@ -338,7 +216,7 @@ func TestPushBodyCap(t *testing.T) {
 		env := newPushEnv(t, func(c *faxreport.PushConfig) { c.MaxBodyBytes = 1000 })
 		env.fake.LoadExamples()
 		wantStatus(t, env.post(t, http.MethodPost, "text/xml", padded(1001)), http.StatusRequestEntityTooLarge)
-		if n := env.fetches(exampleJobID); n != 0 {
+		if n := env.fetches(testJobID); n != 0 {
 			t.Fatalf("%d fetches after a 413", n)
 		}
 		wantStatus(t, env.post(t, http.MethodPost, "text/xml", padded(1000)), http.StatusNoContent)
@@ -386,15 +264,15 @@ func TestPushConfigPrintsNoPassword(t *testing.T) {
 func TestPushLogsJobIDsAndOutcomeWithoutSecrets(t *testing.T) {
 	env := newPushEnv(t, nil)
 	env.fake.LoadExamples()
-	wantStatus(t, env.push(t, exampleJobID), http.StatusNoContent)
-	resp, _ := env.fake.Push(env.url, exampleJobID, faxtest.PushBasicAuth(pushUser, pushPassword+"x"))
+	wantStatus(t, env.push(t, testJobID), http.StatusNoContent)
+	resp, _ := env.fake.Push(env.url, testJobID, faxtest.PushBasicAuth(pushUser, pushPassword+"x"))
 	wantStatus(t, resp, http.StatusUnauthorized)
 	const secretTail = "SECRET-TAIL-OF-THE-BODY"
 	unparsable := "<faxJobReport>" + strings.Repeat("y", 500) + secretTail
 	wantStatus(t, env.post(t, http.MethodPost, "text/xml", []byte(unparsable)), http.StatusBadRequest)
 
 	logged := env.log.String()
-	for _, want := range []string{"faxreport push", exampleJobID, "level=DEBUG msg=\"faxreport push\" status=204", "level=WARN msg=\"faxreport push\" status=401", "level=WARN msg=\"faxreport push\" status=400", "body_excerpt"} {
+	for _, want := range []string{"faxreport push", testJobID, "level=DEBUG msg=\"faxreport push\" status=204", "level=WARN msg=\"faxreport push\" status=401", "level=WARN msg=\"faxreport push\" status=400", "body_excerpt"} {
 		if !strings.Contains(logged, want) {
 			t.Errorf("log lacks %q:\n%s", want, logged)
 		}
@@ -434,11 +312,11 @@ func TestPushHandlePanicIsNotAnAnswer(t *testing.T) {
 		}
 	})
 	env.fake.LoadExamples()
-	if resp, err := env.fake.Push(env.url, exampleJobID, faxtest.PushBasicAuth(pushUser, pushPassword)); err == nil {
+	if resp, err := env.fake.Push(env.url, testJobID, faxtest.PushBasicAuth(pushUser, pushPassword)); err == nil {
 		t.Fatalf("a push whose Handle panicked was answered %d", resp.StatusCode)
 	}
 	panics.Store(false) // the push above has ended: its connection was aborted
-	wantStatus(t, env.push(t, exampleJobID), http.StatusNoContent)
+	wantStatus(t, env.push(t, testJobID), http.StatusNoContent)
 }
 
 // TestPushConcurrentPushes sends 100 pushes for 20 jobs at once: every push is answered, and the
@@ -536,8 +414,8 @@ func TestPushHandleJSONGetsTheAPIsBytes(t *testing.T) {
 		}
 	})
 	env.fake.LoadExamples()
-	wantStatus(t, env.push(t, exampleJobID), http.StatusNoContent)
-	if want := exampleJobID + " " + string(api.Example(api.ReportExample)); len(got) != 1 || got[0] != want {
+	wantStatus(t, env.push(t, testJobID), http.StatusNoContent)
+	if want := testJobID + " " + string(api.Example(api.ReportExample)); len(got) != 1 || got[0] != want {
 		t.Fatalf("HandleJSON got %q, want %q", got, want)
 	}
 	wantStatus(t, env.push(t, "FJ0PENDING0REPORT00001"), http.StatusServiceUnavailable) // still PENDING
@@ -570,7 +448,7 @@ func TestPushTimeoutBoundsTheFetch(t *testing.T) {
 		dc.SetLatency(time.Minute)
 	}
 	start := time.Now()
-	wantStatus(t, env.push(t, exampleJobID), http.StatusServiceUnavailable)
+	wantStatus(t, env.push(t, testJobID), http.StatusServiceUnavailable)
 	if elapsed := time.Since(start); elapsed > 10*time.Second { // loose: a hang would take a minute
 		t.Fatalf("answered after %v", elapsed)
 	}

@@ -22,20 +22,6 @@ type outcomes struct{ got []faxreport.ReportResult }
 
 func (o *outcomes) add(r faxreport.ReportResult) { o.got = append(o.got, r) }
 
-// bulkRequests counts the bulk requests in a request log, and the job IDs they carried in all.
-func bulkRequests(log []faxtest.Request) (requests, ids int) {
-	for _, r := range log {
-		if r.Method == http.MethodPost {
-			requests++
-			ids += len(r.JobIDs)
-		}
-	}
-	return requests, ids
-}
-
-// chunksOf is how many bulk requests n jobs take.
-func chunksOf(n int) int { return (n + faxreport.ListLimit - 1) / faxreport.ListLimit }
-
 func TestWaitForStatusReportsTenThousandJobsInWaves(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{})
 	waves := [][]string{ // final at the first, second and third poll
