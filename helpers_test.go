@@ -182,8 +182,8 @@ func forEachUnknownDeleteReading(t *testing.T, test func(t *testing.T, opts faxt
 // them out) or as a model (model).
 type testReport struct{ doc map[string]any }
 
-// newReport is the example report of jobID. With statuses, its recipients are one per status
-// (number "+49 89 i", the status as reason, 10 s) in place of the example's.
+// newReport is the example report of jobID. With statuses, it is a minimal report instead: the
+// job ID, one page, and one recipient per status (number "+49 89 i", the status as reason, 10 s).
 func newReport(jobID string, statuses ...string) *testReport {
 	r := &testReport{}
 	if err := json.Unmarshal(api.Example(api.ReportExample), &r.doc); err != nil {
@@ -196,6 +196,7 @@ func newReport(jobID string, statuses ...string) *testReport {
 			recipients[i] = map[string]any{"number": fmt.Sprintf("+49 89 %d", i), "status": st, "reason": st, "durationInSecs": 10}
 		}
 		r.doc["recipientStatus"] = recipients
+		delete(r.doc, "reference")
 	}
 	return r
 }

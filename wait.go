@@ -42,15 +42,14 @@ const (
 	DefaultNotFoundLimit   = 10
 )
 
-// config returns o with the defaults in place of its zero fields.
+// config is o with the defaults in place of its zero fields.
 func (o WaitOptions) config() waitConfig {
-	cfg := waitConfig{
+	return waitConfig{
 		minDelay:      cmp.Or(o.MinPollInterval, DefaultMinPollInterval),
 		maxDelay:      cmp.Or(o.MaxPollInterval, DefaultMaxPollInterval),
 		maxWait:       o.MaxWait,
-		notFoundLimit: max(cmp.Or(o.NotFoundLimit, DefaultNotFoundLimit), 0),
+		notFoundLimit: max(cmp.Or(o.NotFoundLimit, DefaultNotFoundLimit), 0), // negative: none
 	}
-	return cfg
 }
 
 // WaitError says that WaitForStatusReport (or WaitForStatusReportJSON) stopped before the
