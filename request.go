@@ -13,8 +13,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/faxreport/faxreport/internal/fanout"
 	"github.com/faxreport/faxreport/internal/httpbody"
 	"github.com/faxreport/faxreport/internal/retry"
@@ -347,14 +345,5 @@ func ask[T any](ctx context.Context, c *Client, op, jobID string, dc *dataCenter
 // askEach runs ask(ctx, i) for every data center i at once and keeps every data center's own
 // outcome, indexed like c.dataCenters: unlike fetch, no answer wins over the others.
 func askEach[T any](ctx context.Context, c *Client, ask func(ctx context.Context, i int) (T, error)) ([]T, []error) {
-	values, errs := make([]T, len(c.dataCenters)), make([]error, len(c.dataCenters))
-	var g errgroup.Group // one call per data center
-	for i := range c.dataCenters {
-		g.Go(func() error {
-			values[i], errs[i] = ask(ctx, i)
-			return nil
-		})
-	}
-	_ = g.Wait() // each data center keeps its own error
-	return values, errs
+	return fanout.All(ctx, len(c.dataCenters), ask)
 }

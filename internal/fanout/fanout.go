@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // ErrStraggler is the cause given to the context of a call still running a grace period after
@@ -62,4 +64,19 @@ func chain(cancel context.CancelCauseFunc, also context.CancelFunc) context.Canc
 		cancel(cause)
 		also()
 	}
+}
+
+// All runs call(ctx, i) for i in [0, n) concurrently, waits for every one, and returns each
+// one's value and error, indexed like the calls.
+func All[T any](ctx context.Context, n int, call func(ctx context.Context, i int) (T, error)) ([]T, []error) {
+	values, errs := make([]T, n), make([]error, n)
+	var g errgroup.Group // n calls at once: n is the number of data centers
+	for i := range n {
+		g.Go(func() error {
+			values[i], errs[i] = call(ctx, i)
+			return nil
+		})
+	}
+	_ = g.Wait() // each call keeps its own error
+	return values, errs
 }
