@@ -5,11 +5,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/faxreport/faxreport/gen"
 )
 
-// sendGet builds the report's URL from a prefix made once per data center; what reaches the
-// server must be exactly the request of the generated client, for any job ID that checkJobID
-// lets through and any endpoint path and customer number.
+// Client.send builds each request with the generated builder and applies the client's editors;
+// what reaches the server must be exactly the request of the generated client, for any job ID
+// that checkJobID lets through and any endpoint path and customer number.
 func TestReportURLIsTheGeneratedOne(t *testing.T) {
 	type seen struct{ uri, auth, agent string }
 	got := make(chan seen, 1)
@@ -31,18 +33,25 @@ func TestReportURLIsTheGeneratedOne(t *testing.T) {
 				if checkJobID(id) != nil {
 					continue
 				}
-				ask := func(send sendFunc) seen {
-					resp, err := send(context.Background(), c, dc, id)
+				ask := func(send func(ctx context.Context, id string) (*http.Response, error)) seen {
+					resp, err := send(context.Background(), id)
 					if err != nil {
 						t.Fatalf("endpoint %q, customer %q, job %q: %v", path, custNr, id, err)
 					}
 					resp.Body.Close()
 					return <-got
 				}
-				generated := ask(func(ctx context.Context, c *Client, dc *dataCenter, id string) (*http.Response, error) {
-					return dc.api.GetStatusReport(ctx, c.customerNumber, id, c.editors...)
+				api, err := gen.NewClient(dc.server, gen.WithHTTPClient(c.http))
+				if err != nil {
+					t.Fatal(err)
+				}
+				generated := ask(func(ctx context.Context, id string) (*http.Response, error) {
+					return api.GetStatusReport(ctx, c.customerNumber, id, c.editors...)
 				})
-				if built := ask(sendGet); built != generated {
+				built := ask(func(ctx context.Context, id string) (*http.Response, error) {
+					return c.send(ctx, dc, gen.NewGetStatusReportRequest, id)
+				})
+				if built != generated {
 					t.Errorf("endpoint %q, customer %q, job %q: sent %+v, the generated client %+v", path, custNr, id, built, generated)
 				}
 			}
