@@ -48,14 +48,6 @@ func forEachChunk(ids []string, workers int, do func(chunk []string)) {
 	wg.Wait()
 }
 
-// newBulkRequest builds a bulkStatusReports request; ids is read at each attempt, so that a
-// retry may carry fewer jobs than the first attempt.
-func newBulkRequest(action string, ids *[]string) newRequestFunc {
-	return func(server, custNr, _ string) (*http.Request, error) {
-		return gen.NewBulkStatusReportsRequest(server, custNr, gen.BulkRequest{Action: action, JobIds: *ids})
-	}
-}
-
 // bulkReadIn reads the reports of ids (at most ListLimit) from data center i in one bulk GET,
 // with retries, and returns the reports found by job. An item that breaks the contract, one
 // about a job not asked for, or a job listed twice makes the whole answer invalid.
@@ -66,7 +58,7 @@ func (b *batch) bulkReadIn(ctx context.Context, i int, ids []string) (map[string
 		asked[id] = true
 	}
 	list, err := ask(ctx, c, call[validate.List[gen.StatusReport]]{
-		op: opBulkGet, newRequest: newBulkRequest(actionGet, &ids), decoder: c.decode.bulkReports, slots: b.slots,
+		op: opBulkGet, method: http.MethodPost, body: &gen.BulkRequest{Action: actionGet, JobIds: ids}, decoder: c.decode.bulkReports, slots: b.slots,
 		accept: func(dc *dataCenter, _ int, list *validate.List[gen.StatusReport], err error) error {
 			if err != nil {
 				return err

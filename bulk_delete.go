@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"reflect"
 	"slices"
 
@@ -89,9 +90,10 @@ func (c *Client) deleteIn(ctx context.Context, dc *dataCenter, ids []string) []e
 		position[id] = i
 	}
 	pending := append([]string(nil), ids...)
+	body := &gen.BulkRequest{Action: actionDelete, JobIds: pending} // each attempt sends the jobs still pending
 	bulkAttempts := 0
 	_, err := ask(ctx, c, call[gen.DeleteResultList]{
-		op: opBulkDelete, newRequest: newBulkRequest(actionDelete, &pending), decoder: c.decode.bulkDeletion,
+		op: opBulkDelete, method: http.MethodPost, body: body, decoder: c.decode.bulkDeletion,
 		accept: func(dc *dataCenter, attempts int, list *gen.DeleteResultList, err error) error {
 			bulkAttempts = attempts
 			if err != nil {
@@ -117,7 +119,7 @@ func (c *Client) deleteIn(ctx context.Context, dc *dataCenter, ids []string) []e
 					outcome[position[id]] = c.deleted(dc, id, attempts, r, nil)
 				}
 			}
-			pending = again
+			pending, body.JobIds = again, again
 			return internal
 		},
 	}, dc, nil)

@@ -42,9 +42,10 @@ type Client struct {
 }
 
 type dataCenter struct {
-	url    string // base URL, for errors and logs
-	server string // url with a trailing slash, for the generated request builders
-	index  int    // its place in Client.dataCenters
+	url string // base URL, for errors and logs
+	// reportsURL is the generated client's URL of the reports resource, built once (see send).
+	reportsURL string
+	index      int // its place in Client.dataCenters
 	// straggler is the unfinished request of the last call that returned before it ended.
 	straggler atomic.Pointer[chan struct{}]
 }
@@ -153,7 +154,11 @@ func New(cfg Config) (*Client, error) {
 			continue
 		}
 		seen[base] = true
-		c.dataCenters = append(c.dataCenters, &dataCenter{url: base[:len(base)-1], server: base, index: len(c.dataCenters)})
+		req, err := gen.NewGetAllStatusReportsRequest(base, c.customerNumber)
+		if err != nil {
+			return nil, fmt.Errorf("faxreport: %w: %w", ErrInvalidArgument, err)
+		}
+		c.dataCenters = append(c.dataCenters, &dataCenter{url: base[:len(base)-1], reportsURL: req.URL.String(), index: len(c.dataCenters)})
 	}
 	return c, nil
 }

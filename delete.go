@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/faxreport/faxreport/gen"
 	"github.com/faxreport/faxreport/internal/httpbody"
@@ -40,7 +41,7 @@ func (c *Client) DeleteStatusReport(ctx context.Context, jobID string) (*DeleteR
 // deleted the report.
 func (c *Client) deleteCall(jobID string, earlier int) call[DeleteResult] {
 	return call[DeleteResult]{
-		op: opDelete, jobID: jobID, newRequest: gen.NewDeleteStatusReportRequest, decoder: c.decode.deletions,
+		op: opDelete, method: http.MethodDelete, jobID: jobID, decoder: c.decode.deletions,
 		accept: func(dc *dataCenter, attempts int, r *DeleteResult, err error) error {
 			return c.deleted(dc, jobID, earlier+attempts, r, err)
 		},

@@ -21,7 +21,7 @@ import (
 func (c *Client) DeleteOldestStatusReports(ctx context.Context) ([]DeleteResult, error) {
 	lists, errs := askEach(ctx, c, func(ctx context.Context, i int) ([]DeleteResult, error) {
 		list, err := ask(ctx, c, call[gen.DeleteResultList]{
-			op: opDeleteOldest, newRequest: newDeleteOldestRequest, decoder: c.decode.oldest, once: true,
+			op: opDeleteOldest, method: http.MethodDelete, decoder: c.decode.oldest, once: true,
 		}, c.dataCenters[i], nil)
 		if c.nothingThere(ctx, opDeleteOldest, c.dataCenters[i], err) {
 			return nil, nil
@@ -36,9 +36,4 @@ func (c *Client) DeleteOldestStatusReports(ctx context.Context) ([]DeleteResult,
 		results = append(results, list...)
 	}
 	return results, c.dataCentersError(opDeleteOldest, errs)
-}
-
-// newDeleteOldestRequest builds the deleteOldestStatusReports request.
-func newDeleteOldestRequest(server, custNr, _ string) (*http.Request, error) {
-	return gen.NewDeleteOldestStatusReportsRequest(server, custNr)
 }

@@ -4,8 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 
-	"github.com/faxreport/faxreport/gen"
 	"github.com/faxreport/faxreport/internal/validate"
 )
 
@@ -54,7 +54,7 @@ func (c *Client) getReport(ctx context.Context, jobID string, slots []chan struc
 // getCall is the getStatusReport call for jobID: it accepts a report about that job.
 func (c *Client) getCall(jobID string, slots []chan struct{}) call[validate.Raw] {
 	return call[validate.Raw]{
-		op: opGet, jobID: jobID, newRequest: gen.NewGetStatusReportRequest, decoder: c.decode.reports, slots: slots, body: rawBody,
+		op: opGet, method: http.MethodGet, jobID: jobID, decoder: c.decode.reports, slots: slots, bytes: rawBody,
 		accept: func(dc *dataCenter, _ int, raw *validate.Raw, err error) error {
 			if err != nil {
 				return err

@@ -136,7 +136,7 @@ func (c *Client) leftOut(dc *dataCenter, invalid []invalidItem, doubtful []strin
 
 // listIn asks one data center for its listing. A 404 is an empty listing (see nothingThere).
 func (c *Client) listIn(ctx context.Context, dc *dataCenter) (page, error) {
-	list, err := ask(ctx, c, call[validate.List[gen.StatusReport]]{op: opList, newRequest: newListRequest, decoder: c.decode.listing}, dc, nil)
+	list, err := ask(ctx, c, call[validate.List[gen.StatusReport]]{op: opList, method: http.MethodGet, decoder: c.decode.listing}, dc, nil)
 	if c.nothingThere(ctx, opList, dc, err) {
 		return page{}, nil
 	}
@@ -170,9 +170,4 @@ func pointers(reports []Report) []*Report {
 		out[i] = &reports[i]
 	}
 	return out
-}
-
-// newListRequest builds the getAllStatusReports request.
-func newListRequest(server, custNr, _ string) (*http.Request, error) {
-	return gen.NewGetAllStatusReportsRequest(server, custNr)
 }

@@ -9,9 +9,10 @@ import (
 	"github.com/faxreport/faxreport/gen"
 )
 
-// Client.send builds each request with the generated builder and applies the client's editors;
+// Client.send builds every URL from a prefix made once per data center by the generated builder;
 // what reaches the server must be exactly the request of the generated client, for any job ID
-// that checkJobID lets through and any endpoint path and customer number.
+// that checkJobID lets through and any endpoint path and customer number, and for the reports
+// resource as a whole.
 func TestReportURLIsTheGeneratedOne(t *testing.T) {
 	type seen struct{ uri, auth, agent string }
 	got := make(chan seen, 1)
@@ -41,7 +42,7 @@ func TestReportURLIsTheGeneratedOne(t *testing.T) {
 					resp.Body.Close()
 					return <-got
 				}
-				api, err := gen.NewClient(dc.server, gen.WithHTTPClient(c.http))
+				api, err := gen.NewClient(dc.url+"/", gen.WithHTTPClient(c.http))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -49,10 +50,19 @@ func TestReportURLIsTheGeneratedOne(t *testing.T) {
 					return api.GetStatusReport(ctx, c.customerNumber, id, c.editors...)
 				})
 				built := ask(func(ctx context.Context, id string) (*http.Response, error) {
-					return c.send(ctx, dc, gen.NewGetStatusReportRequest, id)
+					return c.send(ctx, dc, http.MethodGet, id, nil)
 				})
 				if built != generated {
 					t.Errorf("endpoint %q, customer %q, job %q: sent %+v, the generated client %+v", path, custNr, id, built, generated)
+				}
+				generated = ask(func(ctx context.Context, _ string) (*http.Response, error) {
+					return api.GetAllStatusReports(ctx, c.customerNumber, c.editors...)
+				})
+				built = ask(func(ctx context.Context, _ string) (*http.Response, error) {
+					return c.send(ctx, dc, http.MethodGet, "", nil)
+				})
+				if built != generated {
+					t.Errorf("endpoint %q, customer %q: listing sent %+v, the generated client %+v", path, custNr, built, generated)
 				}
 			}
 		}

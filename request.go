@@ -12,25 +12,23 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/faxreport/faxreport/gen"
 	"github.com/faxreport/faxreport/internal/fanout"
 	"github.com/faxreport/faxreport/internal/httpbody"
 	"github.com/faxreport/faxreport/internal/retry"
 	"github.com/faxreport/faxreport/internal/validate"
 )
 
-// newRequestFunc builds the request of one attempt about jobID ("" for a request about many
-// jobs) to the data center whose base URL, with its trailing slash, is server: a request
-// builder generated from openapi.yaml (gen.New…Request), or one that calls it. Every request is
-// built so, on each attempt, so that a retry may carry another body (a bulk deletion resends
-// only the jobs still to do).
-type newRequestFunc func(server, custNr, jobID string) (*http.Request, error)
-
 // call describes one operation, asked of one data center (ask) or of each of them (fetch,
 // askEach).
 type call[T any] struct {
-	op, jobID  string // jobID is "" for an operation on many jobs
-	newRequest newRequestFunc
-	decoder    *validate.Decoder[T]
+	op     string
+	method string
+	jobID  string // the job of a request on a report; "" for one on the reports as a whole
+	// body, when set, is the bulk request's body, read at each attempt: a retry may carry
+	// fewer jobs than the first attempt.
+	body    *gen.BulkRequest
+	decoder *validate.Decoder[T]
 	// accept judges the outcome of an attempt to dc, a decoded 200 (err nil) or an error: nil
 	// wins; an error (maybe retry.Temporary) does not. attempts counts the attempts made to dc
 	// so far, this one included. Without accept, every 200 wins.
@@ -40,8 +38,8 @@ type call[T any] struct {
 	slots []chan struct{}
 	// once makes one attempt, without retries.
 	once bool
-	// body, when set, gives the bytes of an answer that a fan-out compares with the winner's.
-	body func(*T) []byte
+	// bytes, when set, gives the bytes of an answer that a fan-out compares with the winner's.
+	bytes func(*T) []byte
 }
 
 // fetch asks every data center at once and returns the first one's decoded 200 that passes
@@ -68,7 +66,7 @@ func fetch[T any](ctx context.Context, c *Client, cl call[T]) (*T, error) {
 	}
 	won := new(atomic.Bool)
 	var seen *answers[T]
-	if cl.body != nil {
+	if cl.bytes != nil {
 		seen = &answers[T]{}
 	}
 	v, errs, ok := fanout.First(ctx, len(c.dataCenters), c.stragglerGrace, func(ctx context.Context, i int) (*T, error) {
@@ -230,7 +228,7 @@ func (a *answers[T]) decide(ctx context.Context, c *Client, cl call[T], winner *
 }
 
 func (a *answers[T]) compare(ctx context.Context, c *Client, cl call[T], dc int, v *T) {
-	if !bytes.Equal(cl.body(v), cl.body(a.winner)) {
+	if !bytes.Equal(cl.bytes(v), cl.bytes(a.winner)) {
 		c.warnDiffering(ctx, cl.op, cl.jobID, a.winDC, dc)
 	}
 }
@@ -264,7 +262,7 @@ func attempt[T any](ctx context.Context, c *Client, cl call[T], n int, dc *dataC
 	}
 	start := time.Now()
 	op, jobID := cl.op, cl.jobID
-	resp, err := c.send(sendCtx, dc, cl.newRequest, jobID)
+	resp, err := c.send(sendCtx, dc, cl.method, jobID, cl.body)
 	logging := c.log.Enabled(ctx, slog.LevelDebug)
 	if err != nil {
 		err = transportError(ctx, err)
@@ -312,22 +310,6 @@ func retryableStatus(status int) bool {
 		return true
 	}
 	return false
-}
-
-// send builds a request with newRequest, gives it ctx and the client's editors (the credentials
-// and the user agent), and sends it through the client's http.Client.
-func (c *Client) send(ctx context.Context, dc *dataCenter, newRequest newRequestFunc, jobID string) (*http.Response, error) {
-	req, err := newRequest(dc.server, c.customerNumber, jobID)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	for _, edit := range c.editors {
-		if err := edit(ctx, req); err != nil {
-			return nil, err
-		}
-	}
-	return c.http.Do(req)
 }
 
 // sameJob reports an answer about another job than the one asked for (a misrouting proxy or
