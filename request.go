@@ -36,9 +36,10 @@ type call[T any] struct {
 	// slots, when set, bounds the requests in flight to each data center (one buffered channel
 	// per data center, a slot held for each request).
 	slots []chan struct{}
-	// once makes one attempt, without retries.
+	// once makes one attempt, without retries (delete-oldest: a repeat would delete more).
 	once bool
-	// bytes, when set, gives the bytes of an answer that a fan-out compares with the winner's.
+	// bytes, when set, gives the bytes of an answer that a fan-out compares with the winner's
+	// (a report's; deletions that win all say the same: deleted).
 	bytes func(*T) []byte
 }
 
