@@ -1,12 +1,11 @@
 package faxreport
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"reflect"
 	"sync"
 	"sync/atomic"
 
@@ -49,36 +48,18 @@ func forEachChunk(ids []string, workers int, do func(chunk []string)) {
 	wg.Wait()
 }
 
-// sendBulk sends a bulkStatusReports request; ids is read at each attempt, so that a retry may
-// carry fewer jobs than the first attempt.
-func sendBulk(action string, ids *[]string) sendFunc {
-	return func(ctx context.Context, c *Client, dc *dataCenter, _ string) (*http.Response, error) {
-		return dc.api.BulkStatusReports(ctx, c.customerNumber, gen.BulkRequest{Action: action, JobIds: *ids}, c.editors...)
-	}
-}
-
-// bulkItem is a report of a bulk answer: its model, and its bytes as sent when the batch wants
-// them.
-type bulkItem struct {
-	report *Report
-	raw    json.RawMessage
-}
-
 // bulkReadIn reads the reports of ids (at most ListLimit) from data center i in one bulk GET,
 // with retries, and returns the reports found by job. An item that breaks the contract, one
 // about a job not asked for, or a job listed twice makes the whole answer invalid.
-func (b *batch) bulkReadIn(ctx context.Context, i int, ids []string) (map[string]bulkItem, error) {
-	c, dc := b.c, b.c.dataCenters[i]
+func (b *batch) bulkReadIn(ctx context.Context, i int, ids []string) (map[string]reportRead, error) {
+	c := b.c
 	asked := make(map[string]bool, len(ids))
 	for _, id := range ids {
 		asked[id] = true
 	}
-	decoder := c.decode.bulkReports
-	if b.json {
-		decoder = c.decode.bulkRawReports
-	}
-	list, err := ask(ctx, c, opBulkGet, "", dc, b.slots[i], sendBulk(actionGet, &ids), decoder,
-		func(_ int, list *validate.List[gen.StatusReport], err error) error {
+	list, err := ask(ctx, c, call[validate.List[gen.StatusReport]]{
+		op: opBulkGet, method: http.MethodPost, body: &gen.BulkRequest{Action: actionGet, JobIds: ids}, decoder: c.decode.bulkReports, slots: b.slots,
+		accept: func(dc *dataCenter, _ int, list *validate.List[gen.StatusReport], err error) error {
 			if err != nil {
 				return err
 			}
@@ -96,17 +77,14 @@ func (b *batch) bulkReadIn(ctx context.Context, i int, ids []string) (map[string
 				listed[r.JobID] = true
 			}
 			return nil
-		})
+		},
+	}, c.dataCenters[i], nil)
 	if err != nil {
 		return nil, err
 	}
-	found := make(map[string]bulkItem, len(list.Items))
+	found := make(map[string]reportRead, len(list.Items))
 	for n := range list.Items {
-		item := bulkItem{report: &list.Items[n]}
-		if b.json {
-			item.raw = list.Raw[n]
-		}
-		found[item.report.JobID] = item
+		found[list.Items[n].JobID] = reportRead{report: &list.Items[n], body: list.Raw[n]}
 	}
 	return found, nil
 }
@@ -137,7 +115,7 @@ func (b *batch) readChunk(ctx context.Context, ids []string) (confirm []string) 
 	}
 	for _, id := range ids {
 		if item, ok := found[id]; ok {
-			b.set(id, b.found(item.report, item.raw))
+			b.set(id, resultOf(item))
 			continue
 		}
 		switch {
@@ -159,13 +137,13 @@ var errChunkComplete = errors.New("every job of the chunk was returned by other 
 // reports found and each data center's error. As soon as the answers in hand hold
 // every job, the data centers still working are cancelled (their error is then
 // errChunkComplete's): a slow or hanging data center holds nothing up that it could not change.
-func (b *batch) readChunkEverywhere(ctx context.Context, ids []string) (map[string]bulkItem, []error) {
+func (b *batch) readChunkEverywhere(ctx context.Context, ids []string) (map[string]reportRead, []error) {
 	c := b.c
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	type answer struct {
 		i     int
-		found map[string]bulkItem
+		found map[string]reportRead
 		err   error
 	}
 	answers := make(chan answer, len(c.dataCenters))
@@ -175,7 +153,7 @@ func (b *batch) readChunkEverywhere(ctx context.Context, ids []string) (map[stri
 			answers <- answer{i, found, err}
 		}()
 	}
-	found := make(map[string]bulkItem, len(ids))
+	found := make(map[string]reportRead, len(ids))
 	from := make(map[string]int, len(ids)) // the data center each report was found in
 	errs := make([]error, len(c.dataCenters))
 	for range c.dataCenters {
@@ -185,7 +163,7 @@ func (b *batch) readChunkEverywhere(ctx context.Context, ids []string) (map[stri
 			switch first, seen := found[id]; {
 			case !seen:
 				found[id], from[id] = r, a.i
-			case !reflect.DeepEqual(first.report, r.report): // a job lives in one data center: an invariant broken
+			case !bytes.Equal(first.body, r.body): // a job lives in one data center: an invariant broken
 				c.warnDiffering(ctx, opBulkGet, id, from[id], a.i)
 			}
 		}
@@ -194,23 +172,6 @@ func (b *batch) readChunkEverywhere(ctx context.Context, ids []string) (map[stri
 		}
 	}
 	return found, errs
-}
-
-// regionError is the error of a job that no data center returned, given each data center's
-// error (nil for one that answered without the job).
-func (c *Client) regionError(ctx context.Context, jobID string, errs []error) *RegionError {
-	e := &RegionError{JobID: jobID}
-	if ctx.Err() != nil {
-		e.cause = context.Cause(ctx)
-	}
-	for i, err := range errs {
-		if err == nil || errors.Is(err, ErrNotFound) && !errors.Is(err, ErrDeleteUnconfirmed) {
-			e.NotFound = append(e.NotFound, c.dataCenters[i].url)
-			continue
-		}
-		e.Failed = append(e.Failed, &EndpointError{Endpoint: c.dataCenters[i].url, Err: err})
-	}
-	return e
 }
 
 // uniqueIDs returns the distinct valid IDs of jobIDs in order, and the index of each one's first

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"reflect"
 	"slices"
 
@@ -13,9 +14,9 @@ import (
 	"github.com/faxreport/faxreport/internal/retry"
 )
 
-// DeletionResult is the outcome of one job of DeleteStatusReports: Err is nil when a data
-// center deleted its report.
-type DeletionResult struct {
+// DeletionOutcome is what became of one job of DeleteStatusReports: Err is nil when a data
+// center deleted its report. (DeleteResult is a data center's answer about one job.)
+type DeletionOutcome struct {
 	JobID string
 	Err   error
 }
@@ -40,19 +41,19 @@ type DeletionResult struct {
 // available" (a data center that answers a bulk DELETE with 400 or 404 is asked job by job).
 // A bad job ID gets ErrInvalidArgument and is not sent. Cancelling ctx ends the call; the jobs
 // not yet decided get the context's error.
-func (c *Client) DeleteStatusReports(ctx context.Context, jobIDs []string) []DeletionResult {
-	results := make([]DeletionResult, len(jobIDs))
-	ids, index := uniqueIDs(jobIDs, func(i int, err error) { results[i] = DeletionResult{JobID: jobIDs[i], Err: err} })
+func (c *Client) DeleteStatusReports(ctx context.Context, jobIDs []string) []DeletionOutcome {
+	results := make([]DeletionOutcome, len(jobIDs))
+	ids, index := uniqueIDs(jobIDs, func(i int, err error) { results[i] = DeletionOutcome{JobID: jobIDs[i], Err: err} })
 	forEachChunk(ids, DefaultConcurrency, func(chunk []string) {
 		outcomes, _ := askEach(ctx, c, func(ctx context.Context, i int) ([]error, error) {
-			return c.deleteIn(ctx, c.dataCenters[i], nil, chunk), nil
+			return c.deleteIn(ctx, c.dataCenters[i], chunk), nil
 		})
 		for n, id := range chunk {
 			errs := make([]error, len(outcomes))
 			for i := range outcomes {
 				errs[i] = outcomes[i][n]
 			}
-			results[index[id]] = DeletionResult{JobID: id, Err: c.deletionError(ctx, id, errs)}
+			results[index[id]] = DeletionOutcome{JobID: id, Err: c.deletionError(ctx, id, errs)}
 		}
 	})
 	for i, id := range jobIDs {
@@ -82,16 +83,18 @@ func (c *Client) deletionError(ctx context.Context, jobID string, errs []error) 
 // ErrNotFound when the data center does not hold it, ErrDeleteUnconfirmed when it said so only
 // after an earlier attempt failed, or the failure. Jobs answered INTERNAL_ERROR are sent again,
 // alone, under the retry policy.
-func (c *Client) deleteIn(ctx context.Context, dc *dataCenter, slot chan struct{}, ids []string) []error {
+func (c *Client) deleteIn(ctx context.Context, dc *dataCenter, ids []string) []error {
 	outcome := make([]error, len(ids))
 	position := make(map[string]int, len(ids))
 	for i, id := range ids {
 		position[id] = i
 	}
 	pending := append([]string(nil), ids...)
+	body := &gen.BulkRequest{Action: actionDelete, JobIds: pending} // each attempt sends the jobs still pending
 	bulkAttempts := 0
-	_, err := ask(ctx, c, opBulkDelete, "", dc, slot, sendBulk(actionDelete, &pending), c.decode.bulkDeletion,
-		func(attempts int, list *gen.DeleteResultList, err error) error {
+	_, err := ask(ctx, c, call[gen.DeleteResultList]{
+		op: opBulkDelete, method: http.MethodPost, body: body, decoder: c.decode.bulkDeletion,
+		accept: func(dc *dataCenter, attempts int, list *gen.DeleteResultList, err error) error {
 			bulkAttempts = attempts
 			if err != nil {
 				return err
@@ -116,9 +119,10 @@ func (c *Client) deleteIn(ctx context.Context, dc *dataCenter, slot chan struct{
 					outcome[position[id]] = c.deleted(dc, id, attempts, r, nil)
 				}
 			}
-			pending = again
+			pending, body.JobIds = again, again
 			return internal
-		})
+		},
+	}, dc, nil)
 	switch {
 	case err == nil:
 	case refusedBulkDelete(err):
@@ -129,7 +133,7 @@ func (c *Client) deleteIn(ctx context.Context, dc *dataCenter, slot chan struct{
 		g.SetLimit(DefaultConcurrency) // a few at a time, not a thousand
 		for _, id := range pending {
 			g.Go(func() error {
-				outcome[position[id]] = c.deleteOneIn(ctx, dc, slot, id, bulkAttempts-1)
+				outcome[position[id]] = c.deleteOneIn(ctx, dc, id, bulkAttempts-1)
 				return nil
 			})
 		}
@@ -180,12 +184,10 @@ func refusedBulkDelete(err error) bool {
 
 // deleteOneIn deletes jobID's report in one data center with the single-report call, under the
 // rules of DeleteStatusReport; earlier counts the attempts that may already have deleted it.
-func (c *Client) deleteOneIn(ctx context.Context, dc *dataCenter, slot chan struct{}, jobID string, earlier int) error {
+func (c *Client) deleteOneIn(ctx context.Context, dc *dataCenter, jobID string, earlier int) error {
 	if err := checkJobID(jobID); err != nil {
 		return err
 	}
-	_, err := ask(ctx, c, opDelete, jobID, dc, slot, sendDelete, c.decode.deletions, func(attempts int, r *DeleteResult, err error) error {
-		return c.deleted(dc, jobID, earlier+attempts, r, err)
-	})
+	_, err := ask(ctx, c, c.deleteCall(jobID, earlier), dc, nil)
 	return err
 }

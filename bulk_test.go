@@ -28,19 +28,17 @@ func singleGets(dc *faxtest.DataCenter) int {
 	return n
 }
 
-// bulkReads are the two bulk reads, which read alike: GetStatusReports gives each report,
-// GetStatusReportsJSON each report's JSON as the API sent it.
+// bulkReads are the bulk reads: GetStatusReports gives each report and its JSON as the API sent
+// it.
 var bulkReads = []struct {
 	name string
-	json bool
 	read func(*faxreport.Client, context.Context, []string, ...faxreport.BatchOption) []faxreport.ReportResult
 }{
-	{"reports", false, (*faxreport.Client).GetStatusReports},
-	{"JSON", true, (*faxreport.Client).GetStatusReportsJSON},
+	{"reports", (*faxreport.Client).GetStatusReports},
 }
 
 // sentReport is a valid report of jobID as a data center may send it: an unknown field, the
-// fields in an unusual order, a null, and whitespace, which GetStatusReportsJSON keeps.
+// fields in an unusual order, a null, and whitespace, which a result's JSON keeps.
 func sentReport(jobID string) []byte {
 	return []byte(`{ "vendorExtra": {"a": [1, null]},
 	"pages":   2,
@@ -49,15 +47,15 @@ func sentReport(jobID string) []byte {
 }
 
 // assertRead fails unless r is the read of its job as the data center sent it, body: those very
-// bytes from GetStatusReportsJSON, the report they hold from GetStatusReports.
-func assertRead(t *testing.T, asJSON bool, r faxreport.ReportResult, body []byte) {
+// bytes as its JSON, and the report they hold as its Report.
+func assertRead(t *testing.T, r faxreport.ReportResult, body []byte) {
 	t.Helper()
 	switch {
 	case r.Err != nil:
 		t.Errorf("%s: %v", r.JobID, r.Err)
-	case asJSON && (r.Report != nil || !bytes.Equal(r.JSON, body)):
+	case !bytes.Equal(r.JSON, body):
 		t.Errorf("%s: JSON %s (report %v), want the bytes sent:\n%s", r.JobID, r.JSON, r.Report, body)
-	case !asJSON && (r.JSON != nil || r.Report == nil || r.Report.JobID != r.JobID || r.Report.Pages != 2):
+	case r.Report == nil || r.Report.JobID != r.JobID || r.Report.Pages != 2:
 		t.Errorf("%s: report %+v (JSON %s)", r.JobID, r.Report, r.JSON)
 	}
 }
@@ -79,7 +77,7 @@ func TestBulkGetConfirmsUnreturnedJobsOneByOne(t *testing.T) {
 				case r.JobID == "FJMISSING":
 					mustFail(t, r.Err, faxreport.ErrNotFound)
 				default:
-					assertRead(t, bulk.json, r, sent[r.JobID])
+					assertRead(t, r, sent[r.JobID])
 				}
 			}
 			for i, dc := range s.DataCenters() {
@@ -110,7 +108,7 @@ func TestBulkGetRefusedForUnknownJobsFallsBackToSingleReads(t *testing.T) {
 					mustFail(t, r.Err, faxreport.ErrNotFound)
 					continue
 				}
-				assertRead(t, bulk.json, r, sentReport(r.JobID))
+				assertRead(t, r, sentReport(r.JobID))
 			}
 			confirmed := map[string]bool{}
 			for _, r := range s.Requests() {
@@ -145,7 +143,7 @@ func TestBulkGetSpoiledAnswerFallsBackToSingleReads(t *testing.T) {
 					}
 				})
 				results := bulk.read(newClient(t, dc), testContext(t), []string{"FJGOOD", "FJBAD"})
-				assertRead(t, bulk.json, results[0], sentReport("FJGOOD"))
+				assertRead(t, results[0], sentReport("FJGOOD"))
 				mustFail(t, results[1].Err, faxreport.ErrInvalidResponse, faxreport.ErrNotFound)
 				if n := dc.requests.Load(); n != 3 {
 					t.Errorf("%d requests, want the bulk one and one per job", n)
@@ -183,7 +181,7 @@ func TestBulkGetFailingDataCenterIsNeverNotFound(t *testing.T) {
 			s.DataCenter(1).PutJSON(sentReport("FJIN1"))
 			s.DataCenter(0).Inject(faxtest.Fault{Status: http.StatusServiceUnavailable})
 			results := bulk.read(c, testContext(t), []string{"FJIN0", "FJIN1", "FJMISSING"})
-			assertRead(t, bulk.json, results[1], sentReport("FJIN1")) // the healthy data center's job
+			assertRead(t, results[1], sentReport("FJIN1")) // the healthy data center's job
 			for _, r := range []faxreport.ReportResult{results[0], results[2]} {
 				mustFail(t, r.Err, faxreport.ErrUnavailable, faxreport.ErrNotFound)
 				var regionErr *faxreport.RegionError
@@ -206,12 +204,12 @@ func TestBulkGetSplitsAt1000AndSendsOneRequestPerChunkPerDataCenter(t *testing.T
 			ids = append(ids, ids[:10]...) // duplicates: fetched once, result repeated
 			results := bulk.read(c, testContext(t), ids)
 			for i, r := range results {
-				if r.Err != nil || r.JobID != ids[i] || r.Report != nil && r.Report.JobID != ids[i] ||
-					r.Report == nil && !bytes.Contains(r.JSON, []byte(`{"jobId":"`+ids[i]+`"`)) {
+				if r.Err != nil || r.JobID != ids[i] || r.Report == nil || r.Report.JobID != ids[i] ||
+					!bytes.Contains(r.JSON, []byte(`{"jobId":"`+ids[i]+`"`)) {
 					t.Fatalf("result %d: %+v", i, r)
 				}
 			}
-			if results[2500].Report != results[0].Report || bulk.json && &results[2500].JSON[0] != &results[0].JSON[0] {
+			if results[2500].Report != results[0].Report || &results[2500].JSON[0] != &results[0].JSON[0] {
 				t.Error("a duplicate was fetched again")
 			}
 			for i, dc := range s.DataCenters() {

@@ -152,7 +152,7 @@ func (d *drain) dataCenter(ctx context.Context, dc *dataCenter) error {
 		case err != nil:
 			return err
 		}
-		if err := d.settle(h.ids, d.c.deleteIn(ctx, dc, nil, h.ids), settled); err != nil {
+		if err := d.settle(h.ids, d.c.deleteIn(ctx, dc, h.ids), settled); err != nil {
 			return err
 		}
 	}

@@ -98,14 +98,14 @@ func TestWaitForStatusReportsTenThousandJobsInWaves(t *testing.T) {
 	}
 }
 
-func TestWaitForStatusReportsJSONGivesTheBytesAsSent(t *testing.T) {
+func TestWaitForStatusReportsGivesTheBytesAsSent(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{})
 	s.PutJSON(api.Example(api.ReportExample))
 	s.PutJSON(api.Example(api.ReportPending)) // stays pending: its own body is
 	s.FinishAfter(1, "FJJ66GHGX105ZZBIELVCN1")
 	ids := []string{"FJJ66GHGX105ZZBIELVCN1", "FJ0PENDING0REPORT00001"}
-	results := c.WaitForStatusReportsJSON(testContext(t), ids, nil, fastPolls, faxreport.WithMaxWait(100*time.Millisecond))
-	if r := results[0]; r.Err != nil || r.Report != nil || !bytes.Equal(r.JSON, bytes.TrimSpace(api.Example(api.ReportExample))) {
+	results := c.WaitForStatusReports(testContext(t), ids, nil, fastPolls, faxreport.WithMaxWait(100*time.Millisecond))
+	if r := results[0]; r.Err != nil || r.Report == nil || r.Report.JobID != ids[0] || !bytes.Equal(r.JSON, bytes.TrimSpace(api.Example(api.ReportExample))) {
 		t.Fatalf("final job: %v, report %v, JSON %s", r.Err, r.Report, r.JSON)
 	}
 	var waitErr *faxreport.WaitError
@@ -223,48 +223,41 @@ func TestWaitForStatusReportsFallsBackWhereBulkIsRefused(t *testing.T) {
 }
 
 // A data center without bulk requests (405, as the vendor's older API) is asked job by job,
-// and a job that appears only when confirmed is taken from the confirmation, in both reads.
+// and a job that appears only when confirmed is taken from the confirmation, with its report
+// and its JSON.
 func TestWaitForStatusReportsWithoutBulkAndOnConfirmation(t *testing.T) {
-	for _, asJSON := range []bool{false, true} {
-		wait := (*faxreport.Client).WaitForStatusReports
-		if asJSON {
-			wait = (*faxreport.Client).WaitForStatusReportsJSON
+	wait := (*faxreport.Client).WaitForStatusReports
+	got := func(r faxreport.ReportResult) string {
+		var doc struct{ JobID string }
+		if err := json.Unmarshal(r.JSON, &doc); err != nil || r.Report == nil || r.Report.JobID != doc.JobID {
+			t.Fatalf("JSON %s (%v), report %v", r.JSON, err, r.Report)
 		}
-		got := func(r faxreport.ReportResult) string {
-			if asJSON {
-				var doc struct{ JobID string }
-				if err := json.Unmarshal(r.JSON, &doc); err != nil || r.Report != nil {
-					t.Fatalf("JSON %s (%v), report %v", r.JSON, err, r.Report)
-				}
-				return doc.JobID
-			}
-			return r.Report.JobID
-		}
+		return doc.JobID
+	}
 
-		reports := serveReportForPath(t)
-		noBulk := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
-			if r.Method == http.MethodPost {
-				serveStatus(http.StatusMethodNotAllowed)(w, r)
-				return
-			}
-			reports(w, r)
-		})
-		ids := []string{"FJONE", "FJTWO", "FJTHREE"}
-		for _, r := range wait(newClient(t, noBulk), testContext(t), ids, nil, fastPolls) {
-			if r.Err != nil || got(r) != r.JobID {
-				t.Fatalf("JSON %t, job %s: %v", asJSON, r.JobID, r.Err)
-			}
+	reports := serveReportForPath(t)
+	noBulk := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			serveStatus(http.StatusMethodNotAllowed)(w, r)
+			return
 		}
-		if n := noBulk.requests.Load(); n != 1+int64(len(ids)) {
-			t.Fatalf("JSON %t: %d requests, want one refused bulk GET and one GET per job", asJSON, n)
+		reports(w, r)
+	})
+	ids := []string{"FJONE", "FJTWO", "FJTHREE"}
+	for _, r := range wait(newClient(t, noBulk), testContext(t), ids, nil, fastPolls) {
+		if r.Err != nil || got(r) != r.JobID {
+			t.Fatalf("job %s: %v", r.JobID, r.Err)
 		}
+	}
+	if n := noBulk.requests.Load(); n != 1+int64(len(ids)) {
+		t.Fatalf("%d requests, want one refused bulk GET and one GET per job", n)
+	}
 
-		s, c := fakeClient(t, faxtest.Options{})
-		s.PutPending(finalReport("FJLATE", faxreport.StatusOK), faxtest.Pending{NotFoundReads: 1}) // the bulk GET misses it
-		r := wait(c, testContext(t), []string{"FJLATE"}, nil, fastPolls, faxreport.WithNotFoundLimit(0))[0]
-		if r.Err != nil || got(r) != "FJLATE" {
-			t.Fatalf("JSON %t: the confirmation's report: %v", asJSON, r.Err)
-		}
+	s, c := fakeClient(t, faxtest.Options{})
+	s.PutPending(finalReport("FJLATE", faxreport.StatusOK), faxtest.Pending{NotFoundReads: 1}) // the bulk GET misses it
+	r := wait(c, testContext(t), []string{"FJLATE"}, nil, fastPolls, faxreport.WithNotFoundLimit(0))[0]
+	if r.Err != nil || got(r) != "FJLATE" {
+		t.Fatalf("the confirmation's report: %v", r.Err)
 	}
 }
 
