@@ -3,7 +3,6 @@ package validate
 import (
 	"bytes"
 	"errors"
-	"hash/maphash"
 	"io"
 	"strconv"
 	"sync"
@@ -33,8 +32,6 @@ type docParser struct {
 	names   map[string]string // the spec's property names: object names are not allocated anew
 	text    []byte            // unquoting scratch
 	in      bytes.Buffer      // the body being parsed
-	recent  [256]any          // strings recently parsed, boxed (see makeString)
-	evict   uint8             // which of its two slots a string takes when both are full
 	objects []map[string]any
 	nobj    int
 	arrays  [][]any
@@ -148,7 +145,7 @@ func (d *docParser) value() (any, error) {
 	case 't':
 		return true, nil
 	case '"':
-		return d.makeString(d.unquote(raw)), nil // a string, boxed
+		return string(d.unquote(raw)), nil
 	}
 	f, err := strconv.ParseFloat(string(raw), 64)
 	if err != nil {
@@ -161,37 +158,6 @@ func (d *docParser) unquote(raw jsontext.Value) []byte {
 	d.text, _ = jsontext.AppendUnquote(d.text[:0], raw) // raw is a valid string: the decoder checked it
 	return d.text
 }
-
-// makeString returns b as a string in an any: for a short string seen recently (status
-// values, names), the same any as the last time, which costs no allocation; a new one
-// otherwise. json.Unmarshal's decoder keeps recent strings the same way (but boxes them anew).
-// Strings are immutable: sharing one between documents shares nothing that changes.
-//
-// A string may sit in either of two slots chosen by its hash. A new one takes a free slot of its
-// two, or when both are full, one or the other in turn: two strings of one document that hash
-// to the same first slot do not replace each other on every document, as they did with one
-// slot each.
-func (d *docParser) makeString(b []byte) any {
-	if len(b) < 2 || len(b) > 64 {
-		return string(b)
-	}
-	h := maphash.Bytes(stringSeed, b)
-	i, j := h%uint64(len(d.recent)), (h>>32)%uint64(len(d.recent))
-	for _, k := range [2]uint64{i, j} {
-		if s, ok := d.recent[k].(string); ok && s == string(b) {
-			return d.recent[k]
-		}
-	}
-	if d.recent[i] != nil && (d.recent[j] == nil || d.evict&1 == 1) {
-		i = j
-	}
-	d.evict++
-	var s any = string(b)
-	d.recent[i] = s
-	return s
-}
-
-var stringSeed = maphash.MakeSeed()
 
 func (d *docParser) object() (map[string]any, error) {
 	if _, err := d.dec.ReadToken(); err != nil {
@@ -210,7 +176,7 @@ func (d *docParser) object() (map[string]any, error) {
 		b := d.unquote(raw)
 		name, known := d.names[string(b)]
 		if !known {
-			name = d.makeString(b).(string)
+			name = string(b)
 		}
 		v, err := d.value()
 		if err != nil {
