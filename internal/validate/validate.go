@@ -24,6 +24,9 @@ import (
 // ReportPath is the spec's path of the status report resource.
 const ReportPath = "/{custNr}/fax/reports/{jobId}"
 
+// ReportsPath is the spec's path of the reports resource as a whole (list, bulk, delete-oldest).
+const ReportsPath = "/{custNr}/fax/reports"
+
 // Spec returns the embedded openapi.yaml, parsed and validated once.
 var Spec = sync.OnceValues(func() (*openapi3.T, error) {
 	doc, err := gen.GetSpec()
