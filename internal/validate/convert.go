@@ -187,3 +187,25 @@ func convertTime(dst reflect.Value, v any) error {
 func mismatch(v any, t reflect.Type) error {
 	return fmt.Errorf("cannot store a JSON %T in a Go %s", v, t)
 }
+
+// holdsInterface reports whether a value of type t can hold an interface value, which its
+// converter would take from the document as it is.
+func holdsInterface(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Interface:
+		return true
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		return holdsInterface(t.Elem(), seen)
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if holdsInterface(t.Field(i).Type, seen) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,7 +1,6 @@
 package validate
 
 import (
-	"errors"
 	"net/http"
 	"reflect"
 	"strings"
@@ -24,38 +23,28 @@ var documentSeeds = []string{
 	strings.Repeat("[", 10001) + strings.Repeat("]", 10001),
 }
 
-// checkDocument decodes body as a raw report and checks that it is refused as "not JSON"
-// exactly when json.Unmarshal into an any refuses it, and that a report it accepts holds the
-// document json.Unmarshal reads.
-func checkDocument(t *testing.T, d *Decoder[Raw], body string) {
+func checkDocument(t *testing.T, parsers *docParsers, body string) {
 	t.Helper()
 	var want any
 	wantErr := json.Unmarshal([]byte(body), &want)
-	got, err := d.Decode("application/json", []byte(body))
-	var ve *Error
-	notJSON := errors.As(err, &ve) && ve.Reason == "not JSON"
-	if notJSON != (wantErr != nil) {
+	p := parsers.get()
+	got, err := p.parse([]byte(body))
+	if (err != nil) != (wantErr != nil) {
 		t.Fatalf("body %q: error %v, json.Unmarshal's %v", body, err, wantErr)
 	}
-	if err == nil && !reflect.DeepEqual(got.Doc, want) {
-		t.Fatalf("body %q: parsed %#v, json.Unmarshal %#v", body, got.Doc, want)
+	if err == nil && !reflect.DeepEqual(got, want) {
+		t.Fatalf("body %q: parsed %#v, json.Unmarshal %#v", body, got, want)
 	}
+	parsers.put(p, false)
 }
 
-func rawReportDecoder(t testing.TB) *Decoder[Raw] {
-	d, err := NewRawDecoder(http.MethodGet, ReportPath, http.StatusOK)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
-
-// The decoder reads every body as json.Unmarshal into an any does.
+// The parser reads every body as json.Unmarshal into an any does, also when its objects and
+// arrays are reused from one body to the next.
 func TestDocumentParsesAsUnmarshal(t *testing.T) {
-	d := rawReportDecoder(t)
-	for range 2 {
+	parsers := newDocParsers(map[string]string{"jobId": "jobId", "a": "a"})
+	for range 2 { // the second round reuses the first round's objects
 		for _, body := range documentSeeds {
-			checkDocument(t, d, body)
+			checkDocument(t, parsers, body)
 		}
 	}
 }
@@ -64,9 +53,9 @@ func FuzzDocumentParse(f *testing.F) {
 	for _, body := range documentSeeds {
 		f.Add(body)
 	}
-	d := rawReportDecoder(f)
+	parsers := newDocParsers(map[string]string{"jobId": "jobId"})
 	f.Fuzz(func(t *testing.T, body string) {
-		checkDocument(t, d, body)
+		checkDocument(t, parsers, body)
 	})
 }
 
@@ -114,6 +103,36 @@ func TestReusedDocumentLeavesValuesAlone(t *testing.T) {
 		}
 		if !reflect.DeepEqual(firstRaw.Doc, keepDoc) {
 			t.Fatalf("after %d more decodes, the first raw document changed: %#v", i+1, firstRaw.Doc)
+		}
+	}
+}
+
+// A parser given back after a large document keeps no more than its bounds of it.
+func TestParserKeepsNoLargeDocument(t *testing.T) {
+	parsers := newDocParsers(nil)
+	p := parsers.get()
+	body := `{"long":"` + strings.Repeat("x", 2*maxPooledLen) + `","many":[` + strings.Repeat("1,", 2*maxPooledLen) + `1]}`
+	if _, err := p.parse([]byte(body)); err != nil {
+		t.Fatal(err)
+	}
+	parsers.put(p, false)
+	if cap(p.text) > maxPooledLen {
+		t.Errorf("kept %d bytes of scratch", cap(p.text))
+	}
+	for _, a := range p.arrays {
+		if cap(a) > maxPooledLen {
+			t.Errorf("kept an array of %d elements", cap(a))
+		}
+	}
+	many := parsers.pool.New().(*docParser)
+	for range maxPooledObjects + 1 {
+		many.objects = append(many.objects, map[string]any{})
+	}
+	many.nobj = len(many.objects)
+	parsers.put(many, false)
+	for range 10 {
+		if parsers.get() == many {
+			t.Fatal("a parser holding more objects than the bound was kept")
 		}
 	}
 }

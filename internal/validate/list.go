@@ -43,6 +43,7 @@ func NewListDecoder[T any](method, path string, status int) (*Decoder[List[T]], 
 // items left out (InvalidRaw) is always there.
 func listDecoder[T any](schema *openapi3.Schema, withRaw bool) *Decoder[List[T]] {
 	convert := converterFor(reflect.TypeFor[[]T](), map[reflect.Type]*converter{})
+	keepsDoc := holdsInterface(reflect.TypeFor[T](), map[reflect.Type]bool{})
 	build := func(items []any, keep []bool, body []byte) (*List[T], error) {
 		var raw []json.RawMessage
 		if withRaw || keep != nil {
@@ -75,7 +76,7 @@ func listDecoder[T any](schema *openapi3.Schema, withRaw bool) *Decoder[List[T]]
 		}
 		return l, nil
 	}
-	d := schemaDecoder(schema, func(doc any, body []byte) (*List[T], error) {
+	d := schemaDecoder(schema, keepsDoc, func(doc any, body []byte) (*List[T], error) {
 		obj, _ := doc.(map[string]any)
 		items, _ := obj[listKey].([]any)
 		return build(items, nil, body)

@@ -15,7 +15,6 @@ import (
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/go-json-experiment/json"
 
 	"github.com/faxreport/faxreport/gen"
 	"github.com/faxreport/faxreport/internal/httpbody"
@@ -79,12 +78,15 @@ func (e *Error) Error() string {
 //
 // The body is parsed once, into the generic document that kin-openapi validates; the value
 // returned is built from that same document (see converterFor), so what is returned is exactly
-// what was validated. The parser is go-json-experiment/json (encoding/json/v2): it rejects
-// duplicate object names and invalid UTF-8, and it is faster than encoding/json.
+// what was validated. The parser is go-json-experiment/json's jsontext (encoding/json/v2): it
+// rejects duplicate object names and invalid UTF-8, and it is faster than encoding/json; the
+// document's objects are reused for the next body (see docParser).
 type Decoder[T any] struct {
 	mediaType string
 	schema    *openapi3.Schema
 	build     func(doc any, body []byte) (*T, error)
+	parsers   *docParsers
+	keepsDoc  bool // the value holds the document: its objects are not reused
 	// salvage, when set, is given a document that failed validation (and the failure), and
 	// returns what of it is valid, or the failure (a list keeps its valid items).
 	salvage func(doc any, body []byte, failure *Error) (*T, error)
@@ -117,7 +119,9 @@ func NewDecoder[T any](method, path string, status int) (*Decoder[T], error) {
 // modelDecoder is the Decoder of schema into the model T.
 func modelDecoder[T any](schema *openapi3.Schema) *Decoder[T] {
 	model := NewModel[T]()
-	return schemaDecoder(schema, func(doc any, _ []byte) (*T, error) { return model.Of(doc) })
+	// A value with an interface field would hold parts of the document: then it is not reused.
+	keepsDoc := holdsInterface(reflect.TypeFor[T](), map[reflect.Type]bool{})
+	return schemaDecoder(schema, keepsDoc, func(doc any, _ []byte) (*T, error) { return model.Of(doc) })
 }
 
 // Model builds the model T from a validated document, as a Decoder of T does: for a caller that
@@ -152,7 +156,7 @@ func NewRawDecoder(method, path string, status int) (*Decoder[Raw], error) {
 	if err != nil {
 		return nil, err
 	}
-	return schemaDecoder(schema, func(doc any, body []byte) (*Raw, error) {
+	return schemaDecoder(schema, true, func(doc any, body []byte) (*Raw, error) {
 		return &Raw{Body: append([]byte(nil), body...), Doc: doc}, nil
 	}), nil
 }
@@ -185,9 +189,12 @@ var utf8BOM = []byte("\ufeff")
 // jsonMediaType is the media type of every documented body.
 const jsonMediaType = "application/json"
 
-// schemaDecoder is the Decoder of JSON bodies valid against schema, built by build.
-func schemaDecoder[T any](schema *openapi3.Schema, build func(any, []byte) (*T, error)) *Decoder[T] {
-	return &Decoder[T]{mediaType: jsonMediaType, schema: schema, build: build}
+// schemaDecoder is the Decoder of JSON bodies valid against schema, built by build. keepsDoc
+// says that build's values hold parts of the parsed document, which is then not reused.
+func schemaDecoder[T any](schema *openapi3.Schema, keepsDoc bool, build func(any, []byte) (*T, error)) *Decoder[T] {
+	names := map[string]string{}
+	schemaNames(schema, names, map[*openapi3.Schema]bool{})
+	return &Decoder[T]{mediaType: jsonMediaType, schema: schema, build: build, parsers: newDocParsers(names), keepsDoc: keepsDoc}
 }
 
 // Decode checks the content type and the body against the schema, then decodes the body.
@@ -199,8 +206,10 @@ func (d *Decoder[T]) Decode(contentType string, body []byte) (*T, error) {
 	if !hasMediaType(contentType, d.mediaType) {
 		return nil, &Error{Reason: "content type is not " + d.mediaType, Detail: httpbody.Excerpt([]byte(contentType)), Excerpt: httpbody.Excerpt(body)}
 	}
-	var doc any
-	if err := json.Unmarshal(body, &doc); err != nil {
+	parser := d.parsers.get()
+	defer d.parsers.put(parser, d.keepsDoc) // once nothing reads the document any more
+	doc, err := parser.parse(body)
+	if err != nil {
 		return nil, &Error{Reason: "not JSON", Detail: bounded(err.Error()), Excerpt: httpbody.Excerpt(body)}
 	}
 	if err := d.schema.VisitJSON(doc, visitOptions...); err != nil {
