@@ -60,10 +60,10 @@ func (s *shelf) count() int {
 	return len(s.bodies)
 }
 
-// invalidReportOf is a report of jobID that breaks the contract: its sentTs is ISO 8601 without
-// the colon of RFC 3339.
+// invalidReportOf is a report of jobID that breaks the contract: its sentTs has a space for the
+// T of ISO 8601.
 func invalidReportOf(t *testing.T, jobID string) []byte {
-	bad := withField(t, "2017-08-10T13:05:09+0200", "recipientStatus", 0, "sentTs")
+	bad := withField(t, "2017-08-10 13:05:09Z", "recipientStatus", 0, "sentTs")
 	return bytes.Replace(bad, []byte(testJobID), []byte(jobID), 1)
 }
 
