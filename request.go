@@ -290,11 +290,9 @@ func attempt[T any](ctx context.Context, c *Client, cl call[T], n int, dc *dataC
 		if err != nil {
 			err = fmt.Errorf("%s: %w: %w", dc.url, ErrInvalidResponse, c.scrubbed(err, body))
 		}
-		httpbody.Release(body) // the value and the error are copies
 		return v, err
 	}
 	apiErr := newAPIError(op, dc.url, resp.StatusCode, c.scrub.Bytes(body))
-	httpbody.Release(body)                          // the error holds copies
 	apiErr.Message = c.scrub.String(apiErr.Message) // it may have been JSON-escaped in the body
 	if retryableStatus(resp.StatusCode) {
 		after, _ := retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
