@@ -45,8 +45,8 @@ Probes, without credentials and not logged, on --addr and on --metrics-addr:
              failed, or while a write to it is blocked
 --metrics-addr (a port alone, such as 9090, is on loopback) serves /metrics for Prometheus:
 faxreport_pushes_total{code}, faxreport_push_duration_seconds, faxreport_pushes_in_flight,
-faxreport_jobs_fetched_total, faxreport_fetch_failures_total{kind} and
-faxreport_reports_written_total. It stops last, so that its /readyz says 503 while the pushes in
+faxreport_fetches_in_flight, faxreport_jobs_fetched_total, faxreport_fetch_failures_total{kind}
+and faxreport_reports_written_total. It stops last, so that its /readyz says 503 while the pushes in
 progress finish.
 
 When it is listening it prints "faxreport: listening on URL" (the URL pushes go to) on stderr;
