@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"path"
 	"slices"
 	"testing"
 	"time"
@@ -277,31 +276,7 @@ func TestWaitForStatusReportsWithoutBulkAndOnConfirmation(t *testing.T) {
 // read one by one, and that job alone ends with ErrInvalidResponse.
 func TestWaitForStatusReportsInvalidReportBlocksNothing(t *testing.T) {
 	bad := []byte(`{"jobId":"FJBAD","pages":1}`) // no recipientStatus
-	dc := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet {
-			if path.Base(r.URL.Path) == "FJBAD" {
-				serveJSON(http.StatusOK, bad)(w, r)
-				return
-			}
-			serveJSON(http.StatusOK, withField(t, path.Base(r.URL.Path), "jobId"))(w, r)
-			return
-		}
-		var bulk struct {
-			JobIDs []string `json:"jobIds"`
-		}
-		if err := json.NewDecoder(r.Body).Decode(&bulk); err != nil {
-			t.Error(err)
-		}
-		items := make([]json.RawMessage, len(bulk.JobIDs))
-		for i, id := range bulk.JobIDs {
-			items[i] = withField(t, id, "jobId")
-			if id == "FJBAD" {
-				items[i] = bad
-			}
-		}
-		body, _ := json.Marshal(map[string]any{"reports": items})
-		serveJSON(http.StatusOK, body)(w, r)
-	})
+	dc := newDataCenter(t, serveReportForPathWith(t, map[string][]byte{"FJBAD": bad}))
 	results := newClient(t, dc).WaitForStatusReports(testContext(t), []string{"FJGOOD1", "FJBAD", "FJGOOD2"}, nil, fastPolls)
 	mustFail(t, results[1].Err, faxreport.ErrInvalidResponse, faxreport.ErrNotFound)
 	if results[0].Err != nil || results[2].Err != nil {
