@@ -100,7 +100,7 @@ func setOrNil(set bool) string {
 	return "nil"
 }
 
-// NewPushHandler returns an http.Handler that receives Retarus' HTTP status push.
+// NewPushHandler returns the http.Handler that receives Retarus' HTTP status push.
 //
 // A push is trusted as a signal only: it says which jobs finished. For each job ID in it, the
 // handler fetches the report with c.GetStatusReport (c.GetStatusReportJSON for cfg.HandleJSON),
