@@ -127,7 +127,17 @@ func mustFail(t *testing.T, err error, want error, notWant ...error) {
 
 // serveReportForPath answers every GET with the example report for the job ID of the path,
 // and a bulk GET with the example report for each job asked.
-func serveReportForPath(t *testing.T) http.HandlerFunc {
+func serveReportForPath(t *testing.T) http.HandlerFunc { return serveReportForPathWith(t, nil) }
+
+// serveReportForPathWith is serveReportForPath, but a job in bodies gets that body as its
+// report, in a single answer and a bulk one alike.
+func serveReportForPathWith(t *testing.T, bodies map[string][]byte) http.HandlerFunc {
+	report := func(jobID string) []byte {
+		if body, ok := bodies[jobID]; ok {
+			return body
+		}
+		return withField(t, jobID, "jobId")
+	}
 	return func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
 			var bulk struct {
@@ -138,13 +148,13 @@ func serveReportForPath(t *testing.T) http.HandlerFunc {
 			}
 			items := make([]json.RawMessage, len(bulk.JobIDs))
 			for i, id := range bulk.JobIDs {
-				items[i] = withField(t, id, "jobId")
+				items[i] = report(id)
 			}
 			body, _ := json.Marshal(map[string]any{"reports": items})
 			serveJSON(200, body)(w, r)
 			return
 		}
-		serveJSON(200, withField(t, path.Base(r.URL.Path), "jobId"))(w, r)
+		serveJSON(200, report(path.Base(r.URL.Path)))(w, r)
 	}
 }
 

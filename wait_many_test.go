@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"path"
 	"slices"
 	"testing"
 	"time"
@@ -104,7 +103,7 @@ func TestWaitForStatusReportsGivesTheBytesAsSent(t *testing.T) {
 	s.PutJSON(api.Example(api.ReportPending)) // stays pending: its own body is
 	s.FinishAfter(1, "FJJ66GHGX105ZZBIELVCN1")
 	ids := []string{"FJJ66GHGX105ZZBIELVCN1", "FJ0PENDING0REPORT00001"}
-	results := c.WaitForStatusReports(testContext(t), ids, nil, fastPolls, faxreport.WithMaxWait(100*time.Millisecond))
+	results := c.WaitForStatusReports(testContext(t), ids, nil, fastPolls, faxreport.WithMaxWait(loadedWait))
 	if r := results[0]; r.Err != nil || r.Report == nil || r.Report.JobID != ids[0] || !bytes.Equal(r.JSON, bytes.TrimSpace(api.Example(api.ReportExample))) {
 		t.Fatalf("final job: %v, report %v, JSON %s", r.Err, r.Report, r.JSON)
 	}
@@ -169,14 +168,19 @@ func TestWaitForStatusReportsRidesOutAHomeFailingMidWait(t *testing.T) {
 	}
 }
 
+// loadedWait is a WithMaxWait in which a job pending for one poll turns final, and a job pending
+// for good is polled at least twice, even on a loaded machine under -race, where a bulk poll can
+// take 70 ms (100 ms was too short: a job's second poll came too late).
+const loadedWait = time.Second
+
 func TestWaitForStatusReportsDeadlineWhilePending(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{})
 	done := s.SeedPending(1, faxtest.Pending{Reads: 1})[0]
 	stuck := s.SeedPending(1, faxtest.Pending{For: time.Hour})[0]
 	start := time.Now()
-	results := c.WaitForStatusReports(testContext(t), []string{stuck, done}, nil, fastPolls, faxreport.WithMaxWait(100*time.Millisecond))
-	if waited := time.Since(start); waited > time.Second {
-		t.Fatalf("waited %v for a 100ms wait", waited)
+	results := c.WaitForStatusReports(testContext(t), []string{stuck, done}, nil, fastPolls, faxreport.WithMaxWait(loadedWait))
+	if waited := time.Since(start); waited > 5*loadedWait { // well short of testContext's 10 s
+		t.Fatalf("waited %v for a %v wait", waited, loadedWait)
 	}
 	var waitErr *faxreport.WaitError
 	if !errors.As(results[0].Err, &waitErr) || waitErr.Last == nil || faxreport.IsReportFinal(waitErr.Last) || waitErr.Polls < 2 {
@@ -265,31 +269,7 @@ func TestWaitForStatusReportsWithoutBulkAndOnConfirmation(t *testing.T) {
 // read one by one, and that job alone ends with ErrInvalidResponse.
 func TestWaitForStatusReportsInvalidReportBlocksNothing(t *testing.T) {
 	bad := []byte(`{"jobId":"FJBAD","pages":1}`) // no recipientStatus
-	dc := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet {
-			if path.Base(r.URL.Path) == "FJBAD" {
-				serveJSON(http.StatusOK, bad)(w, r)
-				return
-			}
-			serveJSON(http.StatusOK, withField(t, path.Base(r.URL.Path), "jobId"))(w, r)
-			return
-		}
-		var bulk struct {
-			JobIDs []string `json:"jobIds"`
-		}
-		if err := json.NewDecoder(r.Body).Decode(&bulk); err != nil {
-			t.Error(err)
-		}
-		items := make([]json.RawMessage, len(bulk.JobIDs))
-		for i, id := range bulk.JobIDs {
-			items[i] = withField(t, id, "jobId")
-			if id == "FJBAD" {
-				items[i] = bad
-			}
-		}
-		body, _ := json.Marshal(map[string]any{"reports": items})
-		serveJSON(http.StatusOK, body)(w, r)
-	})
+	dc := newDataCenter(t, serveReportForPathWith(t, map[string][]byte{"FJBAD": bad}))
 	results := newClient(t, dc).WaitForStatusReports(testContext(t), []string{"FJGOOD1", "FJBAD", "FJGOOD2"}, nil, fastPolls)
 	mustFail(t, results[1].Err, faxreport.ErrInvalidResponse, faxreport.ErrNotFound)
 	if results[0].Err != nil || results[2].Err != nil {
