@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
@@ -151,9 +152,16 @@ func (w *manyWait) judge(j *waiting) (confirm bool) {
 		j.lastErr = err
 		return false
 	}
-	j.home, j.lastErr = everywhere, nil
+	j.home, j.lastErr = everywhere, w.notShown(j)
 	j.notFound++
 	return j.notFound > w.cfg.notFoundLimit
+}
+
+// notShown is the error of a round in which every data center asked answered without j: not
+// found, as the single wait's 404 from every data center reads, so that a wait whose deadline
+// comes first says so.
+func (w *manyWait) notShown(j *waiting) error {
+	return fmt.Errorf("faxreport: %w: job %s: in none of %d data centers", ErrNotFound, w.b.c.quoteAnswered(j.id), len(w.b.c.dataCenters))
 }
 
 // regionError is the error of a round in which some data center asked about j failed, naming
