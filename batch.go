@@ -9,18 +9,18 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// ReportResult is the outcome of one job of GetStatusReports or GetStatusReportsJSON: a report
-// (or its JSON) or an error.
+// ReportResult is the outcome of one job of GetStatusReports or WaitForStatusReports: the
+// report, both as a model and as the API sent it, or an error.
 type ReportResult struct {
 	JobID  string
-	Report *Report // GetStatusReports's; nil from GetStatusReportsJSON
-	// JSON is the report exactly as the API sent it, validated against openapi.yaml like
-	// Report, unknown fields included: GetStatusReportsJSON's, nil from GetStatusReports.
+	Report *Report
+	// JSON is Report exactly as the API sent it, validated against openapi.yaml, unknown fields
+	// included: one read gives both.
 	JSON json.RawMessage
 	Err  error
 }
 
-// BatchOptions configures GetStatusReports, GetStatusReportsJSON and DeleteStatusReports. The
+// BatchOptions configures GetStatusReports and DeleteStatusReports. The
 // zero value takes every default.
 type BatchOptions struct {
 	// Concurrency bounds the chunks of ListLimit jobs, or the jobs asked one by one, handled at
@@ -45,8 +45,10 @@ func (o BatchOptions) concurrency() (int, error) {
 
 // GetStatusReports fetches the reports of many jobs. The results are in the order of jobIDs,
 // one per ID, each with its report or its own error, so that one failure loses nothing else; a
-// duplicated ID is fetched once and its result repeated (the same *Report). Cancelling ctx
-// stops new fetches at once: the jobs not yet fetched get the context's error.
+// duplicated ID is fetched once and its result repeated (the same *Report). Each report comes
+// as a model (Report) and exactly as the API sent it (JSON: its item of a bulk answer, or the
+// body of the single-report call that confirmed it, byte for byte, unknown fields included).
+// Cancelling ctx stops new fetches at once: the jobs not yet fetched get the context's error.
 //
 // It reads in bulk: at most ListLimit jobs per request, sent to every data center. A job that
 // no data center returned is confirmed with the single-report call (GetStatusReport's rules)
@@ -62,24 +64,12 @@ func (o BatchOptions) concurrency() (int, error) {
 // At most opts.Concurrency chunks, or jobs asked one by one, are handled at once, and at most
 // that many requests are in flight to each data center.
 func (c *Client) GetStatusReports(ctx context.Context, jobIDs []string, opts BatchOptions) []ReportResult {
-	return c.getBatch(ctx, jobIDs, false, opts)
+	return c.getBatch(ctx, jobIDs, opts)
 }
 
-// GetStatusReportsJSON is GetStatusReports for callers that want each report exactly as the
-// API sent it, as GetStatusReportJSON gives one: each result's JSON holds the report byte for
-// byte (its item of a bulk answer, or the body of the single-report call that confirmed it),
-// validated against openapi.yaml the same way, unknown fields included; Report is nil. A
-// duplicated ID's results share one JSON. The requests, the order of the results and the
-// errors are GetStatusReports's, and so is the warning logged when two data centers return
-// different reports for a job: the reports are compared, not their bytes.
-func (c *Client) GetStatusReportsJSON(ctx context.Context, jobIDs []string, opts BatchOptions) []ReportResult {
-	return c.getBatch(ctx, jobIDs, true, opts)
-}
-
-// batch is one call of GetStatusReports or GetStatusReportsJSON, or the reads of a many-job wait.
+// batch is one call of GetStatusReports, or the reads of a many-job wait.
 type batch struct {
 	c       *Client
-	json    bool // each job's JSON as the API sent it, not its report
 	workers int
 	slots   []chan struct{} // one per data center, a slot held for each request in flight there
 	jobs    *jobResults[ReportResult]
@@ -87,8 +77,8 @@ type batch struct {
 
 // newBatch starts a batch of jobIDs with workers at once and as many requests in flight to
 // each data center; err, when set, is every job's.
-func (c *Client) newBatch(jobIDs []string, asJSON bool, workers int, err error) *batch {
-	return &batch{c: c, json: asJSON, workers: workers, slots: c.requestSlots(workers),
+func (c *Client) newBatch(jobIDs []string, workers int, err error) *batch {
+	return &batch{c: c, workers: workers, slots: c.requestSlots(workers),
 		jobs: newJobResults(jobIDs, err, func(id string, err error) ReportResult { return ReportResult{JobID: id, Err: err} })}
 }
 
@@ -102,10 +92,10 @@ func (c *Client) requestSlots(n int) []chan struct{} {
 	return slots
 }
 
-// getBatch is GetStatusReports, or GetStatusReportsJSON when asJSON is set.
-func (c *Client) getBatch(ctx context.Context, jobIDs []string, asJSON bool, opts BatchOptions) []ReportResult {
+// getBatch is GetStatusReports.
+func (c *Client) getBatch(ctx context.Context, jobIDs []string, opts BatchOptions) []ReportResult {
 	workers, err := opts.concurrency()
-	b := c.newBatch(jobIDs, asJSON, workers, err)
+	b := c.newBatch(jobIDs, workers, err)
 	var mu sync.Mutex
 	var confirm []string
 	var g errgroup.Group
@@ -130,13 +120,8 @@ func (b *batch) set(id string, r ReportResult) {
 	b.jobs.set(id, r)
 }
 
-// found is the outcome of a job whose report was read: the report, or its JSON as sent.
-func (b *batch) found(report *Report, raw json.RawMessage) ReportResult {
-	if b.json {
-		return ReportResult{JSON: raw}
-	}
-	return ReportResult{Report: report}
-}
+// resultOf is the outcome of a job whose report was read.
+func resultOf(r reportRead) ReportResult { return ReportResult{Report: r.report, JSON: r.body} }
 
 // notFetched is the outcome of a job left unread when ctx ended.
 func notFetched(ctx context.Context, id string) ReportResult {
@@ -162,13 +147,9 @@ func (b *batch) getEach(ctx context.Context, ids []string) {
 
 // getOne reads jobID with the single-report call, under GetStatusReport's rules.
 func (b *batch) getOne(ctx context.Context, jobID string) ReportResult {
-	if !b.json {
-		r, err := b.c.getStatusReport(ctx, jobID, b.slots)
-		return ReportResult{Report: r, Err: err}
-	}
-	raw, err := b.c.getStatusReportRaw(ctx, jobID, b.slots)
+	r, err := b.c.getReport(ctx, jobID, b.slots)
 	if err != nil {
 		return ReportResult{Err: err}
 	}
-	return b.found(nil, raw.Body)
+	return resultOf(r)
 }

@@ -1,13 +1,12 @@
 package faxreport
 
 import (
+	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"reflect"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
@@ -36,36 +35,18 @@ func chunks(ids []string) [][]string {
 	return out
 }
 
-// sendBulk sends a bulkStatusReports request; ids is read at each attempt, so that a retry may
-// carry fewer jobs than the first attempt.
-func sendBulk(action string, ids *[]string) sendFunc {
-	return func(ctx context.Context, c *Client, dc *dataCenter, _ string) (*http.Response, error) {
-		return dc.api.BulkStatusReports(ctx, c.customerNumber, gen.BulkRequest{Action: action, JobIds: *ids}, c.editors...)
-	}
-}
-
-// bulkItem is a report of a bulk answer: its model, and its bytes as sent when the batch wants
-// them.
-type bulkItem struct {
-	report *Report
-	raw    json.RawMessage
-}
-
 // bulkReadIn reads the reports of ids (at most ListLimit) from data center i in one bulk GET,
 // with retries, and returns the reports found by job. An item that breaks the contract, one
 // about a job not asked for, or a job listed twice makes the whole answer invalid.
-func (b *batch) bulkReadIn(ctx context.Context, i int, ids []string) (map[string]bulkItem, error) {
-	c, dc := b.c, b.c.dataCenters[i]
+func (b *batch) bulkReadIn(ctx context.Context, i int, ids []string) (map[string]reportRead, error) {
+	c := b.c
 	asked := make(map[string]bool, len(ids))
 	for _, id := range ids {
 		asked[id] = true
 	}
-	decoder := c.decode.bulkReports
-	if b.json {
-		decoder = c.decode.bulkRawReports
-	}
-	list, err := ask(ctx, c, opBulkGet, "", dc, b.slots[i], sendBulk(actionGet, &ids), decoder,
-		func(_ int, list *validate.List[gen.StatusReport], err error) error {
+	list, err := ask(ctx, c, call[validate.List[gen.StatusReport]]{
+		op: opBulkGet, method: http.MethodPost, body: &gen.BulkRequest{Action: actionGet, JobIds: ids}, decoder: c.decode.bulkReports, slots: b.slots,
+		accept: func(dc *dataCenter, _ int, list *validate.List[gen.StatusReport], err error) error {
 			if err != nil {
 				return err
 			}
@@ -83,17 +64,14 @@ func (b *batch) bulkReadIn(ctx context.Context, i int, ids []string) (map[string
 				listed[r.JobID] = true
 			}
 			return nil
-		})
+		},
+	}, c.dataCenters[i], nil)
 	if err != nil {
 		return nil, err
 	}
-	found := make(map[string]bulkItem, len(list.Items))
+	found := make(map[string]reportRead, len(list.Items))
 	for n := range list.Items {
-		item := bulkItem{report: &list.Items[n]}
-		if b.json {
-			item.raw = list.Raw[n]
-		}
-		found[item.report.JobID] = item
+		found[list.Items[n].JobID] = reportRead{report: &list.Items[n], body: list.Raw[n]}
 	}
 	return found, nil
 }
@@ -124,7 +102,7 @@ func (b *batch) readChunk(ctx context.Context, ids []string) (confirm []string) 
 	}
 	for _, id := range ids {
 		if item, ok := found[id]; ok {
-			b.set(id, b.found(item.report, item.raw))
+			b.set(id, resultOf(item))
 			continue
 		}
 		switch {
@@ -146,12 +124,12 @@ var errChunkComplete = errors.New("every job of the chunk was returned by other 
 // reports found and each data center's error. As soon as the answers in hand hold
 // every job, the data centers still working are cancelled (their error is then
 // errChunkComplete's): a slow or hanging data center holds nothing up that it could not change.
-func (b *batch) readChunkEverywhere(ctx context.Context, ids []string) (map[string]bulkItem, []error) {
+func (b *batch) readChunkEverywhere(ctx context.Context, ids []string) (map[string]reportRead, []error) {
 	c := b.c
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var mu sync.Mutex // guards what follows
-	found := make(map[string]bulkItem, len(ids))
+	found := make(map[string]reportRead, len(ids))
 	from := make(map[string]int, len(ids)) // the data center each report was found in
 	errs := make([]error, len(c.dataCenters))
 	var g errgroup.Group // one request per data center
@@ -165,7 +143,7 @@ func (b *batch) readChunkEverywhere(ctx context.Context, ids []string) (map[stri
 				switch first, seen := found[id]; {
 				case !seen:
 					found[id], from[id] = r, i
-				case !reflect.DeepEqual(first.report, r.report): // a job lives in one data center: an invariant broken
+				case !bytes.Equal(first.body, r.body): // a job lives in one data center: an invariant broken
 					c.warnDiffering(ctx, opBulkGet, id, from[id], i)
 				}
 			}
@@ -177,23 +155,6 @@ func (b *batch) readChunkEverywhere(ctx context.Context, ids []string) (map[stri
 	}
 	_ = g.Wait() // each data center keeps its own error
 	return found, errs
-}
-
-// regionError is the error of a job that no data center returned, given each data center's
-// error (nil for one that answered without the job).
-func (c *Client) regionError(ctx context.Context, jobID string, errs []error) *RegionError {
-	e := &RegionError{JobID: jobID}
-	if ctx.Err() != nil {
-		e.cause = context.Cause(ctx)
-	}
-	for i, err := range errs {
-		if err == nil || errors.Is(err, ErrNotFound) && !errors.Is(err, ErrDeleteUnconfirmed) {
-			e.NotFound = append(e.NotFound, c.dataCenters[i].url)
-			continue
-		}
-		e.Failed = append(e.Failed, &EndpointError{Endpoint: c.dataCenters[i].url, Err: err})
-	}
-	return e
 }
 
 // jobResults holds the results of a call about many jobs, one per ID given, in order. Each

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"reflect"
 	"slices"
 
@@ -13,9 +14,9 @@ import (
 	"github.com/faxreport/faxreport/internal/retry"
 )
 
-// DeletionResult is the outcome of one job of DeleteStatusReports: Err is nil when a data
-// center deleted its report.
-type DeletionResult struct {
+// DeletionOutcome is what became of one job of DeleteStatusReports: Err is nil when a data
+// center deleted its report. (DeleteResult is a data center's answer about one job.)
+type DeletionOutcome struct {
 	JobID string
 	Err   error
 }
@@ -41,23 +42,23 @@ type DeletionResult struct {
 // A bad job ID gets ErrInvalidArgument and is not sent. At most opts.Concurrency chunks are
 // handled at once, and at most that many requests are in flight to each data center.
 // Cancelling ctx ends the call; the jobs not yet decided get the context's error.
-func (c *Client) DeleteStatusReports(ctx context.Context, jobIDs []string, opts BatchOptions) []DeletionResult {
+func (c *Client) DeleteStatusReports(ctx context.Context, jobIDs []string, opts BatchOptions) []DeletionOutcome {
 	workers, err := opts.concurrency()
-	jobs := newJobResults(jobIDs, err, func(id string, err error) DeletionResult { return DeletionResult{JobID: id, Err: err} })
+	jobs := newJobResults(jobIDs, err, func(id string, err error) DeletionOutcome { return DeletionOutcome{JobID: id, Err: err} })
 	slots := c.requestSlots(workers)
 	var g errgroup.Group
 	g.SetLimit(workers)
 	for _, chunk := range chunks(jobs.ids) {
 		g.Go(func() error {
 			outcomes, _ := askEach(ctx, c, func(ctx context.Context, i int) ([]error, error) {
-				return c.deleteIn(ctx, c.dataCenters[i], slots[i], workers, chunk), nil
+				return c.deleteIn(ctx, c.dataCenters[i], slots, workers, chunk), nil
 			})
 			for n, id := range chunk {
 				errs := make([]error, len(outcomes))
 				for i := range outcomes {
 					errs[i] = outcomes[i][n]
 				}
-				jobs.set(id, DeletionResult{JobID: id, Err: c.deletionError(ctx, id, errs)})
+				jobs.set(id, DeletionOutcome{JobID: id, Err: c.deletionError(ctx, id, errs)})
 			}
 			return nil
 		})
@@ -86,16 +87,18 @@ func (c *Client) deletionError(ctx context.Context, jobID string, errs []error) 
 // after an earlier attempt failed, or the failure. Jobs answered INTERNAL_ERROR are sent again,
 // alone, under the retry policy. A data center that refuses the bulk request is asked job by
 // job, perJob at a time.
-func (c *Client) deleteIn(ctx context.Context, dc *dataCenter, slot chan struct{}, perJob int, ids []string) []error {
+func (c *Client) deleteIn(ctx context.Context, dc *dataCenter, slots []chan struct{}, perJob int, ids []string) []error {
 	outcome := make([]error, len(ids))
 	position := make(map[string]int, len(ids))
 	for i, id := range ids {
 		position[id] = i
 	}
 	pending := append([]string(nil), ids...)
+	body := &gen.BulkRequest{Action: actionDelete, JobIds: pending} // each attempt sends the jobs still pending
 	bulkAttempts := 0
-	_, err := ask(ctx, c, opBulkDelete, "", dc, slot, sendBulk(actionDelete, &pending), c.decode.bulkDeletion,
-		func(attempts int, list *gen.DeleteResultList, err error) error {
+	_, err := ask(ctx, c, call[gen.DeleteResultList]{
+		op: opBulkDelete, method: http.MethodPost, body: body, decoder: c.decode.bulkDeletion, slots: slots,
+		accept: func(dc *dataCenter, attempts int, list *gen.DeleteResultList, err error) error {
 			bulkAttempts = attempts
 			if err != nil {
 				return err
@@ -120,9 +123,10 @@ func (c *Client) deleteIn(ctx context.Context, dc *dataCenter, slot chan struct{
 					outcome[position[id]] = c.deleted(dc, id, attempts, r, nil)
 				}
 			}
-			pending = again
+			pending, body.JobIds = again, again
 			return internal
-		})
+		},
+	}, dc, nil)
 	switch {
 	case err == nil:
 	case refusedBulkDelete(err):
@@ -133,7 +137,7 @@ func (c *Client) deleteIn(ctx context.Context, dc *dataCenter, slot chan struct{
 		g.SetLimit(perJob) // a few at a time, not a thousand
 		for _, id := range pending {
 			g.Go(func() error {
-				outcome[position[id]] = c.deleteOneIn(ctx, dc, slot, id, bulkAttempts-1)
+				outcome[position[id]] = c.deleteOneIn(ctx, dc, slots, id, bulkAttempts-1)
 				return nil
 			})
 		}
@@ -184,12 +188,12 @@ func refusedBulkDelete(err error) bool {
 
 // deleteOneIn deletes jobID's report in one data center with the single-report call, under the
 // rules of DeleteStatusReport; earlier counts the attempts that may already have deleted it.
-func (c *Client) deleteOneIn(ctx context.Context, dc *dataCenter, slot chan struct{}, jobID string, earlier int) error {
+func (c *Client) deleteOneIn(ctx context.Context, dc *dataCenter, slots []chan struct{}, jobID string, earlier int) error {
 	if err := checkJobID(jobID); err != nil {
 		return err
 	}
-	_, err := ask(ctx, c, opDelete, jobID, dc, slot, sendDelete, c.decode.deletions, func(attempts int, r *DeleteResult, err error) error {
-		return c.deleted(dc, jobID, earlier+attempts, r, err)
-	})
+	cl := c.deleteCall(jobID, earlier)
+	cl.slots = slots
+	_, err := ask(ctx, c, cl, dc, nil)
 	return err
 }

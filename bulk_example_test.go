@@ -55,14 +55,14 @@ func ExampleClient_GetStatusReports_bulk() {
 	// 3000 reports in 10 requests
 }
 
-func ExampleClient_GetStatusReportsJSON() {
+func ExampleClient_GetStatusReports_json() {
 	fake := faxtest.NewServer(faxtest.Options{})
 	defer fake.Close()
 	// A report as a data center may send it: a field faxreport does not know, its own order.
 	fake.PutJSON([]byte(`{"pages":1,"jobId":"FJ1","recipientStatus":[{"number":"+49 89 1234567","status":"OK","reason":"OK","durationInSecs":9}],"vendorExtra":true}`))
 
 	client, _ := faxreport.New(fake.Config())
-	results := client.GetStatusReportsJSON(context.Background(), []string{"FJ1", "FJUNKNOWN", "FJ1"}, faxreport.BatchOptions{})
+	results := client.GetStatusReports(context.Background(), []string{"FJ1", "FJUNKNOWN", "FJ1"}, faxreport.BatchOptions{})
 	for _, r := range results {
 		if errors.Is(r.Err, faxreport.ErrNotFound) {
 			fmt.Println(r.JobID, "not found")

@@ -29,15 +29,15 @@ func singleGets(dc *faxtest.DataCenter) int {
 }
 
 // assertRead fails unless r is the read of its job as the data center sent it, body: those very
-// bytes from GetStatusReportsJSON, the report they hold from GetStatusReports.
-func assertRead(t *testing.T, asJSON bool, r faxreport.ReportResult, body []byte) {
+// bytes as its JSON, and the report they hold as its Report.
+func assertRead(t *testing.T, r faxreport.ReportResult, body []byte) {
 	t.Helper()
 	switch {
 	case r.Err != nil:
 		t.Errorf("%s: %v", r.JobID, r.Err)
-	case asJSON && (r.Report != nil || !bytes.Equal(r.JSON, body)):
+	case !bytes.Equal(r.JSON, body):
 		t.Errorf("%s: JSON %s (report %v), want the bytes sent:\n%s", r.JobID, r.JSON, r.Report, body)
-	case !asJSON && (r.JSON != nil || r.Report == nil || r.Report.JobID != r.JobID || r.Report.Pages != 2):
+	case r.Report == nil || r.Report.JobID != r.JobID || r.Report.Pages != 2:
 		t.Errorf("%s: report %+v (JSON %s)", r.JobID, r.Report, r.JSON)
 	}
 }
@@ -59,7 +59,7 @@ func TestBulkGetConfirmsUnreturnedJobsOneByOne(t *testing.T) {
 				case r.JobID == "FJMISSING":
 					mustFail(t, r.Err, faxreport.ErrNotFound)
 				default:
-					assertRead(t, bulk.json, r, sent[r.JobID])
+					assertRead(t, r, sent[r.JobID])
 				}
 			}
 			for i, dc := range s.DataCenters() {
@@ -90,7 +90,7 @@ func TestBulkGetRefusedForUnknownJobsFallsBackToSingleReads(t *testing.T) {
 					mustFail(t, r.Err, faxreport.ErrNotFound)
 					continue
 				}
-				assertRead(t, bulk.json, r, newReport(r.JobID).with(2, "pages").sent())
+				assertRead(t, r, newReport(r.JobID).with(2, "pages").sent())
 			}
 			confirmed := map[string]bool{}
 			for _, r := range s.Requests() {
@@ -125,7 +125,7 @@ func TestBulkGetSpoiledAnswerFallsBackToSingleReads(t *testing.T) {
 					}
 				})
 				results := bulk.read(newClient(t, dc), testContext(t), []string{"FJGOOD", "FJBAD"}, faxreport.BatchOptions{})
-				assertRead(t, bulk.json, results[0], newReport("FJGOOD").with(2, "pages").sent())
+				assertRead(t, results[0], newReport("FJGOOD").with(2, "pages").sent())
 				mustFail(t, results[1].Err, faxreport.ErrInvalidResponse, faxreport.ErrNotFound)
 				if n := dc.requests.Load(); n != 3 {
 					t.Errorf("%d requests, want the bulk one and one per job", n)
@@ -163,7 +163,7 @@ func TestBulkGetFailingDataCenterIsNeverNotFound(t *testing.T) {
 			s.DataCenter(1).PutJSON(newReport("FJIN1").with(2, "pages").sent())
 			s.DataCenter(0).Inject(faxtest.Fault{Status: http.StatusServiceUnavailable})
 			results := bulk.read(c, testContext(t), []string{"FJIN0", "FJIN1", "FJMISSING"}, faxreport.BatchOptions{})
-			assertRead(t, bulk.json, results[1], newReport("FJIN1").with(2, "pages").sent()) // the healthy data center's job
+			assertRead(t, results[1], newReport("FJIN1").with(2, "pages").sent()) // the healthy data center's job
 			for _, r := range []faxreport.ReportResult{results[0], results[2]} {
 				mustFail(t, r.Err, faxreport.ErrUnavailable, faxreport.ErrNotFound)
 				var regionErr *faxreport.RegionError
@@ -186,12 +186,12 @@ func TestBulkGetSplitsAt1000AndSendsOneRequestPerChunkPerDataCenter(t *testing.T
 			ids = append(ids, ids[:10]...) // duplicates: fetched once, result repeated
 			results := bulk.read(c, testContext(t), ids, faxreport.BatchOptions{})
 			for i, r := range results {
-				if r.Err != nil || r.JobID != ids[i] || r.Report != nil && r.Report.JobID != ids[i] ||
-					r.Report == nil && !bytes.Contains(r.JSON, []byte(`{"jobId":"`+ids[i]+`"`)) {
+				if r.Err != nil || r.JobID != ids[i] || r.Report == nil || r.Report.JobID != ids[i] ||
+					!bytes.Contains(r.JSON, []byte(`{"jobId":"`+ids[i]+`"`)) {
 					t.Fatalf("result %d: %+v", i, r)
 				}
 			}
-			if results[2500].Report != results[0].Report || bulk.json && &results[2500].JSON[0] != &results[0].JSON[0] {
+			if results[2500].Report != results[0].Report || &results[2500].JSON[0] != &results[0].JSON[0] {
 				t.Error("a duplicate was fetched again")
 			}
 			for i, dc := range s.DataCenters() {

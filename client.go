@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -16,19 +14,20 @@ import (
 	"github.com/faxreport/faxreport/internal/httpbody"
 	"github.com/faxreport/faxreport/internal/redact"
 	"github.com/faxreport/faxreport/internal/retry"
-	"github.com/faxreport/faxreport/internal/validate"
 )
 
 // stragglerGrace bounds how long the slower data centers of a fan-out may go on after one has
-// answered: long enough to read a response already on its way, so that its connection is reused.
+// answered: long enough to read a response already on its way, so that its connection is reused
+// and its answer compared with the winner's.
 const stragglerGrace = 250 * time.Millisecond
 
 // Client reads fax status reports from the data centers of one region. It is safe for
 // concurrent use and reuses connections; create one and share it.
 type Client struct {
 	customerNumber string
-	doer           doer          // every request leaves through it (transport.go)
-	attemptTimeout time.Duration // each attempt's deadline, when the doer has no timeout of its own
+	http           *http.Client  // every request leaves through it (transport.go)
+	attemptTimeout time.Duration // each attempt's deadline, when http has no timeout of its own
+	stragglerGrace time.Duration // stragglerGrace, which a test may lengthen
 	attemptCause   error         // the error of an attempt that outlived attemptTimeout
 	dataCenters    []*dataCenter
 	editors        []gen.RequestEditorFn // auth and user agent, applied to every request
@@ -42,10 +41,9 @@ type Client struct {
 
 type dataCenter struct {
 	url string // base URL, for errors and logs
-	api *gen.Client
-	// reportsURL is the generated client's URL of a report, less the escaped job ID, built once
-	// (see sendGet).
+	// reportsURL is the generated client's URL of the reports resource, built once (see send).
 	reportsURL string
+	index      int // its place in Client.dataCenters
 	// straggler is the unfinished request of the last call that returned before it ended.
 	straggler atomic.Pointer[chan struct{}]
 }
@@ -124,6 +122,7 @@ func New(cfg Config) (*Client, error) {
 		log:            cfg.Logger,
 		scrub:          redact.New(cfg.Username, cfg.Password),
 		decode:         decoders,
+		stragglerGrace: stragglerGrace,
 	}
 	if c.maxListBody == 0 {
 		c.maxListBody = ListLimit * c.maxBody
@@ -141,7 +140,7 @@ func New(cfg Config) (*Client, error) {
 			return nil
 		},
 	}
-	c.doer, c.attemptTimeout = newDoer(cfg.HTTPClient, cmp.Or(cfg.MaxConnsPerDataCenter, DefaultMaxConnsPerDataCenter))
+	c.http, c.attemptTimeout = newHTTPClient(cfg.HTTPClient, cmp.Or(cfg.MaxConnsPerDataCenter, DefaultMaxConnsPerDataCenter))
 	c.attemptCause = &attemptTimeoutError{c.attemptTimeout}
 	seen := map[string]bool{}
 	for _, raw := range urls {
@@ -153,47 +152,14 @@ func New(cfg Config) (*Client, error) {
 			continue
 		}
 		seen[base] = true
-		api, err := gen.NewClient(base, gen.WithHTTPClient(c.doer))
+		req, err := gen.NewGetAllStatusReportsRequest(base, c.customerNumber)
 		if err != nil {
 			return nil, fmt.Errorf("faxreport: %w: %w", ErrInvalidArgument, err)
 		}
-		// The generated request for a job ID that escapes to itself, less that ID.
-		const placeholder = "-"
-		req, err := gen.NewGetStatusReportRequest(base, c.customerNumber, placeholder)
-		if err != nil {
-			return nil, fmt.Errorf("faxreport: %w: %w", ErrInvalidArgument, err)
-		}
-		reportsURL := strings.TrimSuffix(req.URL.String(), placeholder)
-		c.dataCenters = append(c.dataCenters, &dataCenter{url: base[:len(base)-1], api: api, reportsURL: reportsURL})
+		c.dataCenters = append(c.dataCenters, &dataCenter{url: base[:len(base)-1], reportsURL: req.URL.String(), index: len(c.dataCenters)})
 	}
 	return c, nil
 }
-
-// decoders are the validating decoders of the responses, built once per process.
-type decoders struct {
-	reports    *validate.Decoder[gen.StatusReport]
-	rawReports *validate.Decoder[validate.Raw]
-	deletions  *validate.Decoder[gen.DeleteResult]
-	// The reports resource as a whole: a listing, delete-oldest, and bulk answers by action.
-	listing        *validate.Decoder[validate.List[gen.StatusReport]]
-	oldest         *validate.Decoder[gen.DeleteResultList]
-	bulkReports    *validate.Decoder[validate.List[gen.StatusReport]] // without each report's JSON
-	bulkRawReports *validate.Decoder[validate.List[gen.StatusReport]] // with it
-	bulkDeletion   *validate.Decoder[gen.DeleteResultList]
-}
-
-var loadDecoders = sync.OnceValues(func() (d decoders, err error) {
-	if d.reports, err = validate.NewDecoder[gen.StatusReport](http.MethodGet, validate.ReportPath, http.StatusOK); err != nil {
-		return d, err
-	}
-	if d.rawReports, err = validate.NewRawDecoder(http.MethodGet, validate.ReportPath, http.StatusOK); err != nil {
-		return d, err
-	}
-	if d.deletions, err = validate.NewDecoder[gen.DeleteResult](http.MethodDelete, validate.ReportPath, http.StatusOK); err != nil {
-		return d, err
-	}
-	return loadBulkDecoders(d)
-})
 
 // Endpoints returns the data-center base URLs the client queries.
 func (c *Client) Endpoints() []string {
@@ -206,7 +172,7 @@ func (c *Client) Endpoints() []string {
 
 // CloseIdleConnections closes the connections that the client keeps open for reuse, as
 // http.Client.CloseIdleConnections does.
-func (c *Client) CloseIdleConnections() { c.doer.CloseIdleConnections() }
+func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
 
 // String describes the client without its credentials.
 func (c *Client) String() string {

@@ -33,9 +33,19 @@ func (c *Client) DeleteStatusReport(ctx context.Context, jobID string) (*DeleteR
 	if err := checkJobID(jobID); err != nil {
 		return nil, err
 	}
-	return fetch(ctx, c, call[DeleteResult]{
-		op: opDelete, jobID: jobID, send: sendDelete, decoder: c.decode.deletions, accept: (*Client).deleted,
-	})
+	return fetch(ctx, c, c.deleteCall(jobID, 0))
+}
+
+// deleteCall is the deleteStatusReport call for jobID: it accepts an answer that the report was
+// deleted (see deleted). earlier counts the attempts made before it that may already have
+// deleted the report.
+func (c *Client) deleteCall(jobID string, earlier int) call[DeleteResult] {
+	return call[DeleteResult]{
+		op: opDelete, method: http.MethodDelete, jobID: jobID, decoder: c.decode.deletions,
+		accept: func(dc *dataCenter, attempts int, r *DeleteResult, err error) error {
+			return c.deleted(dc, jobID, earlier+attempts, r, err)
+		},
+	}
 }
 
 // ErrDeleteUnconfirmed is matched by the error of a data center that answered "not found" after
@@ -92,8 +102,3 @@ func (c *Client) notDeleted(dc *dataCenter, jobID string, r *DeleteResult) error
 type errNotNotFound struct{ err error }
 
 func (e errNotNotFound) Error() string { return e.err.Error() }
-
-// sendDelete sends the deleteStatusReport request for jobID.
-func sendDelete(ctx context.Context, c *Client, dc *dataCenter, jobID string) (*http.Response, error) {
-	return dc.api.DeleteStatusReport(ctx, c.customerNumber, jobID, c.editors...)
-}

@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/faxreport/faxreport/gen"
-	"github.com/faxreport/faxreport/internal/retry"
 )
 
 // DeleteOldestStatusReports deletes up to ListLimit of the oldest reports of every data center,
@@ -21,9 +20,9 @@ import (
 // answers 404 holds nothing to delete: it adds no result and no error.
 func (c *Client) DeleteOldestStatusReports(ctx context.Context) ([]DeleteResult, error) {
 	lists, errs := askEach(ctx, c, func(ctx context.Context, i int) ([]DeleteResult, error) {
-		list, err := retry.Do(ctx, retry.Policy{MaxAttempts: 1}, func(int) (*gen.DeleteResultList, error) {
-			return attempt(ctx, c, opDeleteOldest, "", 1, c.dataCenters[i], nil, sendDeleteOldest, c.decode.oldest)
-		})
+		list, err := ask(ctx, c, call[gen.DeleteResultList]{
+			op: opDeleteOldest, method: http.MethodDelete, decoder: c.decode.oldest, once: true,
+		}, c.dataCenters[i], nil)
 		if c.nothingThere(ctx, opDeleteOldest, c.dataCenters[i], err) {
 			return nil, nil
 		}
@@ -37,9 +36,4 @@ func (c *Client) DeleteOldestStatusReports(ctx context.Context) ([]DeleteResult,
 		results = append(results, list...)
 	}
 	return results, c.dataCentersError(opDeleteOldest, errs)
-}
-
-// sendDeleteOldest sends the deleteOldestStatusReports request.
-func sendDeleteOldest(ctx context.Context, c *Client, dc *dataCenter, _ string) (*http.Response, error) {
-	return dc.api.DeleteOldestStatusReports(ctx, c.customerNumber, c.editors...)
 }

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/go-json-experiment/json"
 
 	"github.com/faxreport/faxreport/internal/httpbody"
+	"github.com/faxreport/faxreport/internal/validate"
 )
 
 // Sentinel errors; match them with errors.Is. An error that combines several data centers'
@@ -32,7 +34,7 @@ var (
 // status: ErrNotFound, ErrUnauthorized, ErrUnavailable, or ErrInvalidResponse for a status the
 // API does not document (a redirect, 403, …).
 type APIError struct {
-	Op         string // "get" or "delete"
+	Op         string // the operation: "get", "delete", "list", "bulk get", "bulk delete" or "delete oldest"
 	StatusCode int    // HTTP status code
 	Code       int    // "code" of the JSON error body, 0 when absent
 	Message    string // "message" of the JSON error body, "" when absent
@@ -142,4 +144,43 @@ func (e *RegionError) Unwrap() []error {
 		errs = append(errs, f)
 	}
 	return errs
+}
+
+// scrubbed returns the decoder's error with every credential removed from what it quotes.
+func (c *Client) scrubbed(err error, body []byte) error {
+	var ve *validate.Error
+	if !errors.As(err, &ve) {
+		return errors.New(c.scrub.String(err.Error()))
+	}
+	return c.scrubbedValidation(ve, body)
+}
+
+// scrubbedValidation is a validation error with what it quotes of the server withheld if it
+// holds a credential: its excerpt is made anew from quoted, scrubbed, and the job ID is cut only
+// once scrubbed. Field and Reason are ours and the spec's, so they stay as they are: withholding
+// them would tell that the password is one of their words.
+func (c *Client) scrubbedValidation(ve *validate.Error, quoted []byte) *validate.Error {
+	return &validate.Error{Field: ve.Field, Job: boundedID(c.scrub.String(ve.Job)), Reason: ve.Reason, Detail: c.scrub.String(ve.Detail), Excerpt: httpbody.Excerpt(c.scrub.Bytes(quoted))}
+}
+
+// maxQuotedID bounds how much of a job ID an error or log record quotes.
+const maxQuotedID = 64
+
+// quoteAnswered quotes a job ID that a data center sent, for an error: at most maxQuotedID
+// bytes of it, with any echoed credential scrubbed.
+func (c *Client) quoteAnswered(jobID string) string { return quoteID(c.scrub.String(jobID)) }
+
+// quoteID quotes a job ID for an error, at most maxQuotedID bytes of it.
+func quoteID(jobID string) string { return strconv.Quote(boundedID(jobID)) }
+
+// boundedID is at most maxQuotedID bytes of a job ID, for a log record.
+func boundedID(jobID string) string { return httpbody.Truncate(jobID, maxQuotedID) }
+
+// boundedIDs is boundedID of each job ID, for a log record.
+func boundedIDs(jobIDs []string) []string {
+	bounded := make([]string, len(jobIDs))
+	for i, jobID := range jobIDs {
+		bounded[i] = boundedID(jobID)
+	}
+	return bounded
 }

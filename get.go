@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 
-	"github.com/faxreport/faxreport/internal/httpbody"
 	"github.com/faxreport/faxreport/internal/validate"
 )
 
@@ -21,81 +19,61 @@ import (
 // ErrUnavailable, ErrInvalidResponse or the context's error as they apply. A report for another
 // job than the one asked for is an invalid response.
 func (c *Client) GetStatusReport(ctx context.Context, jobID string) (*Report, error) {
-	return c.getStatusReport(ctx, jobID, nil)
-}
-
-// getStatusReport is GetStatusReport with optional per-data-center request slots.
-func (c *Client) getStatusReport(ctx context.Context, jobID string, slots []chan struct{}) (*Report, error) {
-	if err := checkJobID(jobID); err != nil {
-		return nil, err
-	}
-	return fetch(ctx, c, call[Report]{
-		op: opGet, jobID: jobID, send: sendGet, decoder: c.decode.reports, slots: slots, accept: acceptReport,
-	})
-}
-
-// acceptReport accepts a report about the job asked for.
-func acceptReport(c *Client, dc *dataCenter, jobID string, _ int, r *Report, err error) error {
-	if err != nil {
-		return err
-	}
-	return c.sameJob(dc, jobID, r.JobID)
+	r, err := c.getReport(ctx, jobID, nil)
+	return r.report, err
 }
 
 // GetStatusReportJSON is GetStatusReport for callers that want the report exactly as the API
-// sent it: the body is validated against openapi.yaml the same way, then returned byte for
+// sent it: the same read, whose body was validated against openapi.yaml, returned byte for
 // byte, unknown fields included (without a leading UTF-8 byte-order mark, which is no part of
 // the JSON).
 func (c *Client) GetStatusReportJSON(ctx context.Context, jobID string) (json.RawMessage, error) {
-	raw, err := c.getStatusReportRaw(ctx, jobID, nil)
-	if err != nil {
-		return nil, err
-	}
-	return raw.Body, nil
+	r, err := c.getReport(ctx, jobID, nil)
+	return r.body, err
 }
 
-// getStatusReportRaw is GetStatusReportJSON with the document the body was validated as, and
-// with optional per-data-center request slots.
-func (c *Client) getStatusReportRaw(ctx context.Context, jobID string, slots []chan struct{}) (*validate.Raw, error) {
+// reportRead is a report as one read gives it: its model, and its bytes as the API sent them.
+type reportRead struct {
+	report *Report
+	body   json.RawMessage
+}
+
+// getReport reads jobID's report from every data center, under GetStatusReport's rules, with
+// optional per-data-center request slots.
+func (c *Client) getReport(ctx context.Context, jobID string, slots []chan struct{}) (reportRead, error) {
 	if err := checkJobID(jobID); err != nil {
-		return nil, err
+		return reportRead{}, err
 	}
-	return fetch(ctx, c, call[validate.Raw]{
-		op: opGet, jobID: jobID, send: sendGet, decoder: c.decode.rawReports, slots: slots, accept: acceptRawReport,
-	})
-}
-
-// acceptRawReport accepts a report about the job asked for, as the API sent it.
-func acceptRawReport(c *Client, dc *dataCenter, jobID string, _ int, raw *validate.Raw, err error) error {
+	raw, err := fetch(ctx, c, c.getCall(jobID, slots))
 	if err != nil {
-		return err
+		return reportRead{}, err
 	}
-	got, _ := raw.Doc.(map[string]any)["jobId"].(string) // validated: an object with a string jobId
-	return c.sameJob(dc, jobID, got)
+	return c.reportOf(jobID, raw)
 }
 
-// sameJob reports a response about another job than the one asked for (a misrouting proxy or
-// cache) as an invalid response.
-func (c *Client) sameJob(dc *dataCenter, asked, got string) error {
-	if got == asked {
-		return nil
+// getCall is the getStatusReport call for jobID: it accepts a report about that job.
+func (c *Client) getCall(jobID string, slots []chan struct{}) call[validate.Raw] {
+	return call[validate.Raw]{
+		op: opGet, method: http.MethodGet, jobID: jobID, decoder: c.decode.reports, slots: slots, bytes: rawBody,
+		accept: func(dc *dataCenter, _ int, raw *validate.Raw, err error) error {
+			if err != nil {
+				return err
+			}
+			got, _ := raw.Doc.(map[string]any)["jobId"].(string) // validated: an object with a string jobId
+			return c.sameJob(dc, jobID, got)
+		},
 	}
-	return fmt.Errorf("%s: %w: answer about job %s, not %s", dc.url, ErrInvalidResponse, httpbody.Excerpt(c.scrub.Bytes([]byte(got))), quoteID(asked))
 }
 
-// sendGet sends the getStatusReport request for jobID: the generated client's request
-// (gen.Client.GetStatusReport), with the same URL, editors and doer, but with the URL
-// built from the data center's reportsURL and the escaped job ID instead of parsing and
-// resolving the base URL on every call (TestReportURLIsTheGeneratedOne).
-func sendGet(ctx context.Context, c *Client, dc *dataCenter, jobID string) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, dc.reportsURL+url.PathEscape(jobID), nil)
-	if err != nil {
-		return nil, err
+// rawBody is the body of a validated answer, as sent.
+func rawBody(raw *validate.Raw) []byte { return raw.Body }
+
+// reportOf is the report read as raw, with its model built from the document validated, not
+// parsed again.
+func (c *Client) reportOf(jobID string, raw *validate.Raw) (reportRead, error) {
+	r, err := reportModel().Of(raw.Doc)
+	if err != nil { // validation refuses what the model cannot hold (int32 in openapi.yaml): a spec bug
+		return reportRead{}, fmt.Errorf("faxreport: get job %s: %w: %s", quoteID(jobID), ErrInvalidResponse, c.scrub.String(err.Error()))
 	}
-	for _, edit := range c.editors {
-		if err := edit(ctx, req); err != nil {
-			return nil, err
-		}
-	}
-	return c.doer.Do(req)
+	return reportRead{report: r, body: raw.Body}, nil
 }

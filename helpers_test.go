@@ -137,7 +137,17 @@ func mustFail(t *testing.T, err error, want error, notWant ...error) {
 
 // serveReportForPath answers every GET with the example report for the job ID of the path,
 // and a bulk GET with the example report for each job asked.
-func serveReportForPath(t *testing.T) http.HandlerFunc {
+func serveReportForPath(t *testing.T) http.HandlerFunc { return serveReportForPathWith(t, nil) }
+
+// serveReportForPathWith is serveReportForPath, but a job in bodies gets that body as its
+// report, in a single answer and a bulk one alike.
+func serveReportForPathWith(t *testing.T, bodies map[string][]byte) http.HandlerFunc {
+	report := func(jobID string) []byte {
+		if body, ok := bodies[jobID]; ok {
+			return body
+		}
+		return newReport(jobID).json()
+	}
 	return func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
 			var bulk struct {
@@ -148,13 +158,13 @@ func serveReportForPath(t *testing.T) http.HandlerFunc {
 			}
 			items := make([]json.RawMessage, len(bulk.JobIDs))
 			for i, id := range bulk.JobIDs {
-				items[i] = newReport(id).json()
+				items[i] = report(id)
 			}
 			body, _ := json.Marshal(map[string]any{"reports": items})
 			serveJSON(200, body)(w, r)
 			return
 		}
-		serveJSON(200, newReport(path.Base(r.URL.Path)).json())(w, r)
+		serveJSON(200, report(path.Base(r.URL.Path)))(w, r)
 	}
 }
 
@@ -305,15 +315,13 @@ func assertEachJobAskedAtMostOncePerDataCenter(t *testing.T, s *faxtest.Server, 
 	}
 }
 
-// bulkReads are the two bulk reads, which read alike: GetStatusReports gives each report,
-// GetStatusReportsJSON each report's JSON as the API sent it.
+// bulkReads are the bulk reads: GetStatusReports gives each report and its JSON as the API sent
+// it.
 var bulkReads = []struct {
 	name string
-	json bool
 	read func(*faxreport.Client, context.Context, []string, faxreport.BatchOptions) []faxreport.ReportResult
 }{
-	{"reports", false, (*faxreport.Client).GetStatusReports},
-	{"JSON", true, (*faxreport.Client).GetStatusReportsJSON},
+	{"reports", (*faxreport.Client).GetStatusReports},
 }
 
 // bulkPosts returns the job IDs of dc's bulk requests (both actions), request by request.

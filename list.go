@@ -13,14 +13,6 @@ import (
 	"github.com/faxreport/faxreport/internal/validate"
 )
 
-// Operations of the reports resource as a whole, as named in errors and logs.
-const (
-	opList         = "list"
-	opBulkGet      = "bulk get"
-	opBulkDelete   = "bulk delete"
-	opDeleteOldest = "delete oldest"
-)
-
 // ListLimit is the most reports a data center lists, and the most job IDs a bulk request may
 // carry: the vendor's limit.
 const ListLimit = 1000
@@ -144,7 +136,7 @@ func (c *Client) leftOut(dc *dataCenter, invalid []invalidItem, doubtful []strin
 
 // listIn asks one data center for its listing. A 404 is an empty listing (see nothingThere).
 func (c *Client) listIn(ctx context.Context, dc *dataCenter) (page, error) {
-	list, err := ask(ctx, c, opList, "", dc, nil, sendList, c.decode.listing, nil)
+	list, err := ask(ctx, c, call[validate.List[gen.StatusReport]]{op: opList, method: http.MethodGet, decoder: c.decode.listing}, dc, nil)
 	if c.nothingThere(ctx, opList, dc, err) {
 		return page{}, nil
 	}
@@ -178,28 +170,4 @@ func pointers(reports []Report) []*Report {
 		out[i] = &reports[i]
 	}
 	return out
-}
-
-// loadBulkDecoders adds the decoders of the reports resource as a whole to d.
-func loadBulkDecoders(d decoders) (decoders, error) {
-	var err error
-	if d.listing, err = validate.NewListDecoder[gen.StatusReport](http.MethodGet, validate.ReportsPath, http.StatusOK); err != nil {
-		return d, err
-	}
-	if d.oldest, err = validate.NewDecoder[gen.DeleteResultList](http.MethodDelete, validate.ReportsPath, http.StatusOK); err != nil {
-		return d, err
-	}
-	if d.bulkReports, err = validate.NewSchemaListDecoder[gen.StatusReport]("StatusReportList", false); err != nil {
-		return d, err
-	}
-	if d.bulkRawReports, err = validate.NewSchemaListDecoder[gen.StatusReport]("StatusReportList", true); err != nil {
-		return d, err
-	}
-	d.bulkDeletion, err = validate.NewSchemaDecoder[gen.DeleteResultList]("DeleteResultList")
-	return d, err
-}
-
-// sendList sends the getAllStatusReports request.
-func sendList(ctx context.Context, c *Client, dc *dataCenter, _ string) (*http.Response, error) {
-	return dc.api.GetAllStatusReports(ctx, c.customerNumber, c.editors...)
 }

@@ -100,7 +100,7 @@ func setOrNil(set bool) string {
 	return "nil"
 }
 
-// NewPushHandler returns an http.Handler that receives Retarus' HTTP status push.
+// NewPushHandler returns the http.Handler that receives Retarus' HTTP status push.
 //
 // A push is trusted as a signal only: it says which jobs finished. For each job ID in it, the
 // handler fetches the report with c.GetStatusReport (c.GetStatusReportJSON for cfg.HandleJSON),
@@ -143,7 +143,7 @@ func setOrNil(set bool) string {
 // HandleJSON, a negative MaxBodyBytes, Timeout or MaxFetches, a config without both Username
 // and Password unless AllowUnauthenticated is set, AllowUnauthenticated together with
 // credentials, and a Username containing ':' (basic authentication cannot carry it).
-func NewPushHandler(c *Client, cfg PushConfig) (http.Handler, error) {
+func NewPushHandler(c *Client, cfg PushConfig) (*PushHandler, error) {
 	hasCredentials := cfg.Username != "" || cfg.Password != ""
 	var problem string
 	switch {
@@ -182,8 +182,20 @@ func NewPushHandler(c *Client, cfg PushConfig) (http.Handler, error) {
 	}
 	h.username = sha256.Sum256([]byte(cfg.Username))
 	h.password = sha256.Sum256([]byte(cfg.Password))
-	return h, nil
+	return &PushHandler{h: h}, nil
 }
+
+// PushHandler is the receiver of Retarus' HTTP status push that NewPushHandler returns: an
+// http.Handler whose fetches in flight can be read, for a gauge.
+type PushHandler struct{ h *pushHandler }
+
+// ServeHTTP answers one push, as NewPushHandler describes.
+func (p *PushHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.h.ServeHTTP(w, r) }
+
+// FetchesInFlight is the number of jobs being fetched and handled now, across all pushes: the
+// places of PushConfig.MaxFetches taken, each until its Handle call has returned (an abandoned
+// one's included). Safe for concurrent use.
+func (p *PushHandler) FetchesInFlight() int { return len(p.h.flights.slots) }
 
 // pushHandler is the http.Handler of NewPushHandler.
 type pushHandler struct {

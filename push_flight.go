@@ -141,7 +141,7 @@ func (h *pushHandler) fly(fetch, work context.Context, jobID string, f *flight) 
 		h.flights.mu.Unlock()
 	}
 	if h.json != nil {
-		p, err := h.client.pollJSON(fetch, jobID)
+		p, err := h.client.getReport(fetch, jobID, nil)
 		switch {
 		case err != nil:
 			return err

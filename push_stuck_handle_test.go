@@ -30,7 +30,9 @@ func (env *pushEnv) pushAnswer(t *testing.T, jobID string) <-chan *http.Response
 // A Handle that ignores its context and never returns: the push is answered 503 after Timeout
 // and a short grace, and its job's flight released, so that the next push fetches afresh.
 func TestPushHandleThatNeverReturnsIsAbandoned(t *testing.T) {
-	const timeout = 200 * time.Millisecond
+	// Long enough for a loopback fetch under -race on a loaded machine: the second push must
+	// fetch and handle its job within it.
+	const timeout = time.Second
 	unblock, returned := make(chan struct{}), make(chan struct{})
 	var calls atomic.Int32
 	var outcomes outcomeRecorder

@@ -5,11 +5,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/faxreport/faxreport/gen"
 )
 
-// sendGet builds the report's URL from a prefix made once per data center; what reaches the
-// server must be exactly the request of the generated client, for any job ID that checkJobID
-// lets through and any endpoint path and customer number.
+// Client.send builds every URL from a prefix made once per data center by the generated builder;
+// what reaches the server must be exactly the request of the generated client, for any job ID
+// that checkJobID lets through and any endpoint path and customer number, and for the reports
+// resource as a whole.
 func TestReportURLIsTheGeneratedOne(t *testing.T) {
 	type seen struct{ uri, auth, agent string }
 	got := make(chan seen, 1)
@@ -31,19 +34,35 @@ func TestReportURLIsTheGeneratedOne(t *testing.T) {
 				if checkJobID(id) != nil {
 					continue
 				}
-				ask := func(send sendFunc) seen {
-					resp, err := send(context.Background(), c, dc, id)
+				ask := func(send func(ctx context.Context, id string) (*http.Response, error)) seen {
+					resp, err := send(context.Background(), id)
 					if err != nil {
 						t.Fatalf("endpoint %q, customer %q, job %q: %v", path, custNr, id, err)
 					}
 					resp.Body.Close()
 					return <-got
 				}
-				generated := ask(func(ctx context.Context, c *Client, dc *dataCenter, id string) (*http.Response, error) {
-					return dc.api.GetStatusReport(ctx, c.customerNumber, id, c.editors...)
+				api, err := gen.NewClient(dc.url+"/", gen.WithHTTPClient(c.http))
+				if err != nil {
+					t.Fatal(err)
+				}
+				generated := ask(func(ctx context.Context, id string) (*http.Response, error) {
+					return api.GetStatusReport(ctx, c.customerNumber, id, c.editors...)
 				})
-				if built := ask(sendGet); built != generated {
+				built := ask(func(ctx context.Context, id string) (*http.Response, error) {
+					return c.send(ctx, dc, http.MethodGet, id, nil)
+				})
+				if built != generated {
 					t.Errorf("endpoint %q, customer %q, job %q: sent %+v, the generated client %+v", path, custNr, id, built, generated)
+				}
+				generated = ask(func(ctx context.Context, _ string) (*http.Response, error) {
+					return api.GetAllStatusReports(ctx, c.customerNumber, c.editors...)
+				})
+				built = ask(func(ctx context.Context, _ string) (*http.Response, error) {
+					return c.send(ctx, dc, http.MethodGet, "", nil)
+				})
+				if built != generated {
+					t.Errorf("endpoint %q, customer %q: listing sent %+v, the generated client %+v", path, custNr, built, generated)
 				}
 			}
 		}

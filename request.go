@@ -1,47 +1,46 @@
 package faxreport
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"reflect"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/faxreport/faxreport/gen"
 	"github.com/faxreport/faxreport/internal/fanout"
 	"github.com/faxreport/faxreport/internal/httpbody"
 	"github.com/faxreport/faxreport/internal/retry"
 	"github.com/faxreport/faxreport/internal/validate"
 )
 
-// sendFunc sends one request about jobID ("" for a request about many jobs) to a data center,
-// through c.doer, with ctx's deadline. A plain function, not a closure, where it can be: it is
-// called on every attempt and made on every call.
-type sendFunc func(ctx context.Context, c *Client, dc *dataCenter, jobID string) (*http.Response, error)
-
-// Operations, as named in errors and logs.
-const (
-	opGet    = "get"
-	opDelete = "delete"
-)
-
-// call describes one operation on a job, asked of every data center.
+// call describes one operation, asked of one data center (ask) or of each of them (fetch,
+// askEach).
 type call[T any] struct {
-	op, jobID string
-	send      sendFunc
-	decoder   *validate.Decoder[T]
-	// accept judges the outcome of an attempt about jobID, a decoded 200 (err nil) or an error:
-	// nil wins; an error (maybe retry.Temporary) does not. attempts counts the attempts made to
-	// dc so far, this one included. Without accept, every 200 wins.
-	accept func(c *Client, dc *dataCenter, jobID string, attempts int, v *T, err error) error
+	op     string
+	method string
+	jobID  string // the job of a request on a report; "" for one on the reports as a whole
+	// body, when set, is the bulk request's body, read at each attempt: a retry may carry
+	// fewer jobs than the first attempt.
+	body    *gen.BulkRequest
+	decoder *validate.Decoder[T]
+	// accept judges the outcome of an attempt to dc, a decoded 200 (err nil) or an error: nil
+	// wins; an error (maybe retry.Temporary) does not. attempts counts the attempts made to dc
+	// so far, this one included. Without accept, every 200 wins.
+	accept func(dc *dataCenter, attempts int, v *T, err error) error
 	// slots, when set, bounds the requests in flight to each data center (one buffered channel
 	// per data center, a slot held for each request).
 	slots []chan struct{}
+	// once makes one attempt, without retries (delete-oldest: a repeat would delete more).
+	once bool
+	// bytes, when set, gives the bytes of an answer that a fan-out compares with the winner's
+	// (a report's; deletions that win all say the same: deleted).
+	bytes func(*T) []byte
 }
 
 // fetch asks every data center at once and returns the first one's decoded 200 that passes
@@ -49,89 +48,116 @@ type call[T any] struct {
 // them said the job is not there, and a *RegionError naming each failure otherwise. Once one
 // has won, the others finish the request they have in flight but start no new attempt.
 func fetch[T any](ctx context.Context, c *Client, cl call[T]) (*T, error) {
+	if len(c.dataCenters) == 1 { // nothing to race
+		v, err := ask(ctx, c, cl, c.dataCenters[0], nil)
+		if err != nil {
+			return nil, c.notFoundOrRegionError(ctx, cl.op, cl.jobID, []error{err})
+		}
+		return v, nil
+	}
 	// Sequential calls reuse connections by waiting for the last call's stragglers (see
 	// reuseWait); a batch bounds its requests with slots instead, and does not wait.
 	var legDone []chan struct{} // closed as each leg ends, to find the stragglers
-	if len(c.dataCenters) > 1 && cl.slots == nil {
+	if cl.slots == nil {
 		c.awaitStragglers(ctx)
 		legDone = make([]chan struct{}, len(c.dataCenters))
 		for i := range legDone {
 			legDone[i] = make(chan struct{})
 		}
 	}
-	var (
-		v    *T
-		errs []error
-		ok   bool
-	)
-	if len(c.dataCenters) == 1 { // nothing to race: no goroutine, no closure
-		var err error
-		if v, err = fetchFrom(ctx, c, cl, 0, nil, nil, nil); err != nil {
-			errs = []error{err}
+	won := new(atomic.Bool)
+	var seen *answers[T]
+	if cl.bytes != nil {
+		seen = &answers[T]{}
+	}
+	v, errs, ok := fanout.First(ctx, len(c.dataCenters), c.stragglerGrace, func(ctx context.Context, i int) (*T, error) {
+		if legDone != nil {
+			defer close(legDone[i])
 		}
-		ok = err == nil
-	} else {
-		won, seen := new(atomic.Bool), &answers[T]{}
-		v, errs, ok = fanout.First(ctx, len(c.dataCenters), stragglerGrace, func(ctx context.Context, i int) (*T, error) {
-			return fetchFrom(ctx, c, cl, i, won, legDone, seen)
-		})
-		if ok {
-			won.Store(true)
-			seen.decide(ctx, c, cl, v)
+		v, err := ask(ctx, c, cl, c.dataCenters[i], won)
+		if err == nil && seen != nil {
+			seen.add(ctx, c, cl, i, v)
+		}
+		return v, err
+	})
+	if !ok {
+		return nil, c.notFoundOrRegionError(ctx, cl.op, cl.jobID, errs)
+	}
+	won.Store(true)
+	if seen != nil {
+		seen.decide(ctx, c, cl, v)
+	}
+	for i, done := range legDone {
+		select {
+		case <-done:
+		default:
+			c.dataCenters[i].straggler.Store(&done)
 		}
 	}
-	if ok {
-		for i, done := range legDone {
-			select {
-			case <-done:
-			default:
-				c.dataCenters[i].straggler.Store(&done)
-			}
-		}
-		return v, nil
-	}
-	regionErr := &RegionError{JobID: cl.jobID, cause: ctx.Err()}
-	for i, err := range errs {
-		if errors.Is(err, ErrNotFound) {
-			regionErr.NotFound = append(regionErr.NotFound, c.dataCenters[i].url)
-			continue
-		}
-		regionErr.Failed = append(regionErr.Failed, &EndpointError{Endpoint: c.dataCenters[i].url, Err: err})
-	}
-	if len(regionErr.Failed) == 0 && regionErr.cause == nil {
-		return nil, c.notFoundEverywhere(cl.op, cl.jobID, errs)
-	}
-	return nil, regionErr
+	return v, nil
 }
 
-// fetchFrom is fetch's leg to data center i: the call with retries, which stop once won is
-// set (nil with a single data center). It closes legDone[i] (when there are legDone) as it
-// ends, and adds its answer to seen (when set).
-func fetchFrom[T any](ctx context.Context, c *Client, cl call[T], i int, won *atomic.Bool, legDone []chan struct{}, seen *answers[T]) (*T, error) {
-	dc := c.dataCenters[i]
-	if legDone != nil {
-		defer close(legDone[i])
-	}
+// ask sends cl to data center dc with retries (one attempt when cl.once), which stop once won
+// is set (won may be nil): every attempt goes through attempt, then cl.accept (when set) judges
+// its outcome. It is the one way into the request path: fetch and askEach run it for each data
+// center.
+func ask[T any](ctx context.Context, c *Client, cl call[T], dc *dataCenter, won *atomic.Bool) (*T, error) {
 	var slot chan struct{}
 	if cl.slots != nil {
-		slot = cl.slots[i]
+		slot = cl.slots[dc.index]
 	}
-	v, err := retry.Do(ctx, c.retry, func(attempts int) (*T, error) {
+	policy := c.retry
+	if cl.once {
+		policy = retry.Policy{MaxAttempts: 1}
+	}
+	return retry.Do(ctx, policy, func(attempts int) (*T, error) {
 		if won != nil && won.Load() {
 			return nil, fanout.ErrStraggler
 		}
-		v, err := attempt(ctx, c, cl.op, cl.jobID, attempts, dc, slot, cl.send, cl.decoder)
+		v, err := attempt(ctx, c, cl, attempts, dc, slot)
 		if cl.accept != nil {
-			if err = cl.accept(c, dc, cl.jobID, attempts, v, err); err != nil {
+			if err = cl.accept(dc, attempts, v, err); err != nil {
 				v = nil
 			}
 		}
 		return v, err
 	})
-	if err == nil && seen != nil {
-		seen.add(ctx, c, cl, i, v)
+}
+
+// askEach runs ask(ctx, i) for every data center i at once and keeps every data center's own
+// outcome, indexed like c.dataCenters: unlike fetch, no answer wins over the others.
+func askEach[T any](ctx context.Context, c *Client, ask func(ctx context.Context, i int) (T, error)) ([]T, []error) {
+	return fanout.All(ctx, len(c.dataCenters), ask)
+}
+
+// notFoundOrRegionError is the error of a call about jobID that no data center answered as
+// asked, given each one's error (indexed like c.dataCenters): notFoundEverywhere's when every
+// one said the job is not there, and a *RegionError otherwise.
+func (c *Client) notFoundOrRegionError(ctx context.Context, op, jobID string, errs []error) error {
+	regionErr := c.regionError(ctx, jobID, errs)
+	if len(regionErr.Failed) == 0 && regionErr.cause == nil {
+		return c.notFoundEverywhere(op, jobID, errs)
 	}
-	return v, err
+	return regionErr
+}
+
+// regionError is the error of a job that no data center gave, given each data center's error
+// (indexed like c.dataCenters; nil for one that answered without the job): each error that
+// matches ErrNotFound, and is not an unconfirmed deletion, names a data center that does not
+// hold the job, every other one a failure. The context's cause is kept when it ended the call.
+func (c *Client) regionError(ctx context.Context, jobID string, errs []error) *RegionError {
+	e := &RegionError{JobID: jobID}
+	if ctx.Err() != nil {
+		e.cause = context.Cause(ctx)
+	}
+	for i, err := range errs {
+		if err == nil || errors.Is(err, ErrNotFound) && !errors.Is(err, ErrDeleteUnconfirmed) {
+			e.NotFound = append(e.NotFound, c.dataCenters[i].url)
+			continue
+		}
+		e.Failed = append(e.Failed, &EndpointError{Endpoint: c.dataCenters[i].url, Err: err})
+	}
+	return e
 }
 
 // notFoundEverywhere is the error of a call about jobID that every data center answered with
@@ -203,7 +229,7 @@ func (a *answers[T]) decide(ctx context.Context, c *Client, cl call[T], winner *
 }
 
 func (a *answers[T]) compare(ctx context.Context, c *Client, cl call[T], dc int, v *T) {
-	if !reflect.DeepEqual(v, a.winner) {
+	if !bytes.Equal(cl.bytes(v), cl.bytes(a.winner)) {
 		c.warnDiffering(ctx, cl.op, cl.jobID, a.winDC, dc)
 	}
 }
@@ -215,12 +241,12 @@ func (c *Client) warnDiffering(ctx context.Context, op, jobID string, used, igno
 		slog.String("used", c.dataCenters[used].url), slog.String("ignored", c.dataCenters[ignored].url))
 }
 
-// attempt sends one request to one data center and classifies the outcome: the decoded 200, a
-// permanent error, or one marked retry.Temporary. With a slot, it holds it until the response
-// has been read. The request and the reading of its answer end at the client's attempt timeout
-// (when its doer has none of its own), as a temporary failure. jobID is the request's, and
-// also for the debug log with n, the attempt's number.
-func attempt[T any](ctx context.Context, c *Client, op, jobID string, n int, dc *dataCenter, slot chan struct{}, send sendFunc, decoder *validate.Decoder[T]) (*T, error) {
+// attempt sends one request of cl to data center dc and classifies the outcome: the decoded
+// 200, a permanent error, or one marked retry.Temporary. With a slot, it holds it until the
+// response has been read. The request and the reading of its answer end at the client's attempt
+// timeout (when its http.Client has none of its own), as a temporary failure. n, the attempt's
+// number, is for the debug log.
+func attempt[T any](ctx context.Context, c *Client, cl call[T], n int, dc *dataCenter, slot chan struct{}) (*T, error) {
 	if slot != nil {
 		select {
 		case slot <- struct{}{}:
@@ -236,7 +262,8 @@ func attempt[T any](ctx context.Context, c *Client, op, jobID string, n int, dc 
 		defer cancel()
 	}
 	start := time.Now()
-	resp, err := send(sendCtx, c, dc, jobID)
+	op, jobID := cl.op, cl.jobID
+	resp, err := c.send(sendCtx, dc, cl.method, jobID, cl.body)
 	logging := c.log.Enabled(ctx, slog.LevelDebug)
 	if err != nil {
 		err = transportError(ctx, err)
@@ -259,60 +286,19 @@ func attempt[T any](ctx context.Context, c *Client, op, jobID string, n int, dc 
 	case err != nil:
 		return nil, transportError(ctx, fmt.Errorf("read body: %w", err))
 	case resp.StatusCode == http.StatusOK:
-		v, err := decoder.Decode(resp.Header.Get("Content-Type"), body)
+		v, err := cl.decoder.Decode(resp.Header.Get("Content-Type"), body)
 		if err != nil {
 			err = fmt.Errorf("%s: %w: %w", dc.url, ErrInvalidResponse, c.scrubbed(err, body))
 		}
-		httpbody.Release(body) // the value and the error are copies
 		return v, err
 	}
 	apiErr := newAPIError(op, dc.url, resp.StatusCode, c.scrub.Bytes(body))
-	httpbody.Release(body)                          // the error holds copies
 	apiErr.Message = c.scrub.String(apiErr.Message) // it may have been JSON-escaped in the body
 	if retryableStatus(resp.StatusCode) {
 		after, _ := retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 		return nil, retry.Temporary(apiErr, after)
 	}
 	return nil, apiErr
-}
-
-// scrubbed returns the decoder's error with every credential removed from what it quotes.
-func (c *Client) scrubbed(err error, body []byte) error {
-	var ve *validate.Error
-	if !errors.As(err, &ve) {
-		return errors.New(c.scrub.String(err.Error()))
-	}
-	return c.scrubbedValidation(ve, body)
-}
-
-// scrubbedValidation is a validation error with what it quotes of the server withheld if it
-// holds a credential: its excerpt is made anew from quoted, scrubbed, and the job ID is cut only
-// once scrubbed. Field and Reason are ours and the spec's, so they stay as they are: withholding
-// them would tell that the password is one of their words.
-func (c *Client) scrubbedValidation(ve *validate.Error, quoted []byte) *validate.Error {
-	return &validate.Error{Field: ve.Field, Job: boundedID(c.scrub.String(ve.Job)), Reason: ve.Reason, Detail: c.scrub.String(ve.Detail), Excerpt: httpbody.Excerpt(c.scrub.Bytes(quoted))}
-}
-
-// maxQuotedID bounds how much of a job ID an error or log record quotes.
-const maxQuotedID = 64
-
-// quoteAnswered quotes a job ID that a data center sent, for an error: at most maxQuotedID
-// bytes of it, with any echoed credential scrubbed.
-func (c *Client) quoteAnswered(jobID string) string { return quoteID(c.scrub.String(jobID)) }
-
-// quoteID quotes a job ID for an error, at most maxQuotedID bytes of it.
-func quoteID(jobID string) string { return strconv.Quote(boundedID(jobID)) }
-
-// boundedID is at most maxQuotedID bytes of a job ID, for a log record.
-func boundedID(jobID string) string { return httpbody.Truncate(jobID, maxQuotedID) }
-
-// boundedIDs is boundedID of each job ID, for a log record.
-func boundedIDs(jobIDs []string) []string {
-	bounded := make([]string, len(jobIDs))
-	for i, jobID := range jobIDs {
-		bounded[i] = boundedID(jobID)
-	}
-	return bounded
 }
 
 // retryableStatus lists the statuses after which the same request may succeed.
@@ -325,25 +311,11 @@ func retryableStatus(status int) bool {
 	return false
 }
 
-// ask sends one operation to one data center with retries, as fetch does for each of its legs:
-// every attempt goes through attempt, then accept (when set) judges its outcome, a decoded 200
-// (err nil) or an error, as fetch's call.accept does; attempts counts the attempts made so far,
-// this one included. jobID names the job for the debug log, "" for an operation on many. send
-// may change between attempts (a bulk deletion resends only the jobs still to do).
-func ask[T any](ctx context.Context, c *Client, op, jobID string, dc *dataCenter, slot chan struct{}, send sendFunc, decoder *validate.Decoder[T], accept func(attempts int, v *T, err error) error) (*T, error) {
-	return retry.Do(ctx, c.retry, func(attempts int) (*T, error) {
-		v, err := attempt(ctx, c, op, jobID, attempts, dc, slot, send, decoder)
-		if accept != nil {
-			if err = accept(attempts, v, err); err != nil {
-				v = nil
-			}
-		}
-		return v, err
-	})
-}
-
-// askEach runs ask(ctx, i) for every data center i at once and keeps every data center's own
-// outcome, indexed like c.dataCenters: unlike fetch, no answer wins over the others.
-func askEach[T any](ctx context.Context, c *Client, ask func(ctx context.Context, i int) (T, error)) ([]T, []error) {
-	return fanout.All(ctx, len(c.dataCenters), ask)
+// sameJob reports an answer about another job than the one asked for (a misrouting proxy or
+// cache) as an invalid response.
+func (c *Client) sameJob(dc *dataCenter, asked, got string) error {
+	if got == asked {
+		return nil
+	}
+	return fmt.Errorf("%s: %w: answer about job %s, not %s", dc.url, ErrInvalidResponse, httpbody.Excerpt(c.scrub.Bytes([]byte(got))), quoteID(asked))
 }

@@ -9,16 +9,6 @@ import (
 	"github.com/faxreport/faxreport/internal/httpbody"
 )
 
-// bodyLimit is the cap on the body of a 200 to op: a listing or a bulk answer holds up to
-// ListLimit reports or results, so it has a cap of its own.
-func (c *Client) bodyLimit(op string) int64 {
-	switch op {
-	case opList, opBulkGet, opBulkDelete, opDeleteOldest:
-		return c.maxListBody
-	}
-	return c.maxBody
-}
-
 // errInformational says that a data center's final answer was a 1xx status (a 101 Switching
 // Protocols, say): net/http hands over such a connection with no deadline, so it is closed
 // unread.

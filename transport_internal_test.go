@@ -15,11 +15,10 @@ func TestDefaultHTTPClientPolicies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, ok := c.doer.(transportDoer)
+	tr, ok := c.http.Transport.(*http.Transport)
 	if !ok {
-		t.Fatalf("doer %T", c.doer)
+		t.Fatalf("transport %T", c.http.Transport)
 	}
-	tr := d.transport
 	if tr.TLSClientConfig == nil || tr.TLSClientConfig.MinVersion != tls.VersionTLS12 {
 		t.Errorf("TLS minimum version not 1.2: %+v", tr.TLSClientConfig)
 	}
@@ -35,8 +34,8 @@ func TestOwnHTTPClientGetsATimeout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if hc, ok := c.doer.(*http.Client); !ok || hc.Timeout != attemptTimeout || c.attemptTimeout != 0 {
-		t.Fatalf("doer %T, attempt timeout %v", c.doer, c.attemptTimeout)
+	if hc := c.http; hc.Timeout != attemptTimeout || c.attemptTimeout != 0 {
+		t.Fatalf("timeout %v, attempt timeout %v", hc.Timeout, c.attemptTimeout)
 	}
 }
 
@@ -52,7 +51,7 @@ func TestDefaultHTTPClientPoliciesWithAWrappedDefaultTransport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := c.doer.(transportDoer).transport
+	tr := c.http.Transport.(*http.Transport)
 	if tr.Proxy == nil || tr.DialContext == nil || tr.TLSClientConfig.MinVersion != tls.VersionTLS12 ||
 		tr.MaxConnsPerHost != 3 || tr.MaxResponseHeaderBytes != DefaultMaxResponseHeaderBytes || tr.IdleConnTimeout == 0 {
 		t.Fatalf("transport %+v", tr)

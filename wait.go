@@ -13,7 +13,7 @@ import (
 )
 
 // WaitOptions configures WaitForStatusReport, WaitForStatusReportJSON, and per job
-// WaitForStatusReports and WaitForStatusReportsJSON. The zero value takes every default.
+// WaitForStatusReports. The zero value takes every default.
 type WaitOptions struct {
 	// MinPollInterval and MaxPollInterval are the shortest and longest delay between two polls:
 	// the delay grows from one to the other with jitter. Default DefaultMinPollInterval and
@@ -60,8 +60,7 @@ type WaitError struct {
 	Waited time.Duration // from the call to the stop
 	Polls  int           // polls made
 	Last   *Report       // the last report seen, nil if none was
-	// LastJSON is Last as the API sent it, byte for byte, when the wait read reports so
-	// (WaitForStatusReportJSON); nil otherwise.
+	// LastJSON is Last as the API sent it, byte for byte; nil if no report was seen.
 	LastJSON json.RawMessage
 	Err      error // why the wait stopped
 }
@@ -102,29 +101,31 @@ func (e *WaitError) Unwrap() error { return e.Err }
 // the last poll's error when that poll failed, so errors.Is(err, ErrUnavailable) tells a wait
 // that ended while the region was failing.
 func (c *Client) WaitForStatusReport(ctx context.Context, jobID string, opts WaitOptions) (*Report, error) {
-	final, err := c.wait(ctx, jobID, opts, func(ctx context.Context) (polled, error) {
-		r, err := c.GetStatusReport(ctx, jobID)
-		return polled{report: r}, err
-	})
+	final, err := c.wait(ctx, jobID, opts)
 	return final.report, err
 }
 
-// polled is what one poll of a wait read: the report, and the body it came in when the poll
-// reads reports as the API sent them (nil otherwise).
-type polled struct {
-	report *Report
-	body   json.RawMessage
+// WaitForStatusReportJSON is WaitForStatusReport for callers that want the final report exactly
+// as the API sent it, as GetStatusReportJSON returns it: the same polls, whose report is final
+// as IsReportFinal says of its model, and the bytes of the poll that found it so, byte for byte,
+// unknown fields included: no further request is made.
+//
+// The options, the stops and the errors are WaitForStatusReport's. A *WaitError's Last is the
+// model of the last report seen that was not final, and its LastJSON that same report's bytes.
+func (c *Client) WaitForStatusReportJSON(ctx context.Context, jobID string, opts WaitOptions) (json.RawMessage, error) {
+	final, err := c.wait(ctx, jobID, opts)
+	return final.body, err
 }
 
-// wait polls jobID's report with poll until the report is final, as WaitForStatusReport
-// describes, and returns the poll that found it so.
-func (c *Client) wait(ctx context.Context, jobID string, opts WaitOptions, poll func(context.Context) (polled, error)) (polled, error) {
+// wait polls jobID's report until it is final, as WaitForStatusReport describes, and returns
+// the poll that found it so.
+func (c *Client) wait(ctx context.Context, jobID string, opts WaitOptions) (reportRead, error) {
 	cfg := opts.config()
 	if err := cfg.check(); err != nil {
-		return polled{}, err
+		return reportRead{}, err
 	}
 	if err := checkJobID(jobID); err != nil {
-		return polled{}, err
+		return reportRead{}, err
 	}
 	if cfg.maxWait > 0 {
 		var cancel context.CancelFunc
@@ -141,27 +142,27 @@ func (c *Client) wait(ctx context.Context, jobID string, opts WaitOptions, poll 
 	notFound, lastPoll := 0, false
 	var lastErr error // the error of the last poll that the deadline did not cut, nil for a report
 	for {
-		p, err := poll(ctx)
+		p, err := c.getReport(ctx, jobID, nil)
 		stop.Polls++
 		switch {
 		case err == nil && IsReportFinal(p.report):
 			return p, nil
 		case ctx.Err() != nil: // the deadline or a cancel ended the poll, whatever else it says
-			return polled{}, stop.at(start, context.Cause(ctx), lastErr)
+			return reportRead{}, stop.at(start, context.Cause(ctx), lastErr)
 		}
 		lastErr = err
 		switch {
 		case err == nil:
 			stop.Last, stop.LastJSON = p.report, p.body
 		case endsWait(err):
-			return polled{}, err
+			return reportRead{}, err
 		case errors.Is(err, ErrNotFound):
 			if notFound++; notFound > cfg.notFoundLimit {
-				return polled{}, stop.at(start, err, nil)
+				return reportRead{}, stop.at(start, err, nil)
 			}
 		}
 		if lastPoll {
-			return polled{}, stop.at(start, context.DeadlineExceeded, lastErr)
+			return reportRead{}, stop.at(start, context.DeadlineExceeded, lastErr)
 		}
 		var delay time.Duration
 		delay, lastPoll = nextPoll(ctx, delays, cfg.minDelay)
@@ -170,7 +171,7 @@ func (c *Client) wait(ctx context.Context, jobID string, opts WaitOptions, poll 
 		case <-timer.C:
 		case <-ctx.Done():
 			timer.Stop()
-			return polled{}, stop.at(start, context.Cause(ctx), lastErr)
+			return reportRead{}, stop.at(start, context.Cause(ctx), lastErr)
 		}
 	}
 }

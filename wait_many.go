@@ -33,18 +33,12 @@ import (
 // while it runs, but a slow final delays the outcomes behind it. The results are returned at
 // the end in the order of jobIDs, one per ID, as GetStatusReports returns them (a duplicated ID
 // is waited for once and its result repeated; an invalid one gets ErrInvalidArgument and is
-// not sent). The options are WaitForStatusReport's; invalid ones are every job's error.
+// not sent). A final report comes with its JSON as the API sent it: its item of the bulk answer
+// that found it final, or the body of the single-report call that did; a *WaitError's LastJSON
+// holds the last report seen as sent, with its model in Last. The options are
+// WaitForStatusReport's; invalid ones are every job's error.
 func (c *Client) WaitForStatusReports(ctx context.Context, jobIDs []string, final func(ReportResult), opts WaitOptions) []ReportResult {
-	return c.waitMany(ctx, jobIDs, false, final, opts)
-}
-
-// WaitForStatusReportsJSON is WaitForStatusReports for callers that want each final report
-// exactly as the API sent it: each result's JSON holds the report byte for byte (its item of the
-// bulk answer that found it final, or the body of the single-report call that did), validated
-// against openapi.yaml; Report is nil. A *WaitError's LastJSON holds the last report seen as
-// sent, with its model in Last.
-func (c *Client) WaitForStatusReportsJSON(ctx context.Context, jobIDs []string, final func(ReportResult), opts WaitOptions) []ReportResult {
-	return c.waitMany(ctx, jobIDs, true, final, opts)
+	return c.waitMany(ctx, jobIDs, final, opts)
 }
 
 // waiting is one distinct job of a many-job wait.
@@ -57,12 +51,12 @@ type waiting struct {
 	done     bool
 	// This round's: the report seen and the data center it came from (-1: none), and each
 	// data center's failure (nil until one fails, then indexed like the data centers).
-	seen   bulkItem
+	seen   reportRead
 	seenIn int
 	failed []error
 }
 
-// manyWait is one call of WaitForStatusReports or WaitForStatusReportsJSON.
+// manyWait is one call of WaitForStatusReports.
 type manyWait struct {
 	b     *batch // the bulk reads, the results and the request slots
 	cfg   waitConfig
@@ -74,11 +68,11 @@ type manyWait struct {
 	pending int        // jobs not done
 }
 
-// waitMany is WaitForStatusReports, or WaitForStatusReportsJSON when asJSON is set.
-func (c *Client) waitMany(ctx context.Context, jobIDs []string, asJSON bool, final func(ReportResult), opts WaitOptions) []ReportResult {
+// waitMany is WaitForStatusReports.
+func (c *Client) waitMany(ctx context.Context, jobIDs []string, final func(ReportResult), opts WaitOptions) []ReportResult {
 	cfg := opts.config()
 	w := &manyWait{cfg: cfg, start: time.Now(), final: final}
-	w.b = c.newBatch(jobIDs, asJSON, DefaultConcurrency, nil)
+	w.b = c.newBatch(jobIDs, DefaultConcurrency, nil)
 	for _, r := range w.b.jobs.results { // the invalid IDs' errors, handed over at once
 		if r.Err != nil {
 			w.report(r)

@@ -1,15 +1,13 @@
 package faxreport
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
-
-	"github.com/faxreport/faxreport/internal/validate"
 )
 
 // everywhere is the home of a job that no data center has shown yet: it is asked in all.
@@ -94,8 +92,8 @@ func (w *manyWait) readIn(ctx context.Context, i int, chunk []*waiting) {
 // readEachIn reads ids in data center i with the single-report call, a few at a time: the
 // fallback of a data center that refused a bulk GET. It returns the reports found and each
 // job's error, indexed like ids: nil for a report and for a 404.
-func (w *manyWait) readEachIn(ctx context.Context, i int, ids []string) (map[string]bulkItem, []error) {
-	found := make(map[string]bulkItem)
+func (w *manyWait) readEachIn(ctx context.Context, i int, ids []string) (map[string]reportRead, []error) {
+	found := make(map[string]reportRead)
 	errs := make([]error, len(ids))
 	var mu sync.Mutex
 	g := new(errgroup.Group)
@@ -121,20 +119,20 @@ func (w *manyWait) readEachIn(ctx context.Context, i int, ids []string) (map[str
 // seen records that data center i returned j's report this round: a final one ends j's wait at
 // once; a pending one makes i j's home. A second data center's answer is only compared with the
 // first. The caller holds w.mu.
-func (w *manyWait) seen(ctx context.Context, j *waiting, i int, item bulkItem) {
+func (w *manyWait) seen(ctx context.Context, j *waiting, i int, item reportRead) {
 	if j.seenIn >= 0 { // a job lives in one data center: an invariant broken
-		if !reflect.DeepEqual(j.seen.report, item.report) {
+		if !bytes.Equal(j.seen.body, item.body) {
 			w.b.c.warnDiffering(ctx, opBulkGet, j.id, j.seenIn, i)
 		}
 		return
 	}
 	j.seen, j.seenIn = item, i
 	if IsReportFinal(item.report) {
-		w.finish(j, w.b.found(item.report, item.raw))
+		w.finish(j, resultOf(item))
 		return
 	}
 	j.home = i
-	j.stop.Last, j.stop.LastJSON, j.lastErr = item.report, item.raw, nil
+	j.stop.Last, j.stop.LastJSON, j.lastErr = item.report, item.body, nil
 }
 
 // judge decides, at the end of a round, what became of a job not seen in it, and reports
@@ -154,9 +152,16 @@ func (w *manyWait) judge(j *waiting) (confirm bool) {
 		j.lastErr = err
 		return false
 	}
-	j.home, j.lastErr = everywhere, nil
+	j.home, j.lastErr = everywhere, w.notShown(j)
 	j.notFound++
 	return j.notFound > w.cfg.notFoundLimit
+}
+
+// notShown is the error of a round in which every data center asked answered without j: not
+// found, as the single wait's 404 from every data center reads, so that a wait whose deadline
+// comes first says so.
+func (w *manyWait) notShown(j *waiting) error {
+	return fmt.Errorf("faxreport: %w: job %s: in none of %d data centers", ErrNotFound, w.b.c.quoteAnswered(j.id), len(w.b.c.dataCenters))
 }
 
 // regionError is the error of a round in which some data center asked about j failed, naming
@@ -181,15 +186,15 @@ func (w *manyWait) confirm(ctx context.Context, jobs []*waiting) {
 	g.SetLimit(DefaultConcurrency)
 	for _, j := range jobs {
 		g.Go(func() error {
-			item, err := w.b.readAnywhere(ctx, j.id)
+			item, err := w.b.c.getReport(ctx, j.id, w.b.slots)
 			w.mu.Lock()
 			defer w.mu.Unlock()
 			switch {
 			case ctx.Err() != nil: // the wait ends all pending jobs
 			case err == nil && IsReportFinal(item.report):
-				w.finish(j, w.b.found(item.report, item.raw))
+				w.finish(j, resultOf(item))
 			case err == nil:
-				j.stop.Last, j.stop.LastJSON, j.lastErr = item.report, item.raw, nil
+				j.stop.Last, j.stop.LastJSON, j.lastErr = item.report, item.body, nil
 			case errors.Is(err, ErrNotFound):
 				w.finish(j, ReportResult{Err: j.stop.at(w.start, err, nil)})
 			case endsWait(err):
@@ -211,42 +216,10 @@ func endsWait(err error) bool {
 
 // readOneIn reads jobID's report in data center i alone, with the single-report call and its
 // retries.
-func (b *batch) readOneIn(ctx context.Context, i int, jobID string) (bulkItem, error) {
-	c, dc := b.c, b.c.dataCenters[i]
-	if !b.json {
-		r, err := ask(ctx, c, opGet, jobID, dc, b.slots[i], sendGet, c.decode.reports, func(n int, r *Report, err error) error {
-			return acceptReport(c, dc, jobID, n, r, err)
-		})
-		return bulkItem{report: r}, err
-	}
-	raw, err := ask(ctx, c, opGet, jobID, dc, b.slots[i], sendGet, c.decode.rawReports, func(n int, raw *validate.Raw, err error) error {
-		return acceptRawReport(c, dc, jobID, n, raw, err)
-	})
+func (b *batch) readOneIn(ctx context.Context, i int, jobID string) (reportRead, error) {
+	raw, err := ask(ctx, b.c, b.c.getCall(jobID, b.slots), b.c.dataCenters[i], nil)
 	if err != nil {
-		return bulkItem{}, err
+		return reportRead{}, err
 	}
-	return c.rawItem(jobID, raw)
-}
-
-// readAnywhere reads jobID's report with the single-report call in every data center, under
-// GetStatusReport's rules.
-func (b *batch) readAnywhere(ctx context.Context, jobID string) (bulkItem, error) {
-	if !b.json {
-		r, err := b.c.getStatusReport(ctx, jobID, b.slots)
-		return bulkItem{report: r}, err
-	}
-	raw, err := b.c.getStatusReportRaw(ctx, jobID, b.slots)
-	if err != nil {
-		return bulkItem{}, err
-	}
-	return b.c.rawItem(jobID, raw)
-}
-
-// rawItem is a report read as the API sent it, with its model.
-func (c *Client) rawItem(jobID string, raw *validate.Raw) (bulkItem, error) {
-	r, err := reportModel().Of(raw.Doc)
-	if err != nil { // validation refuses what the model cannot hold: a spec bug
-		return bulkItem{}, fmt.Errorf("faxreport: get job %s: %w: %s", quoteID(jobID), ErrInvalidResponse, c.scrub.String(err.Error()))
-	}
-	return bulkItem{report: r, raw: raw.Body}, nil
+	return b.c.reportOf(jobID, raw)
 }

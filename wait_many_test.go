@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"path"
 	"slices"
 	"testing"
 	"time"
@@ -84,14 +83,14 @@ func TestWaitForStatusReportsTenThousandJobsInWaves(t *testing.T) {
 	}
 }
 
-func TestWaitForStatusReportsJSONGivesTheBytesAsSent(t *testing.T) {
+func TestWaitForStatusReportsGivesTheBytesAsSent(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{})
 	s.PutJSON(api.Example(api.ReportExample))
 	s.PutJSON(api.Example(api.ReportPending)) // stays pending: its own body is
 	s.FinishAfter(1, "FJJ66GHGX105ZZBIELVCN1")
 	ids := []string{"FJJ66GHGX105ZZBIELVCN1", "FJ0PENDING0REPORT00001"}
-	results := c.WaitForStatusReportsJSON(testContext(t), ids, nil, fastPolling(faxreport.WaitOptions{MaxWait: 100 * time.Millisecond}))
-	if r := results[0]; r.Err != nil || r.Report != nil || !bytes.Equal(r.JSON, bytes.TrimSpace(api.Example(api.ReportExample))) {
+	results := c.WaitForStatusReports(testContext(t), ids, nil, fastPolling(faxreport.WaitOptions{MaxWait: loadedWait}))
+	if r := results[0]; r.Err != nil || r.Report == nil || r.Report.JobID != ids[0] || !bytes.Equal(r.JSON, bytes.TrimSpace(api.Example(api.ReportExample))) {
 		t.Fatalf("final job: %v, report %v, JSON %s", r.Err, r.Report, r.JSON)
 	}
 	var waitErr *faxreport.WaitError
@@ -155,14 +154,19 @@ func TestWaitForStatusReportsRidesOutAHomeFailingMidWait(t *testing.T) {
 	}
 }
 
+// loadedWait is a MaxWait in which a job pending for one poll turns final, and a job pending
+// for good is polled at least twice, even on a loaded machine under -race, where a bulk poll can
+// take 70 ms (100 ms was too short: a job's second poll came too late).
+const loadedWait = time.Second
+
 func TestWaitForStatusReportsDeadlineWhilePending(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{})
 	done := s.SeedPending(1, faxtest.Pending{Reads: 1})[0]
 	stuck := s.SeedPending(1, faxtest.Pending{For: time.Hour})[0]
 	start := time.Now()
-	results := c.WaitForStatusReports(testContext(t), []string{stuck, done}, nil, fastPolling(faxreport.WaitOptions{MaxWait: 100 * time.Millisecond}))
-	if waited := time.Since(start); waited > time.Second {
-		t.Fatalf("waited %v for a 100ms wait", waited)
+	results := c.WaitForStatusReports(testContext(t), []string{stuck, done}, nil, fastPolling(faxreport.WaitOptions{MaxWait: loadedWait}))
+	if waited := time.Since(start); waited > 5*loadedWait { // well short of testContext's 10 s
+		t.Fatalf("waited %v for a %v wait", waited, loadedWait)
 	}
 	var waitErr *faxreport.WaitError
 	if !errors.As(results[0].Err, &waitErr) || waitErr.Last == nil || faxreport.IsReportFinal(waitErr.Last) || waitErr.Polls < 2 {
@@ -209,48 +213,41 @@ func TestWaitForStatusReportsFallsBackWhereBulkIsRefused(t *testing.T) {
 }
 
 // A data center without bulk requests (405, as the vendor's older API) is asked job by job,
-// and a job that appears only when confirmed is taken from the confirmation, in both reads.
+// and a job that appears only when confirmed is taken from the confirmation, with its report
+// and its JSON.
 func TestWaitForStatusReportsWithoutBulkAndOnConfirmation(t *testing.T) {
-	for _, asJSON := range []bool{false, true} {
-		wait := (*faxreport.Client).WaitForStatusReports
-		if asJSON {
-			wait = (*faxreport.Client).WaitForStatusReportsJSON
+	wait := (*faxreport.Client).WaitForStatusReports
+	got := func(r faxreport.ReportResult) string {
+		var doc struct{ JobID string }
+		if err := json.Unmarshal(r.JSON, &doc); err != nil || r.Report == nil || r.Report.JobID != doc.JobID {
+			t.Fatalf("JSON %s (%v), report %v", r.JSON, err, r.Report)
 		}
-		got := func(r faxreport.ReportResult) string {
-			if asJSON {
-				var doc struct{ JobID string }
-				if err := json.Unmarshal(r.JSON, &doc); err != nil || r.Report != nil {
-					t.Fatalf("JSON %s (%v), report %v", r.JSON, err, r.Report)
-				}
-				return doc.JobID
-			}
-			return r.Report.JobID
-		}
+		return doc.JobID
+	}
 
-		reports := serveReportForPath(t)
-		noBulk := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
-			if r.Method == http.MethodPost {
-				serveStatus(http.StatusMethodNotAllowed)(w, r)
-				return
-			}
-			reports(w, r)
-		})
-		ids := []string{"FJONE", "FJTWO", "FJTHREE"}
-		for _, r := range wait(newClient(t, noBulk), testContext(t), ids, nil, fastPolls) {
-			if r.Err != nil || got(r) != r.JobID {
-				t.Fatalf("JSON %t, job %s: %v", asJSON, r.JobID, r.Err)
-			}
+	reports := serveReportForPath(t)
+	noBulk := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			serveStatus(http.StatusMethodNotAllowed)(w, r)
+			return
 		}
-		if n := noBulk.requests.Load(); n != 1+int64(len(ids)) {
-			t.Fatalf("JSON %t: %d requests, want one refused bulk GET and one GET per job", asJSON, n)
+		reports(w, r)
+	})
+	ids := []string{"FJONE", "FJTWO", "FJTHREE"}
+	for _, r := range wait(newClient(t, noBulk), testContext(t), ids, nil, fastPolls) {
+		if r.Err != nil || got(r) != r.JobID {
+			t.Fatalf("job %s: %v", r.JobID, r.Err)
 		}
+	}
+	if n := noBulk.requests.Load(); n != 1+int64(len(ids)) {
+		t.Fatalf("%d requests, want one refused bulk GET and one GET per job", n)
+	}
 
-		s, c := fakeClient(t, faxtest.Options{})
-		s.PutPending(newReport("FJLATE", faxreport.StatusOK).model(), faxtest.Pending{NotFoundReads: 1}) // the bulk GET misses it
-		r := wait(c, testContext(t), []string{"FJLATE"}, nil, fastPolling(faxreport.WaitOptions{NotFoundLimit: -1}))[0]
-		if r.Err != nil || got(r) != "FJLATE" {
-			t.Fatalf("JSON %t: the confirmation's report: %v", asJSON, r.Err)
-		}
+	s, c := fakeClient(t, faxtest.Options{})
+	s.PutPending(newReport("FJLATE", faxreport.StatusOK).model(), faxtest.Pending{NotFoundReads: 1}) // the bulk GET misses it
+	r := wait(c, testContext(t), []string{"FJLATE"}, nil, fastPolling(faxreport.WaitOptions{NotFoundLimit: -1}))[0]
+	if r.Err != nil || got(r) != "FJLATE" {
+		t.Fatalf("the confirmation's report: %v", r.Err)
 	}
 }
 
@@ -258,31 +255,7 @@ func TestWaitForStatusReportsWithoutBulkAndOnConfirmation(t *testing.T) {
 // read one by one, and that job alone ends with ErrInvalidResponse.
 func TestWaitForStatusReportsInvalidReportBlocksNothing(t *testing.T) {
 	bad := []byte(`{"jobId":"FJBAD","pages":1}`) // no recipientStatus
-	dc := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet {
-			if path.Base(r.URL.Path) == "FJBAD" {
-				serveJSON(http.StatusOK, bad)(w, r)
-				return
-			}
-			serveJSON(http.StatusOK, newReport(path.Base(r.URL.Path)).json())(w, r)
-			return
-		}
-		var bulk struct {
-			JobIDs []string `json:"jobIds"`
-		}
-		if err := json.NewDecoder(r.Body).Decode(&bulk); err != nil {
-			t.Error(err)
-		}
-		items := make([]json.RawMessage, len(bulk.JobIDs))
-		for i, id := range bulk.JobIDs {
-			items[i] = newReport(id).json()
-			if id == "FJBAD" {
-				items[i] = bad
-			}
-		}
-		body, _ := json.Marshal(map[string]any{"reports": items})
-		serveJSON(http.StatusOK, body)(w, r)
-	})
+	dc := newDataCenter(t, serveReportForPathWith(t, map[string][]byte{"FJBAD": bad}))
 	results := newClient(t, dc).WaitForStatusReports(testContext(t), []string{"FJGOOD1", "FJBAD", "FJGOOD2"}, nil, fastPolls)
 	mustFail(t, results[1].Err, faxreport.ErrInvalidResponse, faxreport.ErrNotFound)
 	if results[0].Err != nil || results[2].Err != nil {

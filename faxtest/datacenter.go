@@ -290,7 +290,8 @@ func (dc *DataCenter) enter() {
 	}
 }
 
-// isReportPath splits an escaped path under basePath into custNr and jobID.
+// splitReportPath splits an escaped path under basePath into custNr and jobID: ok is false for
+// a path that is not a report's, or that does not unescape.
 func splitReportPath(escaped string) (custNr, jobID string, ok bool) {
 	rest, found := strings.CutPrefix(escaped, basePath+"/")
 	if !found {

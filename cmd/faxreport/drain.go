@@ -176,7 +176,7 @@ func (a *app) drain(cmd *cobra.Command, o drainOptions) error {
 	if summary.Quarantined > 0 {
 		// The reports are safe, but the service broke its contract: say so, with exit code 5
 		// unless a failure's code says more.
-		a.printError("", exitInvalid, fmt.Errorf("%d reports broke the API contract: they are in %s, as the API sent them", summary.Quarantined, invalid.path))
+		a.printError("", exitInvalid, fmt.Errorf("%s broke the API contract: they are in %s, as the API sent them", count(summary.Quarantined, "report"), invalid.path))
 		if code == exitOK {
 			code = exitInvalid
 		}
@@ -208,10 +208,10 @@ func (a *app) printDrainCounts(out string, s drainSummary) {
 	}
 	quarantined := ""
 	if s.Quarantined > 0 {
-		quarantined = fmt.Sprintf("; %d invalid reports quarantined", s.Quarantined)
+		quarantined = fmt.Sprintf("; %s quarantined", count(s.Quarantined, "invalid report"))
 	}
-	fmt.Fprintf(a.stdout, "%s %d reports in %d pages written to %s; %d deleted, %d already gone%s\n",
-		verb, s.Reports, s.Pages, out, s.Deleted, s.Gone, quarantined)
+	fmt.Fprintf(a.stdout, "%s %s in %s written to %s; %d deleted, %d already gone%s\n",
+		verb, count(s.Reports, "report"), pages(s.Pages), out, s.Deleted, s.Gone, quarantined)
 }
 
 // progress counts the pages and reports written and shows them, on a terminal only.
@@ -232,7 +232,7 @@ func (p *progress) page(reports int) {
 	p.pages++
 	p.reports += reports
 	if p.w != nil {
-		fmt.Fprintf(p.w, "\rfaxreport: %d reports in %d pages written", p.reports, p.pages)
+		fmt.Fprintf(p.w, "\rfaxreport: %s in %s written", count(p.reports, "report"), pages(p.pages))
 	}
 }
 

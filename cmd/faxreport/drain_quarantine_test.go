@@ -41,8 +41,8 @@ func TestDrainQuarantinesInvalidReports(t *testing.T) {
 	s, env, valid, invalid := invalidListingRegion(t)
 	out := filepath.Join(t.TempDir(), "reports.ndjson")
 	inv := runCLI(t, env, "", "drain", "--out", out)
-	if inv.code != exitInvalid || !strings.Contains(inv.stdout, "; 1 invalid reports quarantined") ||
-		inv.stderr != "faxreport: 1 reports broke the API contract: they are in "+out+".invalid, as the API sent them\n" {
+	if inv.code != exitInvalid || !strings.Contains(inv.stdout, "; 1 invalid report quarantined") ||
+		inv.stderr != "faxreport: 1 report broke the API contract: they are in "+out+".invalid, as the API sent them\n" {
 		t.Fatalf("exit %d, stdout %q, stderr %q", inv.code, inv.stdout, inv.stderr)
 	}
 	if data, _ := os.ReadFile(out); string(data) != valid+"\n" {

@@ -23,7 +23,7 @@ func TestDrainFirstSignalFinishesThePageBeingDeleted(t *testing.T) {
 	if code := d.wait(); code != exitInterrupted {
 		t.Fatalf("exit %d, want %d: %s", code, exitInterrupted, d.stderr)
 	}
-	if want := "drain stopped, not complete (run it again): 1000 reports in 1 pages written to " + out + "; 1000 deleted, 0 already gone\n"; d.stdout.String() != want {
+	if want := "drain stopped, not complete (run it again): 1000 reports in 1 page written to " + out + "; 1000 deleted, 0 already gone\n"; d.stdout.String() != want {
 		t.Errorf("stdout %q, want %q", d.stdout, want)
 	}
 	if !strings.HasSuffix(d.stderr.String(), "\nfaxreport: drain stopped by SIGINT: the pages begun were finished (written, synced and their deletions answered); the rest is left for the next run\n") {
@@ -77,7 +77,7 @@ func TestDrainSecondSignalStopsAtOnceAndLosesNothing(t *testing.T) {
 	if code := d.wait(); code != exitInterrupted {
 		t.Fatalf("exit %d, want %d: %s", code, exitInterrupted, d.stderr)
 	}
-	if !strings.HasPrefix(d.stdout.String(), "drain stopped, not complete (run it again): 3 reports in 1 pages written") {
+	if !strings.HasPrefix(d.stdout.String(), "drain stopped, not complete (run it again): 3 reports in 1 page written") {
 		t.Errorf("stdout %q", d.stdout)
 	}
 	if n := len(countLines(t, out)); n != 3 || s.Count() != 3 {

@@ -53,14 +53,19 @@ given more than once is read once and printed each time.`,
 // getInBulk reads the reports of jobs with the bulk call: with --json, each report's JSON as
 // the API sent it.
 func (a *app) getInBulk(ctx context.Context, client *faxreport.Client, jobs []string) []result {
-	read := client.GetStatusReports
-	if a.opts.json {
-		read = client.GetStatusReportsJSON
-	}
-	found := read(ctx, jobs, faxreport.BatchOptions{})
+	found := client.GetStatusReports(ctx, jobs, faxreport.BatchOptions{})
 	results := make([]result, len(found))
 	for i, f := range found {
-		results[i] = result{jobID: f.JobID, raw: f.JSON, report: f.Report, err: f.Err}
+		results[i] = a.resultOf(f)
 	}
 	return results
+}
+
+// resultOf is the line of one job of a bulk read: with --json, its report's JSON as the API
+// sent it; otherwise the report.
+func (a *app) resultOf(r faxreport.ReportResult) result {
+	if a.opts.json {
+		return result{jobID: r.JobID, raw: r.JSON, err: r.Err}
+	}
+	return result{jobID: r.JobID, report: r.Report, err: r.Err}
 }

@@ -26,6 +26,12 @@ answered 204; without --out, printed on stdout. A push that cannot be fetched or
 answered 503, so that the sender pushes again; nothing is lost if it does not: the report stays
 in the API. The same job may be written twice (delivery is at least once); deduplicate on jobId.
 
+--out must be a regular file (not a pipe or a device: none can be synced), appended to, never
+truncated, and created readable by its owner only. It is locked for the whole run (flock,
+advisory): a second listen or drain on the same file exits 1 at once. A last line left
+unterminated by a run killed mid-write is cut off (or, if it is a whole JSON value, ended)
+before anything is appended, and stderr says which; its push had not been answered 204.
+
 The push's credentials (authMethod HTTP_BASIC, the principal and credentials configured at
 Retarus) come from the environment:
   FAXREPORT_PUSH_USERNAME   the user name pushes must carry (without ':')
@@ -45,9 +51,9 @@ Probes, without credentials and not logged, on --addr and on --metrics-addr:
              failed, or while a write to it is blocked
 --metrics-addr (a port alone, such as 9090, is on loopback) serves /metrics for Prometheus:
 faxreport_pushes_total{code}, faxreport_push_duration_seconds, faxreport_pushes_in_flight,
-faxreport_jobs_fetched_total, faxreport_fetch_failures_total{kind} and
-faxreport_reports_written_total. It stops last, so that its /readyz says 503 while the pushes in
-progress finish.
+faxreport_fetches_in_flight, faxreport_jobs_fetched_total, faxreport_fetch_failures_total{kind}
+and faxreport_reports_written_total. It stops last, so that its /readyz says 503 while the
+pushes in progress finish.
 
 When it is listening it prints "faxreport: listening on URL" (the URL pushes go to) on stderr;
 with --json every line on stderr is a JSON object (msg "listening on URL", with url). On SIGINT

@@ -38,7 +38,7 @@ func newListenMetrics() *listenMetrics {
 		}),
 		pushesRunning: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "faxreport_pushes_in_flight",
-			Help: "Pushes being answered: their reports being fetched or written (one job at a time per push).",
+			Help: "Pushes being answered: their reports being fetched or written.",
 		}),
 		fetched: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "faxreport_jobs_fetched_total",
@@ -64,8 +64,13 @@ func newListenMetrics() *listenMetrics {
 // fetchFailureKinds are the values of faxreport_fetch_failures_total's kind label.
 var fetchFailureKinds = []string{"not_found", "not_final", "unauthorized", "invalid_response", "unavailable", "failure"}
 
-// countInFlight keeps faxreport_pushes_in_flight while push answers.
-func (m *listenMetrics) countInFlight(push http.Handler) http.Handler {
+// countInFlight keeps faxreport_pushes_in_flight while push answers, and reads
+// faxreport_fetches_in_flight from it.
+func (m *listenMetrics) countInFlight(push *faxreport.PushHandler) http.Handler {
+	m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "faxreport_fetches_in_flight",
+		Help: "Jobs whose report is being fetched and written, across pushes (at most faxreport.DefaultMaxPushFetches, beyond which a push is answered 503).",
+	}, func() float64 { return float64(push.FetchesInFlight()) }))
 	return promhttp.InstrumentHandlerInFlight(m.pushesRunning, push)
 }
 

@@ -8,9 +8,9 @@ import (
 	"github.com/faxreport/faxreport/faxtest"
 )
 
-// /metrics on --metrics-addr, in the Prometheus text format, follows the pushes: in flight while
-// one is held, then by answer, the jobs fetched, the reports written, the fetch failures by kind
-// and the pushes' durations.
+// /metrics on --metrics-addr, in the Prometheus text format, follows the pushes: pushes and
+// fetches in flight while one is held, then by answer, the jobs fetched, the reports written,
+// the fetch failures by kind and the pushes' durations.
 func TestListenMetricsFollowPushes(t *testing.T) {
 	s, ids, g, _, l := gatedListen(t, 1, "--metrics-addr", "127.0.0.1:0")
 	metrics := <-l.stderr.metrics
@@ -32,6 +32,7 @@ func TestListenMetricsFollowPushes(t *testing.T) {
 	}
 	expect(scrape(),
 		"faxreport_pushes_in_flight 0",
+		"faxreport_fetches_in_flight 0",
 		"faxreport_jobs_fetched_total 0",
 		"faxreport_reports_written_total 0",
 		`faxreport_fetch_failures_total{kind="not_found"} 0`)
@@ -40,11 +41,12 @@ func TestListenMetricsFollowPushes(t *testing.T) {
 	answer := make(chan int, 1)
 	go func() { answer <- pushAll(s, l.url, ids, auth)[ids[0]] }()
 	<-g.arrived
-	expect(scrape(), "faxreport_pushes_in_flight 1")
+	expect(scrape(), "faxreport_pushes_in_flight 1", "faxreport_fetches_in_flight 1")
 	g.release()
 	if code := <-answer; code != http.StatusNoContent {
 		t.Fatalf("push answered %d", code)
 	}
+	expect(scrape(), "faxreport_fetches_in_flight 0") // its place freed before the answer
 	if code := pushWithin(t, s, l.url, "FJNOSUCHJOB", auth); code != http.StatusServiceUnavailable {
 		t.Fatalf("push of an unknown job answered %d", code)
 	}

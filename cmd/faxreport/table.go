@@ -40,11 +40,14 @@ func writeTable(w io.Writer, r *faxreport.Report) {
 }
 
 // pages is "1 page" or "N pages".
-func pages(n int) string {
+func pages(n int) string { return count(n, "page") }
+
+// count is "1 thing" or "N things".
+func count(n int, thing string) string {
 	if n == 1 {
-		return "1 page"
+		return "1 " + thing
 	}
-	return fmt.Sprintf("%d pages", n)
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 func orDash(s *string) string {

@@ -112,12 +112,8 @@ func (a *app) waitForAll(cmd *cobra.Command, jobs []string, opts faxreport.WaitO
 	defer stop()
 	ctx, cancel := context.WithTimeout(cmd.Context(), a.opts.timeoutOr(waitTimeout))
 	defer cancel()
-	wait := client.WaitForStatusReports
-	if a.opts.json {
-		wait = client.WaitForStatusReportsJSON
-	}
 	out := a.newWaitOutput(jobs)
-	results := wait(ctx, jobs, out.print, opts)
+	results := client.WaitForStatusReports(ctx, jobs, out.print, opts)
 	out.end()
 	code := exitOK
 	for _, r := range results {
@@ -162,8 +158,8 @@ func (o *waitOutput) print(r faxreport.ReportResult) {
 	if o.progress != nil {
 		fmt.Fprint(o.progress, "\r\x1b[K") // the outcome takes the progress line's place
 	}
-	line := result{jobID: r.JobID, raw: r.JSON, report: r.Report, err: r.Err}
-	if r.Err == nil && r.JSON == nil {
+	line := o.a.resultOf(r)
+	if r.Err == nil && !o.a.opts.json { // a table
 		if o.tables++; o.tables > 1 {
 			fmt.Fprintln(o.a.stdout)
 		}

@@ -33,12 +33,7 @@ func Read(r io.Reader, size, limit int64) ([]byte, error) {
 	if size >= 0 {
 		want = size + 1
 	}
-	var b []byte
-	if want <= reusedBytes {
-		b = reused()
-	} else {
-		b = make([]byte, 0, min(want, firstBuffer))
-	}
+	b := make([]byte, 0, min(want, firstBuffer))
 	lr := &io.LimitedReader{R: r, N: limit + 1}
 	for {
 		if len(b) == cap(b) && int64(cap(b)) <= limit {
@@ -62,35 +57,6 @@ func Read(r io.Reader, size, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, limit)
 	}
 	return b, nil
-}
-
-// reusedBytes is the size of the buffers that Release keeps for Read: a body announced this
-// long or shorter (most API answers) is read into one of them.
-const reusedBytes = 4 << 10
-
-// released holds buffers given back with Release; a channel, so that neither taking nor giving
-// one back allocates. It holds at most 64 of them (256 KiB).
-var released = make(chan []byte, 64)
-
-func reused() []byte {
-	select {
-	case b := <-released:
-		return b
-	default:
-		return make([]byte, 0, reusedBytes)
-	}
-}
-
-// Release gives back a body that Read returned, once nothing refers to it any more (nothing
-// built from it holds a view of it): the next Read may overwrite it. Releasing is optional.
-func Release(b []byte) {
-	if cap(b) != reusedBytes {
-		return
-	}
-	select {
-	case released <- b[:0]:
-	default:
-	}
 }
 
 // Excerpt quotes at most ExcerptBytes of b, cut at a rune boundary, with "…" when cut.

@@ -57,30 +57,3 @@ func TestReadBodiesOfEverySize(t *testing.T) {
 		t.Fatalf("100 bytes with limit 100: %d, %v", len(got), err)
 	}
 }
-
-// A released buffer is the next short body's, and a buffer of another size is never kept.
-func TestReleasedBufferIsReused(t *testing.T) {
-	for len(released) > 0 { // buffers of other tests
-		<-released
-	}
-	b, err := Read(strings.NewReader("first"), 5, 1<<20)
-	if err != nil || string(b) != "first" {
-		t.Fatalf("Read = %q, %v", b, err)
-	}
-	Release(b)
-	again, err := Read(strings.NewReader("second"), 6, 1<<20)
-	if err != nil || string(again) != "second" {
-		t.Fatalf("Read = %q, %v", again, err)
-	}
-	if &again[:1][0] != &b[:1][0] {
-		t.Error("the released buffer was not reused")
-	}
-	big, err := Read(bytes.NewReader(make([]byte, reusedBytes+1)), reusedBytes+1, 1<<20)
-	if err != nil {
-		t.Fatal(err)
-	}
-	Release(big)
-	if len(released) != 0 {
-		t.Error("a buffer of another size was kept")
-	}
-}

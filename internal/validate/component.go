@@ -6,9 +6,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// ReportsPath is the spec's path of the reports resource as a whole (list, bulk, delete-oldest).
-const ReportsPath = "/{custNr}/fax/reports"
-
 // NewSchemaDecoder is NewDecoder for a named schema of the spec's components, for an answer
 // whose operation documents several shapes (bulkStatusReports answers a StatusReportList or a
 // DeleteResultList, as its request's action says).

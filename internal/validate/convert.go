@@ -45,7 +45,7 @@ func nullable(c converter) converter {
 
 func build(t reflect.Type, seen map[reflect.Type]*converter) converter {
 	switch t.Kind() {
-	case reflect.Pointer: // a pointer that is not a struct field (those use structConverter's shadow)
+	case reflect.Pointer:
 		elem := converterFor(t.Elem(), seen)
 		return func(dst reflect.Value, v any) error {
 			p := reflect.New(t.Elem())
@@ -129,20 +129,15 @@ func build(t reflect.Type, seen map[reflect.Type]*converter) converter {
 	return func(dst reflect.Value, v any) error { return mismatch(v, t) }
 }
 
-// structConverter sets each field whose JSON name the object has. The values of an object's
-// pointer fields live in one shadow struct, a struct of their element types built once per type
-// and allocated once per object that has a pointer field to set, rather than one allocation per
-// field: each pointer points at a field of its own in it, so no two share memory. JSON null
-// leaves a pointer nil.
+// structConverter sets each field whose JSON name the object has. JSON null leaves a pointer
+// nil.
 func structConverter(t reflect.Type, seen map[reflect.Type]*converter) converter {
 	type field struct {
 		name    string
 		index   int
-		shadow  int       // the index of the field's value in the shadow struct; -1 if not a pointer
-		convert converter // converts into the field, or for a pointer into its shadow field
+		convert converter
 	}
 	var fields []field
-	var shadowFields []reflect.StructField
 	for i := range t.NumField() {
 		sf := t.Field(i)
 		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
@@ -152,49 +147,21 @@ func structConverter(t reflect.Type, seen map[reflect.Type]*converter) converter
 		if name == "" {
 			name = sf.Name
 		}
-		f := field{name: name, index: i, shadow: -1}
-		if sf.Type.Kind() == reflect.Pointer {
-			f.shadow = len(shadowFields)
-			shadowFields = append(shadowFields, reflect.StructField{Name: fmt.Sprintf("F%d", f.shadow), Type: sf.Type.Elem()})
-			f.convert = converterFor(sf.Type.Elem(), seen)
-		} else {
-			f.convert = converterFor(sf.Type, seen)
-		}
-		fields = append(fields, f)
-	}
-	var shadowType reflect.Type
-	if len(shadowFields) > 0 {
-		shadowType = reflect.StructOf(shadowFields)
+		fields = append(fields, field{name: name, index: i, convert: converterFor(sf.Type, seen)})
 	}
 	return func(dst reflect.Value, v any) error {
 		m, ok := v.(map[string]any)
 		if !ok {
 			return mismatch(v, t)
 		}
-		var shadow reflect.Value // allocated for the first pointer field to set
 		for _, f := range fields {
 			mv, present := m[f.name]
 			if !present {
 				continue
 			}
-			if f.shadow < 0 {
-				if err := f.convert(dst.Field(f.index), mv); err != nil {
-					return fmt.Errorf("%s: %w", f.name, err)
-				}
-				continue
-			}
-			if mv == nil {
-				dst.Field(f.index).SetZero()
-				continue
-			}
-			if !shadow.IsValid() {
-				shadow = reflect.New(shadowType).Elem()
-			}
-			elem := shadow.Field(f.shadow)
-			if err := f.convert(elem, mv); err != nil {
+			if err := f.convert(dst.Field(f.index), mv); err != nil {
 				return fmt.Errorf("%s: %w", f.name, err)
 			}
-			dst.Field(f.index).Set(elem.Addr())
 		}
 		return nil
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"hash/maphash"
 	"io"
-	"math"
 	"strconv"
 	"sync"
 
@@ -155,9 +154,6 @@ func (d *docParser) value() (any, error) {
 	if err != nil {
 		return nil, err // a number beyond float64, as json.Unmarshal refuses it
 	}
-	if f >= 0 && f < float64(len(smallNumbers)) && f == math.Trunc(f) && !math.Signbit(f) {
-		return smallNumbers[int(f)], nil
-	}
 	return f, nil
 }
 
@@ -194,15 +190,6 @@ func (d *docParser) makeString(b []byte) any {
 	d.recent[i] = s
 	return s
 }
-
-// smallNumbers are the numbers 0 to 255, boxed once: durations, pages and counts need no
-// allocation of their own.
-var smallNumbers = func() (n [256]any) {
-	for i := range n {
-		n[i] = float64(i)
-	}
-	return n
-}()
 
 var stringSeed = maphash.MakeSeed()
 

@@ -77,7 +77,6 @@ func listDecoder[T any](schema *openapi3.Schema, withRaw bool) *Decoder[List[T]]
 		return l, nil
 	}
 	d := schemaDecoder(schema, keepsDoc, func(doc any, body []byte) (*List[T], error) {
-		// Built while kin-openapi validates, for a large body: doc may not be valid yet.
 		obj, _ := doc.(map[string]any)
 		items, _ := obj[listKey].([]any)
 		return build(items, nil, body)

@@ -23,6 +23,9 @@ import (
 // ReportPath is the spec's path of the status report resource.
 const ReportPath = "/{custNr}/fax/reports/{jobId}"
 
+// ReportsPath is the spec's path of the reports resource as a whole (list, bulk, delete-oldest).
+const ReportsPath = "/{custNr}/fax/reports"
+
 // Spec returns the embedded openapi.yaml, parsed and validated once.
 var Spec = sync.OnceValues(func() (*openapi3.T, error) {
 	doc, err := gen.GetSpec()
@@ -209,9 +212,6 @@ func (d *Decoder[T]) Decode(contentType string, body []byte) (*T, error) {
 	if err != nil {
 		return nil, &Error{Reason: "not JSON", Detail: bounded(err.Error()), Excerpt: httpbody.Excerpt(body)}
 	}
-	if len(body) >= concurrentBytes {
-		return d.buildWhileValidating(doc, body)
-	}
 	if err := d.schema.VisitJSON(doc, visitOptions...); err != nil {
 		return d.invalid(doc, body, schemaError(err, body, doc))
 	}
@@ -229,34 +229,6 @@ func (d *Decoder[T]) invalid(doc any, body []byte, failure *Error) (*T, error) {
 	}
 	return d.salvage(doc, body, failure)
 }
-
-// buildWhileValidating builds the value while kin-openapi validates, and drops it if the
-// document fails: both only read doc. The work is the same; a large report comes back sooner.
-// (A function of its own, so that the small bodies' path allocates no closure.)
-func (d *Decoder[T]) buildWhileValidating(doc any, body []byte) (*T, error) {
-	var (
-		v        *T
-		buildErr error
-	)
-	built := make(chan struct{})
-	go func() {
-		defer close(built)
-		v, buildErr = d.build(doc, body)
-	}()
-	err := d.schema.VisitJSON(doc, visitOptions...)
-	<-built
-	if err != nil {
-		return d.invalid(doc, body, schemaError(err, body, doc))
-	}
-	if buildErr != nil {
-		return nil, &Error{Reason: unfit, Detail: bounded(buildErr.Error()), Excerpt: httpbody.Excerpt(body)}
-	}
-	return v, nil
-}
-
-// concurrentBytes is the body size from which Decode builds the value concurrently with the
-// validation: below it, starting a goroutine costs more than it saves.
-const concurrentBytes = 64 << 10
 
 // hasMediaType reports whether contentType is mediaType, with or without parameters. The
 // common header values are recognised without mime.ParseMediaType, which allocates.
