@@ -354,3 +354,20 @@ func ExampleClient_WaitForStatusReports() {
 	// 2 OK
 	// 3 OK
 }
+
+// A job no data center shows before the deadline, with the not-found limit still far, ends as
+// the single wait's does: a *WaitError matching both the deadline and not found.
+func TestWaitForStatusReportsDeadlineBeforeTheNotFoundLimit(t *testing.T) {
+	_, c := fakeClient(t, faxtest.Options{})
+	opts := fastPolling(faxreport.WaitOptions{NotFoundLimit: 1_000_000, MaxWait: loadedWait})
+	_, single := c.WaitForStatusReport(testContext(t), "FJUNKNOWN", opts)
+	results := c.WaitForStatusReports(testContext(t), []string{"FJUNKNOWN", "FJUNKNOWN2"}, nil, opts)
+	for _, err := range []error{single, results[0].Err, results[1].Err} {
+		var waitErr *faxreport.WaitError
+		if !errors.As(err, &waitErr) || waitErr.Last != nil {
+			t.Fatalf("unknown job: %v, want a *WaitError with no report", err)
+		}
+		mustFail(t, err, context.DeadlineExceeded)
+		mustFail(t, err, faxreport.ErrNotFound)
+	}
+}
