@@ -147,8 +147,8 @@ func (c *Client) wait(ctx context.Context, jobID string, opts WaitOptions) (repo
 		switch {
 		case err == nil && IsReportFinal(p.report):
 			return p, nil
-		case ctx.Err() != nil: // the deadline or a cancel ended the poll, whatever else it says
-			return reportRead{}, stop.at(start, context.Cause(ctx), lastErr)
+		case ended(ctx): // the deadline or a cancel ended the poll, whatever else it says
+			return reportRead{}, stop.at(start, endedBy(ctx), lastErr)
 		}
 		lastErr = err
 		switch {
@@ -174,6 +174,19 @@ func (c *Client) wait(ctx context.Context, jobID string, opts WaitOptions) (repo
 			return reportRead{}, stop.at(start, context.Cause(ctx), lastErr)
 		}
 	}
+}
+
+// ended reports whether ctx is done or its deadline has passed: a request's context carries
+// the same deadline on a timer of its own, which may fire first, so a poll can fail with
+// context.DeadlineExceeded while ctx.Err() is still nil.
+func ended(ctx context.Context) bool {
+	deadline, has := ctx.Deadline()
+	return ctx.Err() != nil || has && !time.Now().Before(deadline)
+}
+
+// endedBy is why ctx ended: its cause, or its deadline when that passed before ctx says so.
+func endedBy(ctx context.Context) error {
+	return cmp.Or(context.Cause(ctx), context.DeadlineExceeded)
 }
 
 // check reports options that cannot work, naming each.

@@ -2,6 +2,7 @@ package faxreport
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -23,9 +24,10 @@ import (
 // deadline; ErrInvalidArgument, ErrUnauthorized and ErrInvalidResponse ending that job's wait,
 // returned as they are. A job past the not-found limit is confirmed with the single-report call
 // before its wait ends: a bulk answer without a job is not the documented 404, so such a job
-// gets a *WaitError matching ErrNotFound only when every data center answered 404 for it. A job
-// still pending at the deadline (or when ctx ends) gets a *WaitError with its last report
-// (Last) that matches context.DeadlineExceeded (or the context's cause), as the single wait's.
+// ends as not found only when every data center answered 404 for it. A job still pending at the
+// deadline (or when ctx ends) gets a *WaitError with its last report (Last) that matches
+// context.DeadlineExceeded (or the context's cause), as the single wait's; one that no data
+// center has shown by then gets one that matches ErrNotFound too.
 //
 // final, when not nil, receives each job's outcome as soon as it is decided, in the order of
 // completion, once per distinct job ID: a report the moment its bulk answer shows it final,
@@ -36,7 +38,8 @@ import (
 // not sent). A final report comes with its JSON as the API sent it: its item of the bulk answer
 // that found it final, or the body of the single-report call that did; a *WaitError's LastJSON
 // holds the last report seen as sent, with its model in Last. The options are
-// WaitForStatusReport's; invalid ones are every job's error.
+// WaitForStatusReport's; invalid ones are every job's error. A panic in final stops the wait
+// and goes on, with the same value, in the goroutine that called WaitForStatusReports.
 func (c *Client) WaitForStatusReports(ctx context.Context, jobIDs []string, final func(ReportResult), opts WaitOptions) []ReportResult {
 	return c.waitMany(ctx, jobIDs, final, opts)
 }
@@ -47,7 +50,7 @@ type waiting struct {
 	home     int // the data center that showed the job, -1 while none has
 	notFound int // rounds in which no data center showed it, confirmations included
 	stop     WaitError
-	lastErr  error // the last round's error, nil when it saw a report or no data center had it
+	lastErr  error // the last round's error (not found when no data center showed it), nil when it saw a report
 	done     bool
 	// This round's: the report seen and the data center it came from (-1: none), and each
 	// data center's failure (nil until one fails, then indexed like the data centers).
@@ -64,14 +67,19 @@ type manyWait struct {
 	jobs  []*waiting // the distinct valid IDs, in order
 	final func(ReportResult)
 
-	mu      sync.Mutex // guards the jobs' state, the results and the calls of final
-	pending int        // jobs not done
+	mu       sync.Mutex // guards the jobs' state, the results and the calls of final
+	pending  int        // jobs not done
+	panicked bool       // final panicked: the wait stops and the panic goes on in the caller
+	panicVal any
+	cancel   context.CancelCauseFunc
 }
 
 // waitMany is WaitForStatusReports.
 func (c *Client) waitMany(ctx context.Context, jobIDs []string, final func(ReportResult), opts WaitOptions) []ReportResult {
 	cfg := opts.config()
-	w := &manyWait{cfg: cfg, start: time.Now(), final: final}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	w := &manyWait{cfg: cfg, start: time.Now(), final: final, cancel: cancel}
 	w.b = c.newBatch(jobIDs, DefaultConcurrency, nil)
 	for _, r := range w.b.jobs.results { // the invalid IDs' errors, handed over at once
 		if r.Err != nil {
@@ -87,6 +95,9 @@ func (c *Client) waitMany(ctx context.Context, jobIDs []string, final func(Repor
 		w.endAll(func(*waiting) error { return err })
 	} else {
 		w.run(ctx)
+	}
+	if w.panicked { // in the caller's goroutine, where it can be recovered
+		panic(w.panicVal)
 	}
 	return w.b.jobs.all()
 }
@@ -111,8 +122,8 @@ func (w *manyWait) run(ctx context.Context) {
 		started := time.Now()
 		w.round(ctx)
 		switch {
-		case ctx.Err() != nil: // the deadline or a cancel cut the round, whatever it says
-			w.endAll(func(j *waiting) error { return j.stop.at(w.start, context.Cause(ctx), j.lastErr) })
+		case ended(ctx): // the deadline or a cancel cut the round, whatever it says
+			w.endAll(func(j *waiting) error { return j.stop.at(w.start, endedBy(ctx), j.lastErr) })
 			return
 		case w.pending == 0:
 			return
@@ -148,12 +159,23 @@ func (w *manyWait) finish(j *waiting, r ReportResult) {
 	w.report(r)
 }
 
-// report hands a job's outcome to final.
+// report hands a job's outcome to final. A panic in final stops the wait, which panics with
+// the same value in the caller's goroutine once its polls have ended; final is not called again.
 func (w *manyWait) report(r ReportResult) {
-	if w.final != nil {
-		w.final(r)
+	if w.final == nil || w.panicked {
+		return
 	}
+	defer func() {
+		if v := recover(); v != nil {
+			w.panicked, w.panicVal = true, v
+			w.cancel(errFinalPanicked)
+		}
+	}()
+	w.final(r)
 }
+
+// errFinalPanicked is the cause that ends a wait whose final panicked.
+var errFinalPanicked = errors.New("faxreport: the wait's final callback panicked")
 
 // endAll ends the wait of every job still pending with the error why gives it.
 func (w *manyWait) endAll(why func(*waiting) error) {

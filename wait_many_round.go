@@ -43,7 +43,7 @@ func (w *manyWait) round(ctx context.Context) {
 		}
 	}
 	_ = g.Wait() // each job keeps its own errors
-	if ctx.Err() != nil {
+	if ended(ctx) { // a round cut short changes no job's last error
 		return
 	}
 	var confirm []*waiting

@@ -371,3 +371,21 @@ func TestWaitForStatusReportsDeadlineBeforeTheNotFoundLimit(t *testing.T) {
 		mustFail(t, err, faxreport.ErrNotFound)
 	}
 }
+
+// A panic in final stops the wait and goes on in the caller's goroutine, where it can be
+// recovered, instead of killing the process from a goroutine of the wait's.
+func TestWaitForStatusReportsFinalThatPanics(t *testing.T) {
+	s, c := fakeClient(t, faxtest.Options{})
+	ids := s.SeedPending(3, faxtest.Pending{Reads: 1})
+	calls := 0
+	defer func() {
+		if v := recover(); v != "final's own panic" || calls != 1 {
+			t.Fatalf("recovered %v after %d calls of final, want final's panic after 1", v, calls)
+		}
+	}()
+	c.WaitForStatusReports(testContext(t), ids, func(faxreport.ReportResult) {
+		calls++
+		panic("final's own panic")
+	}, fastPolls)
+	t.Fatal("the wait returned after its final panicked")
+}
