@@ -103,3 +103,23 @@ func TestDrainTakesTheReportsAroundAnUnparseableOne(t *testing.T) {
 		})
 	}
 }
+
+// A bulk answer with a report that is not strict JSON is read job by job, as one with a report
+// that breaks the schema is: the valid reports are read, and only the bad one fails.
+func TestBulkGetAnswerWithAnUnparseableReportFallsBackToSingleReads(t *testing.T) {
+	for name, bad := range unparseableReports(t) {
+		t.Run(name, func(t *testing.T) {
+			dc := newDataCenter(t, serveReportForPathWith(t, map[string][]byte{"FJBAD": bad}))
+			results := newClient(t, dc).GetStatusReports(testContext(t), []string{"FJGOOD1", "FJBAD", "FJGOOD2"})
+			for _, i := range []int{0, 2} {
+				if r := results[i]; r.Err != nil || r.Report == nil || !bytes.Equal(r.JSON, reportOf(t, r.JobID)) {
+					t.Errorf("%s: %v, JSON %s", r.JobID, r.Err, r.JSON)
+				}
+			}
+			mustFail(t, results[1].Err, faxreport.ErrInvalidResponse, faxreport.ErrNotFound)
+			if n := dc.requests.Load(); n != 4 {
+				t.Errorf("%d requests, want the bulk one and one per job", n)
+			}
+		})
+	}
+}
