@@ -3,6 +3,7 @@ package faxreport_test
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -119,6 +120,29 @@ func TestBulkGetAnswerWithAnUnparseableReportFallsBackToSingleReads(t *testing.T
 			mustFail(t, results[1].Err, faxreport.ErrInvalidResponse, faxreport.ErrNotFound)
 			if n := dc.requests.Load(); n != 4 {
 				t.Errorf("%d requests, want the bulk one and one per job", n)
+			}
+		})
+	}
+}
+
+// An unparseable report that shows a PENDING recipient in any copy of a duplicate name, or
+// beside invalid UTF-8, is left in place even with quarantine: the job may not be complete.
+func TestDrainQuarantineLeavesAnUnparseableReportThatShowsPending(t *testing.T) {
+	pending := withField(t, faxreport.StatusPending, "recipientStatus", 0, "status")
+	pending = bytes.Replace(pending, []byte(testJobID), []byte("FJBAD"), 1)
+	members := bytes.TrimSuffix(bytes.TrimPrefix(reportOf(t, "FJBAD"), []byte("{")), []byte("}"))
+	for name, bad := range map[string][]byte{
+		"pending copy first": slices.Concat(pending[:len(pending)-1], []byte(","), members, []byte("}")),
+		"pending copy last":  slices.Concat([]byte("{"), members, []byte(","), pending[1:]),
+		"invalid UTF-8":      slices.Concat([]byte("{\"note\":\"\xff\","), pending[1:]),
+	} {
+		t.Run(name, func(t *testing.T) {
+			sh, dc, _ := shelfWithUnparseable(t, bad)
+			q := newQuarantine()
+			_, err := newClient(t, dc.dataCenter).DrainStatusReports(testContext(t), q.config())
+			mustFail(t, err, faxreport.ErrInvalidResponse)
+			if sh.count() != 1 || len(q.invalid) != 0 || len(q.valid) != 2 || !strings.Contains(err.Error(), "FJBAD") {
+				t.Fatalf("%d left, %d quarantined, %d handed over, err %v", sh.count(), len(q.invalid), len(q.valid), err)
 			}
 		})
 	}
