@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -78,7 +79,8 @@ func TestListDecoderRefusesAnUnparseableEnvelope(t *testing.T) {
 			if err == nil {
 				t.Fatalf("decoded %d items, %d invalid", len(l.Items), len(l.Invalid))
 			}
-			if e, ok := err.(*Error); !ok || e.Field != "" {
+			var e *Error
+			if !errors.As(err, &e) || e.Field != "" {
 				t.Errorf("error %v, want one about the whole body", err)
 			}
 		})
