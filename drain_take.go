@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // handover is what a drain hands over of one listing, and deletes once it is accepted.
@@ -81,21 +83,20 @@ func take(dc *dataCenter, listed page, quarantine bool) (h handover, out leftOut
 
 // showsPending reports whether an invalid report has a recipient whose status is PENDING, as
 // far as its JSON can be read: such a job may not be complete, and deleting it would lose its
-// outcome.
+// outcome. It is read tolerantly and in full: every copy of a duplicate name counts (which copy
+// a reader takes differs between parsers), and invalid UTF-8 elsewhere does not hide one.
 func showsPending(raw json.RawMessage) bool {
-	var doc struct {
-		RecipientStatus []json.RawMessage `json:"recipientStatus"`
-	}
-	if json.Unmarshal(raw, &doc) != nil {
-		return false
-	}
-	for _, rs := range doc.RecipientStatus {
-		var recipient struct {
-			Status string `json:"status"`
+	dec := jsontext.NewDecoder(bytes.NewReader(raw), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	for {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return false // the end of the report, or JSON too broken to name a recipient
 		}
-		if json.Unmarshal(rs, &recipient) == nil && recipient.Status == StatusPending {
+		if tok.Kind() != '"' || tok.String() != StatusPending {
+			continue
+		}
+		if at := dec.StackPointer(); at.LastToken() == "status" && at.Parent().Parent() == "/recipientStatus" {
 			return true
 		}
 	}
-	return false
 }

@@ -1,14 +1,11 @@
 package validate
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"reflect"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/faxreport/faxreport/internal/httpbody"
 )
@@ -44,127 +41,95 @@ func NewListDecoder[T any](method, path string, status int) (*Decoder[List[T]], 
 func listDecoder[T any](schema *openapi3.Schema, withRaw bool) *Decoder[List[T]] {
 	convert := converterFor(reflect.TypeFor[[]T](), map[reflect.Type]*converter{})
 	keepsDoc := holdsInterface(reflect.TypeFor[T](), map[reflect.Type]bool{})
-	build := func(items []any, keep []bool, body []byte) (*List[T], error) {
-		var raw []json.RawMessage
-		if withRaw || keep != nil {
+	d := schemaDecoder(schema, keepsDoc, func(doc any, body []byte) (*List[T], error) {
+		obj, _ := doc.(map[string]any)
+		items, _ := obj[listKey].([]any)
+		l := new(List[T])
+		if withRaw {
 			var err error
-			if raw, err = rawItems(body); err != nil {
+			if _, l.Raw, err = splitList(body); err != nil {
 				return nil, err
 			}
-			if len(raw) != len(items) {
-				return nil, fmt.Errorf("%d items, %d raw", len(items), len(raw))
+			if len(l.Raw) != len(items) {
+				return nil, fmt.Errorf("%d items, %d raw", len(items), len(l.Raw))
 			}
-		}
-		l := new(List[T])
-		if keep != nil {
-			var valid []any
-			var validRaw []json.RawMessage
-			for i, ok := range keep {
-				if ok {
-					valid, validRaw = append(valid, items[i]), append(validRaw, raw[i])
-				} else {
-					l.InvalidRaw = append(l.InvalidRaw, raw[i])
-				}
-			}
-			items, raw = valid, validRaw
 		}
 		if err := convert(reflect.ValueOf(&l.Items).Elem(), items); err != nil {
 			return nil, err
 		}
-		if withRaw {
-			l.Raw = raw
-		}
 		return l, nil
-	}
-	d := schemaDecoder(schema, keepsDoc, func(doc any, body []byte) (*List[T], error) {
-		obj, _ := doc.(map[string]any)
-		items, _ := obj[listKey].([]any)
-		return build(items, nil, body)
 	})
-	d.salvage = func(doc any, body []byte, failure *Error) (*List[T], error) {
-		items, keep, invalid := invalidItems(schema, doc, body)
-		if invalid == nil {
+	d.salvage = func(parser *docParser, body []byte, failure *Error) (*List[T], error) {
+		items, ok := checkItems(schema, parser, body)
+		if !ok {
 			return nil, failure // the fault is not (only) in the items
 		}
-		l, err := build(items, keep, body)
-		if err != nil {
+		l := new(List[T])
+		var valid []any
+		for _, item := range items {
+			if item.err != nil {
+				l.Invalid, l.InvalidRaw = append(l.Invalid, item.err), append(l.InvalidRaw, item.raw)
+				continue
+			}
+			valid = append(valid, item.doc)
+			if withRaw {
+				l.Raw = append(l.Raw, item.raw)
+			}
+		}
+		if len(l.Invalid) == 0 {
+			return nil, failure
+		}
+		if err := convert(reflect.ValueOf(&l.Items).Elem(), valid); err != nil {
 			return nil, &Error{Reason: unfit, Detail: bounded(err.Error()), Excerpt: failure.Excerpt}
 		}
-		for i, e := range invalid {
-			e.Excerpt = httpbody.Excerpt(l.InvalidRaw[i])
-		}
-		l.Invalid = invalid
 		return l, nil
 	}
 	return d
 }
 
-// invalidItems checks the items of a list document one by one against the item schema, when the
-// document is otherwise valid: an object whose list is within its bounds. It returns the items,
-// which of them are valid, and an Error for each invalid one; nil errors when the list itself
-// is at fault or no item is.
-func invalidItems(schema *openapi3.Schema, doc any, body []byte) (items []any, keep []bool, invalid []*Error) {
-	obj, _ := doc.(map[string]any)
-	items, isList := obj[listKey].([]any)
-	list := schema.Properties[listKey]
-	if !isList || list == nil || list.Value == nil || list.Value.Items == nil || list.Value.Items.Value == nil ||
-		list.Value.MaxItems != nil && uint64(len(items)) > *list.Value.MaxItems {
-		return nil, nil, nil
-	}
-	envelope := make(map[string]any, len(obj))
-	for k, v := range obj {
-		envelope[k] = v
-	}
-	envelope[listKey] = []any{}
-	if schema.VisitJSON(envelope, visitOptions...) != nil {
-		return nil, nil, nil
-	}
-	keep = make([]bool, len(items))
-	for i, item := range items {
-		err := list.Value.Items.Value.VisitJSON(item, visitOptions...)
-		if keep[i] = err == nil; !keep[i] {
-			e := schemaError(err, body, item)
-			e.Field = bounded(fmt.Sprintf("/%s/%d%s", listKey, i, e.Field))
-			if m, ok := item.(map[string]any); ok {
-				if id, ok := m["jobId"].(string); ok {
-					e.Job = id // whole: a caller that scrubs it must see all of it
-				}
-			}
-			invalid = append(invalid, e)
-		}
-	}
-	return items, keep, invalid
+// listItem is one item of a list body, checked on its own.
+type listItem struct {
+	raw json.RawMessage // as the body has it
+	doc any             // its document, when it parsed
+	err *Error          // why it is invalid; nil for a valid item
 }
 
-// rawItems returns a copy of each item of the array under listKey in body, a validated object.
-func rawItems(body []byte) ([]json.RawMessage, error) {
-	dec := jsontext.NewDecoder(bytes.NewReader(body))
-	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
-		return nil, errors.New("not an object")
+// checkItems parses and validates the items of a list body one by one, when the rest of the body
+// is valid: an object, valid without its items, whose list is within its bounds. An item that is
+// not strict JSON on its own (a duplicate name, invalid UTF-8, a number beyond float64) or breaks
+// the item schema is invalid, with its error; the others are not held back by it. ok is false
+// when the list itself is at fault.
+func checkItems(schema *openapi3.Schema, parser *docParser, body []byte) (items []listItem, ok bool) {
+	list := schema.Properties[listKey]
+	if list == nil || list.Value == nil || list.Value.Items == nil || list.Value.Items.Value == nil {
+		return nil, false
 	}
-	for dec.PeekKind() == '"' {
-		name, err := dec.ReadToken()
-		if err != nil {
-			return nil, err
-		}
-		if name.String() != listKey {
-			if err := dec.SkipValue(); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '[' {
-			return nil, errors.New(listKey + " is not an array")
-		}
-		var items []json.RawMessage
-		for dec.PeekKind() != ']' {
-			v, err := dec.ReadValue()
-			if err != nil {
-				return nil, err
-			}
-			items = append(items, bytes.Clone(v)) // v is valid only until the next read
-		}
-		return items, nil
+	envelope, raw, err := splitList(body)
+	if err != nil || list.Value.MaxItems != nil && uint64(len(raw)) > *list.Value.MaxItems {
+		return nil, false
 	}
-	return nil, errors.New("no " + listKey)
+	doc, err := parser.parse(envelope)
+	if err != nil || schema.VisitJSON(doc, visitOptions...) != nil {
+		return nil, false
+	}
+	items = make([]listItem, len(raw))
+	for i, r := range raw {
+		items[i] = listItem{raw: r}
+		doc, err := parser.parse(r)
+		switch {
+		case err != nil:
+			items[i].err = &Error{Reason: notJSON, Detail: bounded(err.Error())}
+		default:
+			items[i].doc = doc
+			if err := list.Value.Items.Value.VisitJSON(doc, visitOptions...); err != nil {
+				items[i].err = schemaError(err, r, doc)
+			}
+		}
+		if e := items[i].err; e != nil {
+			e.Field = bounded(fmt.Sprintf("/%s/%d%s", listKey, i, e.Field))
+			e.Job = jobIDOf(r) // whole: a caller that scrubs it must see all of it
+			e.Excerpt = httpbody.Excerpt(r)
+		}
+	}
+	return items, true
 }

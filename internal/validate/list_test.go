@@ -25,6 +25,7 @@ func FuzzListDecode(f *testing.F) {
 		`{"reports":[]}`, `{"reports":[` + report + `]}`, `{"reports":[` + report + `,` + bad + `]}`, `{"reports":[` + bad + `]}`,
 		`{"reports":null}`, `[]`, `"` + strings.Repeat("x", 70<<10) + `"`, `{"reports":[` + strings.Repeat(report+",", 600) + bad + `]}`,
 		`{"reports":[1,` + report + `]}`, `{"other":1}`,
+		`{"reports":[{"jobId":"FJBAD","pages":1,"pages":1},` + report + `]}`, "{\"reports\":[" + report + ",{\"jobId\":\"\xff\"}]}",
 	} {
 		f.Add([]byte(s))
 	}

@@ -87,9 +87,10 @@ type Decoder[T any] struct {
 	build     func(doc any, body []byte) (*T, error)
 	parsers   *docParsers
 	keepsDoc  bool // the value holds the document: its objects are not reused
-	// salvage, when set, is given a document that failed validation (and the failure), and
-	// returns what of it is valid, or the failure (a list keeps its valid items).
-	salvage func(doc any, body []byte, failure *Error) (*T, error)
+	// salvage, when set, is given a body that failed to parse or validate (and the failure, and
+	// the parser, to parse its parts), and returns what of it is valid, or the failure (a list
+	// keeps its valid items).
+	salvage func(parser *docParser, body []byte, failure *Error) (*T, error)
 }
 
 // visitOptions validate as a response, and check the spec's DateTimeFormat with ParseDateTime,
@@ -210,10 +211,10 @@ func (d *Decoder[T]) Decode(contentType string, body []byte) (*T, error) {
 	defer d.parsers.put(parser, d.keepsDoc) // once nothing reads the document any more
 	doc, err := parser.parse(body)
 	if err != nil {
-		return nil, &Error{Reason: "not JSON", Detail: bounded(err.Error()), Excerpt: httpbody.Excerpt(body)}
+		return d.invalid(parser, body, &Error{Reason: notJSON, Detail: bounded(err.Error()), Excerpt: httpbody.Excerpt(body)})
 	}
 	if err := d.schema.VisitJSON(doc, visitOptions...); err != nil {
-		return d.invalid(doc, body, schemaError(err, body, doc))
+		return d.invalid(parser, body, schemaError(err, body, doc))
 	}
 	v, err := d.build(doc, body)
 	if err != nil {
@@ -222,12 +223,13 @@ func (d *Decoder[T]) Decode(contentType string, body []byte) (*T, error) {
 	return v, nil
 }
 
-// invalid returns the failure of a document that failed validation, or what salvage makes of it.
-func (d *Decoder[T]) invalid(doc any, body []byte, failure *Error) (*T, error) {
+// invalid returns the failure of a body that failed to parse or validate, or what salvage makes
+// of it.
+func (d *Decoder[T]) invalid(parser *docParser, body []byte, failure *Error) (*T, error) {
 	if d.salvage == nil {
 		return nil, failure
 	}
-	return d.salvage(doc, body, failure)
+	return d.salvage(parser, body, failure)
 }
 
 // hasMediaType reports whether contentType is mediaType, with or without parameters. The
@@ -239,6 +241,10 @@ func hasMediaType(contentType, mediaType string) bool {
 	mt, _, err := mime.ParseMediaType(contentType)
 	return err == nil && mt == mediaType
 }
+
+// notJSON is the Reason of a body, or of a list's item, that is not JSON (strict JSON: no
+// duplicate names, valid UTF-8, numbers within float64).
+const notJSON = "not JSON"
 
 // unfit is the Reason of a valid document that the model cannot hold (its Detail says why).
 const unfit = "does not fit the model"
