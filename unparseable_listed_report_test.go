@@ -13,7 +13,7 @@ import (
 // unparseableReports are listed reports of job FJBAD that are not strict JSON, though the
 // listing is JSON at the token level: one of them must not hide the reports listed with it.
 func unparseableReports(t *testing.T) map[string][]byte {
-	report := reportOf(t, "FJBAD")
+	report := newReport("FJBAD").json()
 	with := func(member string) []byte { return append([]byte("{"+member+","), report[1:]...) }
 	return map[string][]byte{
 		"duplicate name":      with(`"pages":1`),
@@ -26,7 +26,7 @@ func unparseableReports(t *testing.T) map[string][]byte {
 // FJGOOD2, with their stored bytes.
 func shelfWithUnparseable(t *testing.T, bad []byte) (*shelf, *hostileLister, map[string][]byte) {
 	sh := newShelf()
-	stored := map[string][]byte{"FJBAD": bad, "FJGOOD1": reportOf(t, "FJGOOD1"), "FJGOOD2": reportOf(t, "FJGOOD2")}
+	stored := map[string][]byte{"FJBAD": bad, "FJGOOD1": newReport("FJGOOD1").json(), "FJGOOD2": newReport("FJGOOD2").json()}
 	for _, id := range []string{"FJBAD", "FJGOOD1", "FJGOOD2"} {
 		sh.put(id, stored[id])
 	}
@@ -111,9 +111,9 @@ func TestBulkGetAnswerWithAnUnparseableReportFallsBackToSingleReads(t *testing.T
 	for name, bad := range unparseableReports(t) {
 		t.Run(name, func(t *testing.T) {
 			dc := newDataCenter(t, serveReportForPathWith(t, map[string][]byte{"FJBAD": bad}))
-			results := newClient(t, dc).GetStatusReports(testContext(t), []string{"FJGOOD1", "FJBAD", "FJGOOD2"})
+			results := newClient(t, dc).GetStatusReports(testContext(t), []string{"FJGOOD1", "FJBAD", "FJGOOD2"}, faxreport.BatchOptions{})
 			for _, i := range []int{0, 2} {
-				if r := results[i]; r.Err != nil || r.Report == nil || !bytes.Equal(r.JSON, reportOf(t, r.JobID)) {
+				if r := results[i]; r.Err != nil || r.Report == nil || !bytes.Equal(r.JSON, newReport(r.JobID).json()) {
 					t.Errorf("%s: %v, JSON %s", r.JobID, r.Err, r.JSON)
 				}
 			}
@@ -128,9 +128,9 @@ func TestBulkGetAnswerWithAnUnparseableReportFallsBackToSingleReads(t *testing.T
 // An unparseable report that shows a PENDING recipient in any copy of a duplicate name, or
 // beside invalid UTF-8, is left in place even with quarantine: the job may not be complete.
 func TestDrainQuarantineLeavesAnUnparseableReportThatShowsPending(t *testing.T) {
-	pending := withField(t, faxreport.StatusPending, "recipientStatus", 0, "status")
+	pending := newReport(testJobID).with(faxreport.StatusPending, "recipientStatus", 0, "status").json()
 	pending = bytes.Replace(pending, []byte(testJobID), []byte("FJBAD"), 1)
-	members := bytes.TrimSuffix(bytes.TrimPrefix(reportOf(t, "FJBAD"), []byte("{")), []byte("}"))
+	members := bytes.TrimSuffix(bytes.TrimPrefix(newReport("FJBAD").json(), []byte("{")), []byte("}"))
 	for name, bad := range map[string][]byte{
 		"pending copy first": slices.Concat(pending[:len(pending)-1], []byte(","), members, []byte("}")),
 		"pending copy last":  slices.Concat([]byte("{"), members, []byte(","), pending[1:]),
