@@ -42,7 +42,7 @@ func (w *manyWait) round(ctx context.Context) {
 			})
 		}
 	}
-	_ = g.Wait() // each job keeps its own errors
+	_ = g.Wait()    // each job keeps its own errors
 	if ended(ctx) { // a round cut short changes no job's last error
 		return
 	}
