@@ -35,7 +35,7 @@ still name the file written: renamed or replaced mid-run, the drain stops with e
 On SIGINT or SIGTERM the drain finishes the pages in progress (written, synced, their
 deletions answered), leaves the others as they are, prints the counts and exits 130 (SIGINT)
 or 143 (SIGTERM); a second signal stops it at once, abandoning the deletions in flight (their
-lines are on disk already). It is safe to run again after a crash, a signal or a failure: a
+lines are on disk already) and a write that blocks (its page is then not deleted). It is safe to run again after a crash, a signal or a failure: a
 page written but not yet deleted is listed, and written, again. Delivery is thus at least
 once: the file may hold a report twice; deduplicate on jobId. Run one drain per account: two at
 once both finish (what the other deleted first counts as already gone), but each writes the
@@ -131,7 +131,9 @@ func (a *app) drain(cmd *cobra.Command, o drainOptions) error {
 	started := time.Now()
 	progress := newProgress(a.stderr)
 	counts, err := client.DrainStatusReports(ctx, faxreport.DrainConfig{
-		HandleJSON: func(_ context.Context, page []faxreport.RawReport) error {
+		// The writes end with ctx, so that a second signal stops the drain at once even when the
+		// file's write blocks (a hung NFS mount, say): the page is then not deleted.
+		HandleJSON: func(ctx context.Context, page []faxreport.RawReport) error {
 			if err := signals.stopRequested(); err != nil {
 				return err // a page not yet begun is left as it is
 			}
@@ -139,24 +141,26 @@ func (a *app) drain(cmd *cobra.Command, o drainOptions) error {
 			for _, r := range page {
 				lines.Write(jsonLine(r.JSON))
 			}
-			if err := sink.write(lines.Bytes()); err != nil { // the whole page, then one sync
+			if err := sink.writeWithin(ctx, lines.Bytes()); err != nil { // the whole page, then one sync
 				return err
 			}
 			progress.page(len(page))
 			return sink.stillAt() // the page is deleted only if the file written is still --out
 		},
-		HandleInvalid: func(_ context.Context, reports []faxreport.InvalidReport) error {
+		HandleInvalid: func(ctx context.Context, reports []faxreport.InvalidReport) error {
 			if err := signals.stopRequested(); err != nil {
 				return err
 			}
-			return invalid.write(reports)
+			return invalid.write(ctx, reports)
 		},
 	})
 	signalled := signals.end()
-	if closeErr := sink.close(); err == nil && closeErr != nil {
+	// A write still blocked when ctx ended (it then failed the drain) holds its file: closing
+	// gives up on it rather than wait.
+	if closeErr := sink.closeWithin(ctx); err == nil && closeErr != nil {
 		err = closeErr
 	}
-	if closeErr := invalid.close(); err == nil && closeErr != nil {
+	if closeErr := invalid.closeWithin(ctx); err == nil && closeErr != nil {
 		err = closeErr
 	}
 	progress.end()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 
 	"github.com/faxreport/faxreport"
@@ -35,8 +36,9 @@ func (a *app) openQuarantine(path string) (*quarantine, error) {
 }
 
 // write appends the reports, one line each, syncs them and checks that the path still names
-// the file written: only then may they be deleted.
-func (q *quarantine) write(reports []faxreport.InvalidReport) error {
+// the file written: only then may they be deleted. It fails when ctx ends before the write
+// returns (see reportSink.writeWithin).
+func (q *quarantine) write(ctx context.Context, reports []faxreport.InvalidReport) error {
 	var lines bytes.Buffer
 	for _, r := range reports {
 		var report any = string(r.JSON)
@@ -49,7 +51,7 @@ func (q *quarantine) write(reports []faxreport.InvalidReport) error {
 		}
 		lines.Write(append(line, '\n'))
 	}
-	if err := q.sink.write(lines.Bytes()); err != nil {
+	if err := q.sink.writeWithin(ctx, lines.Bytes()); err != nil {
 		return err
 	}
 	q.n += len(reports)
@@ -59,5 +61,6 @@ func (q *quarantine) write(reports []faxreport.InvalidReport) error {
 // count returns how many reports were written.
 func (q *quarantine) count() int { return q.n }
 
-// close closes the file.
-func (q *quarantine) close() error { return q.sink.close() }
+// closeWithin closes the file, giving up on a write still blocked when ctx ends (see
+// reportSink.closeWithin).
+func (q *quarantine) closeWithin(ctx context.Context) error { return q.sink.closeWithin(ctx) }

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // The first SIGINT, while a page's bulk DELETE is in flight, lets that deletion finish (the
@@ -103,4 +106,42 @@ func withoutLogRecords(stderr string) string {
 		}
 	}
 	return errs.String()
+}
+
+// A second signal stops the drain at once even while the write of a page to --out blocks (a
+// hung NFS mount, say): the drain does not wait for the write, and deletes nothing of the page.
+func TestDrainSecondSignalStopsAtOnceWhileTheWriteBlocks(t *testing.T) {
+	s, g, env := gatedRegion(t, 3)
+	out := filepath.Join(t.TempDir(), "reports.ndjson")
+	stuck := newStuckStdout()
+	t.Cleanup(func() { close(stuck.release) }) // after the drain has returned: the write then ends
+	writeThroughFile := fileWriter
+	fileWriter = func(f *os.File) io.Writer {
+		if f.Name() == out {
+			return stuck
+		}
+		return f
+	}
+	t.Cleanup(func() { fileWriter = writeThroughFile })
+	d := startDrain(t, env, "--out", out)
+
+	select {
+	case <-stuck.entered:
+	case code := <-d.done:
+		t.Fatalf("the drain ended (exit %d) without writing: %s", code, d.stderr)
+	}
+	d.signal(syscall.SIGINT)
+	d.awaitStopping(t)
+	d.signal(syscall.SIGINT) // the write stays blocked: only the second signal can end it
+	select {
+	case code := <-d.done:
+		if code != exitInterrupted {
+			t.Fatalf("exit %d, want %d: %s", code, exitInterrupted, d.stderr)
+		}
+	case <-time.After(time.Minute):
+		t.Fatalf("still running a minute after the second signal, its write blocked: %s", d.stderr)
+	}
+	if s.Count() != 3 || g.requests("POST") != 0 {
+		t.Errorf("%d left in the fake, %d deletions sent: want nothing of the page deleted", s.Count(), g.requests("POST"))
+	}
 }

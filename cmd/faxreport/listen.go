@@ -1,8 +1,10 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,6 +18,7 @@ type listenOptions struct {
 	tlsCert, tlsKey                      string
 	allowInsecureHTTP, allowUnauthorized bool
 	shutdownTimeout                      positiveDuration
+	maxFetches                           int // 0: faxreport.DefaultMaxPushFetches
 }
 
 const listenLong = `Receives Retarus' HTTP status push: a server on --addr that takes each push to --path (default
@@ -39,7 +42,9 @@ Retarus) come from the environment:
 Without both, listen refuses to start, unless --allow-unauthenticated (authMethod NONE) is given.
 The API's credentials are those of the other commands (or --demo). --timeout bounds each
 report's fetch and write together (default 30s): a write that does not return in time (stdout
-that nobody reads, say) is answered 503, never 204. A push answered with an error is logged on
+that nobody reads, say) is answered 503, never 204. --max-fetches bounds the jobs fetched and
+written at once across all pushes: a push that would start one more is answered 503 with
+Retry-After at once, so that a flood queues no work. A push answered with an error is logged on
 stderr (its job IDs and answer, never credentials); --verbose logs every push.
 
 Plain HTTP is served only on a loopback address (behind a TLS-terminating proxy, say): serve
@@ -83,6 +88,7 @@ func newListenCommand(a *app) *cobra.Command {
 	fs.BoolVar(&o.allowInsecureHTTP, "allow-insecure-http", false, "serve plain HTTP on an address that is not loopback (the push's password crosses the network in clear text)")
 	fs.BoolVar(&o.allowUnauthorized, "allow-unauthenticated", false, "accept pushes without credentials (authMethod NONE): anyone can trigger fetches")
 	fs.Var(&o.shutdownTimeout, "shutdown-timeout", "on SIGINT or SIGTERM, how long to finish the pushes in progress and close the output")
+	fs.IntVar(&o.maxFetches, "max-fetches", 0, fmt.Sprintf("the most jobs fetched and written at once, across all pushes; a push beyond is answered 503 with Retry-After (default %d)", faxreport.DefaultMaxPushFetches))
 	return cmd
 }
 
@@ -107,6 +113,7 @@ func (a *app) listen(cmd *cobra.Command, o *listenOptions) error {
 	}
 	metrics := newListenMetrics()
 	cfg.Timeout = a.opts.timeoutOr(30 * time.Second)
+	cfg.MaxFetches = cmp.Or(o.maxFetches, faxreport.DefaultMaxPushFetches)
 	cfg.HandleJSON = func(ctx context.Context, _ string, report json.RawMessage) error {
 		// The API's own bytes (its fields, their order, its nulls), as get --json prints them,
 		// fetched once per job however many pushes name it; a failure, or a write that does not
@@ -133,7 +140,7 @@ func (a *app) listen(cmd *cobra.Command, o *listenOptions) error {
 	}
 	s := &listenServer{opts: o, logs: logs, sink: sink}
 	probes := probes{sink: sink, stopping: &s.stopping}
-	if err := s.start(pushRoutes(o.path, metrics.countInFlight(push), probes), metrics.routes(probes), tlsConfig); err != nil {
+	if err := s.start(pushRoutes(o.path, metrics.countInFlight(push, cfg.MaxFetches), probes), metrics.routes(probes), tlsConfig); err != nil {
 		_ = sink.close()
 		return a.fail(err)
 	}

@@ -28,6 +28,22 @@ func (w *stuckStdout) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// awaitWrite returns once a write has begun, or fails the test after a while: no write comes
+// when the fetch before it took longer than --timeout.
+func (w *stuckStdout) awaitWrite(t *testing.T) {
+	t.Helper()
+	select {
+	case <-w.entered:
+	case <-time.After(time.Minute):
+		t.Fatal("no report was written to stdout: its fetch failed, or took longer than --timeout")
+	}
+}
+
+// blockedWriteTimeout is the --timeout of the tests whose write blocks: a push is answered only
+// when it runs out, so it is short, but the fetch before the write (loopback, an in-process
+// fake) must end within it even under -race on a loaded machine, or no write begins.
+const blockedWriteTimeout = "2s"
+
 // Without --out, a stdout that nobody reads holds a push no longer than --timeout: it is
 // answered 503, never 2xx, and so is the next; readiness says the output is blocked; the
 // shutdown gives up on the blocked write within --shutdown-timeout, and exits 1 saying so.
@@ -35,14 +51,14 @@ func TestListenBlockedStdoutIsBoundedByTimeout(t *testing.T) {
 	s := faxtest.NewServer(faxtest.Options{T: t})
 	s.LoadExamples()
 	stdout := newStuckStdout()
-	l := startListenTo(t, stdout, listenEnv(s), "--addr", "127.0.0.1:0", "--timeout", "300ms", "--shutdown-timeout", "300ms")
+	l := startListenTo(t, stdout, listenEnv(s), "--addr", "127.0.0.1:0", "--timeout", blockedWriteTimeout, "--shutdown-timeout", "300ms")
 	t.Cleanup(func() { close(stdout.release) }) // before the run's cleanup, which waits for it
 
 	auth := faxtest.PushBasicAuth(pushUser, pushPassword)
 	if code := pushWithin(t, s, l.url, exampleJob, auth); code != http.StatusServiceUnavailable {
 		t.Fatalf("the push whose write blocked was answered %d, want 503", code)
 	}
-	<-stdout.entered
+	stdout.awaitWrite(t)
 	if code, body := get(t, origin(t, l.url)+readyPath); code != http.StatusServiceUnavailable || !strings.Contains(body, "blocked") {
 		t.Errorf("readyz with a blocked output: %d %q", code, body)
 	}
@@ -71,7 +87,7 @@ func TestListenShutdownDoesNotWaitForABlockedWrite(t *testing.T) {
 	go func() {
 		answer <- pushAll(s, l.url, []string{exampleJob}, faxtest.PushBasicAuth(pushUser, pushPassword))[exampleJob]
 	}()
-	<-stdout.entered
+	stdout.awaitWrite(t)
 	start := time.Now()
 	if code := stopWithin(t, l); code != exitFailure || !strings.Contains(l.stderr.String(), "abandoned") {
 		t.Fatalf("exit %d: %s", code, l.stderr)
@@ -132,16 +148,17 @@ func TestListenStdoutLineWrittenInPartIsNotFollowed(t *testing.T) {
 func TestListenOutputRecoversWhenABlockedWriteReturns(t *testing.T) {
 	s := faxtest.NewServer(faxtest.Options{T: t})
 	s.LoadExamples()
-	stdout := &stuckStdout{entered: make(chan struct{}, 10), release: make(chan struct{})}
+	stdout := newStuckStdout()
 	var lines strings.Builder // what stdout took, read once the command has returned
 	l := startListenTo(t, writerFunc(func(p []byte) (int, error) {
 		stdout.Write(p)
 		return lines.Write(p)
-	}), listenEnv(s), "--addr", "127.0.0.1:0", "--timeout", "1s")
+	}), listenEnv(s), "--addr", "127.0.0.1:0", "--timeout", blockedWriteTimeout)
 	auth := faxtest.PushBasicAuth(pushUser, pushPassword)
 	if code := pushWithin(t, s, l.url, exampleJob, auth); code != http.StatusServiceUnavailable {
 		t.Fatalf("the push whose write blocked was answered %d, want 503", code)
 	}
+	stdout.awaitWrite(t)
 	close(stdout.release)
 	if code := pushWithin(t, s, l.url, "FJ0MINIMAL0REPORT00001", auth); code != http.StatusNoContent {
 		t.Errorf("the push after the blocked write returned was answered %d, want 204", code)

@@ -17,6 +17,9 @@ func (o *listenOptions) check() (*tls.Config, error) {
 	if err := o.checkPaths(); err != nil {
 		return nil, err
 	}
+	if o.maxFetches < 0 {
+		return nil, usagef("--max-fetches %d: want a positive number of jobs (0: the default, %d)", o.maxFetches, faxreport.DefaultMaxPushFetches)
+	}
 	if (o.tlsCert == "") != (o.tlsKey == "") {
 		return nil, usagef("--tls-cert and --tls-key go together: give both or neither")
 	}

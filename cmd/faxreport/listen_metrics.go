@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -65,11 +66,11 @@ func newListenMetrics() *listenMetrics {
 var fetchFailureKinds = []string{"not_found", "not_final", "unauthorized", "invalid_response", "unavailable", "failure"}
 
 // countInFlight keeps faxreport_pushes_in_flight while push answers, and reads
-// faxreport_fetches_in_flight from it.
-func (m *listenMetrics) countInFlight(push *faxreport.PushHandler) http.Handler {
+// faxreport_fetches_in_flight from it; maxFetches is push's limit (--max-fetches), for the help.
+func (m *listenMetrics) countInFlight(push *faxreport.PushHandler, maxFetches int) http.Handler {
 	m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "faxreport_fetches_in_flight",
-		Help: "Jobs whose report is being fetched and written, across pushes (at most faxreport.DefaultMaxPushFetches, beyond which a push is answered 503).",
+		Help: fmt.Sprintf("Jobs whose report is being fetched and written, across pushes (at most %d, --max-fetches, beyond which a push is answered 503).", maxFetches),
 	}, func() float64 { return float64(push.FetchesInFlight()) }))
 	return promhttp.InstrumentHandlerInFlight(m.pushesRunning, push)
 }

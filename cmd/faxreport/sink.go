@@ -49,8 +49,12 @@ func (a *app) openSink(flag, path string) (*reportSink, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	return &reportSink{turn: make(chan struct{}, 1), w: f, file: f, flag: flag, path: path}, nil
+	return &reportSink{turn: make(chan struct{}, 1), w: fileWriter(f), file: f, flag: flag, path: path}, nil
 }
+
+// fileWriter is what a sink writes its file's lines through: the file itself. The tests replace
+// it with a writer that blocks, as a write to a hung NFS mount does.
+var fileWriter = func(f *os.File) io.Writer { return f }
 
 // stillAt returns an error unless the sink's path still names the file it writes (the same
 // device and inode): a file renamed, replaced or deleted since it was opened would take the
@@ -65,11 +69,6 @@ func (s *reportSink) stillAt() error {
 		return fmt.Errorf("%s %s no longer names the file this run writes (renamed, replaced or deleted while it ran): stopped, with nothing of this page deleted; its lines are in the file that was there", s.flag, s.path)
 	}
 	return nil
-}
-
-// write appends one line, however long it takes: writeWithin without a deadline.
-func (s *reportSink) write(line []byte) error {
-	return s.writeWithin(context.Background(), line)
 }
 
 // writeWithin appends one line, and for a file syncs it to disk, or fails when ctx ends first.
@@ -109,7 +108,7 @@ func (s *reportSink) writeWithin(ctx context.Context, line []byte) error {
 		return <-done
 	}
 	s.stalled = true
-	return fmt.Errorf("output blocked: the write did not return in time (the line may still be written, and be written again when pushed again): %w", ctx.Err())
+	return fmt.Errorf("output blocked: the write did not return in time (its lines may still be written; their reports were neither acknowledged nor deleted, so they come again): %w", ctx.Err())
 }
 
 // ready returns why a line cannot be written now (the sink is closed or broken, or a write

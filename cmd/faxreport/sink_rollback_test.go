@@ -26,7 +26,7 @@ func TestSinkRollbackKeepsLinesAppendedByOthers(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sink.close()
-	if err := sink.write([]byte("{\"mine\":1}\n")); err != nil {
+	if err := sink.writeWithin(t.Context(), []byte("{\"mine\":1}\n")); err != nil {
 		t.Fatal(err)
 	}
 	other, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
@@ -38,11 +38,11 @@ func TestSinkRollbackKeepsLinesAppendedByOthers(t *testing.T) {
 	}
 	other.Close()
 	sink.w = halfWriter{sink.file}
-	if err := sink.write([]byte("{\"mine\":2}\n")); err == nil {
+	if err := sink.writeWithin(t.Context(), []byte("{\"mine\":2}\n")); err == nil {
 		t.Fatal("the failed write succeeded")
 	}
 	sink.w = sink.file
-	if err := sink.write([]byte("{\"mine\":3}\n")); err != nil {
+	if err := sink.writeWithin(t.Context(), []byte("{\"mine\":3}\n")); err != nil {
 		t.Fatalf("the write after an undone one failed: %v", err)
 	}
 	got, err := os.ReadFile(path)
