@@ -170,8 +170,8 @@ func (a *app) drain(cmd *cobra.Command, o drainOptions) error {
 	a.printDrainCounts(o.out, summary)
 	code := exitCode(err)
 	if err != nil && signalled != nil {
-		code = signalExitCode(signalled)
-		a.printError("", code, &stopRequest{signalled})
+		code = signalExitCode(signalled.sig)
+		a.printError("", code, signalled)
 		err = failedBesidesTheStop(err)
 	}
 	if err != nil {

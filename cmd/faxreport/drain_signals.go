@@ -19,9 +19,15 @@ const (
 
 // stopRequest is the page handler's refusal of a page after a signal asked the drain to stop:
 // nothing of that page is written or deleted.
-type stopRequest struct{ sig os.Signal }
+type stopRequest struct {
+	sig    os.Signal
+	atOnce bool // a second signal came: what was in flight was abandoned
+}
 
 func (e *stopRequest) Error() string {
+	if e.atOnce {
+		return fmt.Sprintf("drain stopped at once by a second %s: what was in flight was abandoned, and nothing whose line is not synced was deleted; the next run lists again what is left", signalName(e.sig))
+	}
 	return fmt.Sprintf("drain stopped by %s: the pages begun were finished (written, synced and their deletions answered); the rest is left for the next run", signalName(e.sig))
 }
 
@@ -55,6 +61,7 @@ type signalWatch struct {
 	done     chan struct{} // closed by end
 	ended    chan struct{} // closed when the watch's goroutine has returned
 	first    os.Signal     // set before stopping is closed
+	again    bool          // a second signal came; set before ended is closed
 }
 
 // watchSignals watches signals (nil: none come) until end, calling stopping after the first
@@ -72,6 +79,7 @@ func watchSignals(signals <-chan os.Signal, stopping func(os.Signal), cancel con
 		}
 		select {
 		case <-signals:
+			w.again = true
 			cancel()
 		case <-w.done:
 		}
@@ -83,17 +91,20 @@ func watchSignals(signals <-chan os.Signal, stopping func(os.Signal), cancel con
 func (w *signalWatch) stopRequested() error {
 	select {
 	case <-w.stopping:
-		return &stopRequest{w.first}
+		return &stopRequest{sig: w.first}
 	default:
 		return nil
 	}
 }
 
-// end stops the watch and returns the first signal received, or nil.
-func (w *signalWatch) end() os.Signal {
+// end stops the watch and returns the stop the signals asked for, or nil when none came.
+func (w *signalWatch) end() *stopRequest {
 	close(w.done)
 	<-w.ended
-	return w.first
+	if w.first == nil {
+		return nil
+	}
+	return &stopRequest{sig: w.first, atOnce: w.again}
 }
 
 // signalExitCode is the exit code of a run stopped by sig: 128 plus its number.

@@ -83,6 +83,9 @@ func TestDrainSecondSignalStopsAtOnceAndLosesNothing(t *testing.T) {
 	if !strings.HasPrefix(d.stdout.String(), "drain stopped, not complete (run it again): 3 reports in 1 page written") {
 		t.Errorf("stdout %q", d.stdout)
 	}
+	if !strings.Contains(d.stderr.String(), "faxreport: drain stopped at once by a second SIGINT: what was in flight was abandoned") {
+		t.Errorf("stderr %q does not say the second signal abandoned what was in flight", d.stderr)
+	}
 	if n := len(countLines(t, out)); n != 3 || s.Count() != 3 {
 		t.Fatalf("%d jobs in the file, %d left in the fake: want the page written, nothing deleted", n, s.Count())
 	}
