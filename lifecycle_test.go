@@ -193,6 +193,17 @@ func TestWaitOptionsNotFoundLimitZeroIsTheDefaultNegativeIsNone(t *testing.T) {
 	}
 }
 
+// One poll interval given alone is taken, the other's default moving to meet it, rather than
+// refused for crossing a default the caller did not choose.
+func TestWaitOptionsOnePollIntervalAlone(t *testing.T) {
+	dc := newDataCenter(t, serveReport())
+	for _, opts := range []faxreport.WaitOptions{{MinPollInterval: time.Minute}, {MaxPollInterval: time.Second}} {
+		if _, err := newClient(t, dc).WaitForStatusReport(testContext(t), testJobID, opts); err != nil {
+			t.Errorf("%+v: %v", opts, err)
+		}
+	}
+}
+
 func TestStatusHelpers(t *testing.T) {
 	if faxreport.IsFinalStatus(faxreport.StatusPending) || !faxreport.IsFinalStatus(faxreport.StatusBusy) || !faxreport.IsFinalStatus("SOMETHING_NEW") {
 		t.Error("IsFinalStatus")

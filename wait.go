@@ -17,7 +17,7 @@ import (
 type WaitOptions struct {
 	// MinPollInterval and MaxPollInterval are the shortest and longest delay between two polls:
 	// the delay grows from one to the other with jitter. Default DefaultMinPollInterval and
-	// DefaultMaxPollInterval.
+	// DefaultMaxPollInterval; one given alone moves the other's default to meet it.
 	MinPollInterval, MaxPollInterval time.Duration
 	// MaxWait bounds the whole wait, on top of the context's deadline. Default: the context's
 	// deadline alone.
@@ -44,9 +44,15 @@ const (
 
 // config is o with the defaults in place of its zero fields.
 func (o WaitOptions) config() waitConfig {
+	// One interval given alone moves the other's default out of its way, so that it is never
+	// refused for crossing a default the caller did not choose.
+	minDelay := cmp.Or(o.MinPollInterval, DefaultMinPollInterval)
+	if o.MinPollInterval == 0 && o.MaxPollInterval > 0 {
+		minDelay = min(minDelay, o.MaxPollInterval)
+	}
 	return waitConfig{
-		minDelay:      cmp.Or(o.MinPollInterval, DefaultMinPollInterval),
-		maxDelay:      cmp.Or(o.MaxPollInterval, DefaultMaxPollInterval),
+		minDelay:      minDelay,
+		maxDelay:      cmp.Or(o.MaxPollInterval, max(DefaultMaxPollInterval, o.MinPollInterval)),
 		maxWait:       o.MaxWait,
 		notFoundLimit: max(cmp.Or(o.NotFoundLimit, DefaultNotFoundLimit), 0), // negative: none
 	}

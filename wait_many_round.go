@@ -190,7 +190,7 @@ func (w *manyWait) confirm(ctx context.Context, jobs []*waiting) {
 			w.mu.Lock()
 			defer w.mu.Unlock()
 			switch {
-			case ctx.Err() != nil: // the wait ends all pending jobs
+			case ended(ctx): // the wait ends all pending jobs
 			case err == nil && IsReportFinal(item.report):
 				w.finish(j, resultOf(item))
 			case err == nil:
