@@ -15,8 +15,8 @@ func TestTwoDrainsOfOneAccountLoseNothing(t *testing.T) {
 	dir := t.TempDir()
 	outs := []string{filepath.Join(dir, "a.ndjson"), filepath.Join(dir, "b.ndjson")}
 	drains := []*backgroundDrain{startDrain(t, env, "--json", "--out", outs[0]), startDrain(t, env, "--json", "--out", outs[1])}
-	<-first.arrived
-	<-second.arrived // both have the same page coming
+	received(t, first.arrived, "first drain's listing")
+	received(t, second.arrived, "second drain's listing") // both have the same page coming
 	first.release()
 	second.release()
 

@@ -19,7 +19,7 @@ func TestDrainFirstSignalFinishesThePageBeingDeleted(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "reports.ndjson")
 	d := startDrain(t, env, "--out", out)
 
-	<-deletion.arrived
+	received(t, deletion.arrived, "bulk DELETE")
 	d.signal(syscall.SIGINT)
 	d.awaitStopping(t)
 	deletion.release()
@@ -45,7 +45,7 @@ func TestDrainSignalWhileAPageIsListedLeavesItAsItIs(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "reports.ndjson")
 	d := startDrain(t, env, "--out", out, "--json")
 
-	<-listing.arrived
+	received(t, listing.arrived, "listing")
 	d.signal(syscall.SIGTERM)
 	d.awaitStopping(t)
 	listing.release()
@@ -73,7 +73,7 @@ func TestDrainSecondSignalStopsAtOnceAndLosesNothing(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "reports.ndjson")
 	d := startDrain(t, env, "--out", out)
 
-	<-deletion.arrived
+	received(t, deletion.arrived, "bulk DELETE")
 	d.signal(syscall.SIGINT)
 	d.awaitStopping(t)
 	d.signal(syscall.SIGINT) // the deletion stays held: only the second signal can end it

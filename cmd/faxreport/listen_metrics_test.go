@@ -40,7 +40,7 @@ func TestListenMetricsFollowPushes(t *testing.T) {
 	auth := faxtest.PushBasicAuth(pushUser, pushPassword)
 	answer := make(chan int, 1)
 	go func() { answer <- pushAll(s, l.url, ids, auth)[ids[0]] }()
-	<-g.arrived
+	received(t, g.arrived, "fetch")
 	expect(scrape(), "faxreport_pushes_in_flight 1", "faxreport_fetches_in_flight 1")
 	g.release()
 	if code := <-answer; code != http.StatusNoContent {

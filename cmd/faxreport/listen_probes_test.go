@@ -24,7 +24,7 @@ func TestListenProbes(t *testing.T) {
 
 	answers := make(chan map[string]int, 1)
 	go func() { answers <- pushAll(s, l.url, ids, faxtest.PushBasicAuth(pushUser, pushPassword)) }()
-	<-g.arrived // the push is in progress, held at the gate
+	received(t, g.arrived, "fetch") // the push is in progress, held at the gate
 	l.cancel()
 	<-l.stderr.stopping
 	if code, body := get(t, metrics+readyPath); code != http.StatusServiceUnavailable {

@@ -184,7 +184,7 @@ func TestListenShutdownMidBurstLosesNothing(t *testing.T) {
 	go func() { answers <- pushAll(s, l.url, ids, faxtest.PushBasicAuth(pushUser, pushPassword)) }()
 	const inFlight = 4
 	for range inFlight { // four pushes are fetching their reports, held at the gate
-		<-g.arrived
+		received(t, g.arrived, "fetch")
 	}
 	l.cancel()          // SIGINT
 	<-l.stderr.stopping // the command has begun to shut down
@@ -223,7 +223,7 @@ func TestListenShutdownTimeoutAbandonsUnansweredPushes(t *testing.T) {
 
 	answers := make(chan map[string]int, 1)
 	go func() { answers <- pushAll(s, l.url, ids, faxtest.PushBasicAuth(pushUser, pushPassword)) }()
-	<-g.arrived // held at the gate until the command has given up on it
+	received(t, g.arrived, "fetch") // held at the gate until the command has given up on it
 	code := l.stop()
 	g.release()
 	status := <-answers

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/faxreport/faxreport"
 	"github.com/faxreport/faxreport/api"
@@ -237,5 +238,18 @@ func TestGetTableIgnoresCaseVariantNames(t *testing.T) {
 	inv := runCLI(t, env, "", "get", "FJCASE")
 	if inv.code != exitOK || !strings.Contains(inv.stdout, "PENDING") || strings.Contains(inv.stdout, "bbbb") {
 		t.Fatalf("exit %d\n%s%s", inv.code, inv.stdout, inv.stderr)
+	}
+}
+
+// received returns what ch delivers, or fails the test after a minute, so that a request or
+// write that never comes fails the test instead of hanging it.
+func received[T any](t *testing.T, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(time.Minute):
+		t.Fatalf("no %s within a minute", what)
+		panic("unreachable")
 	}
 }

@@ -107,7 +107,7 @@ func TestDrainRefusesAFileAnotherDrainHolds(t *testing.T) {
 	listing := g.hold("GET", 1)
 	out := filepath.Join(t.TempDir(), "reports.ndjson")
 	first := startDrain(t, env, "--out", out)
-	<-listing.arrived // the first drain has opened and locked the file
+	received(t, listing.arrived, "listing") // the first drain has opened and locked the file
 
 	inv := runCLI(t, env, "", "drain", "--out", out)
 	if inv.code != exitFailure || !strings.Contains(inv.stderr, "--out "+out+": another faxreport drain or listen holds this file") {
@@ -130,7 +130,7 @@ func TestDrainStopsWhenOutIsReplaced(t *testing.T) {
 	listing := g.hold("GET", 1)
 	out := filepath.Join(t.TempDir(), "reports.ndjson")
 	d := startDrain(t, env, "--out", out)
-	<-listing.arrived
+	received(t, listing.arrived, "listing")
 	if err := os.Rename(out, out+".1"); err != nil {
 		t.Fatal(err)
 	}
