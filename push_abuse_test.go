@@ -70,6 +70,18 @@ type heldDataCenter struct {
 // releaseAll lets every GET held, and every later one, be answered.
 func (dc *heldDataCenter) releaseAll() { dc.releaseOnce.Do(func() { close(dc.release) }) }
 
+// heldReceiver is a push receiver with cfg in front of a new held data center (quick: the jobs
+// it answers at once), whose OnPush sends each outcome on the channel returned (room for n).
+func heldReceiver(t *testing.T, cfg faxreport.PushConfig, n int, quick ...string) (*heldDataCenter, string, chan faxreport.PushOutcome) {
+	t.Helper()
+	dc := newHeldDataCenter(t, quick...)
+	outcomes := make(chan faxreport.PushOutcome, n)
+	cfg.OnPush = func(out faxreport.PushOutcome) { outcomes <- out }
+	receiver := newPushReceiver(t, newClient(t, dc.dataCenter), cfg)
+	t.Cleanup(dc.releaseAll) // before the receiver closes
+	return dc, receiver, outcomes
+}
+
 func newHeldDataCenter(t *testing.T, quick ...string) *heldDataCenter {
 	dc := &heldDataCenter{asked: make(chan string, 100), gone: make(chan string, 100), release: make(chan struct{}), quick: map[string]bool{}}
 	for _, id := range quick {
@@ -141,13 +153,7 @@ func TestPushRefusedWithoutReadingADribbledBody(t *testing.T) {
 // with a context the hang-up does not cancel.
 func TestPushSenderHangingUp(t *testing.T) {
 	t.Run("the fetch stops", func(t *testing.T) {
-		dc := newHeldDataCenter(t)
-		outcomes := make(chan faxreport.PushOutcome, 1)
-		receiver := newPushReceiver(t, newClient(t, dc.dataCenter), faxreport.PushConfig{
-			Timeout: 30 * time.Second,
-			OnPush:  func(out faxreport.PushOutcome) { outcomes <- out },
-		})
-		t.Cleanup(dc.releaseAll) // before the receiver closes
+		dc, receiver, outcomes := heldReceiver(t, faxreport.PushConfig{Timeout: 30 * time.Second}, 1)
 		ctx, hangUp := context.WithCancel(testContext(t))
 		go sendPush(ctx, receiver, "FJHANGUP")
 		received(t, dc.asked, "fetch")
@@ -195,13 +201,7 @@ func TestPushSenderHangingUp(t *testing.T) {
 func TestPushSharedFetchOutlivesOneSender(t *testing.T) {
 	joined := make(chan string, 2)
 	defer faxreport.SetFlightJoined(func(jobID string) { joined <- jobID })()
-	dc := newHeldDataCenter(t)
-	outcomes := make(chan faxreport.PushOutcome, 2)
-	receiver := newPushReceiver(t, newClient(t, dc.dataCenter), faxreport.PushConfig{
-		Timeout: 30 * time.Second,
-		OnPush:  func(out faxreport.PushOutcome) { outcomes <- out },
-	})
-	t.Cleanup(dc.releaseAll) // before the receiver closes
+	dc, receiver, outcomes := heldReceiver(t, faxreport.PushConfig{Timeout: 30 * time.Second}, 2)
 	ctx, hangUp := context.WithCancel(testContext(t))
 	go sendPush(ctx, receiver, "FJSHARED")
 	received(t, joined, "first push joining")
@@ -230,13 +230,7 @@ func TestPushSharedFetchOutlivesOneSender(t *testing.T) {
 // MaxFetches bounds the fetches in flight across all pushes: a push over it is answered 503 with
 // Retry-After at once, without a fetch; a push of a job already in flight shares its fetch.
 func TestPushOverMaxFetchesIsAnsweredRetryLater(t *testing.T) {
-	dc := newHeldDataCenter(t, "FJSECOND")
-	outcomes := make(chan faxreport.PushOutcome, 3)
-	receiver := newPushReceiver(t, newClient(t, dc.dataCenter), faxreport.PushConfig{
-		MaxFetches: 1,
-		OnPush:     func(out faxreport.PushOutcome) { outcomes <- out },
-	})
-	t.Cleanup(dc.releaseAll) // before the receiver closes
+	dc, receiver, outcomes := heldReceiver(t, faxreport.PushConfig{MaxFetches: 1}, 3, "FJSECOND")
 	ctx := testContext(t)
 	first := make(chan int, 1)
 	go func() {
