@@ -45,7 +45,7 @@ test: check-generate lint-spec vet lint
 BLOCKS    ?= 60
 P5_BLOCKS ?= 8
 bench:
-	$(GO) test -run '^$$' -bench 'P1GetStatusReport|P2Decode' -benchtime $(BLOCKS)x -count 1 . ./internal/validate | tee bench-blocks.out
+	$(GO) test -run '^$$' -bench 'P1GetStatusReport|P2Decode' -benchtime $(BLOCKS)x -count 1 . | tee bench-blocks.out
 	$(GO) test -run '^$$' -bench 'P5ManyReports' -benchtime $(P5_BLOCKS)x -count 1 . | tee -a bench-blocks.out
 	$(GO) test -run '^$$' -bench 'P[34]|P1Allocs|DecodeParts/1000' -benchmem -count $(COUNT) . ./internal/validate | tee bench.out
 	$(GO) test -run '^$$' -bench 'P[678]' -benchtime 1x -count 1 . | tee bench-bulk.out

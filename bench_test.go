@@ -1,6 +1,7 @@
 package faxreport_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,12 +14,12 @@ import (
 	"github.com/faxreport/faxreport"
 	"github.com/faxreport/faxreport/api"
 	"github.com/faxreport/faxreport/faxtest"
-	"github.com/faxreport/faxreport/internal/blockbench"
+	"github.com/faxreport/faxreport/internal/validate"
 )
 
 // The benchmarks of the performance targets (BENCHMARKS.md). Each one measures the library and
 // its baseline side by side in the same run, P1, P2 and P5 in alternating blocks
-// (internal/blockbench), and reports their ratio as a custom metric, so that the figures hold
+// (bench_blocks_test.go), and reports their ratio as a custom metric, so that the figures hold
 // on a noisy machine.
 
 // benchServer serves body as application/json to authenticated GETs, as a data center would.
@@ -65,14 +66,14 @@ const p1Block = 1000
 
 // BenchmarkP1GetStatusReport: one data center, the document's example report; the library with
 // validation against a raw http.Get + basic auth + json.Decode of the same body, in alternating
-// blocks of p1Block calls (blockbench.Pairs); run with -benchtime 60x for 60 pairs.
+// blocks of p1Block calls (pairs); run with -benchtime 60x for 60 pairs.
 func BenchmarkP1GetStatusReport(b *testing.B) {
 	s := benchServer(b, api.Example(api.ReportExample))
 	c := benchClient(b, s.URL+"/rest/v1")
 	hc := &http.Client{}
 	url := s.URL + "/rest/v1/" + testCustNr + "/fax/reports/" + testJobID
 	ctx := context.Background()
-	blockbench.Pairs(b, p1Block, func() {
+	pairs(b, p1Block, func() {
 		if _, err := rawGet(hc, url, testUser, testPassword); err != nil {
 			b.Fatal(err)
 		}
@@ -94,6 +95,45 @@ func BenchmarkP1Allocs(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// p2Block is the number of decodes in each of P2's blocks (about 25 ms of plain decodes).
+const p2Block = 10
+
+// BenchmarkP2Decode1000Recipients: the decode and validation of a 1000-recipient report against
+// a plain json.Unmarshal into the same struct (encoding/json), in alternating blocks of p2Block
+// decodes (pairs); ratio-median is the P2 target of BENCHMARKS.md, bytes-ratio its memory. Run
+// with -benchtime 60x for 60 pairs.
+func BenchmarkP2Decode1000Recipients(b *testing.B) {
+	body := bigReport(1000)
+	d, err := validate.NewDecoder[faxreport.Report](http.MethodGet, validate.ReportPath, http.StatusOK)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pairs(b, p2Block, func() {
+		var r faxreport.Report
+		if err := json.Unmarshal(body, &r); err != nil {
+			b.Fatal(err)
+		}
+	}, func() {
+		if _, err := d.Decode("application/json", body); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+// bigReport is a report of n recipients with every optional field set.
+func bigReport(n int) []byte {
+	var buf bytes.Buffer
+	buf.WriteString(`{"jobId":"FJJ66GHGX105ZZBIELVCN1","pages":3,"reference":{"customerDefinedId":"cdi","billingCode":"bc","billingInfo":"bi"},"recipientStatus":[`)
+	for i := range n {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		fmt.Fprintf(&buf, `{"number":"+49 89 %07d","properties":[{"key":"name","value":"Recipient %d"}],"status":"OK","reason":"OK","sentTs":"2017-08-10T13:05:09Z","durationInSecs":%d,"sentToNumber":"004989%07d","remoteCsid":"+49/89/%07d"}`, i, i, i%120, i, i)
+	}
+	buf.WriteString(`]}`)
+	return buf.Bytes()
 }
 
 // BenchmarkP3SlowDataCenter: the report is in the fast data center and the other answers after
@@ -154,7 +194,7 @@ func BenchmarkP4Connections(b *testing.B) {
 // BenchmarkP5ManyReports: GetStatusReports of 1000 jobs, concurrency 32, 20 ms of server latency;
 // reports the wall time against the ideal 1000/32 × 20 ms (ideal-ratio-median, -p25, -p75, one
 // block per batch), and against a hand-written pool of 32 goroutines that asks each job's own
-// data center with rawGet (blockbench.Pairs, blocks of one batch); run with -benchtime 8x.
+// data center with rawGet (pairs, blocks of one batch); run with -benchtime 8x.
 func BenchmarkP5ManyReports(b *testing.B) {
 	const jobs, concurrency, latency = 1000, 32, 20 * time.Millisecond
 	s := faxtest.NewServer(faxtest.Options{})
@@ -197,8 +237,8 @@ func BenchmarkP5ManyReports(b *testing.B) {
 			}
 		}
 	}
-	libNs := blockbench.Pairs(b, 1, raw, lib)
-	b.ReportMetric(blockbench.Quantile(libNs, 0.5)/ideal, "ideal-ratio-median")
-	b.ReportMetric(blockbench.Quantile(libNs, 0.25)/ideal, "ideal-ratio-p25")
-	b.ReportMetric(blockbench.Quantile(libNs, 0.75)/ideal, "ideal-ratio-p75")
+	libNs := pairs(b, 1, raw, lib)
+	b.ReportMetric(quantile(libNs, 0.5)/ideal, "ideal-ratio-median")
+	b.ReportMetric(quantile(libNs, 0.25)/ideal, "ideal-ratio-p25")
+	b.ReportMetric(quantile(libNs, 0.75)/ideal, "ideal-ratio-p75")
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/go-json-experiment/json"
 
 	"github.com/faxreport/faxreport/gen"
-	"github.com/faxreport/faxreport/internal/blockbench"
 )
 
 // bigReport is a report of n recipients with every optional field set.
@@ -26,28 +25,6 @@ func bigReport(n int) []byte {
 	}
 	buf.WriteString(`]}`)
 	return buf.Bytes()
-}
-
-// p2Block is the number of decodes in each of P2's blocks (about 25 ms of plain decodes).
-const p2Block = 10
-
-// BenchmarkP2Decode1000Recipients: the decode and validation of a 1000-recipient report against
-// a plain json.Unmarshal into the same struct (encoding/json), in alternating blocks of p2Block
-// decodes (blockbench.Pairs); ratio-median is the P2 target of BENCHMARKS.md, bytes-ratio its
-// memory. Run with -benchtime 60x for 60 pairs.
-func BenchmarkP2Decode1000Recipients(b *testing.B) {
-	body := bigReport(1000)
-	d := reportDecoder(b)
-	blockbench.Pairs(b, p2Block, func() {
-		var r gen.StatusReport
-		if err := stdjson.Unmarshal(body, &r); err != nil {
-			b.Fatal(err)
-		}
-	}, func() {
-		if _, err := d.Decode("application/json", body); err != nil {
-			b.Fatal(err)
-		}
-	})
 }
 
 // BenchmarkDecodeParts splits Decode into its steps, against encoding/json's struct decode, for

@@ -1,12 +1,12 @@
-// Package blockbench measures a library call against its baseline in alternating blocks, for
-// the performance benchmarks (BENCHMARKS.md).
+// The block method of the performance benchmarks (BENCHMARKS.md): a library call measured
+// against its baseline in alternating blocks.
 //
 // Interleaving single calls does not separate the two sides' costs: whatever a call leaves
 // running after it returns (connection bookkeeping, timers, goroutines that end late) lands in
 // the other side's window. In blocks of many calls, each side pays for its own leftover work,
 // as a user's process does. The figure is the median of the block ratios, with its p25–p75
 // spread; the interleaved per-call ratio is measured in the same run as a second figure.
-package blockbench
+package faxreport_test
 
 import (
 	"runtime"
@@ -35,7 +35,7 @@ func block(n int, call func()) side {
 	return side{elapsed, after.Mallocs - before.Mallocs, after.TotalAlloc - before.TotalAlloc}
 }
 
-// Pairs runs one pair of blocks of n calls per b.Loop iteration, raw's and lib's, alternating
+// pairs runs one pair of blocks of n calls per b.Loop iteration, raw's and lib's, alternating
 // which goes first, then n interleaved pairs of single calls (raw, lib). It reports:
 //
 //   - ratio-median, ratio-p25, ratio-p75: lib's time over raw's, per pair of blocks;
@@ -47,7 +47,7 @@ func block(n int, call func()) side {
 //
 // Run it with -benchtime Nx for N pairs; ns/op and the usual allocs/op cover a whole pair. It
 // returns lib's median time per call in each block, for figures of the caller's own.
-func Pairs(b *testing.B, n int, raw, lib func()) (libNsPerCall []float64) {
+func pairs(b *testing.B, n int, raw, lib func()) (libNsPerCall []float64) {
 	raw() // connections, caches and pools warmed outside the measure
 	lib()
 	var ratios, rawNs, libNs []float64
@@ -74,12 +74,12 @@ func Pairs(b *testing.B, n int, raw, lib func()) (libNsPerCall []float64) {
 		}
 	}
 	calls := float64(len(ratios) * n)
-	b.ReportMetric(Quantile(ratios, 0.5), "ratio-median")
-	b.ReportMetric(Quantile(ratios, 0.25), "ratio-p25")
-	b.ReportMetric(Quantile(ratios, 0.75), "ratio-p75")
+	b.ReportMetric(quantile(ratios, 0.5), "ratio-median")
+	b.ReportMetric(quantile(ratios, 0.25), "ratio-p25")
+	b.ReportMetric(quantile(ratios, 0.75), "ratio-p75")
 	b.ReportMetric(float64(interLib)/float64(interRaw), "interleaved-ratio")
-	b.ReportMetric(Quantile(libNs, 0.5), "lib-ns/call")
-	b.ReportMetric(Quantile(rawNs, 0.5), "raw-ns/call")
+	b.ReportMetric(quantile(libNs, 0.5), "lib-ns/call")
+	b.ReportMetric(quantile(rawNs, 0.5), "raw-ns/call")
 	b.ReportMetric(float64(libAll.allocs)/calls, "lib-allocs/call")
 	b.ReportMetric(float64(libAll.bytes)/calls, "lib-B/call")
 	b.ReportMetric(float64(rawAll.allocs)/calls, "raw-allocs/call")
@@ -88,9 +88,9 @@ func Pairs(b *testing.B, n int, raw, lib func()) (libNsPerCall []float64) {
 	return libNs
 }
 
-// Quantile returns the q-quantile of xs (linear interpolation between closest ranks), 0 for
+// quantile returns the q-quantile of xs (linear interpolation between closest ranks), 0 for
 // none. It sorts a copy.
-func Quantile(xs []float64, q float64) float64 {
+func quantile(xs []float64, q float64) float64 {
 	if len(xs) == 0 {
 		return 0
 	}
