@@ -121,7 +121,7 @@ func (b *batch) set(id string, r ReportResult) {
 }
 
 // resultOf is the outcome of a job whose report was read.
-func resultOf(r reportRead) ReportResult { return ReportResult{Report: r.report, JSON: r.body} }
+func resultOf(r reportRead) ReportResult { return ReportResult{Report: r.Value, JSON: r.JSON} }
 
 // notFetched is the outcome of a job left unread when ctx ended.
 func notFetched(ctx context.Context, id string) ReportResult {

@@ -106,7 +106,7 @@ const p2Block = 10
 // with -benchtime 60x for 60 pairs.
 func BenchmarkP2Decode1000Recipients(b *testing.B) {
 	body := bigReport(1000)
-	d, err := validate.NewDecoder[faxreport.Report](http.MethodGet, validate.ReportPath, http.StatusOK)
+	d, err := validate.NewDecoder[faxreport.Report]("StatusReport")
 	if err != nil {
 		b.Fatal(err)
 	}

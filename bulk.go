@@ -45,7 +45,7 @@ func (b *batch) bulkReadIn(ctx context.Context, i int, ids []string) (map[string
 		asked[id] = true
 	}
 	list, err := ask(ctx, c, call[validate.List[gen.StatusReport]]{
-		op: opBulkGet, method: http.MethodPost, body: &gen.BulkRequest{Action: actionGet, JobIds: ids}, decoder: c.decode.bulkReports, slots: b.slots,
+		op: opBulkGet, method: http.MethodPost, body: &gen.BulkRequest{Action: actionGet, JobIds: ids}, decoder: c.decode.reports, slots: b.slots,
 		accept: func(dc *dataCenter, _ int, list *validate.List[gen.StatusReport], err error) error {
 			if err != nil {
 				return err
@@ -71,7 +71,7 @@ func (b *batch) bulkReadIn(ctx context.Context, i int, ids []string) (map[string
 	}
 	found := make(map[string]reportRead, len(list.Items))
 	for n := range list.Items {
-		found[list.Items[n].JobID] = reportRead{report: &list.Items[n], body: list.Raw[n]}
+		found[list.Items[n].JobID] = reportRead{Value: &list.Items[n], JSON: list.Raw[n]}
 	}
 	return found, nil
 }
@@ -143,7 +143,7 @@ func (b *batch) readChunkEverywhere(ctx context.Context, ids []string) (map[stri
 				switch first, seen := found[id]; {
 				case !seen:
 					found[id], from[id] = r, i
-				case !bytes.Equal(first.body, r.body): // a job lives in one data center: an invariant broken
+				case !bytes.Equal(first.JSON, r.JSON): // a job lives in one data center: an invariant broken
 					c.warnDiffering(ctx, opBulkGet, id, from[id], i)
 				}
 			}

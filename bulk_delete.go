@@ -97,7 +97,7 @@ func (c *Client) deleteIn(ctx context.Context, dc *dataCenter, slots []chan stru
 	body := &gen.BulkRequest{Action: actionDelete, JobIds: pending} // each attempt sends the jobs still pending
 	bulkAttempts := 0
 	_, err := ask(ctx, c, call[gen.DeleteResultList]{
-		op: opBulkDelete, method: http.MethodPost, body: body, decoder: c.decode.bulkDeletion, slots: slots,
+		op: opBulkDelete, method: http.MethodPost, body: body, decoder: c.decode.deletions, slots: slots,
 		accept: func(dc *dataCenter, attempts int, list *gen.DeleteResultList, err error) error {
 			bulkAttempts = attempts
 			if err != nil {

@@ -41,7 +41,7 @@ func (c *Client) DeleteStatusReport(ctx context.Context, jobID string) (*DeleteR
 // deleted the report.
 func (c *Client) deleteCall(jobID string, earlier int) call[DeleteResult] {
 	return call[DeleteResult]{
-		op: opDelete, method: http.MethodDelete, jobID: jobID, decoder: c.decode.deletions,
+		op: opDelete, method: http.MethodDelete, jobID: jobID, decoder: c.decode.deletion,
 		accept: func(dc *dataCenter, attempts int, r *DeleteResult, err error) error {
 			return c.deleted(dc, jobID, earlier+attempts, r, err)
 		},

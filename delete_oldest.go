@@ -21,7 +21,7 @@ import (
 func (c *Client) DeleteOldestStatusReports(ctx context.Context) ([]DeleteResult, error) {
 	lists, errs := askEach(ctx, c, func(ctx context.Context, i int) ([]DeleteResult, error) {
 		list, err := ask(ctx, c, call[gen.DeleteResultList]{
-			op: opDeleteOldest, method: http.MethodDelete, decoder: c.decode.oldest, once: true,
+			op: opDeleteOldest, method: http.MethodDelete, decoder: c.decode.deletions, once: true,
 		}, c.dataCenters[i], nil)
 		if c.nothingThere(ctx, opDeleteOldest, c.dataCenters[i], err) {
 			return nil, nil

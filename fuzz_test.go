@@ -97,7 +97,7 @@ func (s *fuzzServer) client(f *testing.F) *faxreport.Client {
 func FuzzGetStatusReportResponse(f *testing.F) {
 	srv := newFuzzServer(f)
 	client := srv.client(f)
-	decoder, err := validate.NewDecoder[gen.StatusReport](http.MethodGet, validate.ReportPath, http.StatusOK)
+	decoder, err := validate.NewDecoder[gen.StatusReport]("StatusReport")
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package faxreport
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 
 	"github.com/faxreport/faxreport/internal/validate"
@@ -20,7 +19,7 @@ import (
 // job than the one asked for is an invalid response.
 func (c *Client) GetStatusReport(ctx context.Context, jobID string) (*Report, error) {
 	r, err := c.getReport(ctx, jobID, nil)
-	return r.report, err
+	return r.Value, err
 }
 
 // GetStatusReportJSON is GetStatusReport for callers that want the report exactly as the API
@@ -29,14 +28,11 @@ func (c *Client) GetStatusReport(ctx context.Context, jobID string) (*Report, er
 // the JSON).
 func (c *Client) GetStatusReportJSON(ctx context.Context, jobID string) (json.RawMessage, error) {
 	r, err := c.getReport(ctx, jobID, nil)
-	return r.body, err
+	return r.JSON, err
 }
 
 // reportRead is a report as one read gives it: its model, and its bytes as the API sent them.
-type reportRead struct {
-	report *Report
-	body   json.RawMessage
-}
+type reportRead = validate.WithJSON[Report]
 
 // getReport reads jobID's report from every data center, under GetStatusReport's rules, with
 // optional per-data-center request slots.
@@ -44,36 +40,25 @@ func (c *Client) getReport(ctx context.Context, jobID string, slots []chan struc
 	if err := checkJobID(jobID); err != nil {
 		return reportRead{}, err
 	}
-	raw, err := fetch(ctx, c, c.getCall(jobID, slots))
+	r, err := fetch(ctx, c, c.getCall(jobID, slots))
 	if err != nil {
 		return reportRead{}, err
 	}
-	return c.reportOf(jobID, raw)
+	return *r, nil
 }
 
 // getCall is the getStatusReport call for jobID: it accepts a report about that job.
-func (c *Client) getCall(jobID string, slots []chan struct{}) call[validate.Raw] {
-	return call[validate.Raw]{
-		op: opGet, method: http.MethodGet, jobID: jobID, decoder: c.decode.reports, slots: slots, bytes: rawBody,
-		accept: func(dc *dataCenter, _ int, raw *validate.Raw, err error) error {
+func (c *Client) getCall(jobID string, slots []chan struct{}) call[reportRead] {
+	return call[reportRead]{
+		op: opGet, method: http.MethodGet, jobID: jobID, decoder: c.decode.report, slots: slots, bytes: reportJSON,
+		accept: func(dc *dataCenter, _ int, r *reportRead, err error) error {
 			if err != nil {
 				return err
 			}
-			got, _ := raw.Doc.(map[string]any)["jobId"].(string) // validated: an object with a string jobId
-			return c.sameJob(dc, jobID, got)
+			return c.sameJob(dc, jobID, r.Value.JobID)
 		},
 	}
 }
 
-// rawBody is the body of a validated answer, as sent.
-func rawBody(raw *validate.Raw) []byte { return raw.Body }
-
-// reportOf is the report read as raw, with its model built from the document validated, not
-// parsed again.
-func (c *Client) reportOf(jobID string, raw *validate.Raw) (reportRead, error) {
-	r, err := reportModel().Of(raw.Doc)
-	if err != nil { // validation refuses what the model cannot hold (int32 in openapi.yaml): a spec bug
-		return reportRead{}, fmt.Errorf("faxreport: get job %s: %w: %s", quoteID(jobID), ErrInvalidResponse, c.scrub.String(err.Error()))
-	}
-	return reportRead{report: r, body: raw.Body}, nil
-}
+// reportJSON is a report's bytes, as sent.
+func reportJSON(r *reportRead) []byte { return r.JSON }

@@ -136,7 +136,7 @@ func (c *Client) leftOut(dc *dataCenter, invalid []invalidItem, doubtful []strin
 
 // listIn asks one data center for its listing. A 404 is an empty listing (see nothingThere).
 func (c *Client) listIn(ctx context.Context, dc *dataCenter) (page, error) {
-	list, err := ask(ctx, c, call[validate.List[gen.StatusReport]]{op: opList, method: http.MethodGet, decoder: c.decode.listing}, dc, nil)
+	list, err := ask(ctx, c, call[validate.List[gen.StatusReport]]{op: opList, method: http.MethodGet, decoder: c.decode.reports}, dc, nil)
 	if c.nothingThere(ctx, opList, dc, err) {
 		return page{}, nil
 	}

@@ -1,7 +1,6 @@
 package faxreport
 
 import (
-	"net/http"
 	"sync"
 
 	"github.com/faxreport/faxreport/gen"
@@ -28,38 +27,25 @@ func (c *Client) bodyLimit(op string) int64 {
 	return c.maxBody
 }
 
-// decoders are the validating decoders of the responses, built once per process. A report is
-// read with its bytes as sent (validate.Raw) and its model built from the document validated
-// (reportModel), so that one read gives both.
+// decoders are the validating decoders of the responses, built once per process: one per
+// schema of openapi.yaml that a 200 answers with.
 type decoders struct {
-	reports   *validate.Decoder[validate.Raw]
-	deletions *validate.Decoder[gen.DeleteResult]
-	// The reports resource as a whole: a listing, delete-oldest, and bulk answers by action.
-	listing      *validate.Decoder[validate.List[gen.StatusReport]]
-	oldest       *validate.Decoder[gen.DeleteResultList]
-	bulkReports  *validate.Decoder[validate.List[gen.StatusReport]] // with each report's JSON
-	bulkDeletion *validate.Decoder[gen.DeleteResultList]
+	report    *validate.Decoder[reportRead]                      // a report, with its bytes
+	deletion  *validate.Decoder[gen.DeleteResult]                // a deletion's result
+	reports   *validate.Decoder[validate.List[gen.StatusReport]] // a listing, a bulk GET's answer
+	deletions *validate.Decoder[gen.DeleteResultList]            // delete-oldest's, a bulk DELETE's
 }
 
 var loadDecoders = sync.OnceValues(func() (d decoders, err error) {
-	if d.reports, err = validate.NewRawDecoder(http.MethodGet, validate.ReportPath, http.StatusOK); err != nil {
+	if d.report, err = validate.NewWithJSONDecoder[Report]("StatusReport"); err != nil {
 		return d, err
 	}
-	if d.deletions, err = validate.NewDecoder[gen.DeleteResult](http.MethodDelete, validate.ReportPath, http.StatusOK); err != nil {
+	if d.deletion, err = validate.NewDecoder[gen.DeleteResult]("DeleteResult"); err != nil {
 		return d, err
 	}
-	if d.listing, err = validate.NewListDecoder[gen.StatusReport](http.MethodGet, validate.ReportsPath, http.StatusOK); err != nil {
+	if d.reports, err = validate.NewListDecoder[gen.StatusReport]("StatusReportList"); err != nil {
 		return d, err
 	}
-	if d.oldest, err = validate.NewDecoder[gen.DeleteResultList](http.MethodDelete, validate.ReportsPath, http.StatusOK); err != nil {
-		return d, err
-	}
-	if d.bulkReports, err = validate.NewSchemaListDecoder[gen.StatusReport]("StatusReportList", true); err != nil {
-		return d, err
-	}
-	d.bulkDeletion, err = validate.NewSchemaDecoder[gen.DeleteResultList]("DeleteResultList")
+	d.deletions, err = validate.NewDecoder[gen.DeleteResultList]("DeleteResultList")
 	return d, err
 })
-
-// reportModel builds a Report from a validated report document, once per process.
-var reportModel = sync.OnceValue(validate.NewModel[Report])

@@ -145,11 +145,11 @@ func (h *pushHandler) fly(fetch, work context.Context, jobID string, f *flight) 
 		switch {
 		case err != nil:
 			return err
-		case !IsReportFinal(p.report):
+		case !IsReportFinal(p.Value):
 			return ErrReportNotFinal
 		}
 		handling()
-		if err := h.json(work, jobID, p.body); err != nil {
+		if err := h.json(work, jobID, p.JSON); err != nil {
 			return &handleError{err}
 		}
 		return nil

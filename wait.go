@@ -108,7 +108,7 @@ func (e *WaitError) Unwrap() error { return e.Err }
 // that ended while the region was failing.
 func (c *Client) WaitForStatusReport(ctx context.Context, jobID string, opts WaitOptions) (*Report, error) {
 	final, err := c.wait(ctx, jobID, opts)
-	return final.report, err
+	return final.Value, err
 }
 
 // WaitForStatusReportJSON is WaitForStatusReport for callers that want the final report exactly
@@ -120,7 +120,7 @@ func (c *Client) WaitForStatusReport(ctx context.Context, jobID string, opts Wai
 // model of the last report seen that was not final, and its LastJSON that same report's bytes.
 func (c *Client) WaitForStatusReportJSON(ctx context.Context, jobID string, opts WaitOptions) (json.RawMessage, error) {
 	final, err := c.wait(ctx, jobID, opts)
-	return final.body, err
+	return final.JSON, err
 }
 
 // wait polls jobID's report until it is final, as WaitForStatusReport describes, and returns
@@ -151,7 +151,7 @@ func (c *Client) wait(ctx context.Context, jobID string, opts WaitOptions) (repo
 		p, err := c.getReport(ctx, jobID, nil)
 		stop.Polls++
 		switch {
-		case err == nil && IsReportFinal(p.report):
+		case err == nil && IsReportFinal(p.Value):
 			return p, nil
 		case ended(ctx): // the deadline or a cancel ended the poll, whatever else it says
 			return reportRead{}, stop.at(start, endedBy(ctx), lastErr)
@@ -159,7 +159,7 @@ func (c *Client) wait(ctx context.Context, jobID string, opts WaitOptions) (repo
 		lastErr = err
 		switch {
 		case err == nil:
-			stop.Last, stop.LastJSON = p.report, p.body
+			stop.Last, stop.LastJSON = p.Value, p.JSON
 		case endsWait(err):
 			return reportRead{}, err
 		case errors.Is(err, ErrNotFound):

@@ -121,18 +121,18 @@ func (w *manyWait) readEachIn(ctx context.Context, i int, ids []string) (map[str
 // first. The caller holds w.mu.
 func (w *manyWait) seen(ctx context.Context, j *waiting, i int, item reportRead) {
 	if j.seenIn >= 0 { // a job lives in one data center: an invariant broken
-		if !bytes.Equal(j.seen.body, item.body) {
+		if !bytes.Equal(j.seen.JSON, item.JSON) {
 			w.b.c.warnDiffering(ctx, opBulkGet, j.id, j.seenIn, i)
 		}
 		return
 	}
 	j.seen, j.seenIn = item, i
-	if IsReportFinal(item.report) {
+	if IsReportFinal(item.Value) {
 		w.finish(j, resultOf(item))
 		return
 	}
 	j.home = i
-	j.stop.Last, j.stop.LastJSON, j.lastErr = item.report, item.body, nil
+	j.stop.Last, j.stop.LastJSON, j.lastErr = item.Value, item.JSON, nil
 }
 
 // judge decides, at the end of a round, what became of a job not seen in it, and reports
@@ -191,10 +191,10 @@ func (w *manyWait) confirm(ctx context.Context, jobs []*waiting) {
 			defer w.mu.Unlock()
 			switch {
 			case ended(ctx): // the wait ends all pending jobs
-			case err == nil && IsReportFinal(item.report):
+			case err == nil && IsReportFinal(item.Value):
 				w.finish(j, resultOf(item))
 			case err == nil:
-				j.stop.Last, j.stop.LastJSON, j.lastErr = item.report, item.body, nil
+				j.stop.Last, j.stop.LastJSON, j.lastErr = item.Value, item.JSON, nil
 			case errors.Is(err, ErrNotFound):
 				w.finish(j, ReportResult{Err: j.stop.at(w.start, err, nil)})
 			case endsWait(err):
@@ -217,9 +217,9 @@ func endsWait(err error) bool {
 // readOneIn reads jobID's report in data center i alone, with the single-report call and its
 // retries.
 func (b *batch) readOneIn(ctx context.Context, i int, jobID string) (reportRead, error) {
-	raw, err := ask(ctx, b.c, b.c.getCall(jobID, b.slots), b.c.dataCenters[i], nil)
+	r, err := ask(ctx, b.c, b.c.getCall(jobID, b.slots), b.c.dataCenters[i], nil)
 	if err != nil {
 		return reportRead{}, err
 	}
-	return b.c.reportOf(jobID, raw)
+	return *r, nil
 }

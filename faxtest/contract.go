@@ -3,7 +3,6 @@ package faxtest
 import (
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -11,6 +10,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 
+	"github.com/faxreport/faxreport/gen"
 	"github.com/faxreport/faxreport/internal/endpoint"
 	"github.com/faxreport/faxreport/internal/validate"
 )
@@ -27,8 +27,8 @@ import (
 // To make a data center answer something outside the contract, inject a Fault with Malformed.
 
 // reportDecoder validates reports against the schema of the GET report 200 response.
-var reportDecoder = sync.OnceValues(func() (*validate.Decoder[validate.Raw], error) {
-	return validate.NewRawDecoder(http.MethodGet, validate.ReportPath, http.StatusOK)
+var reportDecoder = sync.OnceValues(func() (*validate.Decoder[gen.StatusReport], error) {
+	return validate.NewDecoder[gen.StatusReport]("StatusReport")
 })
 
 // checkedJobID returns the job ID of a report about to be stored, and panics when the report
@@ -38,11 +38,11 @@ func checkedJobID(body []byte) string {
 	if err != nil {
 		panic("faxtest: " + err.Error())
 	}
-	raw, err := decoder.Decode("application/json", body)
+	report, err := decoder.Decode("application/json", body)
 	if err != nil {
 		panic("faxtest: refusing a report that breaks openapi.yaml's StatusReport: " + err.Error())
 	}
-	id, _ := raw.Doc.(map[string]any)["jobId"].(string) // validated: an object with a string jobId
+	id := report.JobID
 	if err := endpoint.CheckPathParam("jobId", id); err != nil {
 		panic(fmt.Sprintf("faxtest: refusing a report that no client can ask for: %v", err))
 	}

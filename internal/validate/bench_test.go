@@ -4,7 +4,6 @@ import (
 	"bytes"
 	stdjson "encoding/json"
 	"fmt"
-	"net/http"
 	"reflect"
 	"testing"
 
@@ -64,7 +63,7 @@ func BenchmarkDecodeParts(b *testing.B) {
 }
 
 func reportDecoder(b *testing.B) *Decoder[gen.StatusReport] {
-	d, err := NewDecoder[gen.StatusReport](http.MethodGet, ReportPath, http.StatusOK)
+	d, err := NewDecoder[gen.StatusReport]("StatusReport")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package validate
 
 import (
 	stdjson "encoding/json"
-	"net/http"
 	"reflect"
 	"strings"
 	"testing"
@@ -98,7 +97,7 @@ func TestBuiltPointersShareNoMemory(t *testing.T) {
 // reference and its fields) hold their values while later reports are decoded and while
 // another report's fields are written.
 func TestDecodedReportPointersSurviveLaterDecodes(t *testing.T) {
-	d, err := NewDecoder[gen.StatusReport](http.MethodGet, ReportPath, http.StatusOK)
+	d, err := NewDecoder[gen.StatusReport]("StatusReport")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,10 +147,14 @@ func TestBuiltSliceHasAnArrayOfItsOwn(t *testing.T) {
 	}
 }
 
-// Model.Of refuses a document that does not fit the model, and returns no value with the error.
-// (That it builds what the model's Decoder builds is FuzzDecode's.)
-func TestModelOfADocumentThatDoesNotFit(t *testing.T) {
-	v, err := NewModel[gen.StatusReport]().Of(map[string]any{"jobId": "FJ", "pages": "one"})
+// A decoder's build refuses a document that does not fit the model, and returns no value with
+// the error.
+func TestBuildOfADocumentThatDoesNotFit(t *testing.T) {
+	d, err := NewDecoder[gen.StatusReport]("StatusReport")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := d.build(map[string]any{"jobId": "FJ", "pages": "one"}, nil)
 	if err == nil || v != nil || !strings.Contains(err.Error(), "pages") {
 		t.Fatalf("got %+v, %v; want no report and an error naming pages", v, err)
 	}

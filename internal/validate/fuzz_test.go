@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"mime"
-	"net/http"
 	"reflect"
 	"strings"
 	"testing"
@@ -35,18 +34,17 @@ const maxErrorLen = 1024
 //   - a *validate.Error that quotes the body only through httpbody.Excerpt and is otherwise
 //     short, so that no more than a bounded excerpt of a hostile body reaches an error message.
 //
-// The raw decoder accepts exactly the same bodies, and the model built from its document
-// (validate.Model) is the report: a raw read says what a model read says.
+// The decoder with JSON accepts exactly the same bodies, and its model is the report: a read
+// with the bytes says what a model read says.
 func FuzzDecode(f *testing.F) {
-	d, err := validate.NewDecoder[gen.StatusReport](http.MethodGet, validate.ReportPath, http.StatusOK)
+	d, err := validate.NewDecoder[gen.StatusReport]("StatusReport")
 	if err != nil {
 		f.Fatal(err)
 	}
-	rawDecoder, err := validate.NewRawDecoder(http.MethodGet, validate.ReportPath, http.StatusOK)
+	rawDecoder, err := validate.NewWithJSONDecoder[gen.StatusReport]("StatusReport")
 	if err != nil {
 		f.Fatal(err)
 	}
-	model := validate.NewModel[gen.StatusReport]()
 	doc, err := validate.Spec()
 	if err != nil {
 		f.Fatal(err)
@@ -116,7 +114,7 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("Decode modified its input")
 		}
 		body := bytes.TrimPrefix(sent, []byte("\ufeff")) // the JSON: a leading byte-order mark is ignored
-		checkRawAgrees(t, rawDecoder, model, contentType, sent, body, report, err)
+		checkRawAgrees(t, rawDecoder, contentType, sent, body, report, err)
 		if err != nil {
 			if report != nil {
 				t.Fatalf("Decode returned both a report and an error: %v", err)
@@ -167,9 +165,9 @@ func FuzzDecode(f *testing.F) {
 }
 
 // checkRawAgrees asserts that the raw decoder accepts what was sent exactly when the model
-// decoder did (report, err), that its Body is the JSON body (sent without a byte-order mark),
-// and that the model built from the raw document is that report.
-func checkRawAgrees(t *testing.T, rawDecoder *validate.Decoder[validate.Raw], model *validate.Model[gen.StatusReport], contentType string, sent, body []byte, report *gen.StatusReport, err error) {
+// decoder did (report, err), that its JSON is the body (sent without a byte-order mark),
+// and that its model is that report.
+func checkRawAgrees(t *testing.T, rawDecoder *validate.Decoder[validate.WithJSON[gen.StatusReport]], contentType string, sent, body []byte, report *gen.StatusReport, err error) {
 	t.Helper()
 	raw, rawErr := rawDecoder.Decode(contentType, sent)
 	if (rawErr == nil) != (err == nil) {
@@ -178,12 +176,11 @@ func checkRawAgrees(t *testing.T, rawDecoder *validate.Decoder[validate.Raw], mo
 	if rawErr != nil {
 		return
 	}
-	if !bytes.Equal(raw.Body, body) {
-		t.Fatalf("raw body %q, not the body %q", raw.Body, body)
+	if !bytes.Equal(raw.JSON, body) {
+		t.Fatalf("raw body %q, not the body %q", raw.JSON, body)
 	}
-	built, err := model.Of(raw.Doc)
-	if err != nil || !reflect.DeepEqual(built, report) {
-		t.Fatalf("model of the raw document: %+v, %v; the decoded report: %+v", built, err, report)
+	if !reflect.DeepEqual(raw.Value, report) {
+		t.Fatalf("model decoded with the JSON: %+v; the decoded report: %+v", raw.Value, report)
 	}
 }
 

@@ -10,8 +10,8 @@ import (
 	"github.com/faxreport/faxreport/internal/httpbody"
 )
 
-// List is a validated {"reports": [...]} body: its items as models, and (unless the decoder
-// was made without) each item's JSON exactly as the body has it, in the same order. A body
+// List is a validated {"reports": [...]} body: its items as models, and each item's JSON
+// exactly as the body has it, in the same order. A body
 // whose only faults are items that break the item schema is a List too: those items are left
 // out of Items and Raw and listed in Invalid.
 type List[T any] struct {
@@ -26,33 +26,25 @@ type List[T any] struct {
 // listKey is the member that holds a list body's items.
 const listKey = "reports"
 
-// NewListDecoder is NewDecoder for a response whose body is a list of items under "reports".
-func NewListDecoder[T any](method, path string, status int) (*Decoder[List[T]], error) {
-	schema, err := responseSchema(method, path, status)
+// NewListDecoder is NewDecoder for a list body, the component schema name (such as
+// "StatusReportList"), whose items are under "reports".
+func NewListDecoder[T any](name string) (*Decoder[List[T]], error) {
+	schema, err := componentSchema(name)
 	if err != nil {
 		return nil, err
 	}
-	return listDecoder[T](schema, true), nil
-}
-
-// listDecoder is the Decoder of a list body valid against schema. withRaw says whether the
-// List holds each item's JSON (Raw), which takes a second pass over the body; the JSON of the
-// items left out (InvalidRaw) is always there.
-func listDecoder[T any](schema *openapi3.Schema, withRaw bool) *Decoder[List[T]] {
 	convert := converterFor(reflect.TypeFor[[]T](), map[reflect.Type]*converter{})
 	keepsDoc := holdsInterface(reflect.TypeFor[T](), map[reflect.Type]bool{})
 	d := schemaDecoder(schema, keepsDoc, func(doc any, body []byte) (*List[T], error) {
 		obj, _ := doc.(map[string]any)
 		items, _ := obj[listKey].([]any)
 		l := new(List[T])
-		if withRaw {
-			var err error
-			if _, l.Raw, err = splitList(body); err != nil {
-				return nil, err
-			}
-			if len(l.Raw) != len(items) {
-				return nil, fmt.Errorf("%d items, %d raw", len(items), len(l.Raw))
-			}
+		var err error
+		if _, l.Raw, err = splitList(body); err != nil {
+			return nil, err
+		}
+		if len(l.Raw) != len(items) {
+			return nil, fmt.Errorf("%d items, %d raw", len(items), len(l.Raw))
 		}
 		if err := convert(reflect.ValueOf(&l.Items).Elem(), items); err != nil {
 			return nil, err
@@ -72,9 +64,7 @@ func listDecoder[T any](schema *openapi3.Schema, withRaw bool) *Decoder[List[T]]
 				continue
 			}
 			valid = append(valid, item.doc)
-			if withRaw {
-				l.Raw = append(l.Raw, item.raw)
-			}
+			l.Raw = append(l.Raw, item.raw)
 		}
 		if len(l.Invalid) == 0 {
 			return nil, failure
@@ -84,7 +74,7 @@ func listDecoder[T any](schema *openapi3.Schema, withRaw bool) *Decoder[List[T]]
 		}
 		return l, nil
 	}
-	return d
+	return d, nil
 }
 
 // listItem is one item of a list body, checked on its own.

@@ -1,7 +1,6 @@
 package validate
 
 import (
-	"net/http"
 	"strings"
 	"testing"
 
@@ -15,7 +14,7 @@ import (
 // each the JSON of its model's job, and one raw item per invalid item, whose error says where in
 // the list it is.
 func FuzzListDecode(f *testing.F) {
-	d, err := NewListDecoder[gen.StatusReport](http.MethodGet, ReportsPath, http.StatusOK)
+	d, err := NewListDecoder[gen.StatusReport]("StatusReportList")
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -53,26 +52,24 @@ func FuzzListDecode(f *testing.F) {
 	})
 }
 
-// A list decoder made without Raw still gives the JSON of the items it leaves out, which their
-// errors quote; one made with it gives each item's JSON as the body has it.
-func TestSchemaListDecoderRawOnlyWhenAsked(t *testing.T) {
+// A list decoder gives the JSON of the items it leaves out, which their errors quote, and each
+// valid item's JSON as the body has it.
+func TestListDecoderGivesEachItemsJSON(t *testing.T) {
 	report := `{ "pages":1, "jobId":"FJ1","recipientStatus":[{"number":"1","status":"OK","reason":"OK","durationInSecs":1}] }`
 	bad := `{"jobId":"FJBAD","recipientStatus":[],"pages":"x"}`
 	body := []byte(`{"reports":[` + report + `, ` + bad + `]}`)
-	for _, withRaw := range []bool{false, true} {
-		d, err := NewSchemaListDecoder[gen.StatusReport]("StatusReportList", withRaw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		l, err := d.Decode("application/json", body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(l.Items) != 1 || len(l.InvalidRaw) != 1 || string(l.InvalidRaw[0]) != bad {
-			t.Errorf("withRaw %t: %d items, invalid %q", withRaw, len(l.Items), l.InvalidRaw)
-		}
-		if withRaw && (len(l.Raw) != 1 || string(l.Raw[0]) != report) || !withRaw && l.Raw != nil {
-			t.Errorf("withRaw %t: raw %q", withRaw, l.Raw)
-		}
+	d, err := NewListDecoder[gen.StatusReport]("StatusReportList")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := d.Decode("application/json", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Items) != 1 || len(l.InvalidRaw) != 1 || string(l.InvalidRaw[0]) != bad {
+		t.Errorf("%d items, invalid %q", len(l.Items), l.InvalidRaw)
+	}
+	if len(l.Raw) != 1 || string(l.Raw[0]) != report {
+		t.Errorf("raw %q", l.Raw)
 	}
 }

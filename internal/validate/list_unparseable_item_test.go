@@ -2,7 +2,6 @@ package validate
 
 import (
 	"errors"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -17,7 +16,7 @@ const (
 
 func listDecoderForTest(t *testing.T) *Decoder[List[gen.StatusReport]] {
 	t.Helper()
-	d, err := NewListDecoder[gen.StatusReport](http.MethodGet, ReportsPath, http.StatusOK)
+	d, err := NewListDecoder[gen.StatusReport]("StatusReportList")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ package validate
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"mime"
@@ -82,7 +83,6 @@ func (e *Error) Error() string {
 // rejects duplicate object names and invalid UTF-8, and it is faster than encoding/json; the
 // document's objects are reused for the next body (see docParser).
 type Decoder[T any] struct {
-	mediaType string
 	schema    *openapi3.Schema
 	build     func(doc any, body []byte) (*T, error)
 	parsers   *docParsers
@@ -107,81 +107,57 @@ var visitOptions = []openapi3.SchemaValidationOption{
 	}),
 }
 
-// NewDecoder resolves the JSON schema of the response with the given status of operation
-// (method, path) in the spec.
-func NewDecoder[T any](method, path string, status int) (*Decoder[T], error) {
-	schema, err := responseSchema(method, path, status)
+// NewDecoder is the Decoder of the spec's component schema name (such as "StatusReport") into
+// the model T.
+func NewDecoder[T any](name string) (*Decoder[T], error) {
+	schema, err := componentSchema(name)
 	if err != nil {
 		return nil, err
 	}
-	return modelDecoder[T](schema), nil
-}
-
-// modelDecoder is the Decoder of schema into the model T.
-func modelDecoder[T any](schema *openapi3.Schema) *Decoder[T] {
-	model := NewModel[T]()
-	// A value with an interface field would hold parts of the document: then it is not reused.
-	keepsDoc := holdsInterface(reflect.TypeFor[T](), map[reflect.Type]bool{})
-	return schemaDecoder(schema, keepsDoc, func(doc any, _ []byte) (*T, error) { return model.Of(doc) })
-}
-
-// Model builds the model T from a validated document, as a Decoder of T does: for a caller that
-// holds a Raw (its Doc) and also wants the model, without parsing the body again.
-type Model[T any] struct{ convert converter }
-
-// NewModel builds T's converter; the Model is safe for concurrent use. Build it once.
-func NewModel[T any]() *Model[T] {
-	return &Model[T]{convert: converterFor(reflect.TypeFor[T](), map[reflect.Type]*converter{})}
-}
-
-// Of returns the T built from doc, a document a Decoder validated against T's schema (Raw.Doc).
-// The error of a document that does not fit T is the converter's, without the body.
-func (m *Model[T]) Of(doc any) (*T, error) {
-	v := new(T)
-	if err := m.convert(reflect.ValueOf(v).Elem(), doc); err != nil {
-		return nil, err
-	}
-	return v, nil
-}
-
-// Raw is a validated body byte for byte (without a leading byte-order mark, see Decode), with
-// the document it was validated as.
-type Raw struct {
-	Body []byte
-	Doc  any // the generic JSON document, as kin-openapi validated it
-}
-
-// NewRawDecoder is NewDecoder for callers that want the validated body byte for byte.
-func NewRawDecoder(method, path string, status int) (*Decoder[Raw], error) {
-	schema, err := responseSchema(method, path, status)
-	if err != nil {
-		return nil, err
-	}
-	return schemaDecoder(schema, true, func(doc any, body []byte) (*Raw, error) {
-		return &Raw{Body: append([]byte(nil), body...), Doc: doc}, nil
+	convert := converterFor(reflect.TypeFor[T](), map[reflect.Type]*converter{})
+	return schemaDecoder(schema, holdsInterface(reflect.TypeFor[T](), map[reflect.Type]bool{}), func(doc any, _ []byte) (*T, error) {
+		v := new(T)
+		if err := convert(reflect.ValueOf(v).Elem(), doc); err != nil {
+			return nil, err
+		}
+		return v, nil
 	}), nil
 }
 
-// responseSchema resolves the JSON schema of the response with the given status of operation
-// (method, path) in the spec.
-func responseSchema(method, path string, status int) (*openapi3.Schema, error) {
+// WithJSON is a validated body as a model and as sent, byte for byte (without a leading
+// byte-order mark, see Decode): one read gives both.
+type WithJSON[T any] struct {
+	Value *T
+	JSON  json.RawMessage // the body given to Decode: it shares its array
+}
+
+// NewWithJSONDecoder is NewDecoder for callers that also want the body as sent.
+func NewWithJSONDecoder[T any](name string) (*Decoder[WithJSON[T]], error) {
+	d, err := NewDecoder[T](name)
+	if err != nil {
+		return nil, err
+	}
+	return schemaDecoder(d.schema, d.keepsDoc, func(doc any, body []byte) (*WithJSON[T], error) {
+		v, err := d.build(doc, body)
+		if err != nil {
+			return nil, err
+		}
+		return &WithJSON[T]{Value: v, JSON: body}, nil
+	}), nil
+}
+
+// componentSchema resolves a named schema of the spec's components. Each response's schema is
+// one of them, by reference.
+func componentSchema(name string) (*openapi3.Schema, error) {
 	doc, err := Spec()
 	if err != nil {
 		return nil, err
 	}
-	item := doc.Paths.Value(path)
-	if item == nil || item.GetOperation(method) == nil {
-		return nil, fmt.Errorf("openapi.yaml has no operation %s %s", method, path)
+	ref := doc.Components.Schemas[name]
+	if ref == nil || ref.Value == nil {
+		return nil, fmt.Errorf("openapi.yaml has no schema %s", name)
 	}
-	resp := item.GetOperation(method).Responses.Status(status)
-	if resp == nil || resp.Value == nil {
-		return nil, fmt.Errorf("openapi.yaml has no %d response for %s %s", status, method, path)
-	}
-	content := resp.Value.Content.Get(jsonMediaType)
-	if content == nil || content.Schema == nil || content.Schema.Value == nil {
-		return nil, fmt.Errorf("openapi.yaml has no %s schema for %s %s %d", jsonMediaType, method, path, status)
-	}
-	return content.Schema.Value, nil
+	return ref.Value, nil
 }
 
 // utf8BOM is the UTF-8 byte-order mark, U+FEFF.
@@ -195,17 +171,17 @@ const jsonMediaType = "application/json"
 func schemaDecoder[T any](schema *openapi3.Schema, keepsDoc bool, build func(any, []byte) (*T, error)) *Decoder[T] {
 	names := map[string]string{}
 	schemaNames(schema, names, map[*openapi3.Schema]bool{})
-	return &Decoder[T]{mediaType: jsonMediaType, schema: schema, build: build, parsers: newDocParsers(names), keepsDoc: keepsDoc}
+	return &Decoder[T]{schema: schema, build: build, parsers: newDocParsers(names), keepsDoc: keepsDoc}
 }
 
 // Decode checks the content type and the body against the schema, then decodes the body.
 // A body that fails any check is never decoded into a partly zero-valued T. A leading UTF-8
 // byte-order mark is not part of the body's JSON (RFC 8259 §8.1 lets a parser ignore it): it is
-// dropped first, so a Raw's Body and a List's Raw hold the JSON without it.
+// dropped first, so a WithJSON's JSON and a List's Raw hold the JSON without it.
 func (d *Decoder[T]) Decode(contentType string, body []byte) (*T, error) {
 	body = bytes.TrimPrefix(body, utf8BOM)
-	if !hasMediaType(contentType, d.mediaType) {
-		return nil, &Error{Reason: "content type is not " + d.mediaType, Detail: httpbody.Excerpt([]byte(contentType)), Excerpt: httpbody.Excerpt(body)}
+	if !hasMediaType(contentType, jsonMediaType) {
+		return nil, &Error{Reason: "content type is not " + jsonMediaType, Detail: httpbody.Excerpt([]byte(contentType)), Excerpt: httpbody.Excerpt(body)}
 	}
 	parser := d.parsers.get()
 	defer d.parsers.put(parser, d.keepsDoc) // once nothing reads the document any more
