@@ -83,10 +83,10 @@ func (e *Error) Error() string {
 // rejects duplicate object names and invalid UTF-8, and it is faster than encoding/json; the
 // document's objects are reused for the next body (see docParser).
 type Decoder[T any] struct {
-	schema    *openapi3.Schema
-	build     func(doc any, body []byte) (*T, error)
-	parsers   *docParsers
-	keepsDoc  bool // the value holds the document: its objects are not reused
+	schema   *openapi3.Schema
+	build    func(doc any, body []byte) (*T, error)
+	parsers  *docParsers
+	keepsDoc bool // the value holds the document: its objects are not reused
 	// salvage, when set, is given a body that failed to parse or validate (and the failure, and
 	// the parser, to parse its parts), and returns what of it is valid, or the failure (a list
 	// keeps its valid items).
