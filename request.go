@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -66,27 +65,28 @@ func fetch[T any](ctx context.Context, c *Client, cl call[T]) (*T, error) {
 		}
 	}
 	won := new(atomic.Bool)
-	var seen *answers[T]
-	if cl.bytes != nil {
-		seen = &answers[T]{}
-	}
+	var first atomic.Pointer[answer] // with cl.bytes, the answer that wins: the first one
 	v, errs, ok := fanout.First(ctx, len(c.dataCenters), c.stragglerGrace, func(ctx context.Context, i int) (*T, error) {
 		if legDone != nil {
 			defer close(legDone[i])
 		}
 		v, err := ask(ctx, c, cl, c.dataCenters[i], won)
-		if err == nil && seen != nil {
-			seen.add(ctx, c, cl, i, v)
+		if err != nil || cl.bytes == nil {
+			return v, err
 		}
-		return v, err
+		mine := &answer{dc: i, bytes: cl.bytes(v)}
+		if !first.CompareAndSwap(nil, mine) {
+			if winner := first.Load(); !bytes.Equal(winner.bytes, mine.bytes) {
+				c.warnDiffering(ctx, cl.op, cl.jobID, winner.dc, i)
+			}
+			return nil, fanout.ErrStraggler
+		}
+		return v, nil
 	})
 	if !ok {
 		return nil, c.notFoundOrRegionError(ctx, cl.op, cl.jobID, errs)
 	}
 	won.Store(true)
-	if seen != nil {
-		seen.decide(ctx, c, cl, v)
-	}
 	for i, done := range legDone {
 		select {
 		case <-done:
@@ -183,55 +183,12 @@ type notFoundError struct {
 func (e *notFoundError) Error() string { return e.text }
 func (e *notFoundError) Unwrap() error { return e.first }
 
-// answers keeps the successful answers of a fan-out to compare them with the winner's: a job
-// lives in one data center, so two that answer it differently break an invariant of the
-// service, which is logged at warn level (the winner's answer is still the one returned).
-type answers[T any] struct {
-	mu      sync.Mutex
-	winner  *T
-	decided bool
-	winDC   int
-	others  []answer[T]
-}
-
-type answer[T any] struct {
-	dc int
-	v  *T
-}
-
-// add records data center dc's answer; once the winner is known, it is compared at once.
-func (a *answers[T]) add(ctx context.Context, c *Client, cl call[T], dc int, v *T) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if !a.decided {
-		a.others = append(a.others, answer[T]{dc, v})
-		return
-	}
-	a.compare(ctx, c, cl, dc, v)
-}
-
-// decide names the winner and compares it with the answers that came before it was known.
-func (a *answers[T]) decide(ctx context.Context, c *Client, cl call[T], winner *T) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.decided, a.winner = true, winner
-	for _, o := range a.others {
-		if o.v == winner {
-			a.winDC = o.dc
-		}
-	}
-	for _, o := range a.others {
-		if o.v != winner {
-			a.compare(ctx, c, cl, o.dc, o.v)
-		}
-	}
-	a.others = nil
-}
-
-func (a *answers[T]) compare(ctx context.Context, c *Client, cl call[T], dc int, v *T) {
-	if !bytes.Equal(cl.bytes(v), cl.bytes(a.winner)) {
-		c.warnDiffering(ctx, cl.op, cl.jobID, a.winDC, dc)
-	}
+// answer is a data center's answer that passed accept, as bytes to compare: a job lives in one
+// data center, so two that answer it differently break an invariant of the service, which is
+// logged at warn level (the first answer is still the one returned).
+type answer struct {
+	dc    int
+	bytes []byte
 }
 
 // warnDiffering logs that data centers used and ignored answered differently about one job.
