@@ -64,7 +64,24 @@ func (o BatchOptions) concurrency() (int, error) {
 // At most opts.Concurrency chunks, or jobs asked one by one, are handled at once, and at most
 // that many requests are in flight to each data center.
 func (c *Client) GetStatusReports(ctx context.Context, jobIDs []string, opts BatchOptions) []ReportResult {
-	return c.getBatch(ctx, jobIDs, opts)
+	workers, err := opts.concurrency()
+	b := c.newBatch(jobIDs, workers, err)
+	var mu sync.Mutex
+	var confirm []string
+	var g errgroup.Group
+	g.SetLimit(workers)
+	for _, chunk := range chunks(b.jobs.ids) {
+		g.Go(func() error {
+			unreturned := b.readChunk(ctx, chunk)
+			mu.Lock()
+			confirm = append(confirm, unreturned...)
+			mu.Unlock()
+			return nil
+		})
+	}
+	_ = g.Wait() // each job keeps its own error
+	b.getEach(ctx, confirm)
+	return b.jobs.all()
 }
 
 // batch is one call of GetStatusReports, or the reads of a many-job wait.
@@ -90,28 +107,6 @@ func (c *Client) requestSlots(n int) []chan struct{} {
 		slots[i] = make(chan struct{}, n)
 	}
 	return slots
-}
-
-// getBatch is GetStatusReports.
-func (c *Client) getBatch(ctx context.Context, jobIDs []string, opts BatchOptions) []ReportResult {
-	workers, err := opts.concurrency()
-	b := c.newBatch(jobIDs, workers, err)
-	var mu sync.Mutex
-	var confirm []string
-	var g errgroup.Group
-	g.SetLimit(workers)
-	for _, chunk := range chunks(b.jobs.ids) {
-		g.Go(func() error {
-			unreturned := b.readChunk(ctx, chunk)
-			mu.Lock()
-			confirm = append(confirm, unreturned...)
-			mu.Unlock()
-			return nil
-		})
-	}
-	_ = g.Wait() // each job keeps its own error
-	b.getEach(ctx, confirm)
-	return b.jobs.all()
 }
 
 // set stores the outcome of job id.

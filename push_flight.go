@@ -135,34 +135,22 @@ func (h *pushHandler) fly(fetch, work context.Context, jobID string, f *flight) 
 			err = &handlePanic{value: p}
 		}
 	}()
-	handling := func() {
-		h.flights.mu.Lock()
-		f.handling = true
-		h.flights.mu.Unlock()
-	}
-	if h.json != nil {
-		p, err := h.client.getReport(fetch, jobID, nil)
-		switch {
-		case err != nil:
-			return err
-		case !IsReportFinal(p.Value):
-			return ErrReportNotFinal
-		}
-		handling()
-		if err := h.json(work, jobID, p.JSON); err != nil {
-			return &handleError{err}
-		}
-		return nil
-	}
-	report, err := h.client.GetStatusReport(fetch, jobID)
+	p, err := h.client.getReport(fetch, jobID, nil)
 	switch {
 	case err != nil:
 		return err
-	case !IsReportFinal(report):
+	case !IsReportFinal(p.Value):
 		return ErrReportNotFinal
 	}
-	handling()
-	if err := h.handle(work, report); err != nil {
+	h.flights.mu.Lock()
+	f.handling = true
+	h.flights.mu.Unlock()
+	if h.json != nil {
+		err = h.json(work, jobID, p.JSON)
+	} else {
+		err = h.handle(work, p.Value)
+	}
+	if err != nil {
 		return &handleError{err}
 	}
 	return nil

@@ -133,19 +133,12 @@ func (c *Client) wait(ctx context.Context, jobID string, opts WaitOptions) (repo
 	if err := checkJobID(jobID); err != nil {
 		return reportRead{}, err
 	}
-	if cfg.maxWait > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, cfg.maxWait)
-		defer cancel()
-	}
-	delays := &backoff.ExponentialBackOff{
-		InitialInterval: cfg.minDelay, MaxInterval: cfg.maxDelay,
-		Multiplier: 1.5, RandomizationFactor: 0.5,
-	}
-	delays.Reset()
+	ctx, cancel := cfg.bound(ctx)
+	defer cancel()
+	polls := cfg.schedule()
 	stop := &WaitError{JobID: jobID}
 	start := time.Now()
-	notFound, lastPoll := 0, false
+	notFound := 0
 	var lastErr error // the error of the last poll that the deadline did not cut, nil for a report
 	for {
 		p, err := c.getReport(ctx, jobID, nil)
@@ -167,17 +160,8 @@ func (c *Client) wait(ctx context.Context, jobID string, opts WaitOptions) (repo
 				return reportRead{}, stop.at(start, err, nil)
 			}
 		}
-		if lastPoll {
-			return reportRead{}, stop.at(start, context.DeadlineExceeded, lastErr)
-		}
-		var delay time.Duration
-		delay, lastPoll = nextPoll(ctx, delays, cfg.minDelay)
-		timer := time.NewTimer(delay)
-		select {
-		case <-timer.C:
-		case <-ctx.Done():
-			timer.Stop()
-			return reportRead{}, stop.at(start, context.Cause(ctx), lastErr)
+		if err := polls.next(ctx, time.Now()); err != nil {
+			return reportRead{}, stop.at(start, err, lastErr)
 		}
 	}
 }
@@ -237,15 +221,51 @@ func (e *stoppedAfter) Unwrap() []error { return []error{e.why, e.last} }
 // quotes another: one prefix is enough.
 func withoutPrefix(err error) string { return strings.TrimPrefix(fmt.Sprint(err), "faxreport: ") }
 
-// nextPoll returns the delay before the next poll: the backoff's, and at least min. When the
-// deadline would come first, the next poll is the last: it comes halfway to the deadline, so
-// that it has time to be answered, and last is true.
-func nextPoll(ctx context.Context, delays backoff.BackOff, min time.Duration) (delay time.Duration, last bool) {
-	delay = max(delays.NextBackOff(), min)
-	if deadline, has := ctx.Deadline(); has {
-		if left := time.Until(deadline); left <= delay {
-			return max(left/2, 0), true
-		}
+// bound is ctx bounded by MaxWait, when there is one.
+func (cfg waitConfig) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	if cfg.maxWait > 0 {
+		return context.WithTimeout(ctx, cfg.maxWait)
 	}
-	return delay, false
+	return context.WithCancel(ctx)
+}
+
+// schedule paces the polls of a wait: delays that grow from the minimum to the maximum poll
+// interval with jitter, and the last poll halfway to the deadline.
+type schedule struct {
+	delays backoff.ExponentialBackOff
+	min    time.Duration
+	last   bool // the poll just made was the last one
+}
+
+func (cfg waitConfig) schedule() *schedule {
+	s := &schedule{min: cfg.minDelay, delays: backoff.ExponentialBackOff{
+		InitialInterval: cfg.minDelay, MaxInterval: cfg.maxDelay, Multiplier: 1.5, RandomizationFactor: 0.5,
+	}}
+	s.delays.Reset()
+	return s
+}
+
+// next waits for the next poll, counting its delay from since (and never less than the minimum
+// from now), and returns nil then; or why the wait stops instead: context.DeadlineExceeded
+// after the last poll, or the context's cause when it ends first. When the deadline would come
+// before the next delay ends, the next poll is the last: it comes halfway to the deadline, so
+// that it has time to be answered.
+func (s *schedule) next(ctx context.Context, since time.Time) error {
+	if s.last {
+		return context.DeadlineExceeded
+	}
+	delay := max(s.delays.NextBackOff(), s.min)
+	if deadline, has := ctx.Deadline(); has && time.Until(deadline) <= delay {
+		delay, s.last = max(time.Until(deadline)/2, 0), true
+	} else {
+		delay = max(delay-time.Since(since), s.min)
+	}
+	timer := time.NewTimer(delay)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
 }

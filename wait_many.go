@@ -5,8 +5,6 @@ import (
 	"errors"
 	"sync"
 	"time"
-
-	"github.com/cenkalti/backoff/v5"
 )
 
 // WaitForStatusReports waits for many jobs at once, as WaitForStatusReport waits for one, and
@@ -41,7 +39,30 @@ import (
 // WaitForStatusReport's; invalid ones are every job's error. A panic in final stops the wait
 // and goes on, with the same value, in the goroutine that called WaitForStatusReports.
 func (c *Client) WaitForStatusReports(ctx context.Context, jobIDs []string, final func(ReportResult), opts WaitOptions) []ReportResult {
-	return c.waitMany(ctx, jobIDs, final, opts)
+	cfg := opts.config()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	w := &manyWait{cfg: cfg, start: time.Now(), final: final, cancel: cancel}
+	w.b = c.newBatch(jobIDs, DefaultConcurrency, nil)
+	for _, r := range w.b.jobs.results { // the invalid IDs' errors, handed over at once
+		if r.Err != nil {
+			w.report(r)
+		}
+	}
+	w.jobs = make([]*waiting, len(w.b.jobs.ids))
+	for n, id := range w.b.jobs.ids {
+		w.jobs[n] = &waiting{id: id, home: everywhere, stop: WaitError{JobID: id}}
+	}
+	w.pending = len(w.jobs)
+	if err := cfg.check(); err != nil {
+		w.endAll(func(*waiting) error { return err })
+	} else {
+		w.run(ctx)
+	}
+	if w.panicked { // in the caller's goroutine, where it can be recovered
+		panic(w.panicVal)
+	}
+	return w.b.jobs.all()
 }
 
 // waiting is one distinct job of a many-job wait.
@@ -74,50 +95,14 @@ type manyWait struct {
 	cancel   context.CancelCauseFunc
 }
 
-// waitMany is WaitForStatusReports.
-func (c *Client) waitMany(ctx context.Context, jobIDs []string, final func(ReportResult), opts WaitOptions) []ReportResult {
-	cfg := opts.config()
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	w := &manyWait{cfg: cfg, start: time.Now(), final: final, cancel: cancel}
-	w.b = c.newBatch(jobIDs, DefaultConcurrency, nil)
-	for _, r := range w.b.jobs.results { // the invalid IDs' errors, handed over at once
-		if r.Err != nil {
-			w.report(r)
-		}
-	}
-	w.jobs = make([]*waiting, len(w.b.jobs.ids))
-	for n, id := range w.b.jobs.ids {
-		w.jobs[n] = &waiting{id: id, home: everywhere, stop: WaitError{JobID: id}}
-	}
-	w.pending = len(w.jobs)
-	if err := cfg.check(); err != nil {
-		w.endAll(func(*waiting) error { return err })
-	} else {
-		w.run(ctx)
-	}
-	if w.panicked { // in the caller's goroutine, where it can be recovered
-		panic(w.panicVal)
-	}
-	return w.b.jobs.all()
-}
-
 // run polls in rounds until no job is pending or the deadline comes, as wait does for one job,
 // except that the delay before a round runs from the start of the round before, not its end
 // (but it is never shorter than the minimum poll interval): so a job is asked at most one
 // delay apart, however long the rounds of many jobs take.
 func (w *manyWait) run(ctx context.Context) {
-	if w.cfg.maxWait > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, w.cfg.maxWait)
-		defer cancel()
-	}
-	delays := &backoff.ExponentialBackOff{
-		InitialInterval: w.cfg.minDelay, MaxInterval: w.cfg.maxDelay,
-		Multiplier: 1.5, RandomizationFactor: 0.5,
-	}
-	delays.Reset()
-	lastPoll := false
+	ctx, cancel := w.cfg.bound(ctx)
+	defer cancel()
+	polls := w.cfg.schedule()
 	for w.pending > 0 {
 		started := time.Now()
 		w.round(ctx)
@@ -127,21 +112,10 @@ func (w *manyWait) run(ctx context.Context) {
 			return
 		case w.pending == 0:
 			return
-		case lastPoll:
-			w.endAll(func(j *waiting) error { return j.stop.at(w.start, context.DeadlineExceeded, j.lastErr) })
-			return
 		}
-		var delay time.Duration
-		delay, lastPoll = nextPoll(ctx, delays, w.cfg.minDelay)
-		if !lastPoll { // the delay runs from the round's start: a round of many jobs takes a while
-			delay = max(delay-time.Since(started), w.cfg.minDelay)
-		}
-		timer := time.NewTimer(delay)
-		select {
-		case <-timer.C:
-		case <-ctx.Done():
-			timer.Stop()
-			w.endAll(func(j *waiting) error { return j.stop.at(w.start, context.Cause(ctx), j.lastErr) })
+		// The delay runs from the round's start: a round of many jobs takes a while.
+		if err := polls.next(ctx, started); err != nil {
+			w.endAll(func(j *waiting) error { return j.stop.at(w.start, err, j.lastErr) })
 			return
 		}
 	}
