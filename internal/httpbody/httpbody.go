@@ -17,43 +17,19 @@ var ErrTooLarge = errors.New("response body too large")
 // ExcerptBytes is the most of a body that an error message ever quotes.
 const ExcerptBytes = 120
 
-// firstBuffer is the most that Read allocates before any byte has arrived.
-const firstBuffer = 16 << 10
-
 // Read reads r to the end, or fails with ErrTooLarge as soon as more than limit bytes arrive.
 // It never holds more than limit+1 bytes of a refused body, and its buffer grows with the data
-// that has arrived, never with what was announced: size, the length the response announced
-// (-1 if unknown), only sizes the first buffer (up to 16 KiB) and caps the growth.
+// that has arrived (io.ReadAll), never with what was announced: size, the length the response
+// announced (-1 if unknown), only refuses at once a body announced larger than limit.
 func Read(r io.Reader, size, limit int64) ([]byte, error) {
 	if size > limit {
 		return nil, fmt.Errorf("%w: %d bytes announced, more than %d", ErrTooLarge, size, limit)
 	}
-	// The buffer has room for one byte more than expected: EOF is seen without growing.
-	want := limit + 1
-	if size >= 0 {
-		want = size + 1
-	}
-	b := make([]byte, 0, min(want, firstBuffer))
-	lr := &io.LimitedReader{R: r, N: limit + 1}
-	for {
-		if len(b) == cap(b) && int64(cap(b)) <= limit {
-			// Double, but not past the announced size (+1) while the body keeps to it.
-			grown := int64(2 * cap(b))
-			if int64(cap(b)) < want {
-				grown = min(grown, want)
-			}
-			b = append(make([]byte, 0, min(grown, limit+1)), b...)
-		}
-		n, err := lr.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	if int64(len(b)) > limit {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	switch {
+	case err != nil:
+		return nil, err
+	case int64(len(b)) > limit:
 		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, limit)
 	}
 	return b, nil

@@ -33,6 +33,9 @@ func TestReadGrowsWithTheDataNotTheAnnouncement(t *testing.T) {
 	}
 }
 
+// firstBuffer bounds the buffer Read may offer before any data came.
+const firstBuffer = 16 << 10
+
 type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
