@@ -49,7 +49,7 @@ func (w *manyWait) round(ctx context.Context) {
 	var confirm []*waiting
 	w.mu.Lock()
 	for _, j := range w.jobs {
-		if !j.done && w.judge(j) {
+		if !j.done && w.judge(ctx, j) {
 			confirm = append(confirm, j)
 		}
 	}
@@ -138,14 +138,16 @@ func (w *manyWait) seen(ctx context.Context, j *waiting, i int, item reportRead)
 // judge decides, at the end of a round, what became of a job not seen in it, and reports
 // whether it is past the not-found limit and must be confirmed. A failure that no poll can
 // change ends its wait; another is "not yet". A round in which every data center asked answered
-// without it counts toward the limit, and the job is asked everywhere again. The caller holds
-// w.mu.
-func (w *manyWait) judge(j *waiting) (confirm bool) {
+// without it counts toward the limit, and the job is asked everywhere again. A failure's
+// *RegionError names each data center that failed, and the others (which answered without the
+// job, this round or, for one not asked, before the job's home showed it) as not holding it.
+// The caller holds w.mu.
+func (w *manyWait) judge(ctx context.Context, j *waiting) (confirm bool) {
 	switch {
 	case j.seenIn >= 0:
 		return false
 	case j.failed != nil:
-		err := w.regionError(j)
+		err := w.b.c.regionError(ctx, j.id, j.failed)
 		if endsWait(err) {
 			w.finish(j, ReportResult{Err: err})
 		}
@@ -162,21 +164,6 @@ func (w *manyWait) judge(j *waiting) (confirm bool) {
 // comes first says so.
 func (w *manyWait) notShown(j *waiting) error {
 	return fmt.Errorf("faxreport: %w: job %s: in none of %d data centers", ErrNotFound, w.b.c.quoteAnswered(j.id), len(w.b.c.dataCenters))
-}
-
-// regionError is the error of a round in which some data center asked about j failed, naming
-// each, and the others as not holding it.
-func (w *manyWait) regionError(j *waiting) *RegionError {
-	e := &RegionError{JobID: j.id}
-	for i, dc := range w.b.c.dataCenters {
-		switch {
-		case j.failed[i] != nil:
-			e.Failed = append(e.Failed, &EndpointError{Endpoint: dc.url, Err: j.failed[i]})
-		case j.home == everywhere || j.home == i:
-			e.NotFound = append(e.NotFound, dc.url)
-		}
-	}
-	return e
 }
 
 // confirm reads each of jobs, past the not-found limit, with the single-report call in every
