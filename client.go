@@ -141,7 +141,7 @@ func New(cfg Config) (*Client, error) {
 		},
 	}
 	c.http, c.attemptTimeout = newHTTPClient(cfg.HTTPClient, cmp.Or(cfg.MaxConnsPerDataCenter, DefaultMaxConnsPerDataCenter))
-	c.attemptCause = &attemptTimeoutError{c.attemptTimeout}
+	c.attemptCause = attemptTimeoutCause(c.attemptTimeout)
 	seen := map[string]bool{}
 	for _, raw := range urls {
 		base, err := endpoint.Parse(raw, cfg.AllowInsecureHTTP)

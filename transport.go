@@ -119,18 +119,11 @@ func baseTransport() *http.Transport {
 // data center that never answers cannot hold a call without a deadline forever.
 const attemptTimeout = 60 * time.Second
 
-// attemptTimeoutError is the cause of an attempt that outlived the client's attempt timeout.
-type attemptTimeoutError struct{ after time.Duration }
-
-func (e *attemptTimeoutError) Error() string {
-	return fmt.Sprintf("no complete answer within the attempt timeout (%v)", e.after)
+// attemptTimeoutCause is the cause of an attempt that outlived the attempt timeout d: it
+// matches context.DeadlineExceeded, as net/http's own timeout errors do.
+func attemptTimeoutCause(d time.Duration) error {
+	return fmt.Errorf("no complete answer within the attempt timeout (%v): %w", d, context.DeadlineExceeded)
 }
-
-// Timeout reports true, as net.Error's Timeout does for a timeout.
-func (e *attemptTimeoutError) Timeout() bool { return true }
-
-// Is matches context.DeadlineExceeded, as net/http's own timeout errors do.
-func (e *attemptTimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
 
 // ownHTTPClient returns a copy of hc that the client can rely on: it has a timeout, and it
 // follows a redirect only where hc's own policy allows it and only to the same host without

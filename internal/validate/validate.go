@@ -53,24 +53,18 @@ type Error struct {
 func (e *Error) Error() string {
 	var b strings.Builder
 	if e.Field != "" {
-		b.WriteString("field ")
-		b.WriteString(e.Field)
+		b.WriteString("field " + e.Field)
 		if e.Job != "" {
-			b.WriteString(" (job ")
-			b.WriteString(strconv.Quote(httpbody.Truncate(e.Job, maxJob)))
-			b.WriteString(")")
+			fmt.Fprintf(&b, " (job %q)", httpbody.Truncate(e.Job, maxJob))
 		}
 		b.WriteString(": ")
 	}
 	b.WriteString(e.Reason)
 	if e.Detail != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Detail)
+		b.WriteString(": " + e.Detail)
 	}
 	if e.Excerpt != "" {
-		b.WriteString(" (body ")
-		b.WriteString(e.Excerpt)
-		b.WriteString(")")
+		b.WriteString(" (body " + e.Excerpt + ")")
 	}
 	return b.String()
 }
