@@ -48,7 +48,7 @@ func TestAttemptTimeoutEndsAnAttemptThatNeverAnswers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			c.attemptTimeout, c.attemptCause = 100*time.Millisecond, attemptTimeoutCause(100 * time.Millisecond)
+			c.attemptTimeout, c.attemptCause = 100*time.Millisecond, attemptTimeoutCause(100*time.Millisecond)
 			jobID := "FJJ66GHGX105ZZBIELVCN1"
 			// A bound for the test alone, far beyond the attempts': reaching it is a failure.
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
@@ -70,7 +71,7 @@ func (c *Client) GetStatusReports(ctx context.Context, jobIDs []string, opts Bat
 	var confirm []string
 	var g errgroup.Group
 	g.SetLimit(workers)
-	for _, chunk := range chunks(b.jobs.ids) {
+	for chunk := range slices.Chunk(b.jobs.ids, ListLimit) { // a bulk request carries at most ListLimit
 		g.Go(func() error {
 			unreturned := b.readChunk(ctx, chunk)
 			mu.Lock()

@@ -22,19 +22,6 @@ const (
 	actionDelete = "DELETE"
 )
 
-// chunks splits ids into runs of at most ListLimit, the most a bulk request may carry.
-func chunks(ids []string) [][]string {
-	var out [][]string
-	for len(ids) > ListLimit {
-		out = append(out, ids[:ListLimit:ListLimit])
-		ids = ids[ListLimit:]
-	}
-	if len(ids) > 0 {
-		out = append(out, ids)
-	}
-	return out
-}
-
 // bulkReadIn reads the reports of ids (at most ListLimit) from data center i in one bulk GET,
 // with retries, and returns the reports found by job. An item that breaks the contract, one
 // about a job not asked for, or a job listed twice makes the whole answer invalid.

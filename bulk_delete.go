@@ -48,7 +48,7 @@ func (c *Client) DeleteStatusReports(ctx context.Context, jobIDs []string, opts 
 	slots := c.requestSlots(workers)
 	var g errgroup.Group
 	g.SetLimit(workers)
-	for _, chunk := range chunks(jobs.ids) {
+	for chunk := range slices.Chunk(jobs.ids, ListLimit) { // a bulk request carries at most ListLimit
 		g.Go(func() error {
 			outcomes, _ := askEach(ctx, c, func(ctx context.Context, i int) ([]error, error) {
 				return c.deleteIn(ctx, c.dataCenters[i], slots, workers, chunk), nil

@@ -13,6 +13,8 @@ import (
 
 	"github.com/go-json-experiment/json"
 	"golang.org/x/text/encoding/ianaindex"
+
+	"github.com/faxreport/faxreport/internal/httpbody"
 )
 
 // The formats of a push body.
@@ -116,7 +118,8 @@ func jsonJobIDs(body []byte) ([]string, error) {
 			if jobID, ok := v["jobId"]; ok {
 				s, ok := jobID.(string)
 				if !ok {
-					return fmt.Errorf("a jobId is %s, not a string", jsonKind(jobID))
+					value, _ := json.Marshal(jobID)
+					return fmt.Errorf("a jobId is not a string: %s", httpbody.Excerpt(value))
 				}
 				jobIDs = append(jobIDs, s)
 				return nil
@@ -136,23 +139,6 @@ func jsonJobIDs(body []byte) ([]string, error) {
 		return nil
 	}
 	return jobIDs, walk(doc)
-}
-
-// jsonKind names the JSON kind of a decoded value, for errors.
-func jsonKind(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "a boolean"
-	case float64:
-		return "a number"
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "an object"
-	}
-	return "a string"
 }
 
 // ParsePush returns the job IDs of a status push's body, for those who mount a receiver of their

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
@@ -33,9 +34,7 @@ func (w *manyWait) round(ctx context.Context) {
 	g := new(errgroup.Group)
 	g.SetLimit(DefaultConcurrency)
 	for i, jobs := range asks {
-		for len(jobs) > 0 {
-			chunk := jobs[:min(len(jobs), ListLimit)]
-			jobs = jobs[len(chunk):]
+		for chunk := range slices.Chunk(jobs, ListLimit) {
 			g.Go(func() error {
 				w.readIn(ctx, i, chunk)
 				return nil
