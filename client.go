@@ -2,6 +2,7 @@ package faxreport
 
 import (
 	"cmp"
+	"encoding/base64"
 	"context"
 	"fmt"
 	"log/slog"
@@ -30,7 +31,9 @@ type Client struct {
 	stragglerGrace time.Duration // stragglerGrace, which a test may lengthen
 	attemptCause   error         // the error of an attempt that outlived attemptTimeout
 	dataCenters    []*dataCenter
-	editors        []gen.RequestEditorFn // auth and user agent, applied to every request
+	// The Authorization and User-Agent values of every request, one slice each, shared: a
+	// request's headers are never changed once built (http.RoundTripper's contract).
+	authorization, userAgent []string
 	retry          retry.Policy
 	maxBody        int64 // the cap on a body about one job
 	maxListBody    int64 // the cap on a listing's or a bulk answer's body
@@ -130,16 +133,9 @@ func New(cfg Config) (*Client, error) {
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	// One value slice per header for every request: a request's headers are never changed once
-	// built (http.RoundTripper's contract), and the slice is full, so an Add copies it.
-	userAgent := []string{cmp.Or(cfg.UserAgent, "faxreport-go/"+Version)}
-	c.editors = []gen.RequestEditorFn{
-		endpoint.BasicAuth(cfg.Username, cfg.Password, cfg.AllowInsecureHTTP),
-		func(_ context.Context, req *http.Request) error {
-			req.Header["User-Agent"] = userAgent
-			return nil
-		},
-	}
+	credentials := base64.StdEncoding.EncodeToString([]byte(cfg.Username + ":" + cfg.Password))
+	c.authorization = []string{"Basic " + credentials} // as http.Request.SetBasicAuth sets it
+	c.userAgent = []string{cmp.Or(cfg.UserAgent, "faxreport-go/"+Version)}
 	c.http, c.attemptTimeout = newHTTPClient(cfg.HTTPClient, cmp.Or(cfg.MaxConnsPerDataCenter, DefaultMaxConnsPerDataCenter))
 	c.attemptCause = attemptTimeoutCause(c.attemptTimeout)
 	seen := map[string]bool{}

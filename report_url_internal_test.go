@@ -21,6 +21,12 @@ func TestReportURLIsTheGeneratedOne(t *testing.T) {
 		w.WriteHeader(http.StatusNotFound)
 	}))
 	defer s.Close()
+	// The generated client, with the credentials and user agent set as net/http sets them.
+	headers := func(_ context.Context, req *http.Request) error {
+		req.SetBasicAuth("u", "p")
+		req.Header.Set("User-Agent", "ua")
+		return nil
+	}
 	ids := []string{"FJJ66GHGX105ZZBIELVCN1", "a b", "ä€😀", "100%", "%41", "a/b", "a/../b", "?q=1#f", ";x=y",
 		"+&=$,", "~_-.", "@:", "...", ".a", "a.", "\\", "[]{}|^`\"'<>", "\t"}
 	for _, path := range []string{"/rest/v1", "/rest/v1/", "/a%20b/c;d/rest/v1", "/ä/x/rest/v1"} {
@@ -47,7 +53,7 @@ func TestReportURLIsTheGeneratedOne(t *testing.T) {
 					t.Fatal(err)
 				}
 				generated := ask(func(ctx context.Context, id string) (*http.Response, error) {
-					return api.GetStatusReport(ctx, c.customerNumber, id, c.editors...)
+					return api.GetStatusReport(ctx, c.customerNumber, id, headers)
 				})
 				built := ask(func(ctx context.Context, id string) (*http.Response, error) {
 					return c.send(ctx, dc, http.MethodGet, id, nil)
@@ -56,7 +62,7 @@ func TestReportURLIsTheGeneratedOne(t *testing.T) {
 					t.Errorf("endpoint %q, customer %q, job %q: sent %+v, the generated client %+v", path, custNr, id, built, generated)
 				}
 				generated = ask(func(ctx context.Context, _ string) (*http.Response, error) {
-					return api.GetAllStatusReports(ctx, c.customerNumber, c.editors...)
+					return api.GetAllStatusReports(ctx, c.customerNumber, headers)
 				})
 				built = ask(func(ctx context.Context, _ string) (*http.Response, error) {
 					return c.send(ctx, dc, http.MethodGet, "", nil)

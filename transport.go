@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/faxreport/faxreport/gen"
-	"github.com/faxreport/faxreport/internal/endpoint"
 	"github.com/faxreport/faxreport/internal/httpbody"
 	"github.com/faxreport/faxreport/internal/retry"
 )
@@ -24,8 +23,8 @@ import (
 // it its deadline, then through send, which builds it, and the client's http.Client: a copy of
 // the caller's own, or the default client over defaultTransport.
 
-// send builds a request, gives it the client's editors (the credentials and the user agent),
-// and sends it through the client's http.Client. Every request is built here, one way: its URL
+// send builds a request, gives it the credentials and the user agent, and sends it through the
+// client's http.Client. Every request is built here, one way: its URL
 // is the data center's reports URL, made once by the generated builder (see New), with the
 // escaped job ID of a request on one report; a bulk request's body is encoded as the generated
 // builder encodes it. The generated builders themselves would parse the base URL and format
@@ -52,11 +51,7 @@ func (c *Client) send(ctx context.Context, dc *dataCenter, method, jobID string,
 	if body != nil {
 		req.Header["Content-Type"] = jsonContentType
 	}
-	for _, edit := range c.editors {
-		if err := edit(ctx, req); err != nil {
-			return nil, err
-		}
-	}
+	req.Header["Authorization"], req.Header["User-Agent"] = c.authorization, c.userAgent
 	return c.http.Do(req)
 }
 
@@ -165,8 +160,6 @@ func transportError(ctx context.Context, err error) error {
 	switch {
 	case ctx.Err() != nil:
 		return err
-	case errors.Is(err, endpoint.ErrInvalid):
-		return fmt.Errorf("%w: %w", ErrInvalidArgument, err)
 	case errors.As(err, &unknownAuthority), errors.As(err, &hostname), errors.As(err, &invalidCert), errors.As(err, &tlsRecord),
 		errors.Is(err, http.ErrSchemeMismatch): // a plain-http server behind an https endpoint
 		return fmt.Errorf("%w: %w", ErrUnavailable, err)

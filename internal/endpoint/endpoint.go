@@ -1,24 +1,20 @@
-// Package endpoint decides what a request may carry and where: the data-center base URLs, the
-// values that go into a request path, and the basic-auth credentials sent to a data center.
+// Package endpoint decides where a request may go and what its path may carry: the data-center
+// base URLs (plain http only where the credentials cannot cross a network in clear text), and
+// the values that go into a request path.
 package endpoint
 
 import (
-	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/faxreport/faxreport/gen"
 )
 
-// ErrInvalid is wrapped by every error of Parse, SecureEnough and BasicAuth's editor.
+// ErrInvalid is wrapped by every error of Parse and SecureEnough.
 var ErrInvalid = errors.New("invalid endpoint")
 
 // ErrInvalidPathParam is wrapped by every error of CheckPathParam.
@@ -75,22 +71,6 @@ func IsLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// BasicAuth returns a request editor that sets basic-auth credentials. It refuses, before anything is
-// sent, a request whose URL would carry them over plain http to a host that is not loopback,
-// unless allowInsecure is set.
-func BasicAuth(username, password string, allowInsecure bool) gen.RequestEditorFn {
-	// As SetBasicAuth, once; one value slice for every request (a request's headers are never
-	// changed once built, and the slice is full, so an Add copies it).
-	header := []string{"Basic " + base64.StdEncoding.EncodeToString([]byte(username+":"+password))}
-	return func(_ context.Context, req *http.Request) error {
-		if err := SecureEnough(req.URL, allowInsecure); err != nil {
-			return err
-		}
-		req.Header["Authorization"] = header
-		return nil
-	}
 }
 
 // CheckPathParam accepts any value that stays one path segment once escaped and that an identifier can
