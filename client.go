@@ -2,8 +2,8 @@ package faxreport
 
 import (
 	"cmp"
-	"encoding/base64"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -34,12 +34,12 @@ type Client struct {
 	// The Authorization and User-Agent values of every request, one slice each, shared: a
 	// request's headers are never changed once built (http.RoundTripper's contract).
 	authorization, userAgent []string
-	retry          retry.Policy
-	maxBody        int64 // the cap on a body about one job
-	maxListBody    int64 // the cap on a listing's or a bulk answer's body
-	log            *slog.Logger
-	scrub          *redact.Scrubber // the credentials, removed from whatever an error quotes
-	decode         decoders
+	retry                    retry.Policy
+	maxBody                  int64 // the cap on a body about one job
+	maxListBody              int64 // the cap on a listing's or a bulk answer's body
+	log                      *slog.Logger
+	scrub                    *redact.Scrubber // the credentials, removed from whatever an error quotes
+	decode                   decoders
 }
 
 type dataCenter struct {
