@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -110,7 +111,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.MaxConnsPerDataCenter < 0 {
 		return nil, fmt.Errorf("faxreport: %w: MaxConnsPerDataCenter is negative", ErrInvalidArgument)
 	}
-	if !validHeaderValue(cfg.UserAgent) {
+	if strings.ContainsFunc(cfg.UserAgent, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) { // a CR or LF would inject headers
 		return nil, fmt.Errorf("faxreport: %w: UserAgent %s is not a valid header value (control characters)", ErrInvalidArgument, httpbody.Excerpt([]byte(cfg.UserAgent)))
 	}
 	decoders, err := loadDecoders()
@@ -185,15 +186,4 @@ func checkJobID(jobID string) error {
 		return fmt.Errorf("faxreport: %w: %w", ErrInvalidArgument, err)
 	}
 	return nil
-}
-
-// validHeaderValue reports whether s can be sent as a header value: no control characters but
-// horizontal tab (a CR or LF would inject headers).
-func validHeaderValue(s string) bool {
-	for i := range len(s) {
-		if c := s[i]; c < ' ' && c != '\t' || c == 0x7f {
-			return false
-		}
-	}
-	return true
 }
