@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 )
@@ -167,7 +166,7 @@ func NewPushHandler(c *Client, cfg PushConfig) (*PushHandler, error) {
 	if problem != "" {
 		return nil, fmt.Errorf("faxreport: %w: %s", ErrInvalidArgument, problem)
 	}
-	h := &pushHandler{
+	h := &PushHandler{
 		client:  c,
 		handle:  cfg.Handle,
 		json:    cfg.HandleJSON,
@@ -182,23 +181,17 @@ func NewPushHandler(c *Client, cfg PushConfig) (*PushHandler, error) {
 	}
 	h.username = sha256.Sum256([]byte(cfg.Username))
 	h.password = sha256.Sum256([]byte(cfg.Password))
-	return &PushHandler{h: h}, nil
+	return h, nil
 }
-
-// PushHandler is the receiver of Retarus' HTTP status push that NewPushHandler returns: an
-// http.Handler whose fetches in flight can be read, for a gauge.
-type PushHandler struct{ h *pushHandler }
-
-// ServeHTTP answers one push, as NewPushHandler describes.
-func (p *PushHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.h.ServeHTTP(w, r) }
 
 // FetchesInFlight is the number of jobs being fetched and handled now, across all pushes: the
 // places of PushConfig.MaxFetches taken, each until its Handle call has returned (an abandoned
 // one's included). Safe for concurrent use.
-func (p *PushHandler) FetchesInFlight() int { return len(p.h.flights.slots) }
+func (h *PushHandler) FetchesInFlight() int { return len(h.flights.slots) }
 
-// pushHandler is the http.Handler of NewPushHandler.
-type pushHandler struct {
+// PushHandler is the receiver of Retarus' HTTP status push that NewPushHandler returns: an
+// http.Handler whose fetches in flight can be read, for a gauge.
+type PushHandler struct {
 	client  *Client
 	handle  func(context.Context, *Report) error
 	json    func(context.Context, string, json.RawMessage) error // instead of handle

@@ -35,7 +35,7 @@ type flightGroup struct {
 // deliver fetches jobID's report and hands it to Handle, sharing the work with any concurrent
 // push of the same job, until ctx's deadline (plus pushGrace for a Handle that ignores it). A
 // panic in Handle is returned as a *handlePanic to each push that shared it.
-func (h *pushHandler) deliver(ctx context.Context, jobID string) error {
+func (h *PushHandler) deliver(ctx context.Context, jobID string) error {
 	f, err := h.join(ctx, jobID)
 	if err != nil {
 		return fmt.Errorf("faxreport: job %s: %w", quoteID(jobID), err)
@@ -67,7 +67,7 @@ func (h *pushHandler) deliver(ctx context.Context, jobID string) error {
 }
 
 // join returns the flight of jobID, starting one, with a slot of its own, if none is running.
-func (h *pushHandler) join(ctx context.Context, jobID string) (*flight, error) {
+func (h *PushHandler) join(ctx context.Context, jobID string) (*flight, error) {
 	g := &h.flights
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -97,7 +97,7 @@ func (h *pushHandler) join(ctx context.Context, jobID string) (*flight, error) {
 // leave takes a push off f, which it no longer waits for: when no other push waits for the
 // fetch, the fetch stops and a later push starts afresh, as it does after a push gave up on f
 // (expired). It says whether f had fetched the report and was handling it.
-func (h *pushHandler) leave(jobID string, f *flight, expired bool) (handling bool) {
+func (h *PushHandler) leave(jobID string, f *flight, expired bool) (handling bool) {
 	g := &h.flights
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -113,7 +113,7 @@ func (h *pushHandler) leave(jobID string, f *flight, expired bool) (handling boo
 }
 
 // land ends f with err: a later push starts afresh, f's slot is free, and its pushes have err.
-func (h *pushHandler) land(jobID string, f *flight, err error) {
+func (h *PushHandler) land(jobID string, f *flight, err error) {
 	g := &h.flights
 	g.mu.Lock()
 	if g.byJob[jobID] == f {
@@ -129,7 +129,7 @@ func (h *pushHandler) land(jobID string, f *flight, err error) {
 
 // fly fetches jobID's report with fetch, as a model or as JSON, and hands it to the callback
 // with work once it is final. A callback's error is a *handleError, its panic a *handlePanic.
-func (h *pushHandler) fly(fetch, work context.Context, jobID string, f *flight) (err error) {
+func (h *PushHandler) fly(fetch, work context.Context, jobID string, f *flight) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = &handlePanic{value: p}

@@ -28,7 +28,8 @@ type pushResult struct {
 	excerpt string // of a body that did not parse
 }
 
-func (h *pushHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// ServeHTTP answers one push, as NewPushHandler describes.
+func (h *PushHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	res := h.receive(w, r)
 	var panicked *handlePanic
@@ -72,7 +73,7 @@ func (h *pushHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // logPush writes the record of one push, at debug level when it was answered 2xx and at warn
 // level otherwise (a receiver that answers every push 503 must not look healthy): never a
 // header, at most an excerpt of the body and 64 bytes of each job ID.
-func (h *pushHandler) logPush(r *http.Request, res pushResult, elapsed time.Duration) {
+func (h *PushHandler) logPush(r *http.Request, res pushResult, elapsed time.Duration) {
 	level := slog.LevelDebug
 	if res.status >= 300 {
 		level = slog.LevelWarn
@@ -96,7 +97,7 @@ func (h *pushHandler) logPush(r *http.Request, res pushResult, elapsed time.Dura
 }
 
 // receive checks, reads and delivers one push.
-func (h *pushHandler) receive(w http.ResponseWriter, r *http.Request) pushResult {
+func (h *PushHandler) receive(w http.ResponseWriter, r *http.Request) pushResult {
 	if r.Method != http.MethodPost {
 		return pushResult{status: http.StatusMethodNotAllowed, err: fmt.Errorf("method %s", r.Method)}
 	}
@@ -141,7 +142,7 @@ func (h *pushHandler) receive(w http.ResponseWriter, r *http.Request) pushResult
 
 // authorized compares the request's basic-auth credentials with the configured ones in constant
 // time.
-func (h *pushHandler) authorized(r *http.Request) bool {
+func (h *PushHandler) authorized(r *http.Request) bool {
 	user, pass, ok := r.BasicAuth()
 	userSum, passSum := sha256.Sum256([]byte(user)), sha256.Sum256([]byte(pass))
 	userOK := subtle.ConstantTimeCompare(userSum[:], h.username[:])
