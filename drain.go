@@ -231,7 +231,7 @@ func (d *drain) listedAgain(listed page, settled map[string]bool) error {
 		check(r.JobID)
 	}
 	for _, item := range listed.invalid {
-		check(item.jobID)
+		check(item.JobID)
 	}
 	if len(again) == 0 {
 		return nil

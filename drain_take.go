@@ -3,7 +3,6 @@ package faxreport
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -18,8 +17,8 @@ type handover struct {
 
 // leftOut is what a drain leaves in place of one listing, to name it.
 type leftOut struct {
-	invalid  []invalidItem // reports that break the contract, not handed over
-	doubtful []string      // jobs listed not final, or twice with different reports
+	invalid  []InvalidReport // reports that break the contract, not handed over
+	doubtful []string        // jobs listed not final, or twice with different reports
 }
 
 // take splits a listing of dc into what can be handed over, each job once, and what stays in
@@ -42,8 +41,8 @@ func take(dc *dataCenter, listed page, quarantine bool) (h handover, out leftOut
 		see(r.JobID, listed.raw[i], IsReportFinal(r))
 	}
 	for _, item := range listed.invalid {
-		if item.jobID != "" {
-			see(item.jobID, item.raw, !showsPending(item.raw))
+		if item.JobID != "" {
+			see(item.JobID, item.JSON, !showsPending(item.JSON))
 		}
 	}
 	taken, named := map[string]bool{}, map[string]bool{}
@@ -66,16 +65,15 @@ func take(dc *dataCenter, listed page, quarantine bool) (h handover, out leftOut
 	}
 	for _, item := range listed.invalid {
 		switch {
-		case doubtful[item.jobID]:
-			nameDoubtful(item.jobID)
+		case doubtful[item.JobID]:
+			nameDoubtful(item.JobID)
 			out.invalid = append(out.invalid, item)
-		case !quarantine || item.jobID == "":
+		case !quarantine || item.JobID == "":
 			out.invalid = append(out.invalid, item)
-		case !taken[item.jobID]:
-			taken[item.jobID] = true
-			err := fmt.Errorf("%s: %w: %w", dc.url, ErrInvalidResponse, item.err)
-			h.invalid = append(h.invalid, InvalidReport{JobID: item.jobID, DataCenter: dc.url, JSON: item.raw, Err: err})
-			h.ids = append(h.ids, item.jobID)
+		case !taken[item.JobID]:
+			taken[item.JobID] = true
+			h.invalid = append(h.invalid, item)
+			h.ids = append(h.ids, item.JobID)
 		}
 	}
 	return h, out

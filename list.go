@@ -89,12 +89,8 @@ func (c *Client) ListStatusReports(ctx context.Context) (*Listing, error) {
 		if err == nil && len(page.invalid) > 0 {
 			err = c.leftOut(dc, page.invalid, nil)
 		}
-		var invalid []InvalidReport
-		for _, item := range page.invalid {
-			invalid = append(invalid, InvalidReport{JobID: item.jobID, DataCenter: dc.url, JSON: item.raw, Err: fmt.Errorf("%s: %w: %w", dc.url, ErrInvalidResponse, item.err)})
-		}
 		listed := len(page.reports) + len(page.invalid)
-		return ListPart{Endpoint: dc.url, Reports: page.reports, JSON: page.raw, Invalid: invalid, Truncated: listed >= ListLimit, Err: err}, err
+		return ListPart{Endpoint: dc.url, Reports: page.reports, JSON: page.raw, Invalid: page.invalid, Truncated: listed >= ListLimit, Err: err}, err
 	})
 	return &Listing{Parts: parts}, c.dataCentersError(opList, errs)
 }
@@ -104,14 +100,7 @@ func (c *Client) ListStatusReports(ctx context.Context) (*Listing, error) {
 type page struct {
 	reports []*Report
 	raw     []json.RawMessage
-	invalid []invalidItem
-}
-
-// invalidItem is a listed report that broke the contract.
-type invalidItem struct {
-	jobID string          // its jobId, whole and as sent; "" when it has none (not a string)
-	raw   json.RawMessage // as sent
-	err   *validate.Error // scrubbed of credentials
+	invalid []InvalidReport // JobID "" for one without a job ID (not a string); Err scrubbed
 }
 
 // empty reports whether the data center listed nothing at all.
@@ -119,10 +108,12 @@ func (p page) empty() bool { return len(p.reports) == 0 && len(p.invalid) == 0 }
 
 // leftOut is the error of a data center whose listing left reports out (reports that broke the
 // contract, and jobs listed not final or twice, differently): they are still there, unread.
-func (c *Client) leftOut(dc *dataCenter, invalid []invalidItem, doubtful []string) error {
+func (c *Client) leftOut(dc *dataCenter, invalid []InvalidReport, doubtful []string) error {
 	var parts []string
 	for _, item := range invalid {
-		parts = append(parts, item.err.Error())
+		var ve *validate.Error
+		errors.As(item.Err, &ve) // without the data center and ErrInvalidResponse, said once below
+		parts = append(parts, ve.Error())
 	}
 	for _, id := range doubtful {
 		parts = append(parts, "job "+c.quoteAnswered(id)+" is listed not final, or twice with different reports")
@@ -143,9 +134,10 @@ func (c *Client) listIn(ctx context.Context, dc *dataCenter) (page, error) {
 	if err != nil {
 		return page{}, err
 	}
-	invalid := make([]invalidItem, len(list.Invalid))
+	invalid := make([]InvalidReport, len(list.Invalid))
 	for i, e := range list.Invalid {
-		invalid[i] = invalidItem{jobID: e.Job, raw: list.InvalidRaw[i], err: c.scrubbedValidation(e, list.InvalidRaw[i])}
+		err := fmt.Errorf("%s: %w: %w", dc.url, ErrInvalidResponse, c.scrubbedValidation(e, list.InvalidRaw[i]))
+		invalid[i] = InvalidReport{JobID: e.Job, DataCenter: dc.url, JSON: list.InvalidRaw[i], Err: err}
 	}
 	return page{reports: pointers(list.Items), raw: list.Raw, invalid: invalid}, nil
 }
