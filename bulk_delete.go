@@ -73,12 +73,7 @@ func (c *Client) deletionError(ctx context.Context, jobID string, errs []error) 
 	if slices.Contains(errs, nil) { // deleted there, whatever the others said
 		return nil
 	}
-	for _, err := range errs {
-		if !errors.Is(err, ErrNotFound) || errors.Is(err, ErrDeleteUnconfirmed) {
-			return c.regionError(ctx, jobID, errs)
-		}
-	}
-	return c.notFoundEverywhere(opDelete, jobID, errs)
+	return c.notFoundOrRegionError(ctx, opDelete, jobID, errs)
 }
 
 // deleteIn deletes the reports of ids (at most ListLimit) in one data center with bulk DELETE

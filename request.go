@@ -236,9 +236,7 @@ func attempt[T any](ctx context.Context, c *Client, cl call[T], n int, dc *dataC
 			slog.String("endpoint", dc.url), slog.Int("status", resp.StatusCode), slog.Int("bytes", len(body)), slog.Duration("elapsed", time.Since(start)))
 	}
 	switch {
-	case errors.Is(err, errInformational):
-		return nil, fmt.Errorf("%s: %w: %w", dc.url, ErrInvalidResponse, err)
-	case errors.Is(err, httpbody.ErrTooLarge):
+	case errors.Is(err, errInformational), errors.Is(err, httpbody.ErrTooLarge):
 		return nil, fmt.Errorf("%s: %w: %w", dc.url, ErrInvalidResponse, err)
 	case err != nil:
 		return nil, transportError(ctx, fmt.Errorf("read body: %w", err))
