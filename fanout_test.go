@@ -1,20 +1,12 @@
 package faxreport_test
 
 import (
-	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
-
-	"go.uber.org/goleak"
 
 	"github.com/faxreport/faxreport"
-	"github.com/faxreport/faxreport/api"
 )
 
 func TestGetStatusReportAsksEveryDataCenterWithAuth(t *testing.T) {
@@ -58,52 +50,6 @@ func TestGetStatusReportAsksEveryDataCenterWithAuth(t *testing.T) {
 	if de1.requests.Load() != 1 || de2.requests.Load() != 1 {
 		t.Fatalf("requests de1=%d de2=%d, want 1 each", de1.requests.Load(), de2.requests.Load())
 	}
-}
-
-func TestGetStatusReportDoesNotWaitForSlowDataCenter(t *testing.T) {
-	release := make(chan struct{})
-	slow := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-r.Context().Done():
-		case <-release:
-		}
-	})
-	fast := newDataCenter(t, serveReport())
-	c := newClient(t, slow, fast)
-
-	// The slow data center answers only when released, which happens after the call returns: a
-	// client that waited for it would hit the test context's deadline instead.
-	r, err := c.GetStatusReport(testContext(t), testJobID)
-	close(release)
-	if err != nil || r.JobID != testJobID {
-		t.Fatalf("got %v, %v", r, err)
-	}
-}
-
-func TestGetStatusReportCancelsStragglersAndLeaksNothing(t *testing.T) {
-	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	cancelled := make(chan struct{})
-	slow := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
-		<-r.Context().Done()
-		close(cancelled)
-	})
-	fast := newDataCenter(t, serveReport())
-	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
-	c := newClientWith(t, func(cfg *faxreport.Config) { cfg.HTTPClient = hc }, slow, fast)
-
-	ctx, cancel := context.WithCancel(context.Background())
-	if _, err := c.GetStatusReport(ctx, testJobID); err != nil {
-		t.Fatal(err)
-	}
-	cancel() // the caller's cancel after return must not matter; the grace bounds the straggler
-	select {
-	case <-cancelled:
-	case <-time.After(5 * time.Second):
-		t.Fatal("the slow data center's request was never cancelled")
-	}
-	hc.CloseIdleConnections()
-	slow.Close()
-	fast.Close()
 }
 
 func TestGetStatusReportNotFoundEverywhere(t *testing.T) {
@@ -181,177 +127,5 @@ func TestGetStatusReportUnauthorizedEverywhere(t *testing.T) {
 	}
 	if de1.requests.Load() != 1 {
 		t.Fatal("a 401 was retried")
-	}
-}
-
-func TestGetStatusReportHangingDataCenterNeverHangs(t *testing.T) {
-	hang := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body) // a server notices a hang-up only once it has read the body
-		<-r.Context().Done()
-	})
-	notFound := newDataCenter(t, serveStatus(http.StatusNotFound))
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	_, err := newClient(t, hang, notFound).GetStatusReport(ctx, testJobID)
-	mustFail(t, err, context.DeadlineExceeded, faxreport.ErrNotFound)
-	if elapsed := time.Since(start); elapsed > 10*time.Second {
-		t.Fatalf("returned after %v, long after the 300ms deadline (a hang, not load)", elapsed)
-	}
-}
-
-func TestGetStatusReportHonoursCancel(t *testing.T) {
-	started := make(chan struct{})
-	hang := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
-		close(started)
-		<-r.Context().Done()
-	})
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() { <-started; cancel() }()
-	_, err := newClient(t, hang).GetStatusReport(ctx, testJobID)
-	mustFail(t, err, context.Canceled, faxreport.ErrNotFound)
-}
-
-// Once a data center has answered, the others finish the request they have in flight but do
-// not retry: a straggler's 503 must not bring another request.
-func TestStragglersDoNotRetryAfterAWinner(t *testing.T) {
-	returned := make(chan struct{})
-	retried := make(chan struct{}, 10)
-	var requests atomic.Int64
-	flaky := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
-		if requests.Add(1) > 1 {
-			retried <- struct{}{}
-			return
-		}
-		<-returned // answer only once the call has its report
-		w.WriteHeader(http.StatusServiceUnavailable)
-	})
-	c := newClient(t, flaky, newDataCenter(t, serveReport()))
-	if _, err := c.GetStatusReport(testContext(t), testJobID); err != nil {
-		t.Fatal(err)
-	}
-	close(returned)
-	// A retry would come within the backoff (≤ 5 ms) and always within the grace (250 ms).
-	select {
-	case <-retried:
-		t.Fatal("the straggler retried after the call had its report")
-	case <-time.After(500 * time.Millisecond):
-	}
-}
-
-func TestGetStatusReportsIsNotSlowedByAHangingDataCenter(t *testing.T) {
-	hang := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body) // a server notices a hang-up only once it has read the body
-		<-r.Context().Done()
-	})
-	fast := newDataCenter(t, serveReportForPath(t))
-	c := newClient(t, hang, fast)
-	ids := make([]string, 200)
-	for i := range ids {
-		ids[i] = "FJ" + string(rune('A'+i%26)) + string(rune('A'+i/26))
-	}
-	start := time.Now()
-	for _, r := range c.GetStatusReports(testContext(t), ids, faxreport.BatchOptions{Concurrency: 8}) {
-		if r.Err != nil {
-			t.Fatalf("%s: %v", r.JobID, r.Err)
-		}
-	}
-	// Waiting for each job's straggler would take 200/8 × 250 ms grace = 6.25 s.
-	if elapsed := time.Since(start); elapsed > 3*time.Second {
-		t.Fatalf("200 jobs took %v: the hanging data center held the workers", elapsed)
-	}
-}
-
-// warnings is a slog handler that hands each warning's text to a channel.
-type warnings chan string
-
-func (w warnings) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
-func (w warnings) WithAttrs([]slog.Attr) slog.Handler           { return w }
-func (w warnings) WithGroup(string) slog.Handler                { return w }
-func (w warnings) Handle(_ context.Context, r slog.Record) error {
-	var b strings.Builder
-	b.WriteString(r.Message)
-	r.Attrs(func(a slog.Attr) bool {
-		b.WriteString(" " + a.String())
-		return true
-	})
-	w <- b.String()
-	return nil
-}
-
-// A job lives in one data center: two that both answer it, differently, break an invariant. The
-// first answer is returned, and the difference is logged at warn level with both data centers.
-// The slower answer is compared only if its request was sent before the first answer came and
-// if it comes within the straggler grace: the data centers answer only once both requests are
-// in, and the grace is made long, so that a loaded machine cannot make it miss.
-func TestDataCentersAnsweringDifferentlyIsLogged(t *testing.T) {
-	var arrived atomic.Int32
-	bothIn := make(chan struct{})
-	gate := func(next http.HandlerFunc) http.HandlerFunc {
-		return func(w http.ResponseWriter, r *http.Request) {
-			if arrived.Add(1) == 2 {
-				close(bothIn)
-			}
-			select {
-			case <-bothIn:
-				next(w, r)
-			case <-r.Context().Done():
-			}
-		}
-	}
-	ok := newDataCenter(t, gate(serveReport()))
-	busy := newDataCenter(t, gate(serveJSON(200, newReport(testJobID).with(faxreport.StatusBusy, "recipientStatus", 0, "status").json())))
-	warned := make(warnings, 10)
-	c := newClientWith(t, func(cfg *faxreport.Config) { cfg.Logger = slog.New(warned) }, ok, busy)
-	faxreport.SetStragglerGrace(c, time.Minute)
-	r, err := c.GetStatusReport(testContext(t), testJobID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s := r.RecipientStatus[0].Status; s != faxreport.StatusOK && s != faxreport.StatusBusy {
-		t.Fatalf("status %q is neither data center's", s)
-	}
-	select {
-	case w := <-warned:
-		if !strings.Contains(w, ok.BaseURL()) || !strings.Contains(w, busy.BaseURL()) || !strings.Contains(w, testJobID) {
-			t.Errorf("the warning does not name the job and both data centers: %s", w)
-		}
-		used := ok.BaseURL()
-		if r.RecipientStatus[0].Status == faxreport.StatusBusy {
-			used = busy.BaseURL()
-		}
-		if !strings.Contains(w, "used="+used) {
-			t.Errorf("the warning does not say the returned answer (from %s) was used: %s", used, w)
-		}
-		assertNoSecret(t, errors.New(w))
-	case <-time.After(5 * time.Second):
-		t.Fatal("no warning about two different answers")
-	}
-}
-
-// The same holds for a bulk read: the first report of a job is used, the difference logged.
-func TestDataCentersAnsweringDifferentlyInBulkIsLogged(t *testing.T) {
-	bulkOf := func(report []byte) http.HandlerFunc {
-		return serveJSON(200, append(append([]byte(`{"reports":[`), report...), "]}"...))
-	}
-	for _, bulk := range bulkReads {
-		t.Run(bulk.name, func(t *testing.T) {
-			ok := newDataCenter(t, bulkOf(api.Example(api.ReportExample)))
-			busy := newDataCenter(t, bulkOf(newReport(testJobID).with(faxreport.StatusBusy, "recipientStatus", 0, "status").json()))
-			warned := make(warnings, 10)
-			c := newClientWith(t, func(cfg *faxreport.Config) { cfg.Logger = slog.New(warned) }, ok, busy)
-			// FJMISSING, which neither returns, keeps the chunk open until both have answered.
-			if r := bulk.read(c, testContext(t), []string{testJobID, "FJMISSING"}, faxreport.BatchOptions{})[0]; r.Err != nil {
-				t.Fatal(r.Err)
-			}
-			select {
-			case w := <-warned:
-				if !strings.Contains(w, ok.BaseURL()) || !strings.Contains(w, busy.BaseURL()) || !strings.Contains(w, testJobID) {
-					t.Errorf("the warning does not name the job and both data centers: %s", w)
-				}
-			default:
-				t.Fatal("no warning about two different answers")
-			}
-		})
 	}
 }

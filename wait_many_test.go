@@ -3,10 +3,8 @@ package faxreport_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"testing"
 	"time"
@@ -99,183 +97,6 @@ func TestWaitForStatusReportsGivesTheBytesAsSent(t *testing.T) {
 	}
 }
 
-func TestWaitForStatusReportsNotFoundLimit(t *testing.T) {
-	s, c := fakeClient(t, faxtest.Options{})
-	known := s.SeedPending(1, faxtest.Pending{Reads: 4})[0]
-	results := c.WaitForStatusReports(testContext(t), []string{"FJUNKNOWN", known}, nil, fastPolling(faxreport.WaitOptions{NotFoundLimit: 2}))
-	var waitErr *faxreport.WaitError
-	if !errors.As(results[0].Err, &waitErr) || waitErr.Polls != 3 || waitErr.Last != nil {
-		t.Fatalf("unknown job: %v, want a *WaitError after 3 polls", results[0].Err)
-	}
-	mustFail(t, results[0].Err, faxreport.ErrNotFound, context.DeadlineExceeded)
-	if results[1].Err != nil {
-		t.Fatalf("known job: %v", results[1].Err)
-	}
-	singles := 0
-	for _, r := range s.Requests() {
-		if r.Method == http.MethodGet {
-			if r.JobID != "FJUNKNOWN" {
-				t.Fatalf("single GET of %s: only the unknown job needs confirming", r.JobID)
-			}
-			singles++
-		}
-	}
-	if singles != 2 {
-		t.Fatalf("%d single GETs, want the confirmation in each data center", singles)
-	}
-}
-
-func TestWaitForStatusReportsRidesOutAHomeFailingMidWait(t *testing.T) {
-	s, c := fakeClient(t, faxtest.Options{})
-	home, other := s.DataCenter(0), s.DataCenter(1)
-	home.Put(newReport("FJFIRST", faxreport.StatusOK).model())
-	home.PutPending(newReport("FJLATER", faxreport.StatusOK).model(), faxtest.Pending{Reads: 2})
-	failed := false
-	results := c.WaitForStatusReports(testContext(t), []string{"FJFIRST", "FJLATER"}, func(r faxreport.ReportResult) {
-		if r.JobID == "FJFIRST" { // round 1's answer from home is in: its next request fails
-			home.Inject(faxtest.Fault{Status: http.StatusServiceUnavailable, Times: fastRetry.MaxAttempts})
-			failed = true
-		}
-	}, fastPolls)
-	if !failed || results[0].Err != nil || results[1].Err != nil || !faxreport.IsReportFinal(results[1].Report) {
-		t.Fatalf("results %+v", results)
-	}
-	unavailable := 0
-	for _, r := range home.Requests() {
-		if r.Status == http.StatusServiceUnavailable {
-			unavailable++
-		}
-	}
-	if unavailable != fastRetry.MaxAttempts {
-		t.Fatalf("%d answers 503 from home, want a whole round's attempts", unavailable)
-	}
-	if n := other.RequestCount(); n != 1 {
-		t.Fatalf("the other data center asked %d times, want once: once seen, a job is asked only at home", n)
-	}
-}
-
-// loadedWait is a MaxWait in which a job pending for one poll turns final, and a job pending
-// for good is polled at least twice, even on a loaded machine under -race, where a bulk poll can
-// take 70 ms (100 ms was too short: a job's second poll came too late).
-const loadedWait = time.Second
-
-func TestWaitForStatusReportsDeadlineWhilePending(t *testing.T) {
-	s, c := fakeClient(t, faxtest.Options{})
-	done := s.SeedPending(1, faxtest.Pending{Reads: 1})[0]
-	stuck := s.SeedPending(1, faxtest.Pending{For: time.Hour})[0]
-	start := time.Now()
-	results := c.WaitForStatusReports(testContext(t), []string{stuck, done}, nil, fastPolling(faxreport.WaitOptions{MaxWait: loadedWait}))
-	if waited := time.Since(start); waited > 5*loadedWait { // well short of testContext's 10 s
-		t.Fatalf("waited %v for a %v wait", waited, loadedWait)
-	}
-	var waitErr *faxreport.WaitError
-	if !errors.As(results[0].Err, &waitErr) || waitErr.Last == nil || faxreport.IsReportFinal(waitErr.Last) || waitErr.Polls < 2 {
-		t.Fatalf("pending job: %v, want a *WaitError with its last, pending report", results[0].Err)
-	}
-	mustFail(t, results[0].Err, context.DeadlineExceeded, faxreport.ErrNotFound)
-	if results[1].Err != nil {
-		t.Fatalf("the job final in time: %v", results[1].Err)
-	}
-}
-
-func TestWaitForStatusReportsFallsBackWhereBulkIsRefused(t *testing.T) {
-	s, c := fakeClient(t, faxtest.Options{})
-	for _, dc := range s.DataCenters() {
-		dc.RefuseUnknownInBulkGet(http.StatusBadRequest) // while homes are unknown, every bulk GET
-	}
-	ids := s.SeedPending(20, faxtest.Pending{Reads: 2})
-	results := c.WaitForStatusReports(testContext(t), ids, nil, fastPolls)
-	for _, r := range results {
-		if r.Err != nil || !faxreport.IsReportFinal(r.Report) {
-			t.Fatalf("job %s: %v", r.JobID, r.Err)
-		}
-	}
-	var refused, singles, later int
-	for _, r := range s.Requests() {
-		switch {
-		case r.Method == http.MethodPost && r.Status == http.StatusBadRequest:
-			refused++
-		case r.Method == http.MethodGet:
-			singles++
-		case r.Method == http.MethodPost && r.Status == http.StatusOK:
-			later++
-			for _, id := range r.JobIDs {
-				if s.Home(id) != s.DataCenter(r.DataCenter) {
-					t.Fatalf("job %s asked in bulk in data center %d, not its home, once its home was known", id, r.DataCenter)
-				}
-			}
-		}
-	}
-	if refused != 2 || singles != 2*len(ids) || later == 0 {
-		t.Fatalf("%d refused bulk GETs, %d single GETs, %d bulk GETs after; want 2 refused, each job read singly in each data center, then bulk GETs again",
-			refused, singles, later)
-	}
-}
-
-// A data center without bulk requests (405, as the vendor's older API) is asked job by job,
-// and a job that appears only when confirmed is taken from the confirmation, with its report
-// and its JSON.
-func TestWaitForStatusReportsWithoutBulkAndOnConfirmation(t *testing.T) {
-	wait := (*faxreport.Client).WaitForStatusReports
-	got := func(r faxreport.ReportResult) string {
-		var doc struct{ JobID string }
-		if err := json.Unmarshal(r.JSON, &doc); err != nil || r.Report == nil || r.Report.JobID != doc.JobID {
-			t.Fatalf("JSON %s (%v), report %v", r.JSON, err, r.Report)
-		}
-		return doc.JobID
-	}
-
-	reports := serveReportForPath(t)
-	noBulk := newDataCenter(t, func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost {
-			serveStatus(http.StatusMethodNotAllowed)(w, r)
-			return
-		}
-		reports(w, r)
-	})
-	ids := []string{"FJONE", "FJTWO", "FJTHREE"}
-	for _, r := range wait(newClient(t, noBulk), testContext(t), ids, nil, fastPolls) {
-		if r.Err != nil || got(r) != r.JobID {
-			t.Fatalf("job %s: %v", r.JobID, r.Err)
-		}
-	}
-	if n := noBulk.requests.Load(); n != 1+int64(len(ids)) {
-		t.Fatalf("%d requests, want one refused bulk GET and one GET per job", n)
-	}
-
-	s, c := fakeClient(t, faxtest.Options{})
-	s.PutPending(newReport("FJLATE", faxreport.StatusOK).model(), faxtest.Pending{NotFoundReads: 1}) // the bulk GET misses it
-	r := wait(c, testContext(t), []string{"FJLATE"}, nil, fastPolling(faxreport.WaitOptions{NotFoundLimit: -1}))[0]
-	if r.Err != nil || got(r) != "FJLATE" {
-		t.Fatalf("the confirmation's report: %v", r.Err)
-	}
-}
-
-// A report that breaks the contract spoils its bulk answer, not the jobs behind it: they are
-// read one by one, and that job alone ends with ErrInvalidResponse.
-func TestWaitForStatusReportsInvalidReportBlocksNothing(t *testing.T) {
-	bad := []byte(`{"jobId":"FJBAD","pages":1}`) // no recipientStatus
-	dc := newDataCenter(t, serveReportForPathWith(t, map[string][]byte{"FJBAD": bad}))
-	results := newClient(t, dc).WaitForStatusReports(testContext(t), []string{"FJGOOD1", "FJBAD", "FJGOOD2"}, nil, fastPolls)
-	mustFail(t, results[1].Err, faxreport.ErrInvalidResponse, faxreport.ErrNotFound)
-	if results[0].Err != nil || results[2].Err != nil {
-		t.Fatalf("the jobs beside the bad one: %v, %v", results[0].Err, results[2].Err)
-	}
-}
-
-func TestWaitForStatusReportsEndsAJobOnAFinalError(t *testing.T) {
-	s, c := fakeClient(t, faxtest.Options{})
-	ids := s.SeedPending(2, faxtest.Pending{Reads: 100})
-	bad := ids[0]
-	s.Home(bad).Inject(faxtest.Fault{Status: http.StatusUnauthorized})
-	results := c.WaitForStatusReports(testContext(t), []string{bad}, nil, fastPolls)
-	mustFail(t, results[0].Err, faxreport.ErrUnauthorized, faxreport.ErrNotFound)
-	var waitErr *faxreport.WaitError
-	if errors.As(results[0].Err, &waitErr) {
-		t.Fatalf("%v: a final error is returned as it is, not as a *WaitError", results[0].Err)
-	}
-}
-
 func TestWaitForStatusReportsCancel(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{})
 	home := s.DataCenter(0) // one bulk answer holds them all
@@ -353,23 +174,6 @@ func ExampleClient_WaitForStatusReports() {
 	// 1 OK
 	// 2 OK
 	// 3 OK
-}
-
-// A job no data center shows before the deadline, with the not-found limit still far, ends as
-// the single wait's does: a *WaitError matching both the deadline and not found.
-func TestWaitForStatusReportsDeadlineBeforeTheNotFoundLimit(t *testing.T) {
-	_, c := fakeClient(t, faxtest.Options{})
-	opts := fastPolling(faxreport.WaitOptions{NotFoundLimit: 1_000_000, MaxWait: loadedWait})
-	_, single := c.WaitForStatusReport(testContext(t), "FJUNKNOWN", opts)
-	results := c.WaitForStatusReports(testContext(t), []string{"FJUNKNOWN", "FJUNKNOWN2"}, nil, opts)
-	for _, err := range []error{single, results[0].Err, results[1].Err} {
-		var waitErr *faxreport.WaitError
-		if !errors.As(err, &waitErr) || waitErr.Last != nil {
-			t.Fatalf("unknown job: %v, want a *WaitError with no report", err)
-		}
-		mustFail(t, err, context.DeadlineExceeded)
-		mustFail(t, err, faxreport.ErrNotFound)
-	}
 }
 
 // A panic in final stops the wait and goes on in the caller's goroutine, where it can be
