@@ -3,7 +3,6 @@ package faxreport
 import (
 	"cmp"
 	"context"
-	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -26,21 +25,19 @@ const stragglerGrace = 250 * time.Millisecond
 // Client reads fax status reports from the data centers of one region. It is safe for
 // concurrent use and reuses connections; create one and share it.
 type Client struct {
-	customerNumber string
-	http           *http.Client  // every request leaves through it (transport.go)
-	attemptTimeout time.Duration // each attempt's deadline, when http has no timeout of its own
-	stragglerGrace time.Duration // stragglerGrace, which a test may lengthen
-	attemptCause   error         // the error of an attempt that outlived attemptTimeout
-	dataCenters    []*dataCenter
-	// The Authorization and User-Agent values of every request, one slice each, shared: a
-	// request's headers are never changed once built (http.RoundTripper's contract).
-	authorization, userAgent []string
-	retry                    retry.Policy
-	maxBody                  int64 // the cap on a body about one job
-	maxListBody              int64 // the cap on a listing's or a bulk answer's body
-	log                      *slog.Logger
-	scrub                    *redact.Scrubber // the credentials, removed from whatever an error quotes
-	decode                   decoders
+	customerNumber                string
+	http                          *http.Client  // every request leaves through it (transport.go)
+	attemptTimeout                time.Duration // each attempt's deadline, when http has no timeout of its own
+	stragglerGrace                time.Duration // stragglerGrace, which a test may lengthen
+	attemptCause                  error         // the error of an attempt that outlived attemptTimeout
+	dataCenters                   []*dataCenter
+	username, password, userAgent string // sent with every request
+	retry                         retry.Policy
+	maxBody                       int64 // the cap on a body about one job
+	maxListBody                   int64 // the cap on a listing's or a bulk answer's body
+	log                           *slog.Logger
+	scrub                         *redact.Scrubber // the credentials, removed from whatever an error quotes
+	decode                        decoders
 }
 
 type dataCenter struct {
@@ -134,9 +131,7 @@ func New(cfg Config) (*Client, error) {
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	credentials := base64.StdEncoding.EncodeToString([]byte(cfg.Username + ":" + cfg.Password))
-	c.authorization = []string{"Basic " + credentials} // as http.Request.SetBasicAuth sets it
-	c.userAgent = []string{cmp.Or(cfg.UserAgent, "faxreport-go/"+Version)}
+	c.username, c.password, c.userAgent = cfg.Username, cfg.Password, cmp.Or(cfg.UserAgent, "faxreport-go/"+Version)
 	c.http, c.attemptTimeout = newHTTPClient(cfg.HTTPClient, cmp.Or(cfg.MaxConnsPerDataCenter, DefaultMaxConnsPerDataCenter))
 	c.attemptCause = attemptTimeoutCause(c.attemptTimeout)
 	seen := map[string]bool{}

@@ -49,15 +49,12 @@ func (c *Client) send(ctx context.Context, dc *dataCenter, method, jobID string,
 		return nil, err
 	}
 	if body != nil {
-		req.Header["Content-Type"] = jsonContentType
+		req.Header.Set("Content-Type", "application/json")
 	}
-	req.Header["Authorization"], req.Header["User-Agent"] = c.authorization, c.userAgent
+	req.SetBasicAuth(c.username, c.password)
+	req.Header.Set("User-Agent", c.userAgent)
 	return c.http.Do(req)
 }
-
-// jsonContentType is the Content-Type of a request with a body, shared: a request's headers are
-// never changed once built.
-var jsonContentType = []string{"application/json"}
 
 // newHTTPClient returns the http.Client of a client whose Config.HTTPClient is hc, and the
 // timeout that attempt gives each request on top of it (0 when the http.Client has one of its

@@ -202,12 +202,8 @@ func (d *Decoder[T]) invalid(parser *docParser, body []byte, failure *Error) (*T
 	return d.salvage(parser, body, failure)
 }
 
-// hasMediaType reports whether contentType is mediaType, with or without parameters. The
-// common header values are recognised without mime.ParseMediaType, which allocates.
+// hasMediaType reports whether contentType is mediaType, with or without parameters.
 func hasMediaType(contentType, mediaType string) bool {
-	if contentType == mediaType || contentType == mediaType+"; charset=utf-8" || contentType == mediaType+";charset=UTF-8" {
-		return true
-	}
 	mt, _, err := mime.ParseMediaType(contentType)
 	return err == nil && mt == mediaType
 }
