@@ -45,7 +45,7 @@ func BenchmarkDecodeParts(b *testing.B) {
 			run  func()
 		}{
 			{"encoding-json-struct", func() { var r gen.StatusReport; _ = stdjson.Unmarshal(tc.body, &r) }},
-			{"parse", func() { p := d.parsers.get(); _, _ = p.parse(tc.body); d.parsers.put(p, false) }},
+			{"parse", func() { p := d.parsers.get(); _, _ = p.parse(tc.body); d.parsers.put(p) }},
 			{"parse-json-v2", func() { var v any; _ = json.Unmarshal(tc.body, &v) }},
 			{"visit", func() { _ = d.schema.VisitJSON(doc, visitOptions...) }},
 			{"build", func() { var r gen.StatusReport; _ = convert(reflect.ValueOf(&r).Elem(), doc) }},

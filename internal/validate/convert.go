@@ -11,7 +11,8 @@ import (
 // The generic document that VisitJSON has validated is turned into the generated model by a
 // converter, so that the body is parsed once, not once for validation and again for the struct.
 // Converters follow the json tags of the generated types with exact names, as the validator
-// does, and are built once per type.
+// does, and are built once per type. A model holds no part of the document (no interface
+// fields: a converter refuses them), so that the parser may reuse the document's objects.
 
 // converter stores a generic JSON value (as a JSON parser decodes into any) in dst. Numbers
 // arrive as float64, as kin-openapi validates them: integers beyond 2^53 lose precision, which
@@ -55,8 +56,6 @@ func build(t reflect.Type, seen map[reflect.Type]*converter) converter {
 			dst.Set(p)
 			return nil
 		}
-	case reflect.Interface:
-		return func(dst reflect.Value, v any) error { dst.Set(reflect.ValueOf(v)); return nil }
 	case reflect.String:
 		return func(dst reflect.Value, v any) error {
 			s, ok := v.(string)
@@ -186,26 +185,4 @@ func convertTime(dst reflect.Value, v any) error {
 
 func mismatch(v any, t reflect.Type) error {
 	return fmt.Errorf("cannot store a JSON %T in a Go %s", v, t)
-}
-
-// holdsInterface reports whether a value of type t can hold an interface value, which its
-// converter would take from the document as it is.
-func holdsInterface(t reflect.Type, seen map[reflect.Type]bool) bool {
-	if seen[t] {
-		return false
-	}
-	seen[t] = true
-	switch t.Kind() {
-	case reflect.Interface:
-		return true
-	case reflect.Pointer, reflect.Slice, reflect.Array:
-		return holdsInterface(t.Elem(), seen)
-	case reflect.Struct:
-		for i := range t.NumField() {
-			if holdsInterface(t.Field(i).Type, seen) {
-				return true
-			}
-		}
-	}
-	return false
 }

@@ -57,13 +57,10 @@ func newDocParsers(names map[string]string) *docParsers {
 func (p *docParsers) get() *docParser { return p.pool.Get().(*docParser) }
 
 // put keeps the parser for the next document: it clears the objects and arrays of the
-// documents it parsed, or forgets them when kept is set (a value returned holds them).
-func (p *docParsers) put(d *docParser, kept bool) {
+// documents it parsed.
+func (p *docParsers) put(d *docParser) {
 	if d.nobj > maxPooledObjects || d.narr > maxPooledObjects {
 		return
-	}
-	if kept {
-		d.objects, d.arrays = nil, nil
 	}
 	for _, m := range d.objects[:min(d.nobj, len(d.objects))] {
 		clear(m)

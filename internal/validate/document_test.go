@@ -34,7 +34,7 @@ func checkDocument(t *testing.T, parsers *docParsers, body string) {
 	if err == nil && !reflect.DeepEqual(got, want) {
 		t.Fatalf("body %q: parsed %#v, json.Unmarshal %#v", body, got, want)
 	}
-	parsers.put(p, false)
+	parsers.put(p)
 }
 
 // The parser reads every body as json.Unmarshal into an any does, also when its objects and
@@ -113,7 +113,7 @@ func TestParserKeepsNoLargeDocument(t *testing.T) {
 	if _, err := p.parse([]byte(body)); err != nil {
 		t.Fatal(err)
 	}
-	parsers.put(p, false)
+	parsers.put(p)
 	if cap(p.text) > maxPooledLen {
 		t.Errorf("kept %d bytes of scratch", cap(p.text))
 	}
@@ -127,7 +127,7 @@ func TestParserKeepsNoLargeDocument(t *testing.T) {
 		many.objects = append(many.objects, map[string]any{})
 	}
 	many.nobj = len(many.objects)
-	parsers.put(many, false)
+	parsers.put(many)
 	for range 10 {
 		if parsers.get() == many {
 			t.Fatal("a parser holding more objects than the bound was kept")

@@ -34,8 +34,7 @@ func NewListDecoder[T any](name string) (*Decoder[List[T]], error) {
 		return nil, err
 	}
 	convert := converterFor(reflect.TypeFor[[]T](), map[reflect.Type]*converter{})
-	keepsDoc := holdsInterface(reflect.TypeFor[T](), map[reflect.Type]bool{})
-	d := schemaDecoder(schema, keepsDoc, func(doc any, body []byte) (*List[T], error) {
+	d := schemaDecoder(schema, func(doc any, body []byte) (*List[T], error) {
 		obj, _ := doc.(map[string]any)
 		items, _ := obj[listKey].([]any)
 		l := new(List[T])

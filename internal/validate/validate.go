@@ -77,10 +77,9 @@ func (e *Error) Error() string {
 // rejects duplicate object names and invalid UTF-8, and it is faster than encoding/json; the
 // document's objects are reused for the next body (see docParser).
 type Decoder[T any] struct {
-	schema   *openapi3.Schema
-	build    func(doc any, body []byte) (*T, error)
-	parsers  *docParsers
-	keepsDoc bool // the value holds the document: its objects are not reused
+	schema  *openapi3.Schema
+	build   func(doc any, body []byte) (*T, error)
+	parsers *docParsers
 	// salvage, when set, is given a body that failed to parse or validate (and the failure, and
 	// the parser, to parse its parts), and returns what of it is valid, or the failure (a list
 	// keeps its valid items).
@@ -109,7 +108,7 @@ func NewDecoder[T any](name string) (*Decoder[T], error) {
 		return nil, err
 	}
 	convert := converterFor(reflect.TypeFor[T](), map[reflect.Type]*converter{})
-	return schemaDecoder(schema, holdsInterface(reflect.TypeFor[T](), map[reflect.Type]bool{}), func(doc any, _ []byte) (*T, error) {
+	return schemaDecoder(schema, func(doc any, _ []byte) (*T, error) {
 		v := new(T)
 		if err := convert(reflect.ValueOf(v).Elem(), doc); err != nil {
 			return nil, err
@@ -131,7 +130,7 @@ func NewWithJSONDecoder[T any](name string) (*Decoder[WithJSON[T]], error) {
 	if err != nil {
 		return nil, err
 	}
-	return schemaDecoder(d.schema, d.keepsDoc, func(doc any, body []byte) (*WithJSON[T], error) {
+	return schemaDecoder(d.schema, func(doc any, body []byte) (*WithJSON[T], error) {
 		v, err := d.build(doc, body)
 		if err != nil {
 			return nil, err
@@ -160,12 +159,12 @@ var utf8BOM = []byte("\ufeff")
 // jsonMediaType is the media type of every documented body.
 const jsonMediaType = "application/json"
 
-// schemaDecoder is the Decoder of JSON bodies valid against schema, built by build. keepsDoc
-// says that build's values hold parts of the parsed document, which is then not reused.
-func schemaDecoder[T any](schema *openapi3.Schema, keepsDoc bool, build func(any, []byte) (*T, error)) *Decoder[T] {
+// schemaDecoder is the Decoder of JSON bodies valid against schema, built by build, whose
+// values hold no part of the parsed document (it is reused).
+func schemaDecoder[T any](schema *openapi3.Schema, build func(any, []byte) (*T, error)) *Decoder[T] {
 	names := map[string]string{}
 	schemaNames(schema, names, map[*openapi3.Schema]bool{})
-	return &Decoder[T]{schema: schema, build: build, parsers: newDocParsers(names), keepsDoc: keepsDoc}
+	return &Decoder[T]{schema: schema, build: build, parsers: newDocParsers(names)}
 }
 
 // Decode checks the content type and the body against the schema, then decodes the body.
@@ -178,7 +177,7 @@ func (d *Decoder[T]) Decode(contentType string, body []byte) (*T, error) {
 		return nil, &Error{Reason: "content type is not " + jsonMediaType, Detail: httpbody.Excerpt([]byte(contentType)), Excerpt: httpbody.Excerpt(body)}
 	}
 	parser := d.parsers.get()
-	defer d.parsers.put(parser, d.keepsDoc) // once nothing reads the document any more
+	defer d.parsers.put(parser) // once nothing reads the document any more
 	doc, err := parser.parse(body)
 	if err != nil {
 		return d.invalid(parser, body, &Error{Reason: notJSON, Detail: bounded(err.Error()), Excerpt: httpbody.Excerpt(body)})
