@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 )
@@ -170,7 +171,7 @@ func (d *drain) handOver(ctx context.Context, dc *dataCenter, h handover) (err e
 	}
 	defer func() {
 		if v := recover(); v != nil {
-			err = newHandlerPanicError(dc.url, v)
+			err = &HandlerPanicError{DataCenter: dc.url, Value: v, Stack: debug.Stack()}
 		}
 		if err != nil {
 			d.stop.Store(true)

@@ -3,7 +3,6 @@ package faxreport
 import (
 	"errors"
 	"fmt"
-	"runtime/debug"
 )
 
 // ErrDrainStalled is matched by the error of a drain that stopped in a data center because it
@@ -18,10 +17,6 @@ type HandlerPanicError struct {
 	DataCenter string // the base URL of the data center whose page the handler was given
 	Value      any    // the value the handler panicked with
 	Stack      []byte // the panicking goroutine's stack, as runtime/debug.Stack gives it
-}
-
-func newHandlerPanicError(dataCenter string, v any) *HandlerPanicError {
-	return &HandlerPanicError{DataCenter: dataCenter, Value: v, Stack: debug.Stack()}
 }
 
 func (e *HandlerPanicError) Error() string {

@@ -73,17 +73,10 @@ func Temporary(err error, retryAfter time.Duration) error {
 func Do[T any](ctx context.Context, p Policy, op func(attempt int) (T, error)) (T, error) {
 	// The first attempt runs before any retry machinery is set up: most calls need no more.
 	v, err := op(1)
-	if err == nil || !isTemporary(err) || p.MaxAttempts == 1 {
+	if err == nil || !errors.As(err, new(*temporary)) || p.MaxAttempts == 1 { // no target allocated on success
 		return v, unwrapMarks(err)
 	}
 	return retryAfterFirst(ctx, p.WithDefaults(), op, v, err)
-}
-
-// isTemporary reports whether err is marked Temporary (a function of its own, so that the
-// target errors.As needs is allocated only for an error).
-func isTemporary(err error) bool {
-	var t *temporary
-	return errors.As(err, &t)
 }
 
 // retryAfterFirst runs op under backoff.Retry, from its second attempt: the first one's outcome
