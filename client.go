@@ -25,19 +25,21 @@ const stragglerGrace = 250 * time.Millisecond
 // Client reads fax status reports from the data centers of one region. It is safe for
 // concurrent use and reuses connections; create one and share it.
 type Client struct {
-	customerNumber                string
-	http                          *http.Client  // every request leaves through it (transport.go)
-	attemptTimeout                time.Duration // each attempt's deadline, when http has no timeout of its own
-	stragglerGrace                time.Duration // stragglerGrace, which a test may lengthen
-	attemptCause                  error         // the error of an attempt that outlived attemptTimeout
-	dataCenters                   []*dataCenter
-	username, password, userAgent string // sent with every request
-	retry                         retry.Policy
-	maxBody                       int64 // the cap on a body about one job
-	maxListBody                   int64 // the cap on a listing's or a bulk answer's body
-	log                           *slog.Logger
-	scrub                         *redact.Scrubber // the credentials, removed from whatever an error quotes
-	decode                        decoders
+	customerNumber string
+	http           *http.Client  // every request leaves through it (transport.go)
+	attemptTimeout time.Duration // each attempt's deadline, when http has no timeout of its own
+	stragglerGrace time.Duration // stragglerGrace, which a test may lengthen
+	attemptCause   error         // the error of an attempt that outlived attemptTimeout
+	dataCenters    []*dataCenter
+	username       string // basic auth, with password, on every request
+	password       string
+	userAgent      string
+	retry          retry.Policy
+	maxBody        int64 // the cap on a body about one job
+	maxListBody    int64 // the cap on a listing's or a bulk answer's body
+	log            *slog.Logger
+	scrub          *redact.Scrubber // the credentials, removed from whatever an error quotes
+	decode         decoders
 }
 
 type dataCenter struct {

@@ -11,9 +11,9 @@ import (
 )
 
 // List is a validated {"reports": [...]} body: its items as models, and each item's JSON
-// exactly as the body has it, in the same order. A body
-// whose only faults are items that break the item schema is a List too: those items are left
-// out of Items and Raw and listed in Invalid.
+// exactly as the body has it, in the same order. A body whose only faults are items that break
+// the item schema is a List too: those items are left out of Items and Raw and listed in
+// Invalid.
 type List[T any] struct {
 	Items   []T
 	Raw     []json.RawMessage
