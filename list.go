@@ -111,9 +111,11 @@ func (p page) empty() bool { return len(p.reports) == 0 && len(p.invalid) == 0 }
 func (c *Client) leftOut(dc *dataCenter, invalid []InvalidReport, doubtful []string) error {
 	var parts []string
 	for _, item := range invalid {
-		var ve *validate.Error
-		errors.As(item.Err, &ve) // without the data center and ErrInvalidResponse, said once below
-		parts = append(parts, ve.Error())
+		reason := item.Err // its validation error, without the data center and ErrInvalidResponse, said once below
+		if ve := (*validate.Error)(nil); errors.As(reason, &ve) {
+			reason = ve
+		}
+		parts = append(parts, reason.Error())
 	}
 	for _, id := range doubtful {
 		parts = append(parts, "job "+c.quoteAnswered(id)+" is listed not final, or twice with different reports")
