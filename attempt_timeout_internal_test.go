@@ -48,7 +48,7 @@ func TestAttemptTimeoutEndsAnAttemptThatNeverAnswers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			c.attemptTimeout, c.attemptCause = 100*time.Millisecond, attemptTimeoutCause(100*time.Millisecond)
+			c.attemptTimeout, c.attemptCause = 100*time.Millisecond, &attemptTimeoutError{100 * time.Millisecond}
 			jobID := "FJJ66GHGX105ZZBIELVCN1"
 			// A bound for the test alone, far beyond the attempts': reaching it is a failure.
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -64,6 +64,9 @@ func TestAttemptTimeoutEndsAnAttemptThatNeverAnswers(t *testing.T) {
 			if !errors.Is(err, ErrUnavailable) || !errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil ||
 				!strings.Contains(err.Error(), "attempt timeout (100ms)") || requests.Load() != 2 {
 				t.Fatalf("every attempt cut: %v after %d requests", err, requests.Load())
+			}
+			if te := (interface{ Timeout() bool })(nil); !errors.As(err, &te) || !te.Timeout() {
+				t.Fatalf("every attempt cut, yet no timeout (as net.Error says it): %v", err)
 			}
 		})
 	}

@@ -31,8 +31,7 @@ type Client struct {
 	stragglerGrace time.Duration // stragglerGrace, which a test may lengthen
 	attemptCause   error         // the error of an attempt that outlived attemptTimeout
 	dataCenters    []*dataCenter
-	username       string // basic auth, with password, on every request
-	password       string
+	setAuth        func(*http.Request) // basic auth; a func, so that printing a Client shows no password
 	userAgent      string
 	retry          retry.Policy
 	maxBody        int64 // the cap on a body about one job
@@ -133,9 +132,10 @@ func New(cfg Config) (*Client, error) {
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	c.username, c.password, c.userAgent = cfg.Username, cfg.Password, cmp.Or(cfg.UserAgent, "faxreport-go/"+Version)
+	c.setAuth = func(req *http.Request) { req.SetBasicAuth(cfg.Username, cfg.Password) }
+	c.userAgent = cmp.Or(cfg.UserAgent, "faxreport-go/"+Version)
 	c.http, c.attemptTimeout = newHTTPClient(cfg.HTTPClient, cmp.Or(cfg.MaxConnsPerDataCenter, DefaultMaxConnsPerDataCenter))
-	c.attemptCause = attemptTimeoutCause(c.attemptTimeout)
+	c.attemptCause = &attemptTimeoutError{c.attemptTimeout}
 	seen := map[string]bool{}
 	for _, raw := range urls {
 		base, err := endpoint.Parse(raw, cfg.AllowInsecureHTTP)

@@ -187,7 +187,7 @@ func TestCredentialsNeverPrinted(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg.Logger.Info("config", "config", withURLPassword)
-	printed := fmt.Sprintf("%v %+v %#v %s %v %+v %#v %v", cfg, cfg, cfg, &cfg, c, c, c, withURLPassword) + logs.String() + string(asJSON)
+	printed := fmt.Sprintf("%v %+v %#v %s %v %+v %#v %v %+v %#v", cfg, cfg, cfg, &cfg, c, c, c, withURLPassword, *c, *c) + logs.String() + string(asJSON)
 	if strings.Contains(printed, testPassword) || strings.Contains(printed, "Basic ") {
 		t.Fatalf("credentials printed: %s", printed)
 	}

@@ -136,10 +136,10 @@ func (c *Client) listIn(ctx context.Context, dc *dataCenter) (page, error) {
 	if err != nil {
 		return page{}, err
 	}
-	invalid := make([]InvalidReport, len(list.Invalid))
+	var invalid []InvalidReport // nil when none, as ListPart.Invalid is
 	for i, e := range list.Invalid {
 		err := fmt.Errorf("%s: %w: %w", dc.url, ErrInvalidResponse, c.scrubbedValidation(e, list.InvalidRaw[i]))
-		invalid[i] = InvalidReport{JobID: e.Job, DataCenter: dc.url, JSON: list.InvalidRaw[i], Err: err}
+		invalid = append(invalid, InvalidReport{JobID: e.Job, DataCenter: dc.url, JSON: list.InvalidRaw[i], Err: err})
 	}
 	return page{reports: pointers(list.Items), raw: list.Raw, invalid: invalid}, nil
 }

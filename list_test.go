@@ -23,8 +23,8 @@ func TestListSeesTheOldest1000OfEachDataCenter(t *testing.T) {
 		t.Fatalf("%d parts, %d reports, truncated %t", len(listing.Parts), listing.Count(), listing.Truncated())
 	}
 	for i, part := range listing.Parts {
-		if part.Endpoint != s.DataCenter(i).URL() || part.Err != nil || !part.Truncated || len(part.Reports) != faxreport.ListLimit {
-			t.Fatalf("part %d: %s, err %v, truncated %t, %d reports", i, part.Endpoint, part.Err, part.Truncated, len(part.Reports))
+		if part.Endpoint != s.DataCenter(i).URL() || part.Err != nil || !part.Truncated || len(part.Reports) != faxreport.ListLimit || part.Invalid != nil {
+			t.Fatalf("part %d: %s, err %v, truncated %t, %d reports, invalid %#v", i, part.Endpoint, part.Err, part.Truncated, len(part.Reports), part.Invalid)
 		}
 		for n, r := range part.Reports { // the data center's oldest, in order
 			if want := ids[2*n+i]; r.JobID != want {

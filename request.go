@@ -142,23 +142,29 @@ func (c *Client) notFoundOrRegionError(ctx context.Context, op, jobID string, er
 }
 
 // regionError is the error of a job that no data center gave, given each data center's error
-// (indexed like c.dataCenters; nil for one that answered without the job): each error that
-// matches ErrNotFound, and is not an unconfirmed deletion, names a data center that does not
-// hold the job, every other one a failure. The context's cause is kept when it ended the call.
+// (indexed like c.dataCenters; nil for one that answered without the job, errNotAsked for one
+// not asked): each error that matches ErrNotFound, and is not an unconfirmed deletion, names a
+// data center that does not hold the job, every other one a failure. The context's cause is
+// kept when it ended the call.
 func (c *Client) regionError(ctx context.Context, jobID string, errs []error) *RegionError {
 	e := &RegionError{JobID: jobID}
 	if ctx.Err() != nil {
 		e.cause = context.Cause(ctx)
 	}
 	for i, err := range errs {
-		if err == nil || errors.Is(err, ErrNotFound) && !errors.Is(err, ErrDeleteUnconfirmed) {
-			e.NotFound = append(e.NotFound, c.dataCenters[i].url)
-			continue
+		switch url := c.dataCenters[i].url; {
+		case err == errNotAsked: //nolint:errorlint // our own mark, never wrapped
+		case err == nil, errors.Is(err, ErrNotFound) && !errors.Is(err, ErrDeleteUnconfirmed):
+			e.NotFound = append(e.NotFound, url)
+		default:
+			e.Failed = append(e.Failed, &EndpointError{Endpoint: url, Err: err})
 		}
-		e.Failed = append(e.Failed, &EndpointError{Endpoint: c.dataCenters[i].url, Err: err})
 	}
 	return e
 }
+
+// errNotAsked marks, among the errors given to regionError, a data center that was not asked.
+var errNotAsked = errors.New("not asked")
 
 // notFoundEverywhere is the error of a call about jobID that every data center answered with
 // an error matching ErrNotFound (errs, indexed like c.dataCenters): it names each data center

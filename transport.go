@@ -51,7 +51,7 @@ func (c *Client) send(ctx context.Context, dc *dataCenter, method, jobID string,
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	req.SetBasicAuth(c.username, c.password)
+	c.setAuth(req)
 	req.Header.Set("User-Agent", c.userAgent)
 	return c.http.Do(req)
 }
@@ -111,11 +111,18 @@ func baseTransport() *http.Transport {
 // data center that never answers cannot hold a call without a deadline forever.
 const attemptTimeout = 60 * time.Second
 
-// attemptTimeoutCause is the cause of an attempt that outlived the attempt timeout d: it
-// matches context.DeadlineExceeded, as net/http's own timeout errors do.
-func attemptTimeoutCause(d time.Duration) error {
-	return fmt.Errorf("no complete answer within the attempt timeout (%v): %w", d, context.DeadlineExceeded)
+// attemptTimeoutError is the cause of an attempt that outlived the client's attempt timeout.
+type attemptTimeoutError struct{ after time.Duration }
+
+func (e *attemptTimeoutError) Error() string {
+	return fmt.Sprintf("no complete answer within the attempt timeout (%v)", e.after)
 }
+
+// Timeout reports true, so that the *url.Error that holds it is a net.Error timeout.
+func (e *attemptTimeoutError) Timeout() bool { return true }
+
+// Is matches context.DeadlineExceeded, as net/http's own timeout errors do.
+func (e *attemptTimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
 
 // ownHTTPClient returns a copy of hc that the client can rely on: it has a timeout, and it
 // follows a redirect only where hc's own policy allows it and only to the same host without

@@ -66,6 +66,25 @@ func TestWaitForStatusReportsRidesOutAHomeFailingMidWait(t *testing.T) {
 	}
 }
 
+// A job whose home data center refuses the wait is asked nowhere else: its error names the home
+// as failed and no other data center as not holding the job (none was asked).
+func TestWaitForStatusReportsHomeRefusingNamesNoOtherDataCenter(t *testing.T) {
+	s, c := fakeClient(t, faxtest.Options{})
+	home := s.DataCenter(0)
+	home.Put(newReport("FJFIRST", faxreport.StatusOK).model())
+	home.PutPending(newReport("FJLATER", faxreport.StatusOK).model(), faxtest.Pending{Reads: 100})
+	results := c.WaitForStatusReports(testContext(t), []string{"FJFIRST", "FJLATER"}, func(r faxreport.ReportResult) {
+		if r.JobID == "FJFIRST" { // round 1's answer from home is in: its next request is refused
+			home.Inject(faxtest.Fault{Status: http.StatusUnauthorized})
+		}
+	}, fastPolls)
+	var regionErr *faxreport.RegionError
+	if !errors.As(results[1].Err, &regionErr) || len(regionErr.Failed) != 1 || regionErr.Failed[0].Endpoint != home.URL() || len(regionErr.NotFound) != 0 {
+		t.Fatalf("FJLATER: %v, want a *RegionError naming only its home, as failed", results[1].Err)
+	}
+	mustFail(t, results[1].Err, faxreport.ErrUnauthorized, faxreport.ErrNotFound)
+}
+
 func TestWaitForStatusReportsDeadlineWhilePending(t *testing.T) {
 	s, c := fakeClient(t, faxtest.Options{})
 	done := s.SeedPending(1, faxtest.Pending{Reads: 1})[0]

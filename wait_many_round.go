@@ -138,15 +138,20 @@ func (w *manyWait) seen(ctx context.Context, j *waiting, i int, item reportRead)
 // whether it is past the not-found limit and must be confirmed. A failure that no poll can
 // change ends its wait; another is "not yet". A round in which every data center asked answered
 // without it counts toward the limit, and the job is asked everywhere again. A failure's
-// *RegionError names each data center that failed, and the others (which answered without the
-// job, this round or, for one not asked, before the job's home showed it) as not holding it.
-// The caller holds w.mu.
+// *RegionError names each data center asked that failed, and the others asked as not holding
+// the job. The caller holds w.mu.
 func (w *manyWait) judge(ctx context.Context, j *waiting) (confirm bool) {
 	switch {
 	case j.seenIn >= 0:
 		return false
 	case j.failed != nil:
-		err := w.b.c.regionError(ctx, j.id, j.failed)
+		errs := slices.Clone(j.failed)
+		for i := range errs {
+			if j.home != everywhere && j.home != i {
+				errs[i] = errNotAsked
+			}
+		}
+		err := w.b.c.regionError(ctx, j.id, errs)
 		if endsWait(err) {
 			w.finish(j, ReportResult{Err: err})
 		}
