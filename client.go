@@ -59,27 +59,17 @@ const reuseWait = 5 * time.Millisecond
 
 // awaitStragglers waits, at most reuseWait in all, for the last straggler to each data center.
 func (c *Client) awaitStragglers(ctx context.Context) {
-	var timer *time.Timer
+	timer := time.NewTimer(reuseWait)
+	defer timer.Stop()
 	for _, dc := range c.dataCenters {
-		p := dc.straggler.Load()
-		if p == nil {
-			continue
-		}
-		select {
-		case <-*p:
-			continue
-		default:
-		}
-		if timer == nil {
-			timer = time.NewTimer(reuseWait)
-			defer timer.Stop()
-		}
-		select {
-		case <-*p:
-		case <-timer.C:
-			return
-		case <-ctx.Done():
-			return
+		if p := dc.straggler.Load(); p != nil {
+			select {
+			case <-*p:
+			case <-timer.C:
+				return
+			case <-ctx.Done():
+				return
+			}
 		}
 	}
 }

@@ -20,13 +20,7 @@ func (e *DataCentersError) Error() string {
 }
 
 // Unwrap returns each failed data center's *EndpointError.
-func (e *DataCentersError) Unwrap() []error {
-	errs := make([]error, len(e.Failed))
-	for i, f := range e.Failed {
-		errs[i] = f
-	}
-	return errs
-}
+func (e *DataCentersError) Unwrap() []error { return endpointErrors(e.Failed) }
 
 // dataCentersError returns the error of op over c's data centers, whose outcomes errs holds
 // (indexed like c.dataCenters): a *DataCentersError naming each failure, or nil when none failed.

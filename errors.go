@@ -136,12 +136,17 @@ func (e *RegionError) Error() string {
 
 // Unwrap returns the context's error, if it ended the call, and each failed data center's error.
 func (e *RegionError) Unwrap() []error {
-	errs := make([]error, 0, len(e.Failed)+1)
 	if e.cause != nil {
-		errs = append(errs, e.cause)
+		return append([]error{e.cause}, endpointErrors(e.Failed)...)
 	}
-	for _, f := range e.Failed {
-		errs = append(errs, f)
+	return endpointErrors(e.Failed)
+}
+
+// endpointErrors is failed as errors, for an Unwrap.
+func endpointErrors(failed []*EndpointError) []error {
+	errs := make([]error, len(failed))
+	for i, f := range failed {
+		errs[i] = f
 	}
 	return errs
 }
