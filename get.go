@@ -50,7 +50,8 @@ func (c *Client) getReport(ctx context.Context, jobID string, slots []chan struc
 // getCall is the getStatusReport call for jobID: it accepts a report about that job.
 func (c *Client) getCall(jobID string, slots []chan struct{}) call[reportRead] {
 	return call[reportRead]{
-		op: opGet, method: http.MethodGet, jobID: jobID, decoder: c.decode.report, slots: slots, bytes: reportJSON,
+		op: opGet, method: http.MethodGet, jobID: jobID, decoder: c.decode.report, slots: slots,
+		bytes: func(r *reportRead) []byte { return r.JSON },
 		accept: func(dc *dataCenter, _ int, r *reportRead, err error) error {
 			if err != nil {
 				return err
@@ -59,6 +60,3 @@ func (c *Client) getCall(jobID string, slots []chan struct{}) call[reportRead] {
 		},
 	}
 }
-
-// reportJSON is a report's bytes, as sent.
-func reportJSON(r *reportRead) []byte { return r.JSON }

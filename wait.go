@@ -42,20 +42,35 @@ const (
 	DefaultNotFoundLimit   = 10
 )
 
-// config is o with the defaults in place of its zero fields.
-func (o WaitOptions) config() waitConfig {
+// config is o with the defaults in place of its zero fields, or an error naming each option
+// that cannot work.
+func (o WaitOptions) config() (waitConfig, error) {
 	// One interval given alone moves the other's default out of its way, so that it is never
 	// refused for crossing a default the caller did not choose.
 	minDelay := cmp.Or(o.MinPollInterval, DefaultMinPollInterval)
 	if o.MinPollInterval == 0 && o.MaxPollInterval > 0 {
 		minDelay = min(minDelay, o.MaxPollInterval)
 	}
-	return waitConfig{
+	cfg := waitConfig{
 		minDelay:      minDelay,
 		maxDelay:      cmp.Or(o.MaxPollInterval, max(DefaultMaxPollInterval, o.MinPollInterval)),
 		maxWait:       o.MaxWait,
 		notFoundLimit: max(cmp.Or(o.NotFoundLimit, DefaultNotFoundLimit), 0), // negative: none
 	}
+	var problems []string
+	if cfg.minDelay <= 0 {
+		problems = append(problems, fmt.Sprintf("min poll interval %v must be > 0", cfg.minDelay))
+	}
+	if cfg.maxDelay < cfg.minDelay {
+		problems = append(problems, fmt.Sprintf("max poll interval %v must be >= the min poll interval %v", cfg.maxDelay, cfg.minDelay))
+	}
+	if cfg.maxWait < 0 {
+		problems = append(problems, fmt.Sprintf("max wait %v must be >= 0", cfg.maxWait))
+	}
+	if problems != nil {
+		return cfg, fmt.Errorf("faxreport: %w: wait options: %s", ErrInvalidArgument, strings.Join(problems, "; "))
+	}
+	return cfg, nil
 }
 
 // WaitError says that WaitForStatusReport (or WaitForStatusReportJSON) stopped before the
@@ -126,8 +141,8 @@ func (c *Client) WaitForStatusReportJSON(ctx context.Context, jobID string, opts
 // wait polls jobID's report until it is final, as WaitForStatusReport describes, and returns
 // the poll that found it so.
 func (c *Client) wait(ctx context.Context, jobID string, opts WaitOptions) (reportRead, error) {
-	cfg := opts.config()
-	if err := cfg.check(); err != nil {
+	cfg, err := opts.config()
+	if err != nil {
 		return reportRead{}, err
 	}
 	if err := checkJobID(jobID); err != nil {
@@ -177,24 +192,6 @@ func ended(ctx context.Context) bool {
 // endedBy is why ctx ended: its cause, or its deadline when that passed before ctx says so.
 func endedBy(ctx context.Context) error {
 	return cmp.Or(context.Cause(ctx), context.DeadlineExceeded)
-}
-
-// check reports options that cannot work, naming each.
-func (cfg waitConfig) check() error {
-	var problems []string
-	if cfg.minDelay <= 0 {
-		problems = append(problems, fmt.Sprintf("min poll interval %v must be > 0", cfg.minDelay))
-	}
-	if cfg.maxDelay < cfg.minDelay {
-		problems = append(problems, fmt.Sprintf("max poll interval %v must be >= the min poll interval %v", cfg.maxDelay, cfg.minDelay))
-	}
-	if cfg.maxWait < 0 {
-		problems = append(problems, fmt.Sprintf("max wait %v must be >= 0", cfg.maxWait))
-	}
-	if problems == nil {
-		return nil
-	}
-	return fmt.Errorf("faxreport: %w: wait options: %s", ErrInvalidArgument, strings.Join(problems, "; "))
 }
 
 // at completes the error with the time waited and the reason: why it stopped, and the error of

@@ -39,11 +39,11 @@ import (
 // WaitForStatusReport's; invalid ones are every job's error. A panic in final stops the wait
 // and goes on, with the same value, in the goroutine that called WaitForStatusReports.
 func (c *Client) WaitForStatusReports(ctx context.Context, jobIDs []string, final func(ReportResult), opts WaitOptions) []ReportResult {
-	cfg := opts.config()
+	cfg, err := opts.config() // invalid options are every job's error
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	w := &manyWait{cfg: cfg, start: time.Now(), final: final, cancel: cancel}
-	w.b = c.newBatch(jobIDs, DefaultConcurrency, nil)
+	w.b = c.newBatch(jobIDs, DefaultConcurrency, err)
 	for _, r := range w.b.jobs.results { // the invalid IDs' errors, handed over at once
 		if r.Err != nil {
 			w.report(r)
@@ -54,11 +54,7 @@ func (c *Client) WaitForStatusReports(ctx context.Context, jobIDs []string, fina
 		w.jobs[n] = &waiting{id: id, home: everywhere, stop: WaitError{JobID: id}}
 	}
 	w.pending = len(w.jobs)
-	if err := cfg.check(); err != nil {
-		w.endAll(func(*waiting) error { return err })
-	} else {
-		w.run(ctx)
-	}
+	w.run(ctx)
 	if w.panicked { // in the caller's goroutine, where it can be recovered
 		panic(w.panicVal)
 	}
