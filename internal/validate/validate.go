@@ -107,14 +107,19 @@ func NewDecoder[T any](name string) (*Decoder[T], error) {
 	if err != nil {
 		return nil, err
 	}
+	return schemaDecoder(schema, modelOf[T]()), nil
+}
+
+// modelOf returns what builds the model T from a validated document, its converter built once.
+func modelOf[T any]() func(doc any, _ []byte) (*T, error) {
 	convert := converterFor(reflect.TypeFor[T](), map[reflect.Type]*converter{})
-	return schemaDecoder(schema, func(doc any, _ []byte) (*T, error) {
+	return func(doc any, _ []byte) (*T, error) {
 		v := new(T)
 		if err := convert(reflect.ValueOf(v).Elem(), doc); err != nil {
 			return nil, err
 		}
 		return v, nil
-	}), nil
+	}
 }
 
 // WithJSON is a validated body as a model and as sent, byte for byte (without a leading
@@ -126,12 +131,13 @@ type WithJSON[T any] struct {
 
 // NewWithJSONDecoder is NewDecoder for callers that also want the body as sent.
 func NewWithJSONDecoder[T any](name string) (*Decoder[WithJSON[T]], error) {
-	d, err := NewDecoder[T](name)
+	schema, err := componentSchema(name)
 	if err != nil {
 		return nil, err
 	}
-	return schemaDecoder(d.schema, func(doc any, body []byte) (*WithJSON[T], error) {
-		v, err := d.build(doc, body)
+	model := modelOf[T]()
+	return schemaDecoder(schema, func(doc any, body []byte) (*WithJSON[T], error) {
+		v, err := model(doc, body)
 		if err != nil {
 			return nil, err
 		}
